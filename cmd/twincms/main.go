@@ -1,0 +1,88 @@
+// Command twincms serves the twin-towns content and document API.
+//
+//	twincms            serve (the default)
+//	twincms export     write all content as JSON to stdout
+//	twincms import F   load content from a file written by export
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/storage"
+)
+
+func main() {
+	// When started as the embedded S3 child, be that and nothing else.
+	storage.RunS3ChildIfRequested()
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it with their own
+// environment and writers.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, logger, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, "usage: twincms [serve | export | import FILE]")
+		return 0
+	default:
+		err = runTool(ctx, cmd, args[1:], cfg, logger, stdout)
+	}
+	if err != nil {
+		logger.Error("twincms stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs the service until SIGINT/SIGTERM, then shuts down in order.
+func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
+	started := time.Now()
+	logger.Info("starting twincms", "config", cfg)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on TWINCMS_ADDR %s: %w", cfg.Addr, err)
+	}
+	srv, err := Start(ctx, cfg, logger, stdout)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("twincms ready", "url", "http://"+ln.Addr().String(), "startup", time.Since(started).Round(time.Millisecond))
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err = <-served:
+		logger.Error("server stopped", "err", err)
+	}
+	if serr := srv.Shutdown(context.Background(), cfg.ShutdownTimeout); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	logger.Info("twincms stopped")
+	return err
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/handlers"
+	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/storage"
+)
+
+// Server is one running twincms: its storage (embedded or external), the
+// HTTP app and the background loops. Start builds it; Shutdown stops the
+// parts in reverse order.
+type Server struct {
+	cfg    config.Config
+	logger *slog.Logger
+
+	embDB *storage.EmbeddedDB
+	embS3 *storage.EmbeddedS3
+	db    *storage.DB
+	objs  *storage.Objects
+
+	tokens       *storage.Tokens
+	partnerships *storage.Partnerships
+	blocks       *storage.Blocks
+	pages        *storage.Pages
+	published    *handlers.Published
+
+	App *fiber.App
+
+	stopBG context.CancelFunc
+	bg     sync.WaitGroup
+}
+
+// Start opens storage, loads demo content when asked and builds the app.
+// out receives the one-time initial admin token when one is generated.
+func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (_ *Server, err error) {
+	s := &Server{cfg: cfg, logger: logger}
+	defer func() {
+		if err != nil {
+			s.closeStorage(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := s.openStorage(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.ensureAdmin(ctx, out); err != nil {
+		return nil, err
+	}
+	changes := storage.NewChanges(s.db)
+	s.published = handlers.NewPublished(s.partnerships, s.blocks, s.pages, changes, logger)
+	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
+	if cfg.Demo {
+		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+			Flags: storage.NewFlags(s.db), Locales: locales, Logger: logger}
+		if err := loader.LoadOnce(ctx); err != nil {
+			return nil, fmt.Errorf("demo content: %w", err)
+		}
+		if _, err := changes.Bump(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.published.Rebuild(ctx); err != nil {
+		return nil, err
+	}
+	s.App = handlers.New(handlers.Deps{
+		Logger: logger, Tokens: s.tokens,
+		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ping}, {Name: "object_store", Ping: s.objs.Ping}},
+		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
+		Locales: locales, MaxJSONBytes: cfg.MaxJSONBytes, BodyLimit: 4 << 20,
+	})
+	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopBG = stop
+	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
+	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	return s, nil
+}
+
+func (s *Server) goBG(f func()) {
+	s.bg.Add(1)
+	go func() { defer s.bg.Done(); f() }()
+}
+
+func (s *Server) openStorage(ctx context.Context) error {
+	cfg := s.cfg
+	uri := cfg.MongoURI
+	if cfg.EmbeddedDB() {
+		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
+		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelWarn))
+		if err != nil {
+			return err
+		}
+		s.embDB, uri = e, e.URI()
+	}
+	objOpts := storage.ObjectsOptions{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL}
+	if cfg.EmbeddedS3() {
+		access, secret, err := embeddedS3Keys(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		e, err := storage.StartEmbeddedS3(ctx, storage.EmbeddedS3Options{Root: filepath.Join(cfg.DataDir, "objects"),
+			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr})
+		if err != nil {
+			return err
+		}
+		s.embS3 = e
+		s.logger.Info("embedded object store started", "addr", e.Addr(), "pid", e.PID())
+		objOpts.Endpoint, objOpts.AccessKey, objOpts.SecretKey, objOpts.Secure = e.Addr(), access, secret, false
+	}
+	var err error
+	if s.db, err = storage.OpenDB(ctx, uri, cfg.MongoDatabase); err != nil {
+		return err
+	}
+	if s.objs, err = storage.NewObjects(objOpts); err != nil {
+		return err
+	}
+	if err := s.objs.EnsureBucket(ctx, cfg.S3Region); err != nil {
+		return fmt.Errorf("object store: %w", err)
+	}
+	if s.tokens, err = storage.NewTokens(ctx, s.db); err != nil {
+		return err
+	}
+	if s.partnerships, err = storage.NewPartnerships(ctx, s.db); err != nil {
+		return err
+	}
+	if s.blocks, err = storage.NewBlocks(ctx, s.db); err != nil {
+		return err
+	}
+	s.pages, err = storage.NewPages(ctx, s.db)
+	return err
+}
+
+// embeddedS3Keys returns the embedded S3's credentials, made at first start
+// and kept (0600) in the data dir so signed links survive restarts.
+func embeddedS3Keys(dataDir string) (string, string, error) {
+	path := filepath.Join(dataDir, "s3-credentials.json")
+	var keys struct{ Access, Secret string }
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &keys); err != nil || keys.Access == "" || keys.Secret == "" {
+			return "", "", fmt.Errorf("embedded s3: %s is damaged; remove it to make new keys", path)
+		}
+		return keys.Access, keys.Secret, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", "", fmt.Errorf("embedded s3: %w", err)
+	}
+	keys.Access, keys.Secret = "twincms"+randomHex(6), randomHex(24)
+	b, _ := json.Marshal(keys)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", "", fmt.Errorf("embedded s3: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return "", "", fmt.Errorf("embedded s3: %w", err)
+	}
+	return keys.Access, keys.Secret, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ensureAdmin stores the configured bootstrap token, or, when there is
+// none and no admin exists, makes one and prints it once.
+func (s *Server) ensureAdmin(ctx context.Context, out io.Writer) error {
+	if s.cfg.BootstrapToken != "" {
+		return s.tokens.EnsureBootstrap(ctx, s.cfg.BootstrapToken)
+	}
+	if s.tokens.CountAdmins() > 0 {
+		return nil
+	}
+	_, secret, err := s.tokens.Create(ctx, models.TokenInput{Name: "initial admin", Role: models.RoleAdmin}, "first start")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nInitial admin token (shown once; keep it safe):\n\n    %s\n\n", secret)
+	return nil
+}
+
+// Serve answers HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+
+// Shutdown stops accepting, drains in-flight requests up to timeout, then
+// stops the background loops, the database client, the S3 child and
+// FerretDB, in that order.
+func (s *Server) Shutdown(ctx context.Context, timeout time.Duration) error {
+	var errs []error
+	if s.App != nil {
+		if err := s.App.ShutdownWithTimeout(timeout); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.stopBG != nil {
+		s.stopBG()
+	}
+	s.bg.Wait()
+	s.closeStorage(ctx)
+	return errors.Join(errs...)
+}
+
+func (s *Server) closeStorage(ctx context.Context) {
+	if s.db != nil {
+		_ = s.db.Close(ctx)
+	}
+	if s.embS3 != nil {
+		_ = s.embS3.Close()
+	}
+	if s.embDB != nil {
+		if err := s.embDB.Close(); err != nil {
+			s.logger.Warn("embedded database stop", "err", err)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// API is the mounted API: its router, its dependencies and the OpenAPI
+// document built from the routes as they are registered, so the document
+// cannot name a route that does not exist.
+type API struct {
+	r       fiber.Router
+	d       Deps
+	logger  *slog.Logger
+	metrics *Metrics
+	doc     *openAPIDoc
+}
+
+func newAPI(r fiber.Router, d Deps) *API {
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc()}
+	r.Use(a.middleware)
+	return a
+}
+
+// op documents one route for OpenAPI.
+type op struct {
+	Summary  string
+	Tag      string
+	Roles    []models.Role // empty: public
+	Request  string        // component schema of the JSON body, if any
+	Response string        // component schema of the 2xx body, if any
+	Status   int           // success status; 200 when zero
+	Query    []string      // query parameter names
+	Headers  []string      // request headers the route reads (If-Match ...)
+}
+
+// handle registers a route with its documentation and role check.
+func (a *API) handle(method, path string, o op, h fiber.Handler) {
+	a.doc.add(method, path, o)
+	handlers := []fiber.Handler{}
+	if len(o.Roles) > 0 {
+		handlers = append(handlers, a.requireRole(o.Roles...))
+	}
+	handlers = append(handlers, h)
+	a.r.Add(method, path, handlers...)
+}
+
+// OpenAPIPath turns a Fiber route path (/x/:id) into an OpenAPI one (/x/{id}).
+func OpenAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") {
+			parts[i] = "{" + strings.TrimSuffix(strings.TrimPrefix(s, ":"), "?") + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}

@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// Deps is everything the API needs; cmd/twincms wires the real stores.
+type Deps struct {
+	Logger       *slog.Logger
+	Tokens       TokenStore
+	Checks       []Check
+	Partnerships ContentStore[models.Partnership, *models.Partnership]
+	Blocks       ContentStore[models.Block, *models.Block]
+	Pages        ContentStore[models.ContentPage, *models.ContentPage]
+	Published    *Published
+	Locales      models.Locales
+	MaxJSONBytes int64
+	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
+	BodyLimit int
+	Metrics   *Metrics
+}
+
+// Check is one readiness check (database, object store).
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// New builds the standalone Fiber app with the API at the root.
+func New(d Deps) *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "twincms",
+		ErrorHandler:          WriteProblem(d.Logger),
+		StreamRequestBody:     true,
+		BodyLimit:             d.BodyLimit,
+		DisableStartupMessage: true,
+		ReadTimeout:           5 * time.Minute,
+		WriteTimeout:          5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		ReadBufferSize:        16 << 10,
+	})
+	Register(app, d)
+	return app
+}
+
+// Register mounts the whole API on r, so another Fiber app can carry
+// twincms under a prefix. Errors are turned into problems here, not by the
+// host app's error handler, so the contract holds when mounted too.
+func Register(r fiber.Router, d Deps) *API {
+	a := newAPI(r, d)
+	a.routes()
+	// Anything that reached no route: a problem, not Fiber's text page.
+	r.Use(func(c *fiber.Ctx) error {
+		return fiber.NewError(fiber.StatusNotFound, "no route for "+c.Method()+" "+c.Path())
+	})
+	return a
+}
+
+// middleware wraps every request: id, recovery, problems, metrics, log.
+func (a *API) middleware(c *fiber.Ctx) (err error) {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if id == "" || len(id) > 64 {
+		id = newRequestID()
+	}
+	c.Locals(localRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	func() {
+		defer func() {
+			if rec := recover(); rec != nil {
+				a.logger.Error("panic", "request_id", id, "panic", rec, "stack", string(debug.Stack()))
+				err = errPanic
+			}
+		}()
+		err = c.Next()
+	}()
+	if err != nil {
+		err = WriteProblem(a.logger)(c, err)
+	}
+	route := c.Route().Path
+	status := c.Response().StatusCode()
+	a.metrics.observe(c.Method(), route, status, time.Since(start))
+	// Paths and methods only: tokens live in headers we never log, and no
+	// presigned URL passes through here.
+	a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
+		slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+		slog.String("route", route), slog.Int("status", status), slog.Duration("duration", time.Since(start)),
+		slog.Int("bytes", responseSize(c)))
+	return err
+}
+
+const localRequestID = "request_id"
+
+// errPanic is an internal error: the client sees only the request id.
+var errPanic = errors.New("handler panicked")
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// responseSize is the body length without reading a streamed body.
+func responseSize(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return c.Response().Header.ContentLength()
+	}
+	return len(c.Response().Body())
+}

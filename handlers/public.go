@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// publicMaxAge is how long browsers and caches may reuse a public response.
+const publicMaxAge = 60
+
+// publicLocale negotiates the response locale: ?locale= or Accept-Language.
+func (a *API) publicLocale(c *fiber.Ctx) (string, error) {
+	loc, ok := a.d.Locales.Negotiate(c.Query("locale"), c.Get(fiber.HeaderAcceptLanguage))
+	if !ok {
+		return "", fmt.Errorf("%w: locale %q is not offered (have %s)", models.ErrMalformed, loc, strings.Join(a.d.Locales.Supported, ", "))
+	}
+	return loc, nil
+}
+
+// sendPublic sends a cached public body with validators and caching
+// headers, or 304 when the client has it.
+func sendPublic(c *fiber.Ctx, locale string, r *rendered) error {
+	c.Set(fiber.HeaderETag, r.etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
+	c.Set(fiber.HeaderContentLanguage, locale)
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagListHas(inm, r.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(r.body)
+}
+
+func etagListHas(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == etag || t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *API) publicPartnerships(c *fiber.Ctx) error {
+	loc, err := a.publicLocale(c)
+	if err != nil {
+		return err
+	}
+	s := a.d.Published.snapshot()
+	r, err := s.render("partnerships|"+loc, func() (any, error) {
+		items := make([]publicPartnership, len(s.partnerships))
+		for i, p := range s.partnerships {
+			items[i] = viewPartnership(a.d.Locales, loc, p)
+		}
+		return fiber.Map{"locale": loc, "items": items}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return sendPublic(c, loc, r)
+}
+
+func (a *API) publicPartnership(c *fiber.Ctx) error {
+	loc, err := a.publicLocale(c)
+	if err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	s := a.d.Published.snapshot()
+	p, ok := s.bySlug[slug]
+	if !ok {
+		return fmt.Errorf("%w: no published partnership %q", models.ErrNotFound, slug)
+	}
+	r, err := s.render("partnership|"+loc+"|"+slug, func() (any, error) { return viewPartnership(a.d.Locales, loc, p), nil })
+	if err != nil {
+		return err
+	}
+	return sendPublic(c, loc, r)
+}
+
+func (a *API) publicBlock(c *fiber.Ctx) error {
+	loc, err := a.publicLocale(c)
+	if err != nil {
+		return err
+	}
+	key := c.Params("key")
+	s := a.d.Published.snapshot()
+	b, ok := s.blocks[key]
+	if !ok {
+		return fmt.Errorf("%w: no published block %q", models.ErrNotFound, key)
+	}
+	r, err := s.render("block|"+loc+"|"+key, func() (any, error) { return viewBlock(a.d.Locales, loc, b), nil })
+	if err != nil {
+		return err
+	}
+	return sendPublic(c, loc, r)
+}
+
+func (a *API) publicPage(c *fiber.Ctx) error {
+	loc, err := a.publicLocale(c)
+	if err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	s := a.d.Published.snapshot()
+	p, ok := s.pages[slug]
+	if !ok {
+		return fmt.Errorf("%w: no published page %q", models.ErrNotFound, slug)
+	}
+	r, err := s.render("page|"+loc+"|"+slug, func() (any, error) { return viewPage(a.d.Locales, loc, s, p), nil })
+	if err != nil {
+		return err
+	}
+	return sendPublic(c, loc, r)
+}
+
+// vocabularies lists relations, agreement kinds and areas with labels.
+func (a *API) vocabularies(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported})
+}
+
+func itoaInt(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/jesenice/twincms/models"
+)
+
+var (
+	editors    = []models.Role{models.RoleEditor}
+	admins     = []models.Role{models.RoleAdmin}
+	listParams = []string{"status", "q", "sort", "page", "per_page"}
+)
+
+// routes shows every route at a glance.
+func (a *API) routes() {
+	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
+	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health"}, a.readyz)
+	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system"}, a.metrics.handler())
+	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system"}, a.openAPI)
+
+	a.handle("POST", "/api/v1/tokens", op{Summary: "Create a token; its secret is shown once", Tag: "tokens", Roles: admins, Request: "TokenInput", Response: "TokenCreated", Status: 201}, a.createToken)
+	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
+	a.handle("DELETE", "/api/v1/tokens/:id", op{Summary: "Revoke a token", Tag: "tokens", Roles: admins, Status: 204}, a.deleteToken)
+
+	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
+
+	changed := func(ctx context.Context) { a.d.Published.Changed(ctx) }
+	registerContent(a, "/api/v1/partnerships", "partnerships", "Partnership", append(listParams, "relation", "country", "area"),
+		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed})
+	registerContent(a, "/api/v1/blocks", "blocks", "Block", listParams,
+		&contentHandlers[models.Block, *models.Block]{api: a, store: a.d.Blocks, changed: changed})
+	registerContent(a, "/api/v1/pages", "pages", "Page", listParams,
+		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed})
+
+	loc := []string{"locale"}
+	lang := []string{"Accept-Language", "If-None-Match"}
+	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang}, a.publicPage)
+	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang}, a.publicPartnerships)
+	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang}, a.publicPartnership)
+	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang}, a.publicBlock)
+}
+
+// registerContent adds the editor endpoints of one content type.
+func registerContent[T any, P item[T]](a *API, base, tag, schema string, query []string, h *contentHandlers[T, P]) {
+	ifm := []string{"If-Match"}
+	a.handle("POST", base, op{Summary: "Create a draft", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Status: 201}, h.create)
+	a.handle("GET", base, op{Summary: "List with filters, sort and paging", Tag: tag, Roles: editors, Response: schema + "List", Query: query}, h.list)
+	a.handle("GET", base+"/:id", op{Summary: "Get the current version", Tag: tag, Roles: editors, Response: schema}, h.get)
+	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm}, h.patch)
+	a.handle("DELETE", base+"/:id", op{Summary: "Delete with its history; needs If-Match", Tag: tag, Roles: editors, Status: 204, Headers: ifm}, h.delete)
+	a.handle("POST", base+"/:id/publish", op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionPublish))
+	a.handle("POST", base+"/:id/unpublish", op{Summary: "Back to draft; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionUnpublish))
+	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionArchive))
+	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)
+	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
+	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)
+}

@@ -1,0 +1,81 @@
+// Package models holds twincms's domain types, their validation and the
+// sentinel errors every layer speaks. It imports no driver: storage
+// translates driver errors into these, handlers map these to HTTP statuses.
+package models
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors. Wrap them with fmt.Errorf("%w: detail", ErrX) so that the
+// detail reaches the client while errors.Is still finds the kind.
+var (
+	// ErrNotFound: the resource does not exist or is not visible to the caller.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique value (slug, key) is already taken.
+	ErrConflict = errors.New("conflict")
+	// ErrStale: the If-Match version is not the current version.
+	ErrStale = errors.New("version mismatch")
+	// ErrVersionRequired: a change was sent without If-Match.
+	ErrVersionRequired = errors.New("precondition required")
+	// ErrMalformed: the request cannot be parsed (bad JSON, unknown or
+	// server-owned fields, bad id syntax).
+	ErrMalformed = errors.New("malformed request")
+	// ErrInvalid: the request parses but its values break the rules.
+	ErrInvalid = errors.New("validation failed")
+	// ErrUnauthorized: no token or an unknown token.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden: the token's role may not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrTooLarge: the body is over the configured limit.
+	ErrTooLarge = errors.New("too large")
+	// ErrUnsupportedType: the content type is not accepted or is spoofed.
+	ErrUnsupportedType = errors.New("unsupported media type")
+	// ErrUnavailable: a backing service (database, object store) is down.
+	ErrUnavailable = errors.New("service unavailable")
+)
+
+// FieldProblem names one field of a request and what is wrong with it.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+// ValidationError collects every field problem of one request, so an editor
+// sees all of them at once instead of fixing one per round trip.
+type ValidationError struct {
+	// Kind is ErrInvalid (422) or ErrMalformed (400).
+	Kind     error
+	Problems []FieldProblem
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		parts = append(parts, p.Field+": "+p.Problem)
+	}
+	return fmt.Sprintf("%v: %s", e.Kind, strings.Join(parts, "; "))
+}
+
+// Unwrap lets errors.Is(err, ErrInvalid) match.
+func (e *ValidationError) Unwrap() error { return e.Kind }
+
+// Problems accumulates field problems while validating.
+type Problems struct {
+	list []FieldProblem
+}
+
+// Add records one problem.
+func (p *Problems) Add(field, format string, args ...any) {
+	p.list = append(p.list, FieldProblem{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when nothing was added, else a *ValidationError of kind.
+func (p *Problems) Err(kind error) error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &ValidationError{Kind: kind, Problems: p.list}
+}

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package storage
+
+import "os/exec"
+
+// setChildAttrs relies on the closed stdin alone where Pdeathsig is missing.
+func setChildAttrs(cmd *exec.Cmd) {}

@@ -1,0 +1,66 @@
+// Package storage holds the MongoDB repositories and the object store. The
+// same code serves the embedded servers (FerretDB on SQLite, versitygw on a
+// directory) and production MongoDB and MinIO; only the addresses differ.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// EmbeddedDB is a FerretDB running inside this process on SQLite files.
+type EmbeddedDB struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// StartEmbeddedDB starts FerretDB with its SQLite files in dir, listening on
+// a random loopback port (it has no authentication, so never on another
+// interface). Stop it with Close after every client has disconnected.
+func StartEmbeddedDB(ctx context.Context, dir string, logger *slog.Logger) (*EmbeddedDB, error) {
+	if !filepath.IsAbs(dir) {
+		return nil, fmt.Errorf("embedded db: %q is not an absolute path", dir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded db: %w", err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + filepath.ToSlash(dir) + "/",
+		Logger:    logger.With("component", "ferretdb"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded db: %w", err)
+	}
+	// FerretDB lives until Close, not until the start-up context ends.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e := &EmbeddedDB{uri: f.MongoDBURI(), cancel: cancel, done: make(chan error, 1)}
+	go func() { e.done <- f.Run(runCtx) }()
+	return e, nil
+}
+
+// URI is the MongoDB connection string of the embedded server.
+func (e *EmbeddedDB) URI() string { return e.uri }
+
+// Close stops FerretDB and waits for it to close its SQLite files.
+func (e *EmbeddedDB) Close() error {
+	e.cancel()
+	select {
+	case err := <-e.done:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("embedded db: %w", err)
+		}
+		return nil
+	case <-time.After(10 * time.Second):
+		return errors.New("embedded db: did not stop within 10s")
+	}
+}
