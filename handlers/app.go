@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,13 +87,14 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 	if err != nil {
 		err = WriteProblem(a.logger)(c, err)
 	}
-	route := c.Route().Path
+	// Clones: Fiber reuses request memory, and metric labels outlive it.
+	route, method := strings.Clone(c.Route().Path), strings.Clone(c.Method())
 	status := c.Response().StatusCode()
-	a.metrics.observe(c.Method(), route, status, time.Since(start))
+	a.metrics.observe(method, route, status, time.Since(start))
 	// Paths and methods only: tokens live in headers we never log, and no
 	// presigned URL passes through here.
 	a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-		slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+		slog.String("request_id", id), slog.String("method", method), slog.String("path", c.Path()),
 		slog.String("route", route), slog.Int("status", status), slog.Duration("duration", time.Since(start)),
 		slog.Int("bytes", responseSize(c)))
 	return err

@@ -24,6 +24,9 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("%w: reading body: %v", models.ErrMalformed, err)
 		}
 		if int64(len(b)) > limit {
+			// The rest of the body is still on the wire: the connection
+			// cannot carry another request.
+			c.Context().SetConnectionClose()
 			return nil, fmt.Errorf("%w: the body is over %d bytes", models.ErrTooLarge, limit)
 		}
 		return b, nil

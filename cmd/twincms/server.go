@@ -64,10 +64,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	}
 	changes := storage.NewChanges(s.db)
 	s.published = handlers.NewPublished(s.partnerships, s.blocks, s.pages, changes, logger)
-	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
 	if cfg.Demo {
 		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-			Flags: storage.NewFlags(s.db), Locales: locales, Logger: logger}
+			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
 			return nil, fmt.Errorf("demo content: %w", err)
 		}
@@ -78,17 +77,24 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err := s.published.Rebuild(ctx); err != nil {
 		return nil, err
 	}
-	s.App = handlers.New(handlers.Deps{
-		Logger: logger, Tokens: s.tokens,
-		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ping}, {Name: "object_store", Ping: s.objs.Ping}},
-		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
-		Locales: locales, MaxJSONBytes: cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-	})
+	s.App = handlers.New(s.Deps())
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
 	return s, nil
+}
+
+// Deps are the API's dependencies, for New or for mounting the API into
+// another Fiber app with handlers.Register.
+func (s *Server) Deps() handlers.Deps {
+	return handlers.Deps{
+		Logger: s.logger, Tokens: s.tokens,
+		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ping}, {Name: "object_store", Ping: s.objs.Ping}},
+		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
+		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
+		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
+	}
 }
 
 func (s *Server) goBG(f func()) {
