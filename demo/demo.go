@@ -105,8 +105,7 @@ func put[P models.Content](ctx context.Context, l Loader, s Store[P], it P) erro
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	it.Normalize()
-	if err := it.Validate(l.Locales); err != nil {
+	if err := models.Prepare(it, l.Locales); err != nil {
 		return fmt.Errorf("%s: %w", it.Key(), err)
 	}
 	created, err := s.Create(ctx, it, actor)

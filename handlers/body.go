@@ -14,6 +14,10 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
+// drainLimit is how much of an oversized body is read and dropped so that
+// the client sees the 413 instead of a connection reset.
+const drainLimit = 16 << 20
+
 // readBody returns the request body, refusing more than limit bytes. With
 // StreamRequestBody on, a large body arrives as a stream and is read only
 // up to the limit, never whole.
@@ -24,9 +28,11 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("%w: reading body: %v", models.ErrMalformed, err)
 		}
 		if int64(len(b)) > limit {
-			// The rest of the body is still on the wire: the connection
-			// cannot carry another request.
-			c.Context().SetConnectionClose()
+			// Read a bounded rest so the client can read our answer rather
+			// than a reset; beyond that the connection is closed.
+			if n, _ := io.Copy(io.Discard, io.LimitReader(c.Request().BodyStream(), drainLimit)); n == drainLimit {
+				c.Context().SetConnectionClose()
+			}
 			return nil, fmt.Errorf("%w: the body is over %d bytes", models.ErrTooLarge, limit)
 		}
 		return b, nil

@@ -75,8 +75,7 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	if err := decodeStrict(c, h.api.d.MaxJSONBytes, it); err != nil {
 		return err
 	}
-	it.Normalize()
-	if err := it.Validate(h.api.d.Locales); err != nil {
+	if err := models.Prepare(it, h.api.d.Locales); err != nil {
 		return err
 	}
 	it, err := h.store.Create(c.UserContext(), it, actor(c))
@@ -138,8 +137,7 @@ func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next.Normalize()
-	if err := next.Validate(h.api.d.Locales); err != nil {
+	if err := models.Prepare(next, h.api.d.Locales); err != nil {
 		return err
 	}
 	changed := models.ChangedFields(cur, next)

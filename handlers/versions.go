@@ -87,8 +87,7 @@ func (h *contentHandlers[T, P]) restore(c *fiber.Ctx) error {
 	}
 	next := P(&old.Snapshot)
 	*next.GetMeta() = *cur.GetMeta()
-	next.Normalize()
-	if err := next.Validate(h.api.d.Locales); err != nil {
+	if err := models.Prepare(next, h.api.d.Locales); err != nil {
 		return err
 	}
 	changed := models.ChangedFields(cur, next)

@@ -21,9 +21,11 @@ func (b *Block) Key() string { return b.BlockKey }
 // Normalize sanitizes the body.
 func (b *Block) Normalize() {
 	b.BlockKey = strings.TrimSpace(b.BlockKey)
-	sanitizeLocalized(b.Body)
 	b.Search = searchText(b.BlockKey, allLocales(b.Title))
 }
+
+// Sanitize cleans the body.
+func (b *Block) Sanitize() { sanitizeLocalized(b.Body) }
 
 // Validate checks the key and texts.
 func (b *Block) Validate(l Locales) error {
@@ -59,6 +61,9 @@ func (p *ContentPage) Normalize() {
 	}
 	p.Search = searchText(p.Slug, allLocales(p.Title))
 }
+
+// Sanitize has nothing to clean: page titles are plain text.
+func (p *ContentPage) Sanitize() {}
 
 // Validate checks the slug, title and block keys.
 func (p *ContentPage) Validate(l Locales) error {

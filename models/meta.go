@@ -73,11 +73,24 @@ type Content interface {
 	GetMeta() *Meta
 	// Key is the unique human key: a partnership's or page's slug, a block's key.
 	Key() string
-	// Normalize sanitizes rich text and computes derived fields (sort keys)
-	// before validation and storage.
+	// Normalize tidies values and computes derived fields (sort keys).
 	Normalize()
 	// Validate checks every rule; it returns a *ValidationError.
 	Validate(l Locales) error
+	// Sanitize makes rich text safe to insert into a page.
+	Sanitize()
+}
+
+// Prepare is the one path every write of content takes (API, demo,
+// import): tidy, validate (refusing active content in rich text), then
+// sanitize what is stored.
+func Prepare(it Content, l Locales) error {
+	it.Normalize()
+	if err := it.Validate(l); err != nil {
+		return err
+	}
+	it.Sanitize()
+	return nil
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)

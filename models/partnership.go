@@ -71,8 +71,6 @@ func (p *Partnership) Normalize() {
 	p.Slug = strings.TrimSpace(p.Slug)
 	p.Partner.Country = strings.ToUpper(strings.TrimSpace(p.Partner.Country))
 	p.Partner.Website = strings.TrimSpace(p.Partner.Website)
-	sanitizeLocalized(p.Summary)
-	sanitizeLocalized(p.Body)
 	if p.Agreements == nil {
 		p.Agreements = []Agreement{}
 	}
@@ -85,6 +83,12 @@ func (p *Partnership) Normalize() {
 	name, _ := p.Partner.Name.Resolve([]string{"sl", "en"})
 	p.NameKey = SortKey(name)
 	p.Search = searchText(p.Slug, allLocales(p.Partner.Name), allLocales(p.Partner.OfficialName), p.Partner.Country)
+}
+
+// Sanitize cleans the rich text fields.
+func (p *Partnership) Sanitize() {
+	sanitizeLocalized(p.Summary)
+	sanitizeLocalized(p.Body)
 }
 
 // Limits on partnership text, generous for the page's longest paragraph.

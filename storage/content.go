@@ -37,6 +37,7 @@ type Content[T any, P Item[T]] struct {
 	db       *DB
 	spec     ContentSpec
 	versions string
+	locks    stripedLocks
 }
 
 // NewContent creates the indexes and returns the store.
@@ -63,7 +64,7 @@ func (c *Content[T, P]) Create(ctx context.Context, item P, by string) (P, error
 	if _, err := c.db.collection(c.spec.Collection).InsertOne(ctx, item); err != nil {
 		return nil, c.keyConflict(translateDB(err), item)
 	}
-	if err := c.saveVersion(ctx, item, models.ActionCreate, nil); err != nil {
+	if _, err := c.claimVersion(ctx, item, models.ActionCreate, nil); err != nil {
 		// Undo, so a failed create leaves nothing behind.
 		_, _ = c.db.collection(c.spec.Collection).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}})
 		return nil, err
@@ -149,12 +150,22 @@ func (c *Content[T, P]) All(ctx context.Context, status models.Status) ([]P, err
 }
 
 // Replace stores item as the next version if the current version is still
-// expected, recording action and the changed fields. The version snapshot
-// is written first and removed again if the replace loses: a crash in
-// between leaves only a snapshot ahead of the current version, which lists
-// ignore and the next change overwrites.
+// expected, recording action and the changed fields.
+//
+// The version snapshot is inserted first under a unique id (resource and
+// version): of two writers based on the same version only one can claim the
+// next one, the other gets ErrStale. The claim is then made real by the
+// conditional replace; if that loses, the writer removes its own snapshot.
+// A crash in between leaves a claim ahead of the current version, which
+// lists ignore and the next writer clears once it is stale.
+//
+// The in-process lock serializes writers of one resource: the embedded
+// store evaluates a conditional update as a read and a write, so without
+// it two writers in this process could both match the old version.
 func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, action models.Action, by string, changed []string) (P, error) {
 	m := item.GetMeta()
+	unlock := c.locks.lock(m.ID)
+	defer unlock()
 	m.Version = expected + 1
 	m.UpdatedAt, m.UpdatedBy = now(), by
 	if st, ok := action.StatusAfter(); ok {
@@ -164,7 +175,8 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 			m.PublishedAt = &t
 		}
 	}
-	if err := c.saveVersion(ctx, item, action, changed); err != nil {
+	writer, err := c.claimVersion(ctx, item, action, changed)
+	if err != nil {
 		return nil, err
 	}
 	res, err := c.db.collection(c.spec.Collection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: expected}}, item)
@@ -175,7 +187,8 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 		err = c.missOrStale(ctx, m.ID)
 	}
 	if err != nil {
-		_, _ = c.db.collection(c.versions).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: versionID(m.ID, m.Version)}})
+		_, _ = c.db.collection(c.versions).DeleteOne(context.WithoutCancel(ctx),
+			bson.D{{Key: "_id", Value: versionID(m.ID, m.Version)}, {Key: "writer", Value: writer}})
 		return nil, err
 	}
 	return item, nil
@@ -183,6 +196,8 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 
 // Delete removes the item and its history if the version is still expected.
 func (c *Content[T, P]) Delete(ctx context.Context, id string, expected int64) error {
+	unlock := c.locks.lock(id)
+	defer unlock()
 	res, err := c.db.collection(c.spec.Collection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expected}})
 	if err != nil {
 		return translateDB(err)
@@ -228,17 +243,56 @@ func (c *Content[T, P]) Version(ctx context.Context, id string, n int64) (models
 	return v, translateDB(err)
 }
 
-func (c *Content[T, P]) saveVersion(ctx context.Context, item P, action models.Action, changed []string) error {
+// staleClaim is how old a version claim must be before another writer may
+// take it over: far longer than any write takes.
+const staleClaim = time.Minute
+
+// versionDoc is a stored snapshot with the id of the write that made it.
+type versionDoc[T any] struct {
+	ID                string `bson:"_id"`
+	Writer            string `bson:"writer"`
+	models.Version[T] `bson:",inline"`
+}
+
+// claimVersion inserts the snapshot of item's (new) version and returns the
+// writer id that owns it; ErrStale when another write holds that version.
+func (c *Content[T, P]) claimVersion(ctx context.Context, item P, action models.Action, changed []string) (string, error) {
 	m := item.GetMeta()
 	if changed == nil {
 		changed = []string{}
 	}
-	doc := struct {
-		ID                string `bson:"_id"`
-		models.Version[T] `bson:",inline"`
-	}{versionID(m.ID, m.Version), models.Version[T]{ResourceID: m.ID, Version: m.Version, Action: action, At: m.UpdatedAt, By: m.UpdatedBy, Changed: changed, Snapshot: *item}}
-	_, err := c.db.collection(c.versions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true))
-	return translateDB(err)
+	doc := versionDoc[T]{ID: versionID(m.ID, m.Version), Writer: bson.NewObjectID().Hex(),
+		Version: models.Version[T]{ResourceID: m.ID, Version: m.Version, Action: action, At: m.UpdatedAt, By: m.UpdatedBy, Changed: changed, Snapshot: *item}}
+	coll := c.db.collection(c.versions)
+	for attempt := 0; ; attempt++ {
+		_, err := coll.InsertOne(ctx, doc)
+		if err == nil {
+			return doc.Writer, nil
+		}
+		if err = translateDB(err); !errors.Is(err, models.ErrConflict) || attempt > 0 {
+			if errors.Is(err, models.ErrConflict) {
+				return "", fmt.Errorf("%w: %s was changed by someone else", models.ErrStale, m.ID)
+			}
+			return "", err
+		}
+		// Someone holds this version. It is a crashed write's leftover only
+		// if the resource is still at the version before it and the claim
+		// is old; then it is cleared and the insert tried once more.
+		n, cerr := c.db.collection(c.spec.Collection).CountDocuments(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}})
+		if cerr != nil {
+			return "", translateDB(cerr)
+		}
+		if n == 0 {
+			return "", fmt.Errorf("%w: %s was changed by someone else", models.ErrStale, m.ID)
+		}
+		res, derr := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "at", Value: bson.D{{Key: "$lt", Value: now().Add(-staleClaim)}}}})
+		if derr != nil {
+			return "", translateDB(derr)
+		}
+		if res.DeletedCount == 0 {
+			return "", fmt.Errorf("%w: %s is being changed by someone else", models.ErrStale, m.ID)
+		}
+	}
 }
 
 func (c *Content[T, P]) missOrStale(ctx context.Context, id string) error {

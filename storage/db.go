@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jesenice/twincms/models"
@@ -76,6 +77,11 @@ func translateDB(err error) error {
 		return err
 	}
 	var se mongo.ServerError
+	if errors.As(err, &se) && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		// FerretDB's SQLite backend reports a unique index violation on
+		// update as InternalError instead of code 11000.
+		return fmt.Errorf("%w: %v", models.ErrConflict, err)
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("database: %w", err)
 	}

@@ -234,4 +234,3 @@ func TestDataSurvivesRestart(t *testing.T) {
 	}
 	expect(t, s2.do(t, req{Method: "GET", Path: "/readyz"}), 200)
 }
-
