@@ -1,0 +1,76 @@
+package config
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsRunEmbedded(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.S3Addr != "127.0.0.1:8333" || !c.EmbeddedDB() || !c.EmbeddedS3() || !c.Demo ||
+		!filepath.IsAbs(c.DataDir) || c.LinkTTL != time.Hour || c.S3Bucket != "twincms" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	prod, err := Load(env(map[string]string{"TWINCMS_MONGODB_URI": "mongodb://db:27017", "TWINCMS_S3_ENDPOINT": "minio:9000",
+		"TWINCMS_S3_ACCESS_KEY": "a", "TWINCMS_S3_SECRET_KEY": "b"}))
+	if err != nil || prod.Demo || prod.EmbeddedDB() || prod.EmbeddedS3() {
+		t.Fatalf("production: %+v %v", prod, err)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"TWINCMS_ADDR":             "localhost",
+		"TWINCMS_S3_ADDR":          "127.0.0.1:99999",
+		"TWINCMS_MONGODB_URI":      "postgres://x",
+		"TWINCMS_S3_ENDPOINT":      "http://minio:9000",
+		"TWINCMS_S3_PUBLIC_URL":    "ftp://files",
+		"TWINCMS_S3_BUCKET":        "Bad_Bucket",
+		"TWINCMS_S3_SECURE":        "maybe",
+		"TWINCMS_BOOTSTRAP_TOKEN":  "short",
+		"TWINCMS_DEMO":             "yes please",
+		"TWINCMS_MAX_UPLOAD_BYTES": "-5",
+		"TWINCMS_LINK_TTL":         "forever",
+		"TWINCMS_FIXITY_INTERVAL":  "1ms",
+		"TWINCMS_LOCALES":          "sl,english",
+		"TWINCMS_LOCALE_FALLBACK":  "fr",
+		"TWINCMS_LOG_LEVEL":        "loud",
+	}
+	for name, value := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{name: value}))
+			if err == nil || !strings.Contains(err.Error(), name) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("Load(%s=%q) = %v; want one line naming the variable", name, value, err)
+			}
+		})
+	}
+	if _, err := Load(env(map[string]string{"TWINCMS_S3_ENDPOINT": "minio:9000"})); err == nil || !strings.Contains(err.Error(), "TWINCMS_S3_ACCESS_KEY") {
+		t.Fatalf("an external S3 without keys: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1024": 1024, "500MiB": 500 << 20, "2GB": 2e9, "1 KiB": 1024} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d %v, want %d", in, got, err, want)
+		}
+	}
+}
+
+func TestSecretsAreMaskedInLogs(t *testing.T) {
+	c, _ := Load(env(map[string]string{"TWINCMS_BOOTSTRAP_TOKEN": "super-secret-token-123", "TWINCMS_MONGODB_URI": "mongodb://user:pw@db/x",
+		"TWINCMS_S3_ENDPOINT": "minio:9000", "TWINCMS_S3_ACCESS_KEY": "AKIAXXX", "TWINCMS_S3_SECRET_KEY": "verysecret"}))
+	s := c.LogValue().String()
+	for _, secret := range []string{"super-secret-token-123", "pw@", "verysecret", "AKIAXXX"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("log value shows %q: %s", secret, s)
+		}
+	}
+}
