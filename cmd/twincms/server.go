@@ -107,7 +107,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelWarn))
+		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
 		if err != nil {
 			return err
 		}
