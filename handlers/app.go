@@ -23,6 +23,11 @@ type Deps struct {
 	Blocks       ContentStore[models.Block, *models.Block]
 	Pages        ContentStore[models.ContentPage, *models.ContentPage]
 	Published    *Published
+	Documents    DocumentStore
+	Ingest       Ingester
+	Presigner    Presigner
+	// LinkTTL is the lifetime of public signed links.
+	LinkTTL      time.Duration
 	Locales      models.Locales
 	MaxJSONBytes int64
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
@@ -48,6 +53,8 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:          5 * time.Minute,
 		IdleTimeout:           2 * time.Minute,
 		ReadBufferSize:        16 << 10,
+		// Uploads are parsed as a stream by the handler, not buffered here.
+		DisablePreParseMultipartForm: true,
 	})
 	Register(app, d)
 	return app

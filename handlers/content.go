@@ -38,6 +38,19 @@ type contentHandlers[T any, P item[T]] struct {
 	// changed is told after every successful write so the published
 	// snapshot can be rebuilt.
 	changed func(ctx context.Context)
+	// check, when set, validates references to other resources.
+	check func(ctx context.Context, it P) error
+}
+
+// prepare is models.Prepare plus the reference check.
+func (h *contentHandlers[T, P]) prepare(ctx context.Context, it P) error {
+	if err := models.Prepare(it, h.api.d.Locales); err != nil {
+		return err
+	}
+	if h.check != nil {
+		return h.check(ctx, it)
+	}
+	return nil
 }
 
 func (h *contentHandlers[T, P]) respond(c *fiber.Ctx, status int, it P) error {
@@ -75,7 +88,7 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	if err := decodeStrict(c, h.api.d.MaxJSONBytes, it); err != nil {
 		return err
 	}
-	if err := models.Prepare(it, h.api.d.Locales); err != nil {
+	if err := h.prepare(c.UserContext(), it); err != nil {
 		return err
 	}
 	it, err := h.store.Create(c.UserContext(), it, actor(c))
@@ -137,7 +150,7 @@ func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := models.Prepare(next, h.api.d.Locales); err != nil {
+	if err := h.prepare(c.UserContext(), next); err != nil {
 		return err
 	}
 	changed := models.ChangedFields(cur, next)

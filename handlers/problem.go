@@ -21,6 +21,8 @@ type Problem struct {
 	Detail   string                `json:"detail,omitempty"`
 	Instance string                `json:"instance,omitempty"`
 	Errors   []models.FieldProblem `json:"errors,omitempty"`
+	// DuplicateOf names the document that already holds uploaded bytes.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// RequestID lets a user quote the failing request to an operator.
 	RequestID string `json:"request_id,omitempty"`
 }
@@ -46,6 +48,7 @@ var problemTable = []problemKind{
 	{models.ErrVersionRequired, http.StatusPreconditionRequired, "precondition-required", "If-Match required"},
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too-large", "Request too large"},
 	{models.ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type"},
+	{models.ErrGone, http.StatusGone, "gone", "Gone"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
 }
 
@@ -71,6 +74,10 @@ func toProblem(err error) (Problem, bool) {
 				if k.status == http.StatusBadRequest {
 					p.Detail = "the request body does not have the expected shape; see errors"
 				}
+			}
+			var dup interface{ DuplicateOf() string }
+			if errors.As(err, &dup) {
+				p.DuplicateOf = dup.DuplicateOf()
 			}
 			if k.status == http.StatusServiceUnavailable {
 				p.Detail = "a backing service is unavailable; try again shortly"

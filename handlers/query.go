@@ -13,22 +13,10 @@ const maxPerPage = 100
 
 // parseListQuery reads and checks list parameters; every bad one is named.
 func parseListQuery(c *fiber.Ctx) (models.ListQuery, error) {
-	q := models.ListQuery{Page: 1, PerPage: 20}
+	q := models.ListQuery{}
 	var p models.Problems
-	num := func(name string, def, lo, hi int) int {
-		s := c.Query(name)
-		if s == "" {
-			return def
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < lo || n > hi {
-			p.Add(name, "must be an integer from %d to %d", lo, hi)
-			return def
-		}
-		return n
-	}
-	q.Page = num("page", 1, 1, 100000)
-	q.PerPage = num("per_page", 20, 1, maxPerPage)
+	q.Page, q.PerPage = parsePaging(c, &p)
+	q.Q = parseSearch(c, &p)
 	if s := c.Query("status"); s != "" {
 		if q.Status = models.Status(s); !q.Status.Valid() {
 			p.Add("status", "must be draft, published or archived")
@@ -51,12 +39,34 @@ func parseListQuery(c *fiber.Ctx) (models.ListQuery, error) {
 		}
 		q.Area = strings.Clone(s)
 	}
-	if s := c.Query("q"); s != "" {
-		if len([]rune(s)) > 100 {
-			p.Add("q", "must be at most 100 characters")
-		}
-		q.Q = strings.Clone(s)
-	}
 	q.Sort = strings.Clone(c.Query("sort"))
 	return q, p.Err(models.ErrMalformed)
+}
+
+// parseInt reads an optional integer query parameter within [lo, hi].
+func parseInt(c *fiber.Ctx, p *models.Problems, name string, def, lo, hi int) int {
+	s := c.Query(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		p.Add(name, "must be an integer from %d to %d", lo, hi)
+		return def
+	}
+	return n
+}
+
+// parsePaging reads page (from 1) and per_page (1..100, default 20).
+func parsePaging(c *fiber.Ctx, p *models.Problems) (int, int) {
+	return parseInt(c, p, "page", 1, 1, 100000), parseInt(c, p, "per_page", 20, 1, maxPerPage)
+}
+
+// parseSearch reads the q filter (a copy; Fiber reuses request memory).
+func parseSearch(c *fiber.Ctx, p *models.Problems) string {
+	s := c.Query("q")
+	if len([]rune(s)) > 100 {
+		p.Add("q", "must be at most 100 characters")
+	}
+	return strings.Clone(s)
 }

@@ -27,11 +27,24 @@ func (a *API) routes() {
 
 	changed := func(ctx context.Context) { a.d.Published.Changed(ctx) }
 	registerContent(a, "/api/v1/partnerships", "partnerships", "Partnership", append(listParams, "relation", "country", "area"),
-		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed})
+		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed, check: a.checkDocumentRefs})
 	registerContent(a, "/api/v1/blocks", "blocks", "Block", listParams,
 		&contentHandlers[models.Block, *models.Block]{api: a, store: a.d.Blocks, changed: changed})
 	registerContent(a, "/api/v1/pages", "pages", "Page", listParams,
 		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed})
+
+	ifm := []string{"If-Match"}
+	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
+	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201}, a.uploadDocument)
+	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
+	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)
+	a.handle("PATCH", "/api/v1/documents/:id", op{Summary: "Change the description (merge patch); needs If-Match", Tag: "documents", Roles: editors, Request: "DocumentInput", Response: "Document", Headers: ifm}, a.patchDocument)
+	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentWithdrawn, models.EventWithdrawn))
+	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentActive, models.EventRestored))
+	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
+	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302}, a.downloadDocument)
+	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
+	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201}, a.completeUpload)
 
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match"}

@@ -87,7 +87,7 @@ func (h *contentHandlers[T, P]) restore(c *fiber.Ctx) error {
 	}
 	next := P(&old.Snapshot)
 	*next.GetMeta() = *cur.GetMeta()
-	if err := models.Prepare(next, h.api.d.Locales); err != nil {
+	if err := h.prepare(c.UserContext(), next); err != nil {
 		return err
 	}
 	changed := models.ChangedFields(cur, next)

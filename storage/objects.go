@@ -109,13 +109,7 @@ func (o *Objects) Ping(ctx context.Context) error {
 }
 
 // ObjectInfo is what the store knows of one object.
-type ObjectInfo struct {
-	Key          string
-	Size         int64
-	ContentType  string
-	LastModified time.Time
-	Metadata     map[string]string
-}
+type ObjectInfo = models.ObjectInfo
 
 // Put streams r into key. size may be -1 when unknown.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (ObjectInfo, error) {

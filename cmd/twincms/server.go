@@ -19,6 +19,7 @@ import (
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
+	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -39,6 +40,8 @@ type Server struct {
 	partnerships *storage.Partnerships
 	blocks       *storage.Blocks
 	pages        *storage.Pages
+	documents    *storage.Documents
+	ingest       *ingest.Service
 	published    *handlers.Published
 
 	App *fiber.App
@@ -82,8 +85,13 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	return s, nil
 }
+
+// sweepGrace protects objects of uploads still streaming on another
+// instance from the orphan sweep.
+const sweepGrace = 2 * time.Hour
 
 // Deps are the API's dependencies, for New or for mounting the API into
 // another Fiber app with handlers.Register.
@@ -94,6 +102,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
+		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL,
 	}
 }
 
@@ -148,8 +157,15 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if s.blocks, err = storage.NewBlocks(ctx, s.db); err != nil {
 		return err
 	}
-	s.pages, err = storage.NewPages(ctx, s.db)
-	return err
+	if s.pages, err = storage.NewPages(ctx, s.db); err != nil {
+		return err
+	}
+	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
+		return err
+	}
+	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
+		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
+	return nil
 }
 
 // embeddedS3Keys returns the embedded S3's credentials, made at first start

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// BenchmarkEditorReads measures list and get through HTTP on the embedded
+// store at 5, 500 and 5,000 partnerships, so the cost curve of the
+// SQLite-backed FerretDB (which scans) is visible side by side.
+func BenchmarkEditorReads(b *testing.B) {
+	for _, n := range []int{5, 500, 5000} {
+		dir, err := os.MkdirTemp("", "twincms-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := populate(b, s, n)
+		b.Run(fmt.Sprintf("list/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships?per_page=20&sort=name", Token: testAdminToken}), 200)
+			}
+		})
+		b.Run(fmt.Sprintf("list-filtered/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships?country=AT&q=town", Token: testAdminToken}), 200)
+			}
+		})
+		b.Run(fmt.Sprintf("get/n=%d", n), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships/" + ids[i%len(ids)], Token: testAdminToken}), 200)
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("public-list/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/public/partnerships/town-1?locale=en"}), 200)
+			}
+		})
+		s.close()
+		os.RemoveAll(dir)
+	}
+}
+
+// populate stores n published partnerships through the storage the API
+// uses (faster than HTTP; the reads are what is measured).
+func populate(b *testing.B, s *testServer, n int) []string {
+	b.Helper()
+	ctx := context.Background()
+	countries := []string{"SI", "AT", "IT", "DE", "RS", "HR"}
+	ids := make([]string, 0, n)
+	for i := range n {
+		p := &models.Partnership{Slug: fmt.Sprintf("town-%d", i), Relation: models.RelationTwin, Sort: i,
+			Partner: models.Partner{Name: models.Localized{"sl": fmt.Sprintf("Mesto %d", i), "en": fmt.Sprintf("Town %d", i)}, Country: countries[i%len(countries)]},
+			Summary: models.Localized{"sl": "<p>Sodelovanje na področju kulture in športa.</p>"}}
+		if err := models.Prepare(p, s.srv.Deps().Locales); err != nil {
+			b.Fatal(err)
+		}
+		created, err := s.srv.partnerships.Create(ctx, p, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.srv.partnerships.Replace(ctx, created, 1, models.ActionPublish, "bench", []string{"status"}); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, created.ID)
+	}
+	if err := s.srv.published.Rebuild(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return ids
+}

@@ -1,0 +1,430 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// DocumentStore keeps document records and their events. Errors:
+// models.ErrNotFound, ErrStale, ErrUnavailable.
+type DocumentStore interface {
+	Get(ctx context.Context, id string) (*models.Document, error)
+	List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error)
+	All(ctx context.Context) ([]*models.Document, error)
+	Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error)
+	Delete(ctx context.Context, id string, ev models.Event) error
+	Events(ctx context.Context, id string) ([]models.Event, error)
+}
+
+// Ingester brings files in (see package ingest).
+type Ingester interface {
+	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error)
+	StartUpload(ctx context.Context, req models.UploadRequest, actor string) (*models.UploadTicket, error)
+	CompleteUpload(ctx context.Context, id, actor string) (*models.Document, error)
+	RemoveObjects(ctx context.Context, id string)
+}
+
+// Presigner signs GET links to objects.
+type Presigner interface {
+	PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error)
+}
+
+func (a *API) respondDocument(c *fiber.Ctx, status int, d *models.Document) error {
+	c.Set(fiber.HeaderETag, etagOf(d.Version))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(d)
+}
+
+// uploadDocument: POST /documents, multipart with a metadata part then a
+// file part. The file part is streamed to the object store, never held.
+func (a *API) uploadDocument(c *fiber.Ctx) error {
+	mt, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return fmt.Errorf("%w: send multipart/form-data with a metadata part and a file part", models.ErrUnsupportedType)
+	}
+	var body io.Reader = bytes.NewReader(c.Body())
+	if c.Request().IsBodyStream() {
+		body = c.Request().BodyStream()
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	meta, err := mr.NextPart()
+	if err != nil || meta.FormName() != "metadata" {
+		return fmt.Errorf("%w: the first part must be \"metadata\" (JSON)", models.ErrMalformed)
+	}
+	raw, err := io.ReadAll(io.LimitReader(meta, a.d.MaxJSONBytes+1))
+	if err != nil || int64(len(raw)) > a.d.MaxJSONBytes {
+		return fmt.Errorf("%w: the metadata part is unreadable or over %d bytes", models.ErrMalformed, a.d.MaxJSONBytes)
+	}
+	in, err := a.documentInput(c.UserContext(), raw, nil)
+	if err != nil {
+		return err
+	}
+	file, err := mr.NextPart()
+	if err != nil || file.FormName() != "file" {
+		return fmt.Errorf("%w: the second part must be \"file\"", models.ErrMalformed)
+	}
+	name := models.CleanFilename(file.FileName())
+	if name == "" {
+		var p models.Problems
+		p.Add("file.filename", "must be a plain file name without directories or control characters")
+		return p.Err(models.ErrInvalid)
+	}
+	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
+	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: file, DeclaredType: declared, Filename: name}, in, actor(c))
+	if err != nil {
+		if errors.Is(err, models.ErrTooLarge) {
+			c.Context().SetConnectionClose() // the rest of the body is still coming
+		}
+		return err
+	}
+	a.d.Published.Changed(c.UserContext())
+	c.Location(c.Path() + "/" + doc.ID)
+	return a.respondDocument(c, fiber.StatusCreated, doc)
+}
+
+// documentInput decodes and validates document metadata; base, when set,
+// is the current description a merge patch applies to.
+func (a *API) documentInput(ctx context.Context, raw []byte, base *models.DocumentInput) (models.DocumentInput, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return models.DocumentInput{}, fmt.Errorf("%w: metadata must be one JSON object: %s", models.ErrMalformed, jsonErrorText(err))
+	}
+	var p models.Problems
+	for _, k := range models.ServerOwnedDocumentFields {
+		if _, ok := fields[k]; ok {
+			p.Add(k, "is set by the server and may not be sent")
+		}
+	}
+	if err := p.Err(models.ErrMalformed); err != nil {
+		return models.DocumentInput{}, err
+	}
+	if base != nil {
+		var cur, patch map[string]any
+		b, _ := json.Marshal(base)
+		_ = json.Unmarshal(b, &cur)
+		_ = json.Unmarshal(raw, &patch)
+		raw, _ = json.Marshal(mergePatch(cur, patch))
+	}
+	var in models.DocumentInput
+	if err := strictDecode(raw, &in); err != nil {
+		return in, err
+	}
+	if err := in.Validate(a.d.Locales); err != nil {
+		return in, err
+	}
+	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
+}
+
+// checkPartnerships refuses references to partnerships that do not exist.
+func (a *API) checkPartnerships(ctx context.Context, ids []string) error {
+	var p models.Problems
+	for i, id := range ids {
+		if _, err := a.d.Partnerships.Get(ctx, id); errors.Is(err, models.ErrNotFound) {
+			p.Add(fieldIndex("partnership_ids", i), "no partnership %s", id)
+		} else if err != nil {
+			return err
+		}
+	}
+	return p.Err(models.ErrInvalid)
+}
+
+func (a *API) getDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return a.respondDocument(c, fiber.StatusOK, d)
+}
+
+func (a *API) listDocuments(c *fiber.Ctx) error {
+	q, err := parseDocumentQuery(c)
+	if err != nil {
+		return err
+	}
+	list, err := a.d.Documents.List(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(list)
+}
+
+// patchDocument changes the description (never the file), as a merge patch.
+func (a *API) patchDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := requireJSON(c, "application/merge-patch+json"); err != nil {
+		return err
+	}
+	raw, err := readBody(c, a.d.MaxJSONBytes)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if d.Version != expected {
+		return fmt.Errorf("%w: you edited version %d, the current one is %d", models.ErrStale, expected, d.Version)
+	}
+	cur := d.Input()
+	in, err := a.documentInput(c.UserContext(), raw, &cur)
+	if err != nil {
+		return err
+	}
+	if in.Kind != cur.Kind && (in.Kind == models.KindCrest) != (cur.Kind == models.KindCrest) {
+		var p models.Problems
+		p.Add("kind", "cannot change to or from crest after upload (renditions depend on it)")
+		return p.Err(models.ErrInvalid)
+	}
+	changed := models.ChangedFields(cur, in)
+	if len(changed) == 0 {
+		return a.respondDocument(c, fiber.StatusOK, d)
+	}
+	d.Apply(in)
+	saved, err := a.d.Documents.Replace(c.UserContext(), d, expected, a.event(c, id, models.EventMetadataChanged, "changed: "+strings.Join(changed, ", ")))
+	if err != nil {
+		return err
+	}
+	a.d.Published.Changed(c.UserContext())
+	return a.respondDocument(c, fiber.StatusOK, saved)
+}
+
+func (a *API) event(c *fiber.Ctx, id string, t models.EventType, detail string) models.Event {
+	return models.Event{DocumentID: id, Type: t, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor(c), Detail: detail}
+}
+
+// setDocumentStatus returns the withdraw (DELETE) or restore handler.
+func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		expected, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		d, err := a.d.Documents.Get(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		if d.Status == to {
+			return fmt.Errorf("%w: the document is already %s", models.ErrConflict, to)
+		}
+		d.Status = to
+		saved, err := a.d.Documents.Replace(c.UserContext(), d, expected, a.event(c, id, ev, ""))
+		if err != nil {
+			return err
+		}
+		a.d.Published.Changed(c.UserContext())
+		return a.respondDocument(c, fiber.StatusOK, saved)
+	}
+}
+
+// purgeDocument removes a document and its objects for good (admin). Its
+// events stay, recording that it existed and who removed it.
+func (a *API) purgeDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if err := a.d.Documents.Delete(c.UserContext(), id, a.event(c, id, models.EventPurged,
+		fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))); err != nil {
+		return err
+	}
+	a.d.Ingest.RemoveObjects(c.UserContext(), id)
+	a.d.Published.Changed(c.UserContext())
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// downloadDocument redirects to a fresh presigned GET that downloads under
+// the original name.
+func (a *API) downloadDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if d.Status == models.DocumentWithdrawn {
+		return fmt.Errorf("%w: the document was withdrawn", models.ErrGone)
+	}
+	u, err := a.d.Presigner.PresignGet(c.UserContext(), d.File.Key, editorLinkTTL, downloadParams(d))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(u.String(), fiber.StatusFound)
+}
+
+// editorLinkTTL is short: editors follow the redirect at once.
+const editorLinkTTL = 5 * time.Minute
+
+func downloadParams(d *models.Document) url.Values {
+	name := d.File.OriginalFilename
+	if ext := models.Extension(d.File.ContentType); name == "" {
+		name = d.ID + ext
+	}
+	return url.Values{"response-content-disposition": {models.ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
+}
+
+// startUpload: POST /uploads.
+func (a *API) startUpload(c *fiber.Ctx) error {
+	fields, err := decodeJSONObject(c, a.d.MaxJSONBytes)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Filename string          `json:"filename"`
+		Size     int64           `json:"size"`
+		SHA256   string          `json:"sha256"`
+		Metadata json.RawMessage `json:"metadata"`
+	}
+	raw, _ := json.Marshal(fields)
+	if err := strictDecode(raw, &req); err != nil {
+		return err
+	}
+	var p models.Problems
+	name := models.CleanFilename(req.Filename)
+	if name == "" {
+		p.Add("filename", "must be a plain file name without directories or control characters")
+	}
+	if req.Size < 1 {
+		p.Add("size", "must be a positive number of bytes")
+	}
+	if len(req.SHA256) != 64 || strings.Trim(req.SHA256, "0123456789abcdef") != "" {
+		p.Add("sha256", "must be 64 lowercase hex characters")
+	}
+	if len(req.Metadata) == 0 {
+		p.Add("metadata", "is required")
+	}
+	if err := p.Err(models.ErrInvalid); err != nil {
+		return err
+	}
+	in, err := a.documentInput(c.UserContext(), req.Metadata, nil)
+	if err != nil {
+		return err
+	}
+	t, err := a.d.Ingest.StartUpload(c.UserContext(), models.UploadRequest{Filename: name, Size: req.Size, SHA256: req.SHA256, Metadata: in}, actor(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+// completeUpload: POST /uploads/:id/complete.
+func (a *API) completeUpload(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Ingest.CompleteUpload(c.UserContext(), id, actor(c))
+	if err != nil {
+		return err
+	}
+	a.d.Published.Changed(c.UserContext())
+	return a.respondDocument(c, fiber.StatusCreated, d)
+}
+
+func parseDocumentQuery(c *fiber.Ctx) (models.DocumentQuery, error) {
+	var p models.Problems
+	q := models.DocumentQuery{}
+	q.Page, q.PerPage = parsePaging(c, &p)
+	q.Q = parseSearch(c, &p)
+	if s := c.Query("kind"); s != "" {
+		if q.Kind = models.DocumentKind(strings.Clone(s)); !q.Kind.Valid() {
+			p.Add("kind", "is not a document kind")
+		}
+	}
+	if s := c.Query("status"); s != "" {
+		q.Status = models.DocumentStatus(strings.Clone(s))
+	}
+	if s := c.Query("partnership"); s != "" {
+		if !models.ValidID(s) {
+			p.Add("partnership", "must be a partnership id")
+		}
+		q.Partnership = strings.Clone(s)
+	}
+	if s := c.Query("sha256"); s != "" {
+		if q.SHA256 = strings.ToLower(s); len(q.SHA256) != 64 || strings.Trim(q.SHA256, "0123456789abcdef") != "" {
+			p.Add("sha256", "must be 64 hex characters")
+		}
+	}
+	for _, y := range []struct {
+		name string
+		dst  *int
+	}{{"year_from", &q.YearFrom}, {"year_to", &q.YearTo}} {
+		*y.dst = parseInt(c, &p, y.name, 0, 1000, 9999)
+	}
+	if !slices.Contains([]models.DocumentStatus{"", models.DocumentActive, models.DocumentWithdrawn}, q.Status) {
+		p.Add("status", "must be active or withdrawn")
+	}
+	return q, p.Err(models.ErrMalformed)
+}
+
+// checkDocumentRefs refuses a partnership whose crest or documents do not
+// exist, or whose crest is not a crest.
+func (a *API) checkDocumentRefs(ctx context.Context, p *models.Partnership) error {
+	var pr models.Problems
+	ref := func(field, id string, wantCrest bool) error {
+		d, err := a.d.Documents.Get(ctx, id)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			pr.Add(field, "no document %s", id)
+		case err != nil:
+			return err
+		case wantCrest && d.Kind != models.KindCrest:
+			pr.Add(field, "document %s is a %s, not a crest", id, d.Kind)
+		}
+		return nil
+	}
+	if p.CrestID != "" {
+		if err := ref("crest_id", p.CrestID, true); err != nil {
+			return err
+		}
+	}
+	for i, d := range p.Documents {
+		if err := ref(fieldIndex("documents", i)+".document_id", d.DocumentID, false); err != nil {
+			return err
+		}
+	}
+	for i, ag := range p.Agreements {
+		if ag.DocumentID != "" {
+			if err := ref(fieldIndex("agreements", i)+".document_id", ag.DocumentID, false); err != nil {
+				return err
+			}
+		}
+	}
+	return pr.Err(models.ErrInvalid)
+}

@@ -1,0 +1,188 @@
+package models
+
+import (
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DocumentKind says what a stored file is.
+type DocumentKind string
+
+// Document kinds.
+const (
+	KindCharter     DocumentKind = "charter"
+	KindAgreement   DocumentKind = "agreement"
+	KindPublication DocumentKind = "publication"
+	KindOverview    DocumentKind = "overview"
+	KindCrest       DocumentKind = "crest"
+	KindScan        DocumentKind = "scan"
+)
+
+// Valid reports whether k is a known kind.
+func (k DocumentKind) Valid() bool {
+	switch k {
+	case KindCharter, KindAgreement, KindPublication, KindOverview, KindCrest, KindScan:
+		return true
+	}
+	return false
+}
+
+// DocumentStatus: originals are never deleted by editors, only withdrawn.
+type DocumentStatus string
+
+// Document statuses.
+const (
+	DocumentActive    DocumentStatus = "active"
+	DocumentWithdrawn DocumentStatus = "withdrawn"
+)
+
+// Document is one stored file and its archival description.
+type Document struct {
+	ID             string         `json:"id" bson:"_id"`
+	Kind           DocumentKind   `json:"kind" bson:"kind"`
+	Title          Localized      `json:"title" bson:"title"`
+	Language       string         `json:"language,omitempty" bson:"language,omitempty"`
+	PartnershipIDs []string       `json:"partnership_ids" bson:"partnership_ids"`
+	File           FileFacts      `json:"file" bson:"file"`
+	Renditions     []Rendition    `json:"renditions" bson:"renditions"`
+	Provenance     Provenance     `json:"provenance" bson:"provenance"`
+	Status         DocumentStatus `json:"status" bson:"status"`
+	Version        int64          `json:"version" bson:"version"`
+	CreatedAt      time.Time      `json:"created_at" bson:"created_at"`
+	CreatedBy      string         `json:"created_by" bson:"created_by"`
+	UpdatedAt      time.Time      `json:"updated_at" bson:"updated_at"`
+	UpdatedBy      string         `json:"updated_by" bson:"updated_by"`
+	Search         string         `json:"-" bson:"search"`
+	// Year is the original date's year, stored for range filters.
+	Year int `json:"-" bson:"year"`
+}
+
+// FileFacts are measured by the server while it stores the bytes.
+type FileFacts struct {
+	Key              string `json:"key" bson:"key"`
+	Size             int64  `json:"size" bson:"size"`
+	ContentType      string `json:"content_type" bson:"content_type"`
+	SHA256           string `json:"sha256" bson:"sha256"`
+	OriginalFilename string `json:"original_filename" bson:"original_filename"`
+}
+
+// Rendition is a web-sized copy of an image, made at upload.
+type Rendition struct {
+	Name        string `json:"name" bson:"name"` // "64", "256"
+	Key         string `json:"key" bson:"key"`
+	Width       int    `json:"width" bson:"width"`
+	Height      int    `json:"height" bson:"height"`
+	Size        int64  `json:"size" bson:"size"`
+	ContentType string `json:"content_type" bson:"content_type"`
+}
+
+// Provenance is the archival description of where a document comes from.
+type Provenance struct {
+	Source       string `json:"source,omitempty" bson:"source,omitempty"`
+	ArchivalRef  string `json:"archival_ref,omitempty" bson:"archival_ref,omitempty"`
+	OriginalDate string `json:"original_date,omitempty" bson:"original_date,omitempty"`
+	Custodian    string `json:"custodian,omitempty" bson:"custodian,omitempty"`
+	Notes        string `json:"notes,omitempty" bson:"notes,omitempty"`
+}
+
+// DocumentInput is the editable description of a document: the metadata
+// part of an upload and the body of a PATCH.
+type DocumentInput struct {
+	Kind           DocumentKind `json:"kind"`
+	Title          Localized    `json:"title"`
+	Language       string       `json:"language,omitempty"`
+	PartnershipIDs []string     `json:"partnership_ids,omitempty"`
+	Provenance     Provenance   `json:"provenance"`
+}
+
+// Input returns the editable part of d.
+func (d *Document) Input() DocumentInput {
+	return DocumentInput{Kind: d.Kind, Title: d.Title, Language: d.Language, PartnershipIDs: d.PartnershipIDs, Provenance: d.Provenance}
+}
+
+// Apply copies the editable fields into d and refreshes derived ones.
+func (d *Document) Apply(in DocumentInput) {
+	d.Kind, d.Title, d.Language, d.Provenance = in.Kind, in.Title, in.Language, in.Provenance
+	d.PartnershipIDs = in.PartnershipIDs
+	if d.PartnershipIDs == nil {
+		d.PartnershipIDs = []string{}
+	}
+	d.Year = d.Provenance.Year()
+	d.Search = searchText(allLocales(d.Title), d.Provenance.ArchivalRef, d.File.OriginalFilename, d.Provenance.Source)
+}
+
+// ServerOwnedDocumentFields may never come from a client.
+var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by"}
+
+// Validate checks the description.
+func (in DocumentInput) Validate(l Locales) error {
+	var p Problems
+	if !in.Kind.Valid() {
+		p.Add("kind", "must be one of charter, agreement, publication, overview, crest, scan")
+	}
+	in.Title.check(&p, "title", l, true, maxTitleLen)
+	if in.Language != "" && (len(in.Language) < 2 || len(in.Language) > 3 || strings.Trim(in.Language, "abcdefghijklmnopqrstuvwxyz") != "") {
+		p.Add("language", "must be a language code such as sl or de")
+	}
+	if len(in.PartnershipIDs) > maxListLen {
+		p.Add("partnership_ids", "at most %d entries", maxListLen)
+	}
+	for i, id := range in.PartnershipIDs {
+		if !ValidID(id) {
+			p.Add(fieldIndex("partnership_ids", i), "must be a partnership id")
+		}
+	}
+	for field, v := range map[string]string{"provenance.source": in.Provenance.Source, "provenance.archival_ref": in.Provenance.ArchivalRef,
+		"provenance.custodian": in.Provenance.Custodian, "provenance.original_date": in.Provenance.OriginalDate} {
+		if utf8.RuneCountInString(v) > 300 {
+			p.Add(field, "is longer than 300 characters")
+		}
+	}
+	if utf8.RuneCountInString(in.Provenance.Notes) > 5000 {
+		p.Add("provenance.notes", "is longer than 5000 characters")
+	}
+	if d := in.Provenance.OriginalDate; d != "" && !validPartialDate(d) {
+		p.Add("provenance.original_date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
+	}
+	return p.Err(ErrInvalid)
+}
+
+// validPartialDate accepts the precision archives record dates with.
+func validPartialDate(s string) bool {
+	for _, layout := range []string{"2006", "2006-01", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil && len(s) == len(layout) {
+			return t.Year() >= 1000 && t.Year() <= time.Now().Year()
+		}
+	}
+	return false
+}
+
+// Year is the year of the original date, 0 when unknown.
+func (p Provenance) Year() int {
+	if len(p.OriginalDate) >= 4 {
+		if t, err := time.Parse("2006", p.OriginalDate[:4]); err == nil {
+			return t.Year()
+		}
+	}
+	return 0
+}
+
+// CleanFilename returns the file name a client sent as a plain base name,
+// or "" when it cannot be made safe: no directories, no control or
+// separator characters, at most 255 bytes; Unicode letters are kept.
+func CleanFilename(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(strings.TrimSpace(name))
+	if name == "." || name == ".." || name == "/" || name == "" || strings.HasPrefix(name, ".") || len(name) > 255 || !utf8.ValidString(name) {
+		return ""
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || r == '/' || r == 0 {
+			return ""
+		}
+	}
+	return name
+}

@@ -1,0 +1,203 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/jesenice/twincms/models"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const (
+	documentsCollection = "documents"
+	eventsCollection    = "document_events"
+	uploadsCollection   = "uploads"
+)
+
+// Documents stores document records, their append-only events and direct
+// uploads in progress.
+type Documents struct {
+	db    *DB
+	locks stripedLocks
+}
+
+// NewDocuments creates the indexes.
+func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
+	if err := db.ensureIndex(ctx, documentsCollection, bson.D{{Key: "file.sha256", Value: 1}}, false); err != nil {
+		return nil, err
+	}
+	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
+		return nil, err
+	}
+	return &Documents{db: db}, nil
+}
+
+// NewDocumentID makes the id of a document before it is stored, so its
+// object key can name it.
+func NewDocumentID() string { return bson.NewObjectID().Hex() }
+
+// Insert stores a new document record with its ingest event.
+func (d *Documents) Insert(ctx context.Context, doc *models.Document, ev models.Event) error {
+	if _, err := d.db.collection(documentsCollection).InsertOne(ctx, doc); err != nil {
+		return translateDB(err)
+	}
+	return d.AppendEvent(ctx, ev)
+}
+
+// Get returns a document by id.
+func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error) {
+	var doc models.Document
+	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		return nil, translateDB(err)
+	}
+	return &doc, nil
+}
+
+// BySHA256 returns the document holding these bytes, ErrNotFound if none.
+func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document, error) {
+	var doc models.Document
+	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "file.sha256", Value: sum}}).Decode(&doc); err != nil {
+		return nil, translateDB(err)
+	}
+	return &doc, nil
+}
+
+// List filters and pages documents, newest first.
+func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error) {
+	f := bson.D{}
+	if q.Kind != "" {
+		f = append(f, bson.E{Key: "kind", Value: q.Kind})
+	}
+	if q.Partnership != "" {
+		f = append(f, bson.E{Key: "partnership_ids", Value: q.Partnership})
+	}
+	if q.Status != "" {
+		f = append(f, bson.E{Key: "status", Value: q.Status})
+	}
+	if q.SHA256 != "" {
+		f = append(f, bson.E{Key: "file.sha256", Value: q.SHA256})
+	}
+	if q.Q != "" {
+		f = append(f, bson.E{Key: "search", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(models.FoldText(q.Q))}}})
+	}
+	if q.YearFrom > 0 {
+		f = append(f, bson.E{Key: "year", Value: bson.D{{Key: "$gte", Value: q.YearFrom}}})
+	}
+	if q.YearTo > 0 {
+		f = append(f, bson.E{Key: "year", Value: bson.D{{Key: "$lte", Value: q.YearTo}}})
+	}
+	coll := d.db.collection(documentsCollection)
+	total, err := coll.CountDocuments(ctx, f)
+	if err != nil {
+		return models.List[*models.Document]{}, translateDB(err)
+	}
+	cur, err := coll.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64((q.Page-1)*q.PerPage)).SetLimit(int64(q.PerPage)))
+	if err != nil {
+		return models.List[*models.Document]{}, translateDB(err)
+	}
+	items := []*models.Document{}
+	if err := cur.All(ctx, &items); err != nil {
+		return models.List[*models.Document]{}, translateDB(err)
+	}
+	return models.List[*models.Document]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
+}
+
+// All returns every document record (for snapshots and sweeps).
+func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
+	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	out := []*models.Document{}
+	return out, translateDB(cur.All(ctx, &out))
+}
+
+// Replace stores doc as the next version if expected is still current, and
+// appends ev. Serialized per document in this process (see Content.Replace).
+func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
+	unlock := d.locks.lock(doc.ID)
+	defer unlock()
+	doc.Version = expected + 1
+	doc.UpdatedAt, doc.UpdatedBy = ev.At, ev.Actor
+	res, err := d.db.collection(documentsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: expected}}, doc)
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	if res.MatchedCount == 0 {
+		n, err := d.db.collection(documentsCollection).CountDocuments(ctx, bson.D{{Key: "_id", Value: doc.ID}})
+		if err != nil {
+			return nil, translateDB(err)
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%w: document %s", models.ErrNotFound, doc.ID)
+		}
+		return nil, fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, doc.ID)
+	}
+	return doc, d.AppendEvent(ctx, ev)
+}
+
+// Delete removes the record (purge); its events stay as the archive's
+// memory that it existed.
+func (d *Documents) Delete(ctx context.Context, id string, ev models.Event) error {
+	res, err := d.db.collection(documentsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return translateDB(err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("%w: document %s", models.ErrNotFound, id)
+	}
+	return d.AppendEvent(ctx, ev)
+}
+
+// AppendEvent adds one event to a document's history.
+func (d *Documents) AppendEvent(ctx context.Context, ev models.Event) error {
+	if ev.ID == "" {
+		ev.ID = bson.NewObjectID().Hex()
+	}
+	_, err := d.db.collection(eventsCollection).InsertOne(ctx, ev)
+	return translateDB(err)
+}
+
+// Events returns a document's history, oldest first.
+func (d *Documents) Events(ctx context.Context, id string) ([]models.Event, error) {
+	cur, err := d.db.collection(eventsCollection).Find(ctx, bson.D{{Key: "document_id", Value: id}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	out := []models.Event{}
+	return out, translateDB(cur.All(ctx, &out))
+}
+
+// InsertUpload records a direct upload in progress.
+func (d *Documents) InsertUpload(ctx context.Context, u *models.Upload) error {
+	_, err := d.db.collection(uploadsCollection).InsertOne(ctx, u)
+	return translateDB(err)
+}
+
+// GetUpload returns an upload in progress.
+func (d *Documents) GetUpload(ctx context.Context, id string) (*models.Upload, error) {
+	var u models.Upload
+	if err := d.db.collection(uploadsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+		return nil, translateDB(err)
+	}
+	return &u, nil
+}
+
+// DeleteUpload forgets an upload (completed, refused or expired).
+func (d *Documents) DeleteUpload(ctx context.Context, id string) error {
+	_, err := d.db.collection(uploadsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return translateDB(err)
+}
+
+// Uploads returns every upload in progress.
+func (d *Documents) Uploads(ctx context.Context) ([]*models.Upload, error) {
+	cur, err := d.db.collection(uploadsCollection).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	out := []*models.Upload{}
+	return out, translateDB(cur.All(ctx, &out))
+}
