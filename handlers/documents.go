@@ -76,7 +76,9 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	if err != nil || file.FormName() != "file" {
 		return fmt.Errorf("%w: the second part must be \"file\"", models.ErrMalformed)
 	}
-	name := models.CleanFilename(file.FileName())
+	// Not file.FileName(): it strips directories, hiding a path trick.
+	_, disp, _ := mime.ParseMediaType(file.Header.Get("Content-Disposition"))
+	name := models.CleanFilename(disp["filename"])
 	if name == "" {
 		var p models.Problems
 		p.Add("file.filename", "must be a plain file name without directories or control characters")

@@ -170,13 +170,13 @@ func (p Provenance) Year() int {
 	return 0
 }
 
-// CleanFilename returns the file name a client sent as a plain base name,
-// or "" when it cannot be made safe: no directories, no control or
-// separator characters, at most 255 bytes; Unicode letters are kept.
+// CleanFilename returns the file name a client sent, or "" when it is not
+// a plain, safe name: no directories or separators (a path trick is
+// refused, not guessed at), no control characters, no leading dot, at
+// most 255 bytes. Unicode letters are kept.
 func CleanFilename(name string) string {
-	name = strings.ReplaceAll(name, "\\", "/")
-	name = path.Base(strings.TrimSpace(name))
-	if name == "." || name == ".." || name == "/" || name == "" || strings.HasPrefix(name, ".") || len(name) > 255 || !utf8.ValidString(name) {
+	name = strings.TrimSpace(name)
+	if strings.ContainsAny(name, "/\\") || name != path.Base(name) || name == "" || strings.HasPrefix(name, ".") || len(name) > 255 || !utf8.ValidString(name) {
 		return ""
 	}
 	for _, r := range name {

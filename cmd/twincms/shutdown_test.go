@@ -111,3 +111,11 @@ func processAlive(pid int) bool {
 	fields := strings.Fields(string(b))
 	return len(fields) > 2 && fields[2] != "Z"
 }
+
+// execMain prepares the real program (this binary in main mode) on dir.
+func execMain(exe, dir, addr, s3 string) *exec.Cmd {
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "TWINCMS_TEST_RUN_MAIN=1", "TWINCMS_DATA_DIR="+dir,
+		"TWINCMS_ADDR="+addr, "TWINCMS_S3_ADDR="+s3, "TWINCMS_BOOTSTRAP_TOKEN="+testAdminToken)
+	return cmd
+}
