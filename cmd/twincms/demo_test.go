@@ -106,7 +106,7 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 	before := partnershipTotal(t, shared, ed)
 	s := shared.srv
 	for _, flags := range []demo.Flags{storage.NewFlags(s.db), forgetful{}} {
-		l := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Flags: flags,
+		l := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest, Flags: flags,
 			Locales: s.Deps().Locales, Logger: testLogger()}
 		if err := l.LoadOnce(context.Background()); err != nil {
 			t.Fatal(err)
@@ -122,3 +122,49 @@ type forgetful struct{}
 
 func (forgetful) IsSet(context.Context, string) (bool, error) { return false, nil }
 func (forgetful) Set(context.Context, string) error           { return nil }
+
+// The page's documents and crests are in the demo: 8 documents with the
+// titles the page writes, one crest per partner, linked to partnerships.
+func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
+	seed, err := os.ReadFile("../../testdata/pobratene-obcine.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := shared.newToken(t, "editor")
+	var parts struct {
+		Items []struct {
+			ID        string `json:"id"`
+			Slug      string `json:"slug"`
+			CrestID   string `json:"crest_id"`
+			Documents []struct {
+				DocumentID string `json:"document_id"`
+				Role       string `json:"role"`
+			} `json:"documents"`
+			Agreements []struct {
+				DocumentID string `json:"document_id"`
+			} `json:"agreements"`
+		} `json:"items"`
+	}
+	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &parts)
+	docs := 0
+	for _, p := range parts.Items {
+		crest := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + p.CrestID, Token: ed}), 200).Map(t)
+		if crest["kind"] != "crest" || len(crest["renditions"].([]any)) != 2 {
+			t.Errorf("%s: crest %v", p.Slug, crest)
+		}
+		if p.Agreements[0].DocumentID == "" {
+			t.Errorf("%s: the agreement has no document", p.Slug)
+		}
+		for _, ref := range p.Documents {
+			d := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
+			title := d["title"].(map[string]any)["sl"].(string)
+			if !strings.Contains(string(seed), title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
+				t.Errorf("%s: document %q is not on the seed page or not a PDF", p.Slug, title)
+			}
+			docs++
+		}
+	}
+	if docs != 8 {
+		t.Fatalf("%d demo documents, want the page's 8", docs)
+	}
+}

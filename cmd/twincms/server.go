@@ -68,7 +68,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	changes := storage.NewChanges(s.db)
 	s.published = handlers.NewPublished(s.partnerships, s.blocks, s.pages, changes, logger)
 	if cfg.Demo {
-		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
 			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
 			return nil, fmt.Errorf("demo content: %w", err)
