@@ -55,9 +55,13 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return fmt.Errorf("%w: send multipart/form-data with a metadata part and a file part", models.ErrUnsupportedType)
 	}
-	var body io.Reader = bytes.NewReader(c.Body())
+	// c.Body() would read a streamed body whole: only call it for the
+	// small bodies Fiber already holds.
+	var body io.Reader
 	if c.Request().IsBodyStream() {
 		body = c.Request().BodyStream()
+	} else {
+		body = bytes.NewReader(c.Body())
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	meta, err := mr.NextPart()
