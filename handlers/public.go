@@ -4,13 +4,19 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
 )
 
-// publicMaxAge is how long browsers and caches may reuse a public response.
-const publicMaxAge = 60
+// publicMaxAge is how long browsers and caches may reuse a public
+// response: at most a minute, and at most a quarter of the link lifetime,
+// so a cached body's links (issued with at least half their lifetime left)
+// outlive it.
+func (a *API) publicMaxAge() int {
+	return int(min(time.Minute, a.d.LinkTTL/4) / time.Second)
+}
 
 // publicLocale negotiates the response locale: ?locale= or Accept-Language.
 func (a *API) publicLocale(c *fiber.Ctx) (string, error) {
@@ -23,9 +29,9 @@ func (a *API) publicLocale(c *fiber.Ctx) (string, error) {
 
 // sendPublic sends a cached public body with validators and caching
 // headers, or 304 when the client has it.
-func sendPublic(c *fiber.Ctx, locale string, r *rendered) error {
+func (a *API) sendPublic(c *fiber.Ctx, locale string, r *rendered) error {
 	c.Set(fiber.HeaderETag, r.etag)
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(a.publicMaxAge()))
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
 	c.Set(fiber.HeaderContentLanguage, locale)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagListHas(inm, r.etag) {
@@ -50,18 +56,24 @@ func (a *API) publicPartnerships(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s := a.d.Published.snapshot()
-	r, err := s.render("partnerships|"+loc, func() (any, error) {
+	pub := a.d.Published
+	s := pub.snapshot()
+	r, err := pub.render(s, "partnerships|"+loc, func(ln *linker) (any, error) {
+		ln.ctx = c.UserContext()
 		items := make([]publicPartnership, len(s.partnerships))
 		for i, p := range s.partnerships {
-			items[i] = viewPartnership(a.d.Locales, loc, p)
+			v, err := viewPartnership(a.d.Locales, loc, p, s, ln)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = v
 		}
 		return fiber.Map{"locale": loc, "items": items}, nil
 	})
 	if err != nil {
 		return err
 	}
-	return sendPublic(c, loc, r)
+	return a.sendPublic(c, loc, r)
 }
 
 func (a *API) publicPartnership(c *fiber.Ctx) error {
@@ -70,16 +82,20 @@ func (a *API) publicPartnership(c *fiber.Ctx) error {
 		return err
 	}
 	slug := c.Params("slug")
-	s := a.d.Published.snapshot()
+	pub := a.d.Published
+	s := pub.snapshot()
 	p, ok := s.bySlug[slug]
 	if !ok {
 		return fmt.Errorf("%w: no published partnership %q", models.ErrNotFound, slug)
 	}
-	r, err := s.render("partnership|"+loc+"|"+slug, func() (any, error) { return viewPartnership(a.d.Locales, loc, p), nil })
+	r, err := pub.render(s, "partnership|"+loc+"|"+slug, func(ln *linker) (any, error) {
+		ln.ctx = c.UserContext()
+		return viewPartnership(a.d.Locales, loc, p, s, ln)
+	})
 	if err != nil {
 		return err
 	}
-	return sendPublic(c, loc, r)
+	return a.sendPublic(c, loc, r)
 }
 
 func (a *API) publicBlock(c *fiber.Ctx) error {
@@ -88,16 +104,17 @@ func (a *API) publicBlock(c *fiber.Ctx) error {
 		return err
 	}
 	key := c.Params("key")
-	s := a.d.Published.snapshot()
+	pub := a.d.Published
+	s := pub.snapshot()
 	b, ok := s.blocks[key]
 	if !ok {
 		return fmt.Errorf("%w: no published block %q", models.ErrNotFound, key)
 	}
-	r, err := s.render("block|"+loc+"|"+key, func() (any, error) { return viewBlock(a.d.Locales, loc, b), nil })
+	r, err := pub.render(s, "block|"+loc+"|"+key, func(*linker) (any, error) { return viewBlock(a.d.Locales, loc, b), nil })
 	if err != nil {
 		return err
 	}
-	return sendPublic(c, loc, r)
+	return a.sendPublic(c, loc, r)
 }
 
 func (a *API) publicPage(c *fiber.Ctx) error {
@@ -106,16 +123,20 @@ func (a *API) publicPage(c *fiber.Ctx) error {
 		return err
 	}
 	slug := c.Params("slug")
-	s := a.d.Published.snapshot()
+	pub := a.d.Published
+	s := pub.snapshot()
 	p, ok := s.pages[slug]
 	if !ok {
 		return fmt.Errorf("%w: no published page %q", models.ErrNotFound, slug)
 	}
-	r, err := s.render("page|"+loc+"|"+slug, func() (any, error) { return viewPage(a.d.Locales, loc, s, p), nil })
+	r, err := pub.render(s, "page|"+loc+"|"+slug, func(ln *linker) (any, error) {
+		ln.ctx = c.UserContext()
+		return viewPage(a.d.Locales, loc, s, p, ln)
+	})
 	if err != nil {
 		return err
 	}
-	return sendPublic(c, loc, r)
+	return a.sendPublic(c, loc, r)
 }
 
 // vocabularies lists relations, agreement kinds and areas with labels.

@@ -54,11 +54,15 @@ type publicPartnership struct {
 	Areas        []publicTerm      `json:"areas"`
 	Summary      string            `json:"summary,omitempty"`
 	Body         string            `json:"body,omitempty"`
+	Crest        *publicCrest      `json:"crest"`
+	Documents    []publicDocument  `json:"documents"`
 	Locale       string            `json:"locale"`
 	FieldLocales map[string]string `json:"field_locales"`
 }
 
-func viewPartnership(l models.Locales, locale string, p *models.Partnership) publicPartnership {
+// viewPartnership renders p in locale with signed links to its active
+// documents; withdrawn or missing documents are left out.
+func viewPartnership(l models.Locales, locale string, p *models.Partnership, s *snapshot, ln *linker) (publicPartnership, error) {
 	z := newLocalizer(l, locale)
 	v := publicPartnership{
 		Slug: p.Slug, Relation: z.term(models.Relations, string(p.Relation)),
@@ -75,8 +79,27 @@ func viewPartnership(l models.Locales, locale string, p *models.Partnership) pub
 	for i, code := range p.Areas {
 		v.Areas[i] = z.term(models.Areas, code)
 	}
+	if d, ok := s.documents[p.CrestID]; ok {
+		c, err := ln.crest(z, d)
+		if err != nil {
+			return v, err
+		}
+		v.Crest = c
+	}
+	v.Documents = []publicDocument{}
+	for i, ref := range p.Documents {
+		d, ok := s.documents[ref.DocumentID]
+		if !ok {
+			continue
+		}
+		pd, err := ln.document(z, fieldIndex("documents", i), d, string(ref.Role))
+		if err != nil {
+			return v, err
+		}
+		v.Documents = append(v.Documents, pd)
+	}
 	v.FieldLocales = z.from
-	return v
+	return v, nil
 }
 
 type publicBlock struct {
@@ -103,7 +126,7 @@ type publicPage struct {
 	FieldLocales map[string]string   `json:"field_locales"`
 }
 
-func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPage) publicPage {
+func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPage, ln *linker) (publicPage, error) {
 	z := newLocalizer(l, locale)
 	v := publicPage{Slug: p.Slug, Title: z.text("title", p.Title), Blocks: []publicBlock{}, Partnerships: []publicPartnership{}, Locale: locale}
 	for _, key := range p.Blocks {
@@ -114,11 +137,15 @@ func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPag
 	}
 	if p.Partnerships {
 		for _, it := range s.partnerships {
-			v.Partnerships = append(v.Partnerships, viewPartnership(l, locale, it))
+			pv, err := viewPartnership(l, locale, it, s, ln)
+			if err != nil {
+				return v, err
+			}
+			v.Partnerships = append(v.Partnerships, pv)
 		}
 	}
 	v.FieldLocales = z.from
-	return v
+	return v, nil
 }
 
 func fieldIndex(field string, i int) string {

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
 	"strings"
 	"testing"
 
@@ -95,3 +96,5 @@ func fetch(t testing.TB, url string, headers map[string]string) resp {
 }
 
 func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
+
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }

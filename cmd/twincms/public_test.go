@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/demo"
+)
+
+type publicPageBody struct {
+	Title        string `json:"title"`
+	Partnerships []struct {
+		Slug  string `json:"slug"`
+		Name  string `json:"name"`
+		Crest *struct {
+			Renditions map[string]struct {
+				URL   string `json:"url"`
+				Width int    `json:"width"`
+			} `json:"renditions"`
+		} `json:"crest"`
+		Documents []struct {
+			ID          string    `json:"id"`
+			Title       string    `json:"title"`
+			Kind        string    `json:"kind"`
+			Size        int64     `json:"size"`
+			ContentType string    `json:"content_type"`
+			URL         string    `json:"url"`
+			ExpiresAt   time.Time `json:"expires_at"`
+		} `json:"documents"`
+	} `json:"partnerships"`
+}
+
+func TestPublicPageHasSignedLinksAndCachesWell(t *testing.T) {
+	r := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
+	var page publicPageBody
+	r.JSON(t, &page)
+	var slugs []string
+	links := 0
+	for _, p := range page.Partnerships {
+		slugs = append(slugs, p.Slug)
+		if p.Crest == nil || p.Crest.Renditions["64"].URL == "" || p.Crest.Renditions["256"].Width == 0 {
+			t.Errorf("%s: no crest renditions", p.Slug)
+		}
+		links += len(p.Documents) + 2
+	}
+	if strings.Join(slugs, ",") != "valjevo,trbovlje,nagold,sentjakob-v-rozu,trbiz" || links != 18 {
+		t.Fatalf("partners %v with %d links", slugs, links)
+	}
+	nagold := page.Partnerships[2]
+	if len(nagold.Documents) != 4 || nagold.Documents[2].Title != "25 let pobratenih občin Nagold–Jesenice (Jubilejni zbornik)" {
+		t.Fatalf("Nagold documents: %+v", nagold.Documents)
+	}
+	doc := nagold.Documents[0]
+	if doc.Size == 0 || doc.ContentType != "application/pdf" || time.Until(doc.ExpiresAt) < 30*time.Minute {
+		t.Fatalf("document link: %+v", doc)
+	}
+	got := expect(t, fetch(t, doc.URL, nil), 200)
+	stored := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + doc.ID, Token: testAdminToken}), 200).Map(t)
+	if sha(got.Body) != stored["file"].(map[string]any)["sha256"] || !strings.Contains(got.Header.Get("Content-Disposition"), "filename*=UTF-8''Pogodba%20o%20sodelovanju%20%E2%80%93%20Nagold.pdf") {
+		t.Fatalf("link served other bytes or name: %s", got.Header.Get("Content-Disposition"))
+	}
+
+	// Caching: strong ETag, 304, max-age well below the link lifetime.
+	etag := r.Header.Get("ETag")
+	maxAge, _ := strconv.Atoi(strings.TrimPrefix(r.Header.Get("Cache-Control"), "public, max-age="))
+	if !strings.HasPrefix(etag, `"`) || maxAge <= 0 || time.Duration(maxAge)*time.Second > time.Until(doc.ExpiresAt)/4 {
+		t.Fatalf("ETag %s, Cache-Control %q", etag, r.Header.Get("Cache-Control"))
+	}
+	again := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
+	if again.Header.Get("ETag") != etag || string(again.Body) != string(r.Body) {
+		t.Fatal("the same window served another body")
+	}
+	nm := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl", Headers: map[string]string{"If-None-Match": etag}}), 304)
+	if len(nm.Body) != 0 || nm.Header.Get("ETag") != etag {
+		t.Fatalf("304 with body %q", nm.Body)
+	}
+	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=en", Headers: map[string]string{"If-None-Match": etag}}), 200)
+}
+
+func TestLinksAreRenewedInTheNextWindowAndExpire(t *testing.T) {
+	pub := shared.srv.published
+	defer pub.SetClock(time.Now)
+	first := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
+	var a, b struct {
+		Documents []struct {
+			URL       string    `json:"url"`
+			ExpiresAt time.Time `json:"expires_at"`
+		} `json:"documents"`
+	}
+	first.JSON(t, &a)
+	// Half a link lifetime later is the next window: new links, new ETag.
+	later := time.Now().Add(shared.cfg.LinkTTL/2 + time.Second)
+	pub.SetClock(func() time.Time { return later })
+	second := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
+	second.JSON(t, &b)
+	// (The signatures themselves use the real clock, so only the window's
+	// bookkeeping can be moved here.)
+	if second.Header.Get("ETag") == first.Header.Get("ETag") || !b.Documents[0].ExpiresAt.After(a.Documents[0].ExpiresAt) {
+		t.Fatalf("links not renewed: %v → %v", a.Documents[0].ExpiresAt, b.Documents[0].ExpiresAt)
+	}
+
+	// Signed links stop working when they expire, and tampering breaks them.
+	u, _ := url.Parse(a.Documents[0].URL)
+	key := strings.TrimPrefix(u.Path, "/"+shared.cfg.S3Bucket+"/")
+	short, err := shared.srv.objs.PresignGet(context.Background(), key, time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, fetch(t, short.String(), nil), 200)
+	tampered := strings.Replace(a.Documents[0].URL, "X-Amz-Expires=3600", "X-Amz-Expires=9999", 1)
+	expect(t, fetch(t, tampered, nil), 403)
+	time.Sleep(2100 * time.Millisecond)
+	expect(t, fetch(t, short.String(), nil), 403)
+}
+
+func TestWithdrawnDocumentsLeaveThePublicPage(t *testing.T) {
+	ed := shared.newToken(t, "editor")
+	pdf := expect(t, shared.upload(t, ed, docMeta("publication", "Zbornik "+t.Name()), "zbornik.pdf", "", demo.PlaceholderPDF(t.Name())), 201).Map(t)
+	body := minimalPartnership("withdraw-town", "Umik")
+	body["documents"] = []any{map[string]any{"document_id": pdf["id"], "role": "publication"}}
+	p := create(t, shared, ed, body)
+	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	count := func() int {
+		var v struct {
+			Documents []any `json:"documents"`
+		}
+		expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/withdraw-town"}), 200).JSON(t, &v)
+		return len(v.Documents)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d public documents before withdrawal", n)
+	}
+	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + pdf["id"].(string), Token: ed, Headers: ifMatch(1)}), 200)
+	if n := count(); n != 0 {
+		t.Fatalf("a withdrawn document is still public (%d)", n)
+	}
+}
+
+// Two instances on one database: a publish on one shows on the other
+// within seconds, without change streams.
+func TestASecondInstanceSeesPublishesWithinSeconds(t *testing.T) {
+	other, err := startTestServer(t.TempDir(), map[string]string{
+		"TWINCMS_MONGODB_URI": shared.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": shared.srv.embS3.Addr(),
+		"TWINCMS_S3_ACCESS_KEY": accessKey(t), "TWINCMS_S3_SECRET_KEY": secretKey(t), "TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.close()
+	ed := shared.newToken(t, "editor")
+	p := create(t, shared, ed, minimalPartnership("seen-elsewhere", "Drugje"))
+	path := "/api/v1/public/partnerships/seen-elsewhere"
+	expectProblem(t, other.do(t, req{Method: "GET", Path: path}), 404, "not-found")
+	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	start := time.Now()
+	for other.do(t, req{Method: "GET", Path: path}).Status != 200 {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the other instance did not notice the publish within 10 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("noticed after %v", time.Since(start).Round(100*time.Millisecond))
+}
+
+func s3Keys(t *testing.T) map[string]string {
+	t.Helper()
+	b, err := readFile(shared.cfg.DataDir + "/s3-credentials.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct{ Access, Secret string }
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"access": k.Access, "secret": k.Secret}
+}
+
+func accessKey(t *testing.T) string { return s3Keys(t)["access"] }
+func secretKey(t *testing.T) string { return s3Keys(t)["secret"] }
+
