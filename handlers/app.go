@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -26,6 +27,8 @@ type Deps struct {
 	Documents    DocumentStore
 	Ingest       Ingester
 	Presigner    Presigner
+	// Site is the demo website served at /; nil serves none.
+	Site fs.FS
 	// LinkTTL is the lifetime of public signed links.
 	LinkTTL      time.Duration
 	Locales      models.Locales

@@ -14,6 +14,10 @@ var (
 
 // routes shows every route at a glance.
 func (a *API) routes() {
+	if a.d.Site != nil {
+		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site"}, a.siteIndex)
+		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site"}, a.siteFile)
+	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health"}, a.readyz)
 	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system"}, a.metrics.handler())

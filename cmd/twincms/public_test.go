@@ -181,4 +181,3 @@ func s3Keys(t *testing.T) map[string]string {
 
 func accessKey(t *testing.T) string { return s3Keys(t)["access"] }
 func secretKey(t *testing.T) string { return s3Keys(t)["secret"] }
-

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/web"
 )
 
 // Server is one running twincms: its storage (embedded or external), the
@@ -103,7 +105,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL,
+		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(),
 	}
 }
 
@@ -249,4 +251,13 @@ func (s *Server) closeStorage(ctx context.Context) {
 			s.logger.Warn("embedded database stop", "err", err)
 		}
 	}
+}
+
+// siteFiles is the demo website (web/static) as served at /.
+func siteFiles() fs.FS {
+	sub, err := fs.Sub(web.Files, "static")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
 }

@@ -1,0 +1,71 @@
+// Renders the twin-towns page from the public API. Rich text comes
+// sanitized from the server; everything else is set as text.
+"use strict";
+
+const labels = {
+  sl: { website: "Uradna spletna stran", loading: "Nalaganje …", failed: "Stran se ni naložila.", documents: "Dokumenti", areas: "Področja sodelovanja" },
+  en: { website: "Official website", loading: "Loading …", failed: "The page could not be loaded.", documents: "Documents", areas: "Areas of cooperation" },
+  de: { website: "Offizielle Website", loading: "Wird geladen …", failed: "Die Seite konnte nicht geladen werden.", documents: "Dokumente", areas: "Bereiche der Zusammenarbeit" },
+};
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "html") e.innerHTML = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+function size(bytes) {
+  if (bytes < 1024) return bytes + " B";
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(0) + " KB";
+  return (bytes / 1024 / 1024).toFixed(1) + " MB";
+}
+
+function partner(p, l) {
+  const crest = p.crest && (p.crest.renditions["256"] || p.crest.renditions["64"]);
+  const agreement = p.agreements[0];
+  const docs = el("ul", { class: "docs", "aria-label": l.documents });
+  for (const d of p.documents) {
+    docs.append(el("li", {}, el("a", { href: d.url, "data-document": d.id, text: d.title }), " ",
+      el("span", { class: "size", text: "(" + d.content_type.replace("application/", "").toUpperCase() + ", " + size(d.size) + ")" })));
+  }
+  const areas = el("ul", { class: "areas", "aria-label": l.areas });
+  for (const a of p.areas) areas.append(el("li", { text: a.label }));
+  const site = p.website ? el("p", {}, l.website + ": ", el("a", { href: p.website, text: p.website.replace(/^https?:\/\//, "") })) : null;
+  return el("li", { class: "partner", "data-slug": p.slug },
+    crest ? el("img", { src: crest.url, alt: p.crest.title, width: "96" }) : el("span"),
+    el("div", {},
+      el("h2", { text: p.name }),
+      agreement ? el("p", { class: "meta", text: agreement.title + " · " + agreement.year + " · " + p.relation.label }) : null,
+      el("div", { html: p.summary || "" }),
+      p.areas.length ? areas : null,
+      site,
+      docs));
+}
+
+async function load(locale) {
+  const l = labels[locale] || labels.sl;
+  const status = document.getElementById("status");
+  status.textContent = l.loading;
+  document.documentElement.lang = locale;
+  for (const b of document.querySelectorAll("nav button")) b.setAttribute("aria-pressed", String(b.dataset.locale === locale));
+  try {
+    const res = await fetch("/api/v1/public/pages/pobratene-obcine?locale=" + encodeURIComponent(locale));
+    if (!res.ok) throw new Error(res.status);
+    const page = await res.json();
+    document.title = page.title;
+    document.getElementById("title").textContent = page.title;
+    const intro = document.getElementById("intro");
+    intro.replaceChildren(...page.blocks.map(b => el("div", { class: "block", html: b.body })));
+    document.getElementById("partners").replaceChildren(...page.partnerships.map(p => partner(p, l)));
+    status.textContent = "";
+    document.body.dataset.locale = locale;
+  } catch (e) {
+    status.textContent = l.failed;
+  }
+}
+
+for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => load(b.dataset.locale));
+load(new URLSearchParams(location.search).get("locale") || "sl");
