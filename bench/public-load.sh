@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Load benchmark of the public page, in one run, side by side:
+#   1. Fiber serving the page's bytes as a static response (baseline)
+#   2. GET /api/v1/public/pages/pobratene-obcine?locale=en (18 signed links, localized)
+#   3. the same with If-None-Match (304 revalidation)
+# 64 connections each, with wrk (apt-get install wrk). Usage: bench/public-load.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+go build -o "$work/twincms" ./cmd/twincms
+go build -o "$work/static" ./bench/static
+
+TWINCMS_DATA_DIR="$work/data" TWINCMS_ADDR=127.0.0.1:18180 TWINCMS_S3_ADDR=127.0.0.1:18433 \
+  TWINCMS_LOG_LEVEL=error TWINCMS_BOOTSTRAP_TOKEN=bench-token-0123456789 "$work/twincms" >/dev/null 2>"$work/log" &
+for _ in $(seq 100); do curl -fs http://127.0.0.1:18180/readyz >/dev/null && break; sleep 0.1; done
+page="http://127.0.0.1:18180/api/v1/public/pages/pobratene-obcine?locale=en"
+curl -fs -D "$work/headers" -o "$work/page.json" "$page"
+etag=$(grep -i '^etag:' "$work/headers" | cut -d' ' -f2 | tr -d '\r')
+"$work/static" -addr 127.0.0.1:18181 -body "$work/page.json" -etag "$etag" &
+sleep 0.5
+echo "page body: $(wc -c <"$work/page.json") bytes, $(grep -o '"url"' "$work/page.json" | wc -l) signed links, ETag $etag"
+
+run() { # name url [header]
+  local out
+  if [ $# -gt 2 ]; then out=$(wrk -t2 -c64 -d"${secs}s" --latency -H "$3" "$2"); else out=$(wrk -t2 -c64 -d"${secs}s" --latency "$2"); fi
+  local rps p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  echo "$1 $rps $p99"
+}
+static=$(run static "http://127.0.0.1:18181/")
+full=$(run page "$page")
+revalidate=$(run 304 "$page" "If-None-Match: $etag")
+echo
+printf '%-8s %12s %10s %14s\n' path req/s p99 "ratio/static"
+for line in "$static" "$full" "$revalidate"; do
+  set -- $line
+  ratio=$(awk -v a="$2" -v b="$(echo "$static" | cut -d' ' -f2)" 'BEGIN {printf "%.2f", a/b}')
+  printf '%-8s %12s %10s %14s\n' "$1" "$2" "$3" "$ratio"
+done
