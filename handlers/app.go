@@ -27,6 +27,9 @@ type Deps struct {
 	Documents    DocumentStore
 	Ingest       Ingester
 	Presigner    Presigner
+	Fixity       FixityService
+	Bags         BagWriter
+	Originals    RangeReader
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// LinkTTL is the lifetime of public signed links.

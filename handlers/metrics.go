@@ -17,6 +17,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	fixity   *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -31,7 +32,12 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"method", "route"}),
 	}
-	m.Registry.MustRegister(m.requests, m.latency,
+	m.fixity = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_fixity_checks_total", Help: "Fixity checks by result (ok, failed); failed means an original changed or vanished.",
+	}, []string{"result"})
+	m.fixity.WithLabelValues("ok")
+	m.fixity.WithLabelValues("failed")
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -43,4 +49,13 @@ func (m *Metrics) observe(method, route string, status int, d time.Duration) {
 
 func (m *Metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+}
+
+// FixityResult counts one fixity check.
+func (m *Metrics) FixityResult(ok bool) {
+	if ok {
+		m.fixity.WithLabelValues("ok").Inc()
+	} else {
+		m.fixity.WithLabelValues("failed").Inc()
+	}
 }

@@ -48,6 +48,7 @@ var problemTable = []problemKind{
 	{models.ErrVersionRequired, http.StatusPreconditionRequired, "precondition-required", "If-Match required"},
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too-large", "Request too large"},
 	{models.ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type"},
+	{models.ErrRangeNotSatisfiable, http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable"},
 	{models.ErrGone, http.StatusGone, "gone", "Gone"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
 }

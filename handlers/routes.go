@@ -50,6 +50,15 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
 	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201}, a.completeUpload)
 
+	archivists := []models.Role{models.RoleArchivist}
+	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included)", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)
+	a.handle("GET", "/api/v1/archive/documents/:id", op{Summary: "File facts, provenance and the event history", Tag: "archive", Roles: archivists, Response: "ArchiveDocument"}, a.archiveDocument)
+	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}}, a.archiveOriginal)
+	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event"}, a.checkFixity)
+	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
+	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun"}, a.runAudit)
+	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed", Tag: "archive", Roles: archivists}, a.bag)
+
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match"}
 	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang}, a.publicPage)

@@ -33,6 +33,8 @@ var (
 	ErrTooLarge = errors.New("too large")
 	// ErrUnsupportedType: the content type is not accepted or is spoofed.
 	ErrUnsupportedType = errors.New("unsupported media type")
+	// ErrRangeNotSatisfiable: a byte range outside the object.
+	ErrRangeNotSatisfiable = errors.New("range not satisfiable")
 	// ErrGone: the resource existed but was withdrawn.
 	ErrGone = errors.New("gone")
 	// ErrUnavailable: a backing service (database, object store) is down.

@@ -219,3 +219,27 @@ func translateS3(err error) error {
 	// Connection refused, resets and the like: the store is down.
 	return fmt.Errorf("%w: object store: %v", models.ErrUnavailable, err)
 }
+
+// GetRange opens length bytes of key from offset (length < 0: to the end).
+func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
+	opts := minio.GetObjectOptions{}
+	if offset > 0 || length >= 0 {
+		end := int64(0)
+		if length >= 0 {
+			end = offset + length - 1
+		}
+		if err := opts.SetRange(offset, end); err != nil {
+			return nil, ObjectInfo{}, fmt.Errorf("%w: %v", models.ErrInvalid, err)
+		}
+	}
+	obj, err := o.client.GetObject(ctx, o.bucket, key, opts)
+	if err != nil {
+		return nil, ObjectInfo{}, translateS3(err)
+	}
+	st, err := obj.Stat()
+	if err != nil {
+		_ = obj.Close()
+		return nil, ObjectInfo{}, translateS3(err)
+	}
+	return obj, toInfo(st), nil
+}

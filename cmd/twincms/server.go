@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
@@ -45,6 +46,8 @@ type Server struct {
 	documents    *storage.Documents
 	ingest       *ingest.Service
 	published    *handlers.Published
+	fixity       *archive.Fixity
+	metrics      *handlers.Metrics
 
 	App *fiber.App
 
@@ -89,6 +92,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
+	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
 	return s, nil
 }
 
@@ -106,6 +110,7 @@ func (s *Server) Deps() handlers.Deps {
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(),
+		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: "Občina Jesenice"}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
 
@@ -168,6 +173,11 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
 		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
+	s.metrics = handlers.NewMetrics()
+	host, _ := os.Hostname()
+	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
+		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
+		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult}
 	return nil
 }
 

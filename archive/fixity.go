@@ -1,0 +1,240 @@
+// Package archive keeps originals provably unchanged and lets them leave
+// as standard packages: fixity checks (one document or an audit of all)
+// and BagIt export.
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// Objects reads stored objects. Errors: models.ErrNotFound for a missing key.
+type Objects interface {
+	Get(ctx context.Context, key string) (io.ReadCloser, models.ObjectInfo, error)
+}
+
+// Records are the document records and their history.
+type Records interface {
+	Get(ctx context.Context, id string) (*models.Document, error)
+	All(ctx context.Context) ([]*models.Document, error)
+	AppendEvent(ctx context.Context, ev models.Event) error
+}
+
+// Leases give one instance at a time the audit.
+type Leases interface {
+	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	Renew(ctx context.Context, name, holder string, ttl time.Duration) error
+	Release(ctx context.Context, name, holder string) error
+}
+
+// States keep the audit's progress.
+type States interface {
+	Load(ctx context.Context) (models.FixityState, error)
+	Save(ctx context.Context, s models.FixityState) error
+}
+
+// Fixity checks documents against their recorded SHA-256.
+type Fixity struct {
+	Objects Objects
+	Records Records
+	Leases  Leases
+	States  States
+	Logger  *slog.Logger
+	// Holder names this instance in leases and runs.
+	Holder string
+	// RateBytes caps the audit's reading (bytes per second) so that it
+	// does not starve serving; 0 is unthrottled.
+	RateBytes int64
+	// OnResult is told every check's outcome (metrics).
+	OnResult func(ok bool)
+}
+
+// ErrAuditBusy: another instance holds the audit lease.
+var ErrAuditBusy = fmt.Errorf("%w: a fixity audit is running on another instance", models.ErrConflict)
+
+const (
+	auditLease = "fixity-audit"
+	leaseTTL   = time.Minute
+)
+
+// Check re-reads one document's object, recomputes its SHA-256 and
+// appends fixity_ok or fixity_failed (also when the object is missing).
+func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) (models.Event, int64, error) {
+	sum, n, err := f.hash(ctx, doc.File.Key)
+	ev := models.Event{DocumentID: doc.ID, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor}
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		ev.Type, ev.Detail = models.EventFixityFailed, "the stored object is missing"
+	case err != nil:
+		return ev, n, err // the store is unreachable: no verdict
+	case sum != doc.File.SHA256 || n != doc.File.Size:
+		ev.Type, ev.Detail = models.EventFixityFailed, fmt.Sprintf("sha256 %s, %d bytes; recorded sha256 %s, %d bytes", sum, n, doc.File.SHA256, doc.File.Size)
+	default:
+		ev.Type, ev.Detail = models.EventFixityOK, "sha256 "+sum
+	}
+	if f.OnResult != nil {
+		f.OnResult(ev.Type == models.EventFixityOK)
+	}
+	return ev, n, f.Records.AppendEvent(ctx, ev)
+}
+
+func (f *Fixity) hash(ctx context.Context, key string) (string, int64, error) {
+	rc, _, err := f.Objects.Get(ctx, key)
+	if err != nil {
+		return "", 0, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, rc)
+	if err != nil {
+		return "", n, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// State returns the audit's progress and last result.
+func (f *Fixity) State(ctx context.Context) (models.FixityState, error) { return f.States.Load(ctx) }
+
+// Audit checks every document once, holding the audit lease so that only
+// one instance audits at a time (ErrAuditBusy otherwise). It resumes an
+// unfinished run after its last checked document.
+func (f *Fixity) Audit(ctx context.Context) (models.FixityRun, error) {
+	ok, err := f.Leases.Acquire(ctx, auditLease, f.Holder, leaseTTL)
+	if err != nil {
+		return models.FixityRun{}, err
+	}
+	if !ok {
+		return models.FixityRun{}, ErrAuditBusy
+	}
+	renewCtx, stopRenew := context.WithCancel(ctx)
+	defer func() {
+		stopRenew()
+		if err := f.Leases.Release(context.WithoutCancel(ctx), auditLease, f.Holder); err != nil {
+			f.Logger.Warn("fixity lease not released; it expires by itself", "err", err)
+		}
+	}()
+	go f.keepLease(renewCtx)
+
+	state, err := f.States.Load(ctx)
+	if err != nil {
+		return models.FixityRun{}, err
+	}
+	docs, err := f.Records.All(ctx)
+	if err != nil {
+		return models.FixityRun{}, err
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	run := state.Current
+	if run == nil {
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		run = &models.FixityRun{ID: now.Format("20060102T150405.000Z"), StartedAt: now, FailedIDs: []string{}}
+	}
+	run.Holder, run.Total = f.Holder, len(docs)
+	start := time.Now()
+	var read int64
+	for _, d := range docs {
+		if d.ID <= run.LastID {
+			continue // done before a restart
+		}
+		ev, n, err := f.Check(ctx, d, "fixity-audit")
+		if err != nil {
+			state.Current = run
+			_ = f.States.Save(context.WithoutCancel(ctx), state)
+			return *run, err
+		}
+		run.Checked++
+		run.Bytes += n
+		if ev.Type == models.EventFixityOK {
+			run.OK++
+		} else {
+			run.Failed++
+			run.FailedIDs = append(run.FailedIDs, d.ID)
+		}
+		run.LastID = d.ID
+		state.Current = run
+		if err := f.States.Save(ctx, state); err != nil {
+			return *run, err
+		}
+		read += n
+		f.throttle(ctx, start, read)
+	}
+	finished := time.Now().UTC().Truncate(time.Millisecond)
+	run.FinishedAt = &finished
+	state.Current, state.Last = nil, run
+	if err := f.States.Save(ctx, state); err != nil {
+		return *run, err
+	}
+	f.Logger.Info("fixity audit finished", "checked", run.Checked, "ok", run.OK, "failed", run.Failed, "bytes", run.Bytes)
+	return *run, nil
+}
+
+// throttle sleeps so that read bytes take at least read/RateBytes.
+func (f *Fixity) throttle(ctx context.Context, start time.Time, read int64) {
+	if f.RateBytes <= 0 {
+		return
+	}
+	due := time.Duration(float64(read) / float64(f.RateBytes) * float64(time.Second))
+	if wait := due - time.Since(start); wait > 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (f *Fixity) keepLease(ctx context.Context) {
+	t := time.NewTicker(leaseTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := f.Leases.Renew(ctx, auditLease, f.Holder, leaseTTL); err != nil && ctx.Err() == nil {
+				f.Logger.Warn("fixity lease not renewed", "err", err)
+			}
+		}
+	}
+}
+
+// AuditEvery runs the audit when the last one finished more than every
+// ago (a new installation: every after start), and resumes an interrupted
+// one, checking once a minute until ctx ends. Several instances may run
+// it: the lease picks one.
+func (f *Fixity) AuditEvery(ctx context.Context, every time.Duration) {
+	started := time.Now()
+	t := time.NewTicker(min(time.Minute, every))
+	defer t.Stop()
+	for {
+		state, err := f.States.Load(ctx)
+		var due bool
+		switch {
+		case err != nil:
+		case state.Current != nil:
+			due = true
+		case state.Last != nil && state.Last.FinishedAt != nil:
+			due = time.Since(*state.Last.FinishedAt) >= every
+		default:
+			due = time.Since(started) >= every
+		}
+		if due {
+			if _, err := f.Audit(ctx); err != nil && !errors.Is(err, ErrAuditBusy) && ctx.Err() == nil {
+				f.Logger.Warn("fixity audit failed", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// FixityService checks originals (see package archive). Audit returns a
+// models.ErrConflict error when another instance is auditing.
+type FixityService interface {
+	Check(ctx context.Context, doc *models.Document, actor string) (models.Event, int64, error)
+	Audit(ctx context.Context) (models.FixityRun, error)
+	State(ctx context.Context) (models.FixityState, error)
+}
+
+// BagWriter streams a BagIt package.
+type BagWriter interface {
+	Write(ctx context.Context, w io.Writer, id, name string, partnership any, docs []*models.Document) error
+}
+
+// RangeReader reads part of an object.
+type RangeReader interface {
+	GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, models.ObjectInfo, error)
+}
+
+// archiveDocument: a document with file facts, provenance and history.
+func (a *API) archiveDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	events, err := a.d.Documents.Events(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"document": d, "events": events})
+}
+
+// archiveOriginal streams the original bytes (Range supported) with their
+// digest, so the client can verify what it received.
+func (a *API) archiveOriginal(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	offset, length, partial, err := parseRange(c.Get(fiber.HeaderRange), d.File.Size)
+	if err != nil {
+		c.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(d.File.Size, 10))
+		return err
+	}
+	rc, _, err := a.d.Originals.GetRange(c.UserContext(), d.File.Key, offset, length)
+	if err != nil {
+		return err
+	}
+	raw, _ := hex.DecodeString(d.File.SHA256)
+	c.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(raw)+":")
+	c.Set("X-Checksum-Sha256", d.File.SHA256)
+	c.Set(fiber.HeaderAcceptRanges, "bytes")
+	c.Set(fiber.HeaderContentType, d.File.ContentType)
+	c.Set(fiber.HeaderContentDisposition, downloadParams(d).Get("response-content-disposition"))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	if partial {
+		c.Status(fiber.StatusPartialContent)
+		c.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes %d-%d/%d", offset, offset+length-1, d.File.Size))
+	} else {
+		length = d.File.Size
+	}
+	c.Context().SetBodyStream(rc, int(length))
+	return nil
+}
+
+// parseRange reads a single "bytes=a-b" range; a missing header is the
+// whole object.
+func parseRange(h string, size int64) (offset, length int64, partial bool, err error) {
+	if h == "" {
+		return 0, -1, false, nil
+	}
+	bad := fmt.Errorf("%w: unsupported or unsatisfiable range %q", models.ErrRangeNotSatisfiable, h)
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok || strings.Contains(spec, ",") {
+		return 0, 0, false, bad
+	}
+	from, to, _ := strings.Cut(spec, "-")
+	switch {
+	case from == "": // suffix: the last n bytes
+		n, err := strconv.ParseInt(to, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, 0, false, bad
+		}
+		n = min(n, size)
+		return size - n, n, true, nil
+	default:
+		start, err := strconv.ParseInt(from, 10, 64)
+		if err != nil || start < 0 || start >= size {
+			return 0, 0, false, bad
+		}
+		end := size - 1
+		if to != "" {
+			if end, err = strconv.ParseInt(to, 10, 64); err != nil || end < start {
+				return 0, 0, false, bad
+			}
+			end = min(end, size-1)
+		}
+		return start, end - start + 1, true, nil
+	}
+}
+
+// checkFixity: POST /archive/documents/:id/fixity.
+func (a *API) checkFixity(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.d.Documents.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	ev, _, err := a.d.Fixity.Check(c.UserContext(), d, actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(ev)
+}
+
+func (a *API) fixityState(c *fiber.Ctx) error {
+	s, err := a.d.Fixity.State(c.UserContext())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(s)
+}
+
+// runAudit runs a full audit now and answers with its result.
+func (a *API) runAudit(c *fiber.Ctx) error {
+	run, err := a.d.Fixity.Audit(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(run)
+}
+
+// bag streams the BagIt zip of a partnership's documents.
+func (a *API) bag(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.d.Partnerships.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	list, err := a.d.Documents.List(c.UserContext(), models.DocumentQuery{Partnership: id, Page: 1, PerPage: 10000})
+	if err != nil {
+		return err
+	}
+	name, _ := p.Partner.Name.Resolve(a.d.Locales.Chain(""))
+	ctx := context.WithoutCancel(c.UserContext())
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, models.ContentDisposition(p.Slug+"-bag.zip"))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	reqID := requestID(c)
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := a.d.Bags.Write(ctx, w, id, name, p, list.Items); err != nil {
+			// The status is sent already: the broken zip and this log tell.
+			a.logger.Error("bag export failed", "request_id", reqID, "partnership", id, "err", err)
+		}
+	})
+	return nil
+}
