@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// BenchmarkArchive500MB measures, side by side on one embedded store with
+// a partnership of five 100 MB scans: reading the objects raw, the fixity
+// audit over them (unthrottled), and streaming their BagIt export through
+// HTTP, with the heap growth of each.
+func BenchmarkArchive500MB(b *testing.B) {
+	dir, err := os.MkdirTemp("", "twincms-archive-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.close()
+	ctx := context.Background()
+	p := &models.Partnership{Slug: "bag-bench", Relation: models.RelationTwin,
+		Partner: models.Partner{Name: models.Localized{"sl": "Vreča"}, Country: "SI"}}
+	if err := models.Prepare(p, s.srv.Deps().Locales); err != nil {
+		b.Fatal(err)
+	}
+	if p, err = s.srv.partnerships.Create(ctx, p, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	const n, size = 5, 100 << 20
+	var docs []*models.Document
+	for i := range n {
+		d, err := s.srv.ingest.Ingest(ctx, models.IncomingFile{Body: newScanReader(uint64(i)+77, size), Filename: fmt.Sprintf("scan-%d.pdf", i)},
+			models.DocumentInput{Kind: models.KindScan, Title: models.Localized{"sl": fmt.Sprint("Sken ", i)}, PartnershipIDs: []string{p.ID}}, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	s.srv.fixity.RateBytes = 0
+
+	measure := func(b *testing.B, do func()) {
+		runtime.GC()
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		stop := make(chan struct{})
+		peak := peakHeap(stop)
+		b.SetBytes(n * size)
+		for b.Loop() {
+			do()
+		}
+		close(stop)
+		b.ReportMetric(float64(int64(peak.Load())-int64(base.HeapInuse))/(1<<20), "MiB-heap-growth")
+	}
+	b.Run("raw-read", func(b *testing.B) {
+		measure(b, func() {
+			for _, d := range docs {
+				rc, _, err := s.srv.objs.Get(ctx, d.File.Key)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, rc)
+				rc.Close()
+			}
+		})
+	})
+	b.Run("fixity-audit", func(b *testing.B) {
+		measure(b, func() {
+			run, err := s.srv.fixity.Audit(ctx)
+			if err != nil || run.OK != n {
+				b.Fatalf("audit: %+v %v", run, err)
+			}
+		})
+	})
+	b.Run("bag-export", func(b *testing.B) {
+		measure(b, func() {
+			hr, _ := http.NewRequest("GET", s.base+"/api/v1/archive/partnerships/"+p.ID+"/bag", nil)
+			hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+			res, err := httpClient.Do(hr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got, _ := io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || got < n*size {
+				b.Fatalf("bag: %d, %d bytes", res.StatusCode, got)
+			}
+		})
+	})
+}
