@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/models"
 )
 
 func archiveDocs(t *testing.T, s *testServer, token, query string) []string {
@@ -290,4 +291,41 @@ func TestBagVerifiesWithAnIndependentReader(t *testing.T) {
 		t.Error("partnership metadata missing")
 	}
 	_ = context.Background
+}
+
+// An audit interrupted after its first document resumes after it: the
+// next audit checks only the rest and finishes the same run.
+func TestAuditResumesAfterInterruption(t *testing.T) {
+	s, err := startTestServer(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	ctx := context.Background()
+	docs, err := s.srv.documents.All(ctx)
+	if err != nil || len(docs) != 13 {
+		t.Fatalf("%d demo documents (%v)", len(docs), err)
+	}
+	first := docs[0].ID
+	for _, d := range docs {
+		first = min(first, d.ID)
+	}
+	states := s.srv.fixity.States
+	interrupted := models.FixityRun{ID: "interrupted", Checked: 1, OK: 1, LastID: first, FailedIDs: []string{}}
+	if err := states.Save(ctx, models.FixityState{Current: &interrupted}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.srv.fixity.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.ID != "interrupted" || run.Checked != 13 || run.OK != 13 || run.FinishedAt == nil {
+		t.Fatalf("resumed run: %+v", run)
+	}
+	events, _ := s.srv.documents.Events(ctx, first)
+	for _, e := range events {
+		if e.Type == models.EventFixityOK {
+			t.Fatal("the document checked before the interruption was checked again")
+		}
+	}
 }
