@@ -100,6 +100,27 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	return h.respond(c, fiber.StatusCreated, it)
 }
 
+// editable reads :id and If-Match and returns the current version, or
+// ErrStale when the client edited another one.
+func (h *contentHandlers[T, P]) editable(c *fiber.Ctx) (P, int64, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	expected, err := ifMatch(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	cur, err := h.store.Get(c.UserContext(), id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if v := cur.GetMeta().Version; v != expected {
+		return nil, 0, fmt.Errorf("%w: you edited version %d, the current one is %d", models.ErrStale, expected, v)
+	}
+	return cur, expected, nil
+}
+
 func (h *contentHandlers[T, P]) get(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -127,24 +148,13 @@ func (h *contentHandlers[T, P]) list(c *fiber.Ctx) error {
 
 // patch applies a JSON merge patch (RFC 7396) to the editable fields.
 func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
+	cur, expected, err := h.editable(c)
 	if err != nil {
 		return err
 	}
 	patch, err := decodeJSONObject(c, h.api.d.MaxJSONBytes, "application/merge-patch+json")
 	if err != nil {
 		return err
-	}
-	cur, err := h.store.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if cur.GetMeta().Version != expected {
-		return fmt.Errorf("%w: you edited version %d, the current one is %d", models.ErrStale, expected, cur.GetMeta().Version)
 	}
 	next, err := applyPatch[T, P](cur, patch)
 	if err != nil {
@@ -212,20 +222,9 @@ func (h *contentHandlers[T, P]) delete(c *fiber.Ctx) error {
 // action returns the handler of publish, unpublish or archive.
 func (h *contentHandlers[T, P]) action(act models.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
+		cur, expected, err := h.editable(c)
 		if err != nil {
 			return err
-		}
-		expected, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		cur, err := h.store.Get(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		if cur.GetMeta().Version != expected {
-			return fmt.Errorf("%w: you saw version %d, the current one is %d", models.ErrStale, expected, cur.GetMeta().Version)
 		}
 		target, _ := act.StatusAfter()
 		if cur.GetMeta().Status == target {

@@ -51,92 +51,67 @@ func etagListHas(header, etag string) bool {
 	return false
 }
 
-func (a *API) publicPartnerships(c *fiber.Ctx) error {
+// servePublic negotiates the locale, finds the item in the snapshot and
+// sends its body, rendered once per snapshot, locale and link window.
+func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool, func(loc string, ln *linker) (any, error))) error {
 	loc, err := a.publicLocale(c)
 	if err != nil {
 		return err
 	}
 	pub := a.d.Published
 	s := pub.snapshot()
-	r, err := pub.render(s, "partnerships|"+loc, func(ln *linker) (any, error) {
+	ok, build := find(s)
+	if !ok {
+		return fmt.Errorf("%w: nothing published at %s", models.ErrNotFound, c.Path())
+	}
+	r, err := pub.render(s, key+"|"+loc, func(ln *linker) (any, error) {
 		ln.ctx = c.UserContext()
-		items := make([]publicPartnership, len(s.partnerships))
-		for i, p := range s.partnerships {
-			v, err := viewPartnership(a.d.Locales, loc, p, s, ln)
-			if err != nil {
-				return nil, err
-			}
-			items[i] = v
-		}
-		return fiber.Map{"locale": loc, "items": items}, nil
+		return build(loc, ln)
 	})
 	if err != nil {
 		return err
 	}
 	return a.sendPublic(c, loc, r)
+}
+
+func (a *API) publicPartnerships(c *fiber.Ctx) error {
+	return a.servePublic(c, "partnerships", func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+		return true, func(loc string, ln *linker) (any, error) {
+			items := make([]publicPartnership, len(s.partnerships))
+			for i, p := range s.partnerships {
+				v, err := viewPartnership(a.d.Locales, loc, p, s, ln)
+				if err != nil {
+					return nil, err
+				}
+				items[i] = v
+			}
+			return fiber.Map{"locale": loc, "items": items}, nil
+		}
+	})
 }
 
 func (a *API) publicPartnership(c *fiber.Ctx) error {
-	loc, err := a.publicLocale(c)
-	if err != nil {
-		return err
-	}
 	slug := c.Params("slug")
-	pub := a.d.Published
-	s := pub.snapshot()
-	p, ok := s.bySlug[slug]
-	if !ok {
-		return fmt.Errorf("%w: no published partnership %q", models.ErrNotFound, slug)
-	}
-	r, err := pub.render(s, "partnership|"+loc+"|"+slug, func(ln *linker) (any, error) {
-		ln.ctx = c.UserContext()
-		return viewPartnership(a.d.Locales, loc, p, s, ln)
+	return a.servePublic(c, "partnership|"+slug, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+		p, ok := s.bySlug[slug]
+		return ok, func(loc string, ln *linker) (any, error) { return viewPartnership(a.d.Locales, loc, p, s, ln) }
 	})
-	if err != nil {
-		return err
-	}
-	return a.sendPublic(c, loc, r)
 }
 
 func (a *API) publicBlock(c *fiber.Ctx) error {
-	loc, err := a.publicLocale(c)
-	if err != nil {
-		return err
-	}
 	key := c.Params("key")
-	pub := a.d.Published
-	s := pub.snapshot()
-	b, ok := s.blocks[key]
-	if !ok {
-		return fmt.Errorf("%w: no published block %q", models.ErrNotFound, key)
-	}
-	r, err := pub.render(s, "block|"+loc+"|"+key, func(*linker) (any, error) { return viewBlock(a.d.Locales, loc, b), nil })
-	if err != nil {
-		return err
-	}
-	return a.sendPublic(c, loc, r)
+	return a.servePublic(c, "block|"+key, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+		b, ok := s.blocks[key]
+		return ok, func(loc string, _ *linker) (any, error) { return viewBlock(a.d.Locales, loc, b), nil }
+	})
 }
 
 func (a *API) publicPage(c *fiber.Ctx) error {
-	loc, err := a.publicLocale(c)
-	if err != nil {
-		return err
-	}
 	slug := c.Params("slug")
-	pub := a.d.Published
-	s := pub.snapshot()
-	p, ok := s.pages[slug]
-	if !ok {
-		return fmt.Errorf("%w: no published page %q", models.ErrNotFound, slug)
-	}
-	r, err := pub.render(s, "page|"+loc+"|"+slug, func(ln *linker) (any, error) {
-		ln.ctx = c.UserContext()
-		return viewPage(a.d.Locales, loc, s, p, ln)
+	return a.servePublic(c, "page|"+slug, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+		p, ok := s.pages[slug]
+		return ok, func(loc string, ln *linker) (any, error) { return viewPage(a.d.Locales, loc, s, p, ln) }
 	})
-	if err != nil {
-		return err
-	}
-	return a.sendPublic(c, loc, r)
 }
 
 // vocabularies lists relations, agreement kinds and areas with labels.

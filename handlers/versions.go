@@ -62,26 +62,15 @@ func (h *contentHandlers[T, P]) version(c *fiber.Ctx) error {
 // restore makes an earlier version's content the new current version; the
 // status stays as it is (restoring text does not publish it).
 func (h *contentHandlers[T, P]) restore(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	n, err := versionParam(c)
 	if err != nil {
 		return err
 	}
-	expected, err := ifMatch(c)
+	cur, expected, err := h.editable(c)
 	if err != nil {
 		return err
 	}
-	cur, err := h.store.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if cur.GetMeta().Version != expected {
-		return fmt.Errorf("%w: you saw version %d, the current one is %d", models.ErrStale, expected, cur.GetMeta().Version)
-	}
-	old, err := h.store.Version(c.UserContext(), id, n)
+	old, err := h.store.Version(c.UserContext(), cur.GetMeta().ID, n)
 	if err != nil {
 		return err
 	}
