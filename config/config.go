@@ -33,6 +33,8 @@ type Config struct {
 
 	BootstrapToken string
 	Demo           bool
+	// Organization names the archive's owner in BagIt exports.
+	Organization string
 
 	MaxUploadBytes  int64
 	MaxJSONBytes    int64
@@ -95,6 +97,7 @@ func Load(getenv func(string) string) (Config, error) {
 		S3Region:        l.name("TWINCMS_S3_REGION", "us-east-1"),
 		S3Secure:        l.boolean("TWINCMS_S3_SECURE", false),
 		BootstrapToken:  l.token("TWINCMS_BOOTSTRAP_TOKEN"),
+		Organization:    l.str("TWINCMS_ORGANIZATION", "Občina Jesenice"),
 		MaxUploadBytes:  l.size("TWINCMS_MAX_UPLOAD_BYTES", 1<<30),
 		MaxJSONBytes:    l.size("TWINCMS_MAX_JSON_BYTES", 1<<20),
 		LinkTTL:         l.duration("TWINCMS_LINK_TTL", time.Hour, time.Minute, 7*24*time.Hour),

@@ -110,7 +110,7 @@ func (s *Server) Deps() handlers.Deps {
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(),
-		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: "Občina Jesenice"}, Originals: s.objs, Metrics: s.metrics,
+		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
 
