@@ -34,15 +34,11 @@ type RangeReader interface {
 
 // archiveDocument: a document with file facts, provenance and history.
 func (a *API) archiveDocument(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	events, err := a.d.Documents.Events(c.UserContext(), id)
+	events, err := a.d.Documents.Events(c.UserContext(), d.ID)
 	if err != nil {
 		return err
 	}
@@ -53,11 +49,7 @@ func (a *API) archiveDocument(c *fiber.Ctx) error {
 // archiveOriginal streams the original bytes (Range supported) with their
 // digest, so the client can verify what it received.
 func (a *API) archiveOriginal(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}
@@ -125,11 +117,7 @@ func parseRange(h string, size int64) (offset, length int64, partial bool, err e
 
 // checkFixity: POST /archive/documents/:id/fixity.
 func (a *API) checkFixity(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}

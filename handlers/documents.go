@@ -42,6 +42,15 @@ type Presigner interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error)
 }
 
+// document reads :id and returns that document.
+func (a *API) document(c *fiber.Ctx) (*models.Document, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return a.d.Documents.Get(c.UserContext(), id)
+}
+
 func (a *API) respondDocument(c *fiber.Ctx, status int, d *models.Document) error {
 	c.Set(fiber.HeaderETag, etagOf(d.Version))
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -148,11 +157,7 @@ func (a *API) checkPartnerships(ctx context.Context, ids []string) error {
 }
 
 func (a *API) getDocument(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}
@@ -254,19 +259,15 @@ func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) f
 // purgeDocument removes a document and its objects for good (admin). Its
 // events stay, recording that it existed and who removed it.
 func (a *API) purgeDocument(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if err := a.d.Documents.Delete(c.UserContext(), id, a.event(c, id, models.EventPurged,
+	if err := a.d.Documents.Delete(c.UserContext(), d.ID, a.event(c, d.ID, models.EventPurged,
 		fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))); err != nil {
 		return err
 	}
-	a.d.Ingest.RemoveObjects(c.UserContext(), id)
+	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
 	a.d.Published.Changed(c.UserContext())
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -274,11 +275,7 @@ func (a *API) purgeDocument(c *fiber.Ctx) error {
 // downloadDocument redirects to a fresh presigned GET that downloads under
 // the original name.
 func (a *API) downloadDocument(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
+	d, err := a.document(c)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime"
 	"testing"
 
 	"github.com/jesenice/twincms/models"
@@ -48,21 +47,8 @@ func BenchmarkArchive500MB(b *testing.B) {
 	}
 	s.srv.fixity.RateBytes = 0
 
-	measure := func(b *testing.B, do func()) {
-		runtime.GC()
-		var base runtime.MemStats
-		runtime.ReadMemStats(&base)
-		stop := make(chan struct{})
-		peak := peakHeap(stop)
-		b.SetBytes(n * size)
-		for b.Loop() {
-			do()
-		}
-		close(stop)
-		b.ReportMetric(float64(int64(peak.Load())-int64(base.HeapInuse))/(1<<20), "MiB-heap-growth")
-	}
 	b.Run("raw-read", func(b *testing.B) {
-		measure(b, func() {
+		measureHeapGrowth(b, n*size, func(int) {
 			for _, d := range docs {
 				rc, _, err := s.srv.objs.Get(ctx, d.File.Key)
 				if err != nil {
@@ -74,7 +60,7 @@ func BenchmarkArchive500MB(b *testing.B) {
 		})
 	})
 	b.Run("fixity-audit", func(b *testing.B) {
-		measure(b, func() {
+		measureHeapGrowth(b, n*size, func(int) {
 			run, err := s.srv.fixity.Audit(ctx)
 			if err != nil || run.OK != n {
 				b.Fatalf("audit: %+v %v", run, err)
@@ -82,7 +68,7 @@ func BenchmarkArchive500MB(b *testing.B) {
 		})
 	})
 	b.Run("bag-export", func(b *testing.B) {
-		measure(b, func() {
+		measureHeapGrowth(b, n*size, func(int) {
 			hr, _ := http.NewRequest("GET", s.base+"/api/v1/archive/partnerships/"+p.ID+"/bag", nil)
 			hr.Header.Set("Authorization", "Bearer "+testAdminToken)
 			res, err := httpClient.Do(hr)

@@ -86,25 +86,8 @@ func BenchmarkUpload200MB(b *testing.B) {
 	ctx := context.Background()
 	seed := uint64(time.Now().UnixNano())
 
-	measure := func(b *testing.B, do func(i int)) {
-		runtime.GC()
-		var base runtime.MemStats
-		runtime.ReadMemStats(&base)
-		stop := make(chan struct{})
-		peak := peakHeap(stop)
-		b.SetBytes(benchUploadSize)
-		i := 0
-		for b.Loop() {
-			do(i)
-			i++
-		}
-		close(stop)
-		growth := int64(peak.Load()) - int64(base.HeapInuse)
-		b.ReportMetric(float64(growth)/(1<<20), "MiB-heap-growth")
-	}
-
 	b.Run("api-POST-documents", func(b *testing.B) {
-		measure(b, func(i int) {
+		measureHeapGrowth(b, benchUploadSize, func(i int) {
 			pr, pw := io.Pipe()
 			mw := multipart.NewWriter(pw)
 			go func() {
@@ -134,11 +117,29 @@ func BenchmarkUpload200MB(b *testing.B) {
 		})
 	})
 	b.Run("plain-PutObject", func(b *testing.B) {
-		measure(b, func(i int) {
+		measureHeapGrowth(b, benchUploadSize, func(i int) {
 			key := fmt.Sprintf("bench/plain-%d", i)
 			if _, err := s.srv.objs.Put(ctx, key, newScanReader(seed+1000+uint64(i), benchUploadSize), benchUploadSize, "application/pdf", nil); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
+}
+
+// measureHeapGrowth runs do for every iteration with bytes as the
+// throughput unit and reports the peak heap growth over the start.
+func measureHeapGrowth(b *testing.B, bytes int64, do func(i int)) {
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	stop := make(chan struct{})
+	peak := peakHeap(stop)
+	b.SetBytes(bytes)
+	i := 0
+	for b.Loop() {
+		do(i)
+		i++
+	}
+	close(stop)
+	b.ReportMetric(float64(int64(peak.Load())-int64(base.HeapInuse))/(1<<20), "MiB-heap-growth")
 }
