@@ -301,65 +301,6 @@ func downloadParams(d *models.Document) url.Values {
 	return url.Values{"response-content-disposition": {models.ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
 }
 
-// startUpload: POST /uploads.
-func (a *API) startUpload(c *fiber.Ctx) error {
-	fields, err := decodeJSONObject(c, a.d.MaxJSONBytes)
-	if err != nil {
-		return err
-	}
-	var req struct {
-		Filename string          `json:"filename"`
-		Size     int64           `json:"size"`
-		SHA256   string          `json:"sha256"`
-		Metadata json.RawMessage `json:"metadata"`
-	}
-	raw, _ := json.Marshal(fields)
-	if err := strictDecode(raw, &req); err != nil {
-		return err
-	}
-	var p models.Problems
-	name := models.CleanFilename(req.Filename)
-	if name == "" {
-		p.Add("filename", "must be a plain file name without directories or control characters")
-	}
-	if req.Size < 1 {
-		p.Add("size", "must be a positive number of bytes")
-	}
-	if len(req.SHA256) != 64 || strings.Trim(req.SHA256, "0123456789abcdef") != "" {
-		p.Add("sha256", "must be 64 lowercase hex characters")
-	}
-	if len(req.Metadata) == 0 {
-		p.Add("metadata", "is required")
-	}
-	if err := p.Err(models.ErrInvalid); err != nil {
-		return err
-	}
-	in, err := a.documentInput(c.UserContext(), req.Metadata, nil)
-	if err != nil {
-		return err
-	}
-	t, err := a.d.Ingest.StartUpload(c.UserContext(), models.UploadRequest{Filename: name, Size: req.Size, SHA256: req.SHA256, Metadata: in}, actor(c))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(t)
-}
-
-// completeUpload: POST /uploads/:id/complete.
-func (a *API) completeUpload(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := a.d.Ingest.CompleteUpload(c.UserContext(), id, actor(c))
-	if err != nil {
-		return err
-	}
-	a.d.Published.Changed(c.UserContext())
-	return a.respondDocument(c, fiber.StatusCreated, d)
-}
-
 func parseDocumentQuery(c *fiber.Ctx) (models.DocumentQuery, error) {
 	var p models.Problems
 	q := models.DocumentQuery{}
@@ -396,38 +337,3 @@ func parseDocumentQuery(c *fiber.Ctx) (models.DocumentQuery, error) {
 	return q, p.Err(models.ErrMalformed)
 }
 
-// checkDocumentRefs refuses a partnership whose crest or documents do not
-// exist, or whose crest is not a crest.
-func (a *API) checkDocumentRefs(ctx context.Context, p *models.Partnership) error {
-	var pr models.Problems
-	ref := func(field, id string, wantCrest bool) error {
-		d, err := a.d.Documents.Get(ctx, id)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			pr.Add(field, "no document %s", id)
-		case err != nil:
-			return err
-		case wantCrest && d.Kind != models.KindCrest:
-			pr.Add(field, "document %s is a %s, not a crest", id, d.Kind)
-		}
-		return nil
-	}
-	if p.CrestID != "" {
-		if err := ref("crest_id", p.CrestID, true); err != nil {
-			return err
-		}
-	}
-	for i, d := range p.Documents {
-		if err := ref(fieldIndex("documents", i)+".document_id", d.DocumentID, false); err != nil {
-			return err
-		}
-	}
-	for i, ag := range p.Agreements {
-		if ag.DocumentID != "" {
-			if err := ref(fieldIndex("agreements", i)+".document_id", ag.DocumentID, false); err != nil {
-				return err
-			}
-		}
-	}
-	return pr.Err(models.ErrInvalid)
-}
