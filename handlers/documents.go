@@ -336,4 +336,3 @@ func parseDocumentQuery(c *fiber.Ctx) (models.DocumentQuery, error) {
 	}
 	return q, p.Err(models.ErrMalformed)
 }
-

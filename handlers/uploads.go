@@ -66,4 +66,3 @@ func (a *API) completeUpload(c *fiber.Ctx) error {
 	a.d.Published.Changed(c.UserContext())
 	return a.respondDocument(c, fiber.StatusCreated, d)
 }
-
