@@ -169,6 +169,11 @@ func (a *API) listDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.YearFrom > 0 || q.YearTo > 0 {
+		if q.AlsoIDs, err = a.agreementDocuments(c.UserContext(), q.YearFrom, q.YearTo); err != nil {
+			return err
+		}
+	}
 	list, err := a.d.Documents.List(c.UserContext(), q)
 	if err != nil {
 		return err

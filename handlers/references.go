@@ -42,3 +42,22 @@ func (a *API) checkDocumentRefs(ctx context.Context, p *models.Partnership) erro
 	}
 	return pr.Err(models.ErrInvalid)
 }
+
+// agreementDocuments lists the documents that record an agreement signed
+// within [from, to] (0: open), so a year search finds a charter by the year
+// of the agreement even when its scan has no date of its own.
+func (a *API) agreementDocuments(ctx context.Context, from, to int) ([]string, error) {
+	all, err := a.d.Partnerships.All(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, p := range all {
+		for _, ag := range p.Agreements {
+			if ag.DocumentID != "" && (from == 0 || ag.Year >= from) && (to == 0 || ag.Year <= to) {
+				ids = append(ids, ag.DocumentID)
+			}
+		}
+	}
+	return ids, nil
+}

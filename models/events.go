@@ -72,8 +72,11 @@ type DocumentQuery struct {
 	Q           string
 	YearFrom    int
 	YearTo      int
-	Page        int
-	PerPage     int
+	// AlsoIDs are documents that match the year range through the
+	// agreement they record (its year), whatever their own date says.
+	AlsoIDs []string
+	Page    int
+	PerPage int
 }
 
 // IncomingFile is a file arriving in an upload: its bytes, the type the

@@ -82,11 +82,19 @@ func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.Li
 	if q.Q != "" {
 		f = append(f, bson.E{Key: "search", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(models.FoldText(q.Q))}}})
 	}
-	if q.YearFrom > 0 {
-		f = append(f, bson.E{Key: "year", Value: bson.D{{Key: "$gte", Value: q.YearFrom}}})
-	}
-	if q.YearTo > 0 {
-		f = append(f, bson.E{Key: "year", Value: bson.D{{Key: "$lte", Value: q.YearTo}}})
+	if q.YearFrom > 0 || q.YearTo > 0 {
+		years := bson.D{}
+		// Year 0 is "no date": never inside a range.
+		years = append(years, bson.E{Key: "$gte", Value: max(q.YearFrom, 1)})
+		if q.YearTo > 0 {
+			years = append(years, bson.E{Key: "$lte", Value: q.YearTo})
+		}
+		byYear := bson.D{{Key: "year", Value: years}}
+		if len(q.AlsoIDs) > 0 {
+			f = append(f, bson.E{Key: "$or", Value: bson.A{byYear, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: q.AlsoIDs}}}}}})
+		} else {
+			f = append(f, byYear...)
+		}
 	}
 	coll := d.db.collection(documentsCollection)
 	total, err := coll.CountDocuments(ctx, f)

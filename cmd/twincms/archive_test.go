@@ -64,7 +64,6 @@ func TestArchiveSearchHistoryAndOriginals(t *testing.T) {
 	}{
 		{"partnership=" + p["id"].(string), []string{idb, ida}},
 		{"kind=charter", []string{ida}},
-		{"year_from=1990&year_to=2000", []string{idb}},
 		{"year_to=1980", []string{ida}},
 		{"sha256=" + sha(charter), []string{ida}},
 		{"q=zal-jes/sken", []string{idb}},
@@ -72,6 +71,20 @@ func TestArchiveSearchHistoryAndOriginals(t *testing.T) {
 		{"status=withdrawn", []string{idc}},
 		{"status=active&kind=publication", nil},
 	}
+	// A scan without a date of its own is found by its agreement's year.
+	undated := expect(t, s.upload(t, ed, map[string]any{"kind": "agreement", "title": map[string]string{"sl": "Pogodba brez datuma"}},
+		"pogodba.pdf", "", demo.PlaceholderPDF("undated")), 201).Map(t)
+	withAgreement := minimalPartnership("dogovor", "Dogovor")
+	withAgreement["agreements"] = []any{map[string]any{"kind": "cooperation_agreement", "title": map[string]string{"sl": "Pogodba"},
+		"year": 1990, "document_id": undated["id"]}}
+	create(t, s, ed, withAgreement)
+	cases = append(cases, struct {
+		query string
+		want  []string
+	}{"year_from=1989&year_to=1991", []string{undated["id"].(string)}}, struct {
+		query string
+		want  []string
+	}{"year_from=1990&year_to=2000", []string{undated["id"].(string), idb}})
 	for _, tc := range cases {
 		if got := archiveDocs(t, s, ar, tc.query); strings.Join(got, ",") != strings.Join(tc.want, ",") {
 			t.Errorf("%s: %v, want %v", tc.query, got, tc.want)
