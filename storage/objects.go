@@ -127,16 +127,7 @@ func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, 
 
 // Get opens key for reading; the caller closes the reader.
 func (o *Objects) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error) {
-	obj, err := o.client.GetObject(ctx, o.bucket, key, minio.GetObjectOptions{})
-	if err != nil {
-		return nil, ObjectInfo{}, translateS3(err)
-	}
-	st, err := obj.Stat()
-	if err != nil {
-		_ = obj.Close()
-		return nil, ObjectInfo{}, translateS3(err)
-	}
-	return obj, toInfo(st), nil
+	return o.GetRange(ctx, key, 0, -1)
 }
 
 // Stat returns facts about key, models.ErrNotFound when it is missing.
@@ -223,7 +214,7 @@ func translateS3(err error) error {
 // GetRange opens length bytes of key from offset (length < 0: to the end).
 func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
 	opts := minio.GetObjectOptions{}
-	if offset > 0 || length >= 0 {
+	if offset > 0 || length >= 0 { // else the whole object
 		end := int64(0)
 		if length >= 0 {
 			end = offset + length - 1
