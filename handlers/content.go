@@ -74,6 +74,16 @@ func ifMatch(c *fiber.Ctx) (int64, error) {
 	return v, nil
 }
 
+// idAndVersion reads the :id of a change and the version it is based on.
+func idAndVersion(c *fiber.Ctx) (string, int64, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return "", 0, err
+	}
+	v, err := ifMatch(c)
+	return id, v, err
+}
+
 // pathID reads and checks the :id parameter (a copy: Fiber reuses memory).
 func pathID(c *fiber.Ctx) (string, error) {
 	id := strings.Clone(c.Params("id"))
@@ -103,11 +113,7 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 // editable reads :id and If-Match and returns the current version, or
 // ErrStale when the client edited another one.
 func (h *contentHandlers[T, P]) editable(c *fiber.Ctx) (P, int64, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	expected, err := ifMatch(c)
+	id, expected, err := idAndVersion(c)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -204,11 +210,7 @@ func applyPatch[T any, P item[T]](cur P, patch map[string]json.RawMessage) (P, e
 }
 
 func (h *contentHandlers[T, P]) delete(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
+	id, expected, err := idAndVersion(c)
 	if err != nil {
 		return err
 	}

@@ -184,11 +184,7 @@ func (a *API) listDocuments(c *fiber.Ctx) error {
 
 // patchDocument changes the description (never the file), as a merge patch.
 func (a *API) patchDocument(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	expected, err := ifMatch(c)
+	id, expected, err := idAndVersion(c)
 	if err != nil {
 		return err
 	}
@@ -236,11 +232,7 @@ func (a *API) event(c *fiber.Ctx, id string, t models.EventType, detail string) 
 // setDocumentStatus returns the withdraw (DELETE) or restore handler.
 func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		expected, err := ifMatch(c)
+		id, expected, err := idAndVersion(c)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/jesenice/twincms/models"
@@ -16,23 +15,15 @@ import (
 // audit over them (unthrottled), and streaming their BagIt export through
 // HTTP, with the heap growth of each.
 func BenchmarkArchive500MB(b *testing.B) {
-	dir, err := os.MkdirTemp("", "twincms-archive-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.close()
+	s := benchServer(b)
 	ctx := context.Background()
 	p := &models.Partnership{Slug: "bag-bench", Relation: models.RelationTwin,
 		Partner: models.Partner{Name: models.Localized{"sl": "Vreča"}, Country: "SI"}}
 	if err := models.Prepare(p, s.srv.Deps().Locales); err != nil {
 		b.Fatal(err)
 	}
-	if p, err = s.srv.partnerships.Create(ctx, p, "bench"); err != nil {
+	p, err := s.srv.partnerships.Create(ctx, p, "bench")
+	if err != nil {
 		b.Fatal(err)
 	}
 	const n, size = 5, 100 << 20

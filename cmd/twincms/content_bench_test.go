@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/jesenice/twincms/models"
@@ -14,14 +13,7 @@ import (
 // SQLite-backed FerretDB (which scans) is visible side by side.
 func BenchmarkEditorReads(b *testing.B) {
 	for _, n := range []int{5, 500, 5000} {
-		dir, err := os.MkdirTemp("", "twincms-bench-")
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := benchServer(b)
 		ids := populate(b, s, n)
 		b.Run(fmt.Sprintf("list/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
@@ -45,8 +37,7 @@ func BenchmarkEditorReads(b *testing.B) {
 				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/public/partnerships/town-1?locale=en"}), 200)
 			}
 		})
-		s.close()
-		os.RemoveAll(dir)
+		s.close() // free it before the next size; Cleanup then does nothing
 	}
 }
 

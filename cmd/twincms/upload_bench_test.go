@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -73,16 +72,7 @@ func peakHeap(stop <-chan struct{}) *atomic.Uint64 {
 // sniffed, recorded) and a plain PutObject of the same bytes. It reports
 // the heap growth during each (the server runs in this process).
 func BenchmarkUpload200MB(b *testing.B) {
-	dir, err := os.MkdirTemp("", "twincms-upload-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.close()
+	s := benchServer(b)
 	ctx := context.Background()
 	seed := uint64(time.Now().UnixNano())
 
@@ -142,4 +132,16 @@ func measureHeapGrowth(b *testing.B, bytes int64, do func(i int)) {
 	}
 	close(stop)
 	b.ReportMetric(float64(int64(peak.Load())-int64(base.HeapInuse))/(1<<20), "MiB-heap-growth")
+}
+
+// benchServer starts an instance without demo content on a temp dir that
+// is removed, with the instance, when the benchmark ends.
+func benchServer(b *testing.B) *testServer {
+	b.Helper()
+	s, err := startTestServer(b.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.close)
+	return s
 }
