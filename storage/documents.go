@@ -184,10 +184,22 @@ func (d *Documents) FinishPurge(ctx context.Context, id string) error {
 // EventDocuments returns the ids of the documents that have an event of
 // type t (for the sweeper's repairs).
 func (d *Documents) EventDocuments(ctx context.Context, t models.EventType) (map[string]bool, error) {
-	res := d.db.collection(eventsCollection).Distinct(ctx, "document_id", bson.D{{Key: "type", Value: t}})
-	var ids []string
-	if err := res.Decode(&ids); err != nil {
+	// Find with a projection, not distinct: FerretDB's distinct answer
+	// does not decode with this driver.
+	cur, err := d.db.collection(eventsCollection).Find(ctx, bson.D{{Key: "type", Value: t}},
+		options.Find().SetProjection(bson.D{{Key: "document_id", Value: 1}}))
+	if err != nil {
 		return nil, translateDB(err)
+	}
+	var rows []struct {
+		DocumentID string `bson:"document_id"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translateDB(err)
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.DocumentID)
 	}
 	out := make(map[string]bool, len(ids))
 	for _, id := range ids {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -117,4 +118,25 @@ func pdfBytes(seed string, n int) []byte {
 	b := bytes.Repeat([]byte(seed+" "), n/(len(seed)+1)+1)[:n]
 	copy(b, "%PDF-1.4\n")
 	return b
+}
+
+// sibling starts a second instance on s's database and object store, as
+// two replicas behind one load balancer would run.
+func (s *testServer) sibling(t testing.TB) *testServer {
+	t.Helper()
+	b, err := readFile(s.cfg.DataDir + "/s3-credentials.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct{ Access, Secret string }
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	other, err := startTestServer(t.TempDir(), map[string]string{
+		"TWINCMS_MONGODB_URI": s.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": s.srv.embS3.Addr(),
+		"TWINCMS_S3_ACCESS_KEY": k.Access, "TWINCMS_S3_SECRET_KEY": k.Secret, "TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return other
 }

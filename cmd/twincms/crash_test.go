@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -57,6 +59,76 @@ func TestCutAndMalformedUploadBodiesStoreNothing(t *testing.T) {
 			t.Fatalf("stored %v, want sha256 %s", d["file"], sha(data))
 		}
 	}
+}
+
+// Identical uploads released together, on one instance or spread over two
+// sharing a database: exactly one 201, every other a 409 naming it, one
+// record, one object.
+func TestConcurrentIdenticalUploadsStoreOneDocument(t *testing.T) {
+	first, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.close()
+	second := first.sibling(t)
+	defer second.close()
+	for _, tc := range []struct {
+		name      string
+		instances []*testServer
+	}{{"one instance", []*testServer{first}}, {"two instances", []*testServer{first, second}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := first.storeState(t)
+			data := pdfBytes("same bytes "+tc.name, 3<<20)
+			const n = 8
+			start := make(chan struct{})
+			results := make([]resp, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				s := tc.instances[i%len(tc.instances)]
+				ct, body := uploadBody(t, docMeta("scan", fmt.Sprint("Kopija ", i)), fmt.Sprintf("kopija-%d.pdf", i), "", data)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					results[i] = s.do(t, req{Method: "POST", Path: "/api/v1/documents", Token: testAdminToken, Body: body,
+						Headers: map[string]string{"Content-Type": ct}})
+				}()
+			}
+			close(start)
+			wg.Wait()
+			var created string
+			for _, r := range results {
+				if r.Status == 201 {
+					if created != "" {
+						t.Fatalf("two uploads of the same bytes were stored: %s and %s", created, r.Map(t)["id"])
+					}
+					created = r.Map(t)["id"].(string)
+				}
+			}
+			if created == "" {
+				t.Fatalf("no upload was stored: %v", results)
+			}
+			for _, r := range results {
+				if r.Status != 201 {
+					if p := expectProblem(t, r, 409, "conflict"); p["duplicate_of"] != created {
+						t.Fatalf("duplicate_of %v, want %s", p["duplicate_of"], created)
+					}
+				}
+			}
+			want := before
+			want.Records = sortedWith(before.Records, created)
+			want.Claims = sortedWith(before.Claims, created)
+			want.Objects = sortedWith(before.Objects, "originals/"+created)
+			first.expectStoreUnchanged(t, want)
+		})
+	}
+}
+
+// sortedWith is a sorted copy of list with one more element.
+func sortedWith(list []string, more string) []string {
+	out := append(slices.Clone(list), more)
+	slices.Sort(out)
+	return out
 }
 
 // chunked encodes b as one HTTP chunk, with the last chunk when final.
