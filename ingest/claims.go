@@ -21,11 +21,11 @@ const ClaimStale = 10 * time.Minute
 func (s *Service) claim(ctx context.Context, id, sum string, now time.Time) error {
 	for range 3 { // a claim can change hands between two reads; then look again
 		held, won, err := s.Records.Claim(ctx, sum, id, now)
-		if errors.Is(err, models.ErrUnavailable) && ctx.Err() == nil {
-			continue
-		}
 		if err != nil || won {
 			return err
+		}
+		if held.DocumentID == "" {
+			continue
 		}
 		if _, err := s.Records.Get(ctx, held.DocumentID); err == nil {
 			return &DuplicateError{ExistingID: held.DocumentID}

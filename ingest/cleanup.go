@@ -18,22 +18,32 @@ import (
 // until done (CleanUpEvery). A restart loses the queue, not the work: the
 // sweeper finds the same leftovers by listing.
 
+// leftovers says what a failed ingest of one document may have left
+// besides its objects and incomplete uploads.
+type leftovers struct {
+	claim       string // the SHA-256 it claimed, to release ("" none)
+	recordTried bool   // its record was being written: it may have landed
+}
+
 // cleanupQueue holds documents whose leftovers are still to be removed.
 type cleanupQueue struct {
 	mu   sync.Mutex
-	jobs map[string]string // document id → checksum claim to release ("" none)
+	jobs map[string]leftovers // by document id
 	wake chan struct{}
 }
 
-func (q *cleanupQueue) add(id, sum string) {
+func (q *cleanupQueue) add(id string, lo leftovers) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.jobs == nil {
-		q.jobs = map[string]string{}
+		q.jobs = map[string]leftovers{}
 	}
-	if sum != "" || q.jobs[id] == "" {
-		q.jobs[id] = sum
+	old := q.jobs[id]
+	if lo.claim == "" {
+		lo.claim = old.claim
 	}
+	lo.recordTried = lo.recordTried || old.recordTried
+	q.jobs[id] = lo
 	select {
 	case q.signal() <- struct{}{}:
 	default:
@@ -48,12 +58,12 @@ func (q *cleanupQueue) signal() chan struct{} {
 	return q.wake
 }
 
-func (q *cleanupQueue) snapshot() map[string]string {
+func (q *cleanupQueue) snapshot() map[string]leftovers {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	out := make(map[string]string, len(q.jobs))
-	for id, sum := range q.jobs {
-		out[id] = sum
+	out := make(map[string]leftovers, len(q.jobs))
+	for id, lo := range q.jobs {
+		out[id] = lo
 	}
 	return out
 }
@@ -69,29 +79,32 @@ const quickCleanup = 3 * time.Second
 
 // discard removes what document id left behind after cause failed its
 // ingest (cause nil: a purge). Never retries in the caller's time.
-func (s *Service) discard(ctx context.Context, id, sum string, cause error) {
+func (s *Service) discard(ctx context.Context, id string, lo leftovers, cause error) {
 	if !errors.Is(cause, models.ErrUnavailable) && !errors.Is(cause, context.DeadlineExceeded) && !errors.Is(cause, context.Canceled) {
 		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), quickCleanup)
-		err := s.cleanUp(qctx, id, sum)
+		err := s.cleanUp(qctx, id, lo)
 		cancel()
 		if err == nil {
 			return
 		}
 	}
-	s.cleanup.add(id, sum)
+	s.cleanup.add(id, lo)
 }
 
 // PendingCleanups is the number of documents whose leftovers are queued.
 func (s *Service) PendingCleanups() int { return len(s.cleanup.snapshot()) }
 
 // cleanUp removes every object and incomplete upload of document id and
-// releases its claim on sum, unless a record for id exists after all (a
-// write reported as failed that did land): then the document is real.
-func (s *Service) cleanUp(ctx context.Context, id, sum string) error {
-	if _, err := s.Records.Get(ctx, id); err == nil {
-		return nil
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return err
+// releases its claim, unless a record for id exists after all (a write
+// reported as failed that did land): then the document is real. Only that
+// check needs the database, so objects go even while it is down.
+func (s *Service) cleanUp(ctx context.Context, id string, lo leftovers) error {
+	if lo.recordTried {
+		if _, err := s.Records.Get(ctx, id); err == nil {
+			return nil
+		} else if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
 	}
 	keys := []string{originalKey(id)}
 	for _, size := range media.Sizes {
@@ -108,8 +121,8 @@ func (s *Service) cleanUp(ctx context.Context, id, sum string) error {
 	if err != nil {
 		return err
 	}
-	if sum != "" {
-		return s.Records.ReleaseClaim(ctx, sum, id)
+	if lo.claim != "" {
+		return s.Records.ReleaseClaim(ctx, lo.claim, id)
 	}
 	return nil
 }
@@ -132,8 +145,8 @@ func (s *Service) CleanUpEvery(ctx context.Context) {
 		case <-retry.C:
 		}
 		failed := 0
-		for id, sum := range s.cleanup.snapshot() {
-			if err := s.cleanUp(ctx, id, sum); err != nil {
+		for id, lo := range s.cleanup.snapshot() {
+			if err := s.cleanUp(ctx, id, lo); err != nil {
 				failed++
 				if ctx.Err() == nil {
 					s.Logger.Warn("leftovers of a failed ingest not removed yet; will retry", "document", id, "err", err)

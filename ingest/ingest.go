@@ -112,7 +112,7 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 	lr := &limitReader{r: br, left: s.MaxBytes}
 	info, err := s.Objects.PutStream(ctx, key, io.TeeReader(lr, h), ct, map[string]string{"document-id": id})
 	if err != nil {
-		s.discard(ctx, id, "", err)
+		s.discard(ctx, id, leftovers{}, err)
 		if lr.over {
 			return nil, fmt.Errorf("%w: the file is over the limit of %d bytes", models.ErrTooLarge, s.MaxBytes)
 		}
@@ -149,15 +149,17 @@ func checkType(head []byte, declared string, kind models.DocumentKind) (string, 
 // over a claim older than ClaimStale) or a record without its event (the
 // sweeper writes the event from the record).
 func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts, in models.DocumentInput, actor string) (_ *models.Document, err error) {
+	var lo leftovers
 	defer func() {
 		if err != nil {
-			s.discard(ctx, id, facts.SHA256, err)
+			s.discard(ctx, id, lo, err)
 		}
 	}()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	if err := s.claim(ctx, id, facts.SHA256, now); err != nil {
 		return nil, err
 	}
+	lo.claim = facts.SHA256
 	// Records from before claims existed have none: ask the records too.
 	if dup, err := s.Records.BySHA256(ctx, facts.SHA256); err == nil && dup.ID != id {
 		return nil, &DuplicateError{ExistingID: dup.ID}
@@ -174,6 +176,7 @@ func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts,
 		}
 		doc.Renditions = rs
 	}
+	lo.recordTried = true
 	if err := s.Records.Insert(ctx, doc, ingestedEvent(doc)); err != nil {
 		return nil, err
 	}
@@ -213,7 +216,9 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 
 // RemoveObjects deletes a purged document's objects (in the background
 // when the store cannot do it now).
-func (s *Service) RemoveObjects(ctx context.Context, id string) { s.discard(ctx, id, "", nil) }
+func (s *Service) RemoveObjects(ctx context.Context, id string) {
+	s.discard(ctx, id, leftovers{recordTried: true}, nil)
+}
 
 // limitReader fails once more than left bytes were read.
 type limitReader struct {

@@ -119,7 +119,7 @@ func (s *Service) sweepUploads(ctx context.Context, now time.Time, res *SweepRes
 			pending[u.DocumentID] = true
 			continue
 		}
-		if err := s.cleanUp(ctx, u.DocumentID, ""); err != nil {
+		if err := s.cleanUp(ctx, u.DocumentID, leftovers{}); err != nil {
 			return nil, err
 		}
 		if err := s.Records.DeleteUpload(ctx, u.ID); err != nil {

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jesenice/twincms/models"
@@ -17,7 +16,8 @@ const claimsCollection = "sha256_claims"
 
 // Claim reserves sum for documentID. It returns the claim that holds sum
 // afterwards: documentID's own when it won, another document's when sum
-// was already claimed (won is then false).
+// was already claimed (won is then false), or none (the zero Claim) when
+// the other claim was released between two reads: then try again.
 func (d *Documents) Claim(ctx context.Context, sum, documentID string, at time.Time) (models.Claim, bool, error) {
 	c := models.Claim{SHA256: sum, DocumentID: documentID, ClaimedAt: at}
 	_, err := d.db.collection(claimsCollection).InsertOne(ctx, c)
@@ -31,7 +31,7 @@ func (d *Documents) Claim(ctx context.Context, sum, documentID string, at time.T
 	err = d.db.collection(claimsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: sum}}).Decode(&held)
 	if errors.Is(translateDB(err), models.ErrNotFound) {
 		// Released between our insert and this read: the caller may retry.
-		return models.Claim{}, false, fmt.Errorf("%w: the checksum claim changed hands; try again", models.ErrUnavailable)
+		return models.Claim{}, false, nil
 	}
 	return held, false, translateDB(err)
 }
