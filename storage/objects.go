@@ -38,6 +38,8 @@ type Objects struct {
 	probe probeCache
 	// probeKey is this process's own health object.
 	probeKey string
+	// down makes calls fail fast for a moment after one found the store down.
+	down breaker
 }
 
 // partSize bounds memory on unknown-size uploads: minio-go would otherwise
@@ -85,11 +87,14 @@ func (o *Objects) Bucket() string { return o.bucket }
 
 // EnsureBucket creates the bucket when it does not exist yet.
 func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
 	defer cancel()
 	ok, err := o.client.BucketExists(ctx, o.bucket)
 	if err != nil {
-		return translateS3(err)
+		return o.fail(err)
 	}
 	if ok {
 		return nil
@@ -99,18 +104,21 @@ func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
 		if errors.As(err, &resp) && (resp.Code == "BucketAlreadyOwnedByYou" || resp.Code == "BucketAlreadyExists") {
 			return nil
 		}
-		return translateS3(err)
+		return o.fail(err)
 	}
 	return nil
 }
 
 // Ping checks that the bucket is reachable (reads can be served).
 func (o *Objects) Ping(ctx context.Context) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
 	defer cancel()
 	ok, err := o.client.BucketExists(ctx, o.bucket)
 	if err != nil {
-		return translateS3(err)
+		return o.fail(err)
 	}
 	if !ok {
 		return fmt.Errorf("%w: bucket %q does not exist", models.ErrUnavailable, o.bucket)
@@ -125,14 +133,21 @@ type ObjectInfo = models.ObjectInfo
 // deadline (a large upload takes what it takes); a store that stops taking
 // bytes fails it within the stall timeout.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (ObjectInfo, error) {
-	info, err := o.client.PutObject(ctx, o.bucket, key, r, size, minio.PutObjectOptions{
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
+	src := &sourceReader{r: r}
+	info, err := o.client.PutObject(ctx, o.bucket, key, src, size, minio.PutObjectOptions{
 		ContentType:          contentType,
 		UserMetadata:         meta,
 		PartSize:             partSize,
 		DisableContentSha256: true,
 	})
+	if err != nil && src.err != nil {
+		return ObjectInfo{}, src.err // the caller's reader failed, not the store
+	}
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return ObjectInfo{Key: key, Size: info.Size, ContentType: contentType}, nil
 }
@@ -144,24 +159,29 @@ func (o *Objects) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInf
 
 // Stat returns facts about key, models.ErrNotFound when it is missing.
 func (o *Objects) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
 	defer cancel()
 	st, err := o.client.StatObject(ctx, o.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return toInfo(st), nil
 }
 
 // Remove deletes key; a missing key is not an error.
 func (o *Objects) Remove(ctx context.Context, key string) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
 	defer cancel()
 	if err := o.client.RemoveObject(ctx, o.bucket, key, minio.RemoveObjectOptions{}); err != nil {
-		if errors.Is(translateS3(err), models.ErrNotFound) {
-			return nil
+		if err := o.fail(err); !errors.Is(err, models.ErrNotFound) {
+			return err
 		}
-		return translateS3(err)
 	}
 	return nil
 }
@@ -169,9 +189,12 @@ func (o *Objects) Remove(ctx context.Context, key string) error {
 // List calls fn for every object under prefix. Each page is bounded by
 // the stall timeout, the listing as a whole is not.
 func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	for obj := range o.client.ListObjects(ctx, o.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {
-			return translateS3(obj.Err)
+			return o.fail(obj.Err)
 		}
 		if err := fn(toInfo(obj)); err != nil {
 			return err
@@ -185,7 +208,7 @@ func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) e
 func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error) {
 	u, err := o.signer.PresignedGetObject(ctx, o.bucket, key, ttl, params)
 	if err != nil {
-		return nil, translateS3(err)
+		return nil, o.fail(err)
 	}
 	return u, nil
 }
@@ -194,7 +217,7 @@ func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration,
 func (o *Objects) PresignPut(ctx context.Context, key string, ttl time.Duration, headers http.Header) (*url.URL, error) {
 	u, err := o.signer.PresignHeader(ctx, http.MethodPut, o.bucket, key, ttl, nil, headers)
 	if err != nil {
-		return nil, translateS3(err)
+		return nil, o.fail(err)
 	}
 	return u, nil
 }
@@ -205,6 +228,9 @@ func toInfo(st minio.ObjectInfo) ObjectInfo {
 
 // GetRange opens length bytes of key from offset (length < 0: to the end).
 func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return nil, ObjectInfo{}, err
+	}
 	opts := minio.GetObjectOptions{}
 	if offset > 0 || length >= 0 { // else the whole object
 		end := int64(0)
@@ -217,16 +243,19 @@ func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64
 	}
 	obj, err := o.client.GetObject(ctx, o.bucket, key, opts)
 	if err != nil {
-		return nil, ObjectInfo{}, translateS3(err)
+		return nil, ObjectInfo{}, o.fail(err)
 	}
 	st, err := obj.Stat()
 	if err != nil {
 		_ = obj.Close()
-		return nil, ObjectInfo{}, translateS3(err)
+		return nil, ObjectInfo{}, o.fail(err)
 	}
 	left := int64(-1)
 	if st.Size >= 0 {
 		left = st.Size
 	}
-	return &objectReader{rc: obj, left: left}, toInfo(st), nil
+	return &objectReader{rc: obj, left: left, down: &o.down}, toInfo(st), nil
 }
+
+// fail translates a minio error and lets the breaker see it.
+func (o *Objects) fail(err error) error { return o.down.observe(translateS3(err)) }

@@ -51,6 +51,7 @@ func translateS3(err error) error {
 type objectReader struct {
 	rc   io.ReadCloser
 	left int64 // bytes still expected; < 0 when unknown
+	down *breaker
 }
 
 func (r *objectReader) Read(p []byte) (int, error) {
@@ -64,9 +65,9 @@ func (r *objectReader) Read(p []byte) (int, error) {
 	case errors.Is(err, io.EOF) && r.left <= 0:
 		return n, io.EOF
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return n, fmt.Errorf("%w: object store: the object ended %d bytes early", models.ErrUnavailable, r.left)
+		return n, r.down.observe(fmt.Errorf("%w: object store: the object ended %d bytes early", models.ErrUnavailable, r.left))
 	}
-	return n, translateS3(err)
+	return n, r.down.observe(translateS3(err))
 }
 
 func (r *objectReader) Close() error { return r.rc.Close() }
