@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -390,4 +392,66 @@ func TestSecondProcessOnOneDataDirIsRefused(t *testing.T) {
 		_ = third.Wait()
 	}()
 	waitReady(t, "http://"+addrs[4]+"/readyz")
+}
+
+// pausingReader hands out its bytes and pauses once, after `at` bytes.
+type pausingReader struct {
+	r      io.Reader
+	at     int64
+	pause  time.Duration
+	read   int64
+	paused bool
+}
+
+func (p *pausingReader) Read(b []byte) (int, error) {
+	if !p.paused && p.read >= p.at {
+		p.paused = true
+		time.Sleep(p.pause)
+	}
+	if !p.paused && int64(len(b)) > p.at-p.read {
+		b = b[:p.at-p.read]
+	}
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	return n, err
+}
+
+// The store's deadlines are on progress, not on the whole transfer: a
+// client that pauses longer than the stall timeout mid-upload or
+// mid-download is not cut off.
+func TestPausingClientsAreNotCutOff(t *testing.T) {
+	s := faultServer(t, t.TempDir())
+	ed, ar := s.newToken(t, "editor"), s.newToken(t, "archivist")
+	data := append(demo.PlaceholderPDF("Pausing "+t.Name()), bytes.Repeat([]byte("p"), 24<<20)...)
+	ct, body := uploadBody(t, docMeta("agreement", "Pausing"), "pavza.pdf", "application/pdf", data)
+	hr, _ := http.NewRequest("POST", s.base+"/api/v1/documents",
+		&pausingReader{r: bytes.NewReader(body), at: 1 << 20, pause: 4 * time.Second})
+	hr.ContentLength = int64(len(body))
+	hr.Header.Set("Content-Type", ct)
+	hr.Header.Set("Authorization", "Bearer "+ed)
+	res, err := httpClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 201 {
+		t.Fatalf("upload with a pause: %d %s", res.StatusCode, created)
+	}
+	var doc struct{ ID string }
+	if err := json.Unmarshal(created, &doc); err != nil {
+		t.Fatal(err)
+	}
+
+	hr, _ = http.NewRequest("GET", s.base+"/api/v1/archive/documents/"+doc.ID+"/original", nil)
+	hr.Header.Set("Authorization", "Bearer "+ar)
+	res, err = httpClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	got, err := io.ReadAll(&pausingReader{r: res.Body, at: 1 << 20, pause: 4 * time.Second})
+	if err != nil || res.StatusCode != 200 || sha(got) != sha(data) {
+		t.Fatalf("download with a pause: status %d, %d of %d bytes, err %v", res.StatusCode, len(got), len(data), err)
+	}
 }
