@@ -140,7 +140,8 @@ func (s *Server) openStorage(ctx context.Context) error {
 		s.embDB, uri = e, e.URI()
 	}
 	objOpts := storage.ObjectsOptions{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL}
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL,
+		StallTimeout: cfg.S3StallTimeout}
 	if cfg.EmbeddedS3() {
 		access, secret, err := embeddedS3Keys(cfg.DataDir)
 		if err != nil {
