@@ -260,8 +260,15 @@ func (a *API) purgeDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.d.Documents.Delete(c.UserContext(), d.ID, a.event(c, d.ID, models.EventPurged,
-		fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))); err != nil {
+	ev := a.event(c, d.ID, models.EventPurged, fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))
+	err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	if errors.Is(err, models.ErrInsufficientStorage) {
+		// A full disk: purging is how an admin frees space, so the objects
+		// go first, making room to remove the record and write its event.
+		a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
+		err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	}
+	if err != nil {
 		return err
 	}
 	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)

@@ -51,9 +51,14 @@ var problemTable = []problemKind{
 	{models.ErrRangeNotSatisfiable, http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable"},
 	{models.ErrGone, http.StatusGone, "gone", "Gone"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
+	{models.ErrInsufficientStorage, http.StatusInsufficientStorage, "insufficient-storage", "Insufficient storage"},
 }
 
 const problemPrefix = "urn:twincms:problem:"
+
+// retryAfter (seconds) on a 503: about the time a supervised object store
+// takes to come back, or a database to be selected again.
+const retryAfter = "5"
 
 // toProblem classifies err. Errors of no known kind are internal: their
 // text may hold driver details, so the client gets a generic message and
@@ -82,6 +87,9 @@ func toProblem(err error) (Problem, bool) {
 			}
 			if k.status == http.StatusServiceUnavailable {
 				p.Detail = "a backing service is unavailable; try again shortly"
+			}
+			if k.status == http.StatusInsufficientStorage {
+				p.Detail = "the storage is full: nothing was written; reading and purging still work"
 			}
 			return p, true
 		}
@@ -116,6 +124,9 @@ func WriteProblem(logger *slog.Logger) fiber.ErrorHandler {
 				"method", c.Method(), "path", c.Path(), "status", p.Status, "err", err)
 		}
 		c.Status(p.Status)
+		if p.Status == http.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, retryAfter)
+		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(p, "application/problem+json")

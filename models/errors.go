@@ -39,6 +39,9 @@ var (
 	ErrGone = errors.New("gone")
 	// ErrUnavailable: a backing service (database, object store) is down.
 	ErrUnavailable = errors.New("service unavailable")
+	// ErrInsufficientStorage: a write failed because the disk (database or
+	// object store) is full. Reads and deletions still work.
+	ErrInsufficientStorage = errors.New("insufficient storage")
 )
 
 // FieldProblem names one field of a request and what is wrong with it.
