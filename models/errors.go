@@ -86,3 +86,35 @@ func (p *Problems) Err(kind error) error {
 	}
 	return &ValidationError{Kind: kind, Problems: p.list}
 }
+
+// Hide wraps kind with a detail written for the client and keeps cause for
+// the log only. Use it wherever a parser, driver or io error explains a
+// failure: their text (type names, raw requests, offsets in our code) must
+// never reach a client, but an operator needs it.
+func Hide(kind error, detail string, cause error) error {
+	return &hiddenError{kind: kind, detail: detail, cause: cause}
+}
+
+type hiddenError struct {
+	kind   error
+	detail string
+	cause  error
+}
+
+func (e *hiddenError) Error() string {
+	if e.cause == nil {
+		return e.kind.Error() + ": " + e.detail
+	}
+	return e.kind.Error() + ": " + e.detail + ": " + e.cause.Error()
+}
+
+// Unwrap lets errors.Is find both the kind and the cause.
+func (e *hiddenError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
+
+// PublicDetail is the detail of a Hide error, without its cause.
+func (e *hiddenError) PublicDetail() string { return e.detail }

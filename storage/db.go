@@ -102,7 +102,7 @@ func translateDB(err error) error {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("%w", models.ErrNotFound)
 	case mongo.IsDuplicateKeyError(err):
-		return fmt.Errorf("%w: %v", models.ErrConflict, err)
+		return models.Hide(models.ErrConflict, "a value that must be unique is already taken", err)
 	case isDiskFull(err):
 		return fmt.Errorf("%w: database: the disk is full", models.ErrInsufficientStorage)
 	case errors.Is(err, context.Canceled):
@@ -117,7 +117,7 @@ func translateDB(err error) error {
 	if errors.As(err, &se) && strings.Contains(err.Error(), "UNIQUE constraint failed") {
 		// FerretDB's SQLite backend reports a unique index violation on
 		// update as InternalError instead of code 11000.
-		return fmt.Errorf("%w: %v", models.ErrConflict, err)
+		return models.Hide(models.ErrConflict, "a value that must be unique is already taken", err)
 	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("database: %w", err)

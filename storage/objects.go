@@ -238,7 +238,7 @@ func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64
 			end = offset + length - 1
 		}
 		if err := opts.SetRange(offset, end); err != nil {
-			return nil, ObjectInfo{}, fmt.Errorf("%w: %v", models.ErrInvalid, err)
+			return nil, ObjectInfo{}, models.Hide(models.ErrRangeNotSatisfiable, "the range is not within the object", err)
 		}
 	}
 	obj, err := o.client.GetObject(ctx, o.bucket, key, opts)

@@ -188,7 +188,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
-		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult}
+		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult, NewID: storage.NewDocumentID}
 	return nil
 }
 
