@@ -67,7 +67,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	// small bodies Fiber already holds.
 	var body io.Reader
 	if c.Request().IsBodyStream() {
-		body = c.Request().BodyStream()
+		body = &countedBody{r: c.Request().BodyStream(), declared: int64(c.Request().Header.ContentLength())}
 	} else {
 		body = bytes.NewReader(c.Body())
 	}
@@ -97,7 +97,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		return p.Err(models.ErrInvalid)
 	}
 	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
-	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: file, DeclaredType: declared, Filename: name}, in, actor(c))
+	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in, actor(c))
 	if err != nil {
 		if errors.Is(err, models.ErrTooLarge) {
 			c.Context().SetConnectionClose() // the rest of the body is still coming
