@@ -50,6 +50,7 @@ var problemTable = []problemKind{
 	{models.ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type"},
 	{models.ErrRangeNotSatisfiable, http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable"},
 	{models.ErrGone, http.StatusGone, "gone", "Gone"},
+	{models.ErrLinkInvalid, http.StatusForbidden, "link-invalid", "Link invalid or expired"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable"},
 }
 
