@@ -72,9 +72,10 @@ func run(ctx context.Context, base, token string, d time.Duration, readers, uplo
 	w.run(ctx, d, readers, uploaders)
 	elapsed := time.Since(start)
 	// Let the service settle: close our idle connections (each holds a
-	// goroutine there) and give it a moment before reading its facts.
+	// goroutine there) and wait out fasthttp's idle-worker time (10 s)
+	// before reading its facts.
 	c.http.CloseIdleConnections()
-	time.Sleep(3 * time.Second)
+	time.Sleep(12 * time.Second)
 	after, err := c.runtimeFacts(ctx)
 	if err != nil {
 		return err

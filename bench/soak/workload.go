@@ -59,7 +59,7 @@ func containsInt(list []int, v int) bool {
 func (w *workload) prepare(ctx context.Context, editors int) error {
 	w.runID = randomHex(4)
 	for i := range editors {
-		body := map[string]any{"slug": fmt.Sprintf("soak-%s-%d", w.runID, i), "relation": "friendly",
+		body := map[string]any{"slug": fmt.Sprintf("soak-%s-%d", w.runID, i), "relation": "friendship",
 			"partner": map[string]any{"name": map[string]string{"sl": fmt.Sprintf("Soak %s %d", w.runID, i)}, "country": "SI"}}
 		a, err := w.c.do(ctx, "POST", "/api/v1/partnerships", body, nil)
 		if err != nil || a.status != 201 {
