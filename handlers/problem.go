@@ -65,6 +65,7 @@ var problemTable = []problemKind{
 	{models.ErrRangeNotSatisfiable, http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable", "the range is not within the object"},
 	{models.ErrVersionRequired, http.StatusPreconditionRequired, "precondition-required", "If-Match required", "send If-Match with the ETag of the version you edited"},
 	{errHeaderTooLarge, http.StatusRequestHeaderFieldsTooLarge, "header-fields-too-large", "Request header fields too large", "the request's headers are over the limit"},
+	{models.ErrLinkInvalid, http.StatusForbidden, "link-invalid", "Link invalid or expired", "the link is not valid or has expired; take a fresh one from the page"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "a backing service is unavailable; try again shortly"},
 	{models.ErrInsufficientStorage, http.StatusInsufficientStorage, "insufficient-storage", "Insufficient storage", "the storage is full: nothing was written; reading and purging still work"},
 	// The request's own deadline ran out below a storage call that did not

@@ -72,8 +72,12 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		return nil, err
 	}
 	changes := storage.NewChanges(s.db)
+	linkKey, err := s.publicLinkKey()
+	if err != nil {
+		return nil, err
+	}
 	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkTTL: cfg.LinkTTL}, logger)
+		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
 	if cfg.Demo {
 		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
 			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
