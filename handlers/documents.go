@@ -67,7 +67,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	// small bodies Fiber already holds.
 	var body io.Reader
 	if c.Request().IsBodyStream() {
-		body = c.Request().BodyStream()
+		body = &countedBody{r: c.Request().BodyStream(), declared: int64(c.Request().Header.ContentLength())}
 	} else {
 		body = bytes.NewReader(c.Body())
 	}
@@ -97,7 +97,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		return p.Err(models.ErrInvalid)
 	}
 	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
-	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: file, DeclaredType: declared, Filename: name}, in, actor(c))
+	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in, actor(c))
 	if err != nil {
 		if errors.Is(err, models.ErrTooLarge) {
 			c.Context().SetConnectionClose() // the rest of the body is still coming
@@ -256,8 +256,15 @@ func (a *API) purgeDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.d.Documents.Delete(c.UserContext(), d.ID, a.event(c, d.ID, models.EventPurged,
-		fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))); err != nil {
+	ev := a.event(c, d.ID, models.EventPurged, fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))
+	err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	if errors.Is(err, models.ErrInsufficientStorage) {
+		// A full disk: purging is how an admin frees space, so the objects
+		// go first, making room to remove the record and write its event.
+		a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
+		err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	}
+	if err != nil {
 		return err
 	}
 	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)

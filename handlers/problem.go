@@ -65,13 +65,19 @@ var problemTable = []problemKind{
 	{models.ErrRangeNotSatisfiable, http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable", "the range is not within the object"},
 	{models.ErrVersionRequired, http.StatusPreconditionRequired, "precondition-required", "If-Match required", "send If-Match with the ETag of the version you edited"},
 	{errHeaderTooLarge, http.StatusRequestHeaderFieldsTooLarge, "header-fields-too-large", "Request header fields too large", "the request's headers are over the limit"},
+	{models.ErrLinkInvalid, http.StatusForbidden, "link-invalid", "Link invalid or expired", "the link is not valid or has expired; take a fresh one from the page"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "a backing service is unavailable; try again shortly"},
+	{models.ErrInsufficientStorage, http.StatusInsufficientStorage, "insufficient-storage", "Insufficient storage", "the storage is full: nothing was written; reading and purging still work"},
 	// The request's own deadline ran out below a storage call that did not
 	// translate it: the service is too slow, not broken.
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "a backing service is unavailable; try again shortly"},
 }
 
 const problemPrefix = "urn:twincms:problem:"
+
+// retryAfter (seconds) on a 503: about the time a supervised object store
+// takes to come back, or a database to be selected again.
+const retryAfter = "5"
 
 var internalProblem = Problem{Type: problemPrefix + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
 	Detail: "an internal error occurred; quote the request id to the operator"}
@@ -105,6 +111,9 @@ func toProblem(err error) (Problem, bool) {
 				p.DuplicateOf = dup.DuplicateOf()
 			}
 			if k.status == http.StatusServiceUnavailable {
+				p.Detail = k.detail
+			}
+			if k.status == http.StatusInsufficientStorage {
 				p.Detail = k.detail
 			}
 			return p, true
@@ -194,6 +203,9 @@ func WriteProblem(logger *slog.Logger) fiber.ErrorHandler {
 				"method", c.Method(), "path", c.Path(), "status", p.Status, "err", err)
 		}
 		c.Status(p.Status)
+		if p.Status == http.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, retryAfter)
+		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(p, "application/problem+json")

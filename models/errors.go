@@ -35,10 +35,16 @@ var (
 	ErrUnsupportedType = errors.New("unsupported media type")
 	// ErrRangeNotSatisfiable: a byte range outside the object.
 	ErrRangeNotSatisfiable = errors.New("range not satisfiable")
+	// ErrLinkInvalid: a public file link whose signature does not match or
+	// that has expired.
+	ErrLinkInvalid = errors.New("link invalid")
 	// ErrGone: the resource existed but was withdrawn.
 	ErrGone = errors.New("gone")
 	// ErrUnavailable: a backing service (database, object store) is down.
 	ErrUnavailable = errors.New("service unavailable")
+	// ErrInsufficientStorage: a write failed because the disk (database or
+	// object store) is full. Reads and deletions still work.
+	ErrInsufficientStorage = errors.New("insufficient storage")
 )
 
 // FieldProblem names one field of a request and what is wrong with it.

@@ -130,21 +130,21 @@ func (f corpusFixtures) expand(s string) string {
 	return s
 }
 
-// storeState is everything a refused request must not change: the count
+// storeSnapshot is everything a refused request must not change: the count
 // of every collection, every object, every incomplete multipart upload
 // and every file of the embedded object store.
-type storeState struct {
+type storeSnapshot struct {
 	Collections map[string]int64
 	Objects     []string
 	Incomplete  []string
 	Files       []string
 }
 
-func snapshotStore(t *testing.T, s *testServer, dir string) storeState {
+func snapshotStore(t *testing.T, s *testServer, dir string) storeSnapshot {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st := storeState{Collections: map[string]int64{}}
+	st := storeSnapshot{Collections: map[string]int64{}}
 	cl, err := mongo.Connect(options.Client().ApplyURI(s.srv.embDB.URI()))
 	if err != nil {
 		t.Fatal(err)
