@@ -77,6 +77,7 @@ function signInScreen(message) {
       session.me = me;
       if (!location.hash || location.hash === "#/") location.hash = "#/dashboard";
       await route();
+      document.getElementById("view").focus();
     } catch (e) {
       err.textContent = e instanceof ApiError && (e.status === 401 || e.status === 403) ? t("badToken") : problemText(e);
       input.focus();
@@ -111,6 +112,8 @@ export async function route() {
     fail(e);
   }
   document.body.dataset.screen = screen;
+  // Tests and assistive tools can tell when a screen is drawn.
+  document.body.dataset.route = location.hash;
 }
 
 async function start() {

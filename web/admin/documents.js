@@ -75,7 +75,7 @@ export async function documentList(view, session) {
       bar.value = 100;
       item.dataset.done = "true";
       state.replaceChildren(t("uploadDone") + " — ", h("a", { href: "#/documents/" + doc.id, text: loc(doc.title, getLang()) }));
-      if (attach.value) await attachTo(attach.value, doc, role.value);
+      if (attach.value) await attachInTurn(attach.value, doc, role.value);
       announce(t("uploadDone") + ": " + file.name);
     } catch (e) {
       item.dataset.done = "false";
@@ -121,6 +121,15 @@ export function docTable(items, prefix) {
       h("td", { text: t("kind_" + d.kind) }), h("td", { text: formatSize(d.file.size) }),
       h("td", {}, h("span", { class: "badge", "data-status": d.status, text: t("doc_" + d.status) })),
       h("td", { text: (d.provenance && d.provenance.archival_ref) || "" })))));
+}
+
+// Uploads finish in any order; attaching edits one partnership record, so
+// attachments run one after another to avoid racing each other's version.
+let attaching = Promise.resolve();
+function attachInTurn(pid, doc, role) {
+  const next = attaching.then(() => attachTo(pid, doc, role));
+  attaching = next.catch(() => {});
+  return next;
 }
 
 /** attachTo adds doc to a partnership's documents (or as its crest). */

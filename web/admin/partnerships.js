@@ -122,17 +122,17 @@ export async function partnershipEdit(view, id, session) {
           h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } })));
       };
       const localePanel = l => {
-        const lt = (obj, key, tag = "input") => {
-          const e = h(tag, { value: obj[key] ?? "", "data-field": key, rows: tag === "textarea" ? "5" : null });
+        const lt = (obj, key, tag, name) => {
+          const e = h(tag, { id: l + "-" + name, value: obj[key] ?? "", rows: tag === "textarea" ? "5" : null });
           e.addEventListener("input", () => { if (e.value) obj[key] = e.value; else delete obj[key]; });
           return e;
         };
         return h("div", {},
-          field(t("name"), lt(d.partner.name, l)),
-          field(t("officialName"), lt(d.partner.official_name, l)),
-          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea")),
-          field(t("body") + " (HTML)", lt(d.body, l, "textarea")),
-          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l)), field(t("parties"), lt(a.parties, l))); }));
+          field(t("name"), lt(d.partner.name, l, "input", "name")),
+          field(t("officialName"), lt(d.partner.official_name, l, "input", "official")),
+          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea", "summary")),
+          field(t("body") + " (HTML)", lt(d.body, l, "textarea", "body")),
+          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties"))); }));
       };
       const tabsBox = h("div");
       const redraw = () => {
