@@ -64,6 +64,7 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event"}, a.checkFixity)
 	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
 	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun"}, a.runAudit)
+	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
 	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed", Tag: "archive", Roles: archivists}, a.bag)
 
 	loc := []string{"locale"}

@@ -112,3 +112,25 @@ func TestObjectStoreAllowsBrowserUploads(t *testing.T) {
 		t.Fatalf("preflight: %d %v", res.StatusCode, res.Header)
 	}
 }
+
+// Archivists list partnerships (any status) to filter by and export,
+// without reading the editors' records.
+func TestArchivePartnershipsForArchivists(t *testing.T) {
+	archivist := shared.newToken(t, "archivist")
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships", Token: archivist}), 403, "forbidden")
+	var out struct {
+		Items []struct{ ID, Slug, Name, Status string }
+	}
+	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: archivist}), 200).JSON(t, &out)
+	found := map[string]string{}
+	for _, p := range out.Items {
+		if p.ID == "" || p.Status == "" {
+			t.Errorf("partial entry %+v", p)
+		}
+		found[p.Slug] = p.Name
+	}
+	if found["sentjakob-v-rozu"] != "Šentjakob v Rožu" || found["valjevo"] != "Valjevo" {
+		t.Fatalf("archive partnerships %v", found)
+	}
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: shared.newToken(t, "editor")}), 403, "forbidden")
+}

@@ -51,7 +51,7 @@ function chrome() {
     nav.hidden = true; who.hidden = true; document.getElementById("signout").hidden = true;
     return;
   }
-  const current = (location.hash.split("/")[1] || "dashboard");
+  const current = (location.hash.split("?")[0].split("/")[1] || "dashboard");
   nav.replaceChildren(h("ul", {}, menus[session.me.role].map(k =>
     h("li", {}, h("a", { href: "#/" + k, text: t(navLabels[k]), "aria-current": k === current ? "page" : null })))));
   nav.hidden = false;
@@ -97,7 +97,7 @@ function signOut(message) {
 /** route draws the screen the hash names, if the role may see it. */
 export async function route() {
   if (!session.me) return signInScreen();
-  const [, name = "dashboard", ...rest] = location.hash.split("/");
+  const [, name = "dashboard", ...rest] = location.hash.split("?")[0].split("/");
   const allowed = menus[session.me.role];
   const screen = screens[name] && (allowed.includes(name) || name === "preview" && allowed.includes("partnerships")) ? name : "dashboard";
   chrome();

@@ -26,9 +26,9 @@ export async function auditPanel() {
 }
 
 export async function archiveSearch(view) {
-  const partnerships = (await api("/api/v1/partnerships?per_page=100&sort=name").catch(() => ({ items: [] }))).items;
+  const partnerships = (await api("/api/v1/archive/partnerships")).items;
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
-  const pOpts = partnerships.map(p => [p.id, loc(p.partner.name, "sl")]);
+  const pOpts = partnerships.map(p => [p.id, p.name]);
   const inputs = {
     q: h("input", { type: "search", name: "q", value: params.get("q") || "" }),
     partnership: select([["", t("all")], ...pOpts], params.get("partnership") || "", { name: "partnership" }),

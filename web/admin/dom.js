@@ -11,7 +11,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === "checked") e.checked = !!v;
     else e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) e.append(c);
   return e;
 }
 
