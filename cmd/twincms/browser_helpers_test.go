@@ -205,7 +205,7 @@ func (u *ui) viewport(width, height int64, mobile bool) {
 func (u *ui) screenshot(dir, name string) {
 	u.t.Helper()
 	var png []byte
-	u.run(chromedp.FullScreenshot(&png, 90))
+	u.run(chromedp.FullScreenshot(&png, 100)) // 100: PNG (lower is JPEG)
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		u.t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ export async function editRecord(view, kind, id, { blank, title, form, after }) 
   const status = h("p", { class: "badge", id: "record-status" });
   const conflict = h("section", { class: "conflict", id: "conflict", hidden: true, "aria-labelledby": "conflict-h" });
   const actions = h("div", { class: "actions" });
-  const versions = h("section", { id: "versions", "aria-labelledby": "versions-h" });
+  const versions = h("section", { id: "versions" });
   const facts = h("div", { id: "after-save" });
   const heading = h("h1", { text: title(draft) });
 
