@@ -421,3 +421,30 @@ func TestBrowserScreenshots(t *testing.T) {
 	b, _ := json.Marshal(list)
 	t.Logf("screenshots in %s: %s", dir, b)
 }
+
+// An editor writes a block with the toolbar and sees what the server kept
+// after sanitizing (the style attribute dropped, the text kept).
+func TestBrowserAdminBlockShowsSanitized(t *testing.T) {
+	u := newBrowser(t)
+	u.signIn(shared.newToken(t, "editor"))
+	u.open("#/blocks/new")
+	key := fmt.Sprintf("ui-blok-%d", time.Now().UnixNano()%1e9)
+	u.run(chromedp.SendKeys(`#block-key`, key), chromedp.SendKeys(`#panel-sl textarea`, `<p style="color:red">Pozdrav iz Jesenic</p>`))
+	u.eval(`(() => { const a = document.querySelector("#panel-sl textarea"); a.setSelectionRange(a.value.length, a.value.length); })()`, nil)
+	u.run(chromedp.Click(`#panel-sl .toolbar button`))
+	u.run(chromedp.Click(`#save`))
+	u.waitJS(`document.querySelector("#kept [data-locale='sl'] code")`)
+	src := u.text("#kept [data-locale='sl'] code")
+	if strings.Contains(src, "style=") || !strings.Contains(src, "Pozdrav iz Jesenic") || !strings.Contains(src, "<strong></strong>") {
+		t.Fatalf("kept %q", src)
+	}
+	var stored struct {
+		Body map[string]string `json:"body"`
+	}
+	list := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/blocks?q=" + key, Token: testAdminToken}), 200).Map(t)["items"].([]any)
+	b, _ := json.Marshal(list[0])
+	_ = json.Unmarshal(b, &stored)
+	if stored.Body["sl"] != src {
+		t.Fatalf("the page shows %q, the server stored %q", src, stored.Body["sl"])
+	}
+}

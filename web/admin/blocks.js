@@ -42,10 +42,10 @@ function richText(obj, key, label) {
   return h("div", { class: "richtext" }, field(label + " (HTML)", area), tools);
 }
 
-/** kept shows the sanitized HTML the server stored, rendered and as source. */
-function kept(rec) {
-  return h("section", { "aria-labelledby": "kept-h", class: "panel", id: "kept" }, h("h2", { id: "kept-h", text: t("keptByServer") }),
-    Object.entries(rec.body || {}).map(([l, html]) => h("div", { lang: l, "data-locale": l },
+/** kept shows the sanitized HTML the server stored for a localized rich-text field, rendered and as source. */
+export function kept(rec, key = "body") {
+  return h("section", { "aria-labelledby": "kept-h", class: "panel", id: "kept" }, h("h2", { id: "kept-h", text: t("keptByServer") + " (" + key + ")" }),
+    Object.entries(rec[key] || {}).map(([l, html]) => h("div", { lang: l, "data-locale": l },
       h("h3", { text: l.toUpperCase() }), h("div", { class: "rendered", html }), h("pre", {}, h("code", { text: html })))));
 }
 
@@ -64,7 +64,7 @@ export async function blockEdit(view, id, s) {
       }, l => fallbackFor(d.body, l, s.vocab));
       return h("div", {}, field(t("key"), key), tabs.el);
     },
-    after: kept,
+    after: rec => kept(rec),
   });
 }
 

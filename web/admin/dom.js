@@ -1,3 +1,5 @@
+import { getLang } from "./i18n.js";
+
 // A tiny element builder: text is always set as text; the only HTML we
 // insert is rich text the server has already sanitized (the "html" key).
 export function h(tag, attrs = {}, ...children) {
@@ -44,7 +46,7 @@ export function formatSize(bytes) {
 export function formatTime(s) {
   if (!s) return "";
   const d = new Date(s);
-  return isNaN(d) ? s : d.toLocaleString();
+  return isNaN(d) ? s : d.toLocaleString(getLang() === "sl" ? "sl-SI" : "en-GB");
 }
 
 /** announce puts a message in the page's live region for screen readers and sighted users. */

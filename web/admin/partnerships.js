@@ -5,6 +5,7 @@ import { t, getLang } from "./i18n.js";
 import { h, field, select, announce } from "./dom.js";
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
 import { fail } from "./app.js";
+import { kept } from "./blocks.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -88,6 +89,7 @@ export async function partnershipEdit(view, id, session) {
   await editRecord(view, "partnerships", id, {
     blank,
     title: d => loc(d.partner.name, "sl") || t("newPartnership"),
+    after: rec => kept(rec, "summary"),
     form: d => {
       d.partner.name ||= {}; d.partner.official_name ||= {}; d.summary ||= {}; d.body ||= {};
       const agreementsBox = h("div", { class: "agreements" });
