@@ -140,7 +140,7 @@ func (h *contentHandlers[T, P]) get(c *fiber.Ctx) error {
 }
 
 func (h *contentHandlers[T, P]) list(c *fiber.Ctx) error {
-	q, err := parseListQuery(c)
+	q, err := parseListQuery(c.Query)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func applyPatch[T any, P item[T]](cur P, patch map[string]json.RawMessage) (P, e
 	pb, _ := json.Marshal(patch)
 	var pm map[string]any
 	if err := json.Unmarshal(pb, &pm); err != nil {
-		return nil, fmt.Errorf("%w: %v", models.ErrMalformed, err)
+		return nil, models.Hide(models.ErrMalformed, "the patch is not valid JSON", err)
 	}
 	merged, _ := json.Marshal(mergePatch(base, pm))
 	next := P(new(T))
