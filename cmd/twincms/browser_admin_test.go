@@ -115,10 +115,13 @@ func TestBrowserAdminEditorFlow(t *testing.T) {
 	if note := u.text("#panel-de .missing"); note != "Manjka prevod — na javni strani bo prikazano besedilo v jeziku: en" {
 		t.Fatalf("de note %q", note)
 	}
+	// Last on the page, so other tests still see the demo's order first.
+	u.setValue(`#sort`, "1000")
 	u.run(chromedp.Click(`#save`))
 	u.waitJS(`document.querySelector("#record-status").dataset.status === "draft"`)
 	var id string
 	u.eval(`location.hash.split("/")[2]`, &id)
+	t.Cleanup(func() { archivePartnership(t, id) })
 
 	// Uploads: one small through POST /documents, one of 20 MB direct.
 	dir := t.TempDir()
@@ -209,6 +212,13 @@ func waitPublic(t *testing.T, slug string, ok func(map[string]any) bool) map[str
 	}
 }
 
+// archivePartnership takes a test's partnership off the public page.
+func archivePartnership(t *testing.T, id string) {
+	cur := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships/" + id, Token: testAdminToken}), 200).Map(t)
+	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + id + "/archive", Token: testAdminToken,
+		Headers: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, int(cur["version"].(float64)))}}), 200)
+}
+
 // createPartnership makes a draft through the API and returns its id.
 func createPartnership(t *testing.T, slug, name string) string {
 	r := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: map[string]any{
@@ -297,7 +307,7 @@ func TestBrowserAdminArchivist(t *testing.T) {
 	u.run(chromedp.Click(`#run-audit`))
 	u.waitJS(`/Zadnji pregled|Pregled poteka/.test(document.querySelector("#audit-state").textContent)`)
 	var slug string
-	u.eval(`(() => { const s = document.querySelector("#bag-partnership"); s.value = s.options[0].value; return s.options[0].textContent; })()`, &slug)
+	u.eval(`(() => { const s = document.querySelector("#bag-partnership"); const o = [...s.options].find(o => o.textContent === "Valjevo"); s.value = o.value; return o.textContent; })()`, &slug)
 	var pslug string
 	u.run(chromedp.Click(`#bag-download`))
 	deadline := time.Now().Add(30 * time.Second)
