@@ -75,7 +75,7 @@ func (a *API) archiveOriginal(c *fiber.Ctx) error {
 	} else {
 		length = d.File.Size
 	}
-	c.Context().SetBodyStream(rc, int(length))
+	streamBody(c, rc, int(length))
 	return nil
 }
 
