@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
@@ -17,6 +18,8 @@ type API struct {
 	logger  *slog.Logger
 	metrics *Metrics
 	doc     *openAPIDoc
+	// table is every registered route, for 405 answers.
+	table []route
 }
 
 func newAPI(r fiber.Router, d Deps) *API {
@@ -38,12 +41,16 @@ type op struct {
 	Status   int           // success status; 200 when zero
 	Query    []string      // query parameter names
 	Headers  []string      // request headers the route reads (If-Match ...)
+	// Timeout is the deadline of the request's context; zero is
+	// shortRequest, streaming routes use longRequest.
+	Timeout time.Duration
 }
 
 // handle registers a route with its documentation and role check.
 func (a *API) handle(method, path string, o op, h fiber.Handler) {
 	a.doc.add(method, path, o)
-	handlers := []fiber.Handler{}
+	a.table = append(a.table, newRoute(method, path))
+	handlers := []fiber.Handler{withDeadline(o.Timeout)}
 	if len(o.Roles) > 0 {
 		handlers = append(handlers, a.requireRole(o.Roles...))
 	}

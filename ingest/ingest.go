@@ -97,7 +97,7 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 	br := bufio.NewReaderSize(f.Body, 64<<10)
 	head, err := br.Peek(models.SniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("%w: reading the file: %v", models.ErrMalformed, err)
+		return nil, models.Hide(models.ErrMalformed, "the file could not be read to its end", err)
 	}
 	ct, err := checkType(head, f.DeclaredType, in.Kind)
 	if err != nil {
@@ -201,7 +201,7 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 	defer rc.Close()
 	made, err := media.Renditions(rc, facts.ContentType, media.Sizes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the image cannot be decoded: %v", models.ErrInvalid, err)
+		return nil, models.Hide(models.ErrInvalid, "the image cannot be decoded", err)
 	}
 	out := make([]models.Rendition, 0, len(made))
 	for _, m := range made {
@@ -215,9 +215,11 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 }
 
 // RemoveObjects deletes a purged document's objects (in the background
-// when the store cannot do it now).
+// when the store cannot do it now). The purge is decided: the objects go
+// whether or not the record is gone yet (on a full disk they go first, to
+// make room for removing the record).
 func (s *Service) RemoveObjects(ctx context.Context, id string) {
-	s.discard(ctx, id, leftovers{recordTried: true}, nil)
+	s.discard(ctx, id, leftovers{}, nil)
 }
 
 // limitReader fails once more than left bytes were read.
