@@ -29,6 +29,9 @@ var partBuffers = sync.Pool{New: func() any { b := make([]byte, partSize); retur
 // store, fails the put and leaves at most an incomplete multipart upload
 // under key (see IncompleteUploads and AbortUpload).
 func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
 	bp := partBuffers.Get().(*[]byte)
 	defer partBuffers.Put(bp)
 	buf := *bp
@@ -40,7 +43,7 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 	}
 	if eof { // one part: a plain PUT, no multipart upload to leave behind
 		if _, err := o.client.PutObject(ctx, o.bucket, key, bytes.NewReader(buf[:n]), int64(n), opts); err != nil {
-			return ObjectInfo{}, translateS3(err)
+			return ObjectInfo{}, o.fail(err)
 		}
 		return ObjectInfo{Key: key, Size: int64(n), ContentType: contentType}, nil
 	}
@@ -48,7 +51,7 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 	core := minio.Core{Client: o.client}
 	uploadID, err := core.NewMultipartUpload(ctx, o.bucket, key, opts)
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	var parts []minio.CompletePart
 	var total int64
@@ -56,7 +59,7 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 		part, err := core.PutObjectPart(ctx, o.bucket, key, uploadID, number, bytes.NewReader(buf[:n]), int64(n),
 			minio.PutObjectPartOptions{DisableContentSha256: true})
 		if err != nil {
-			return ObjectInfo{}, translateS3(err)
+			return ObjectInfo{}, o.fail(err)
 		}
 		parts = append(parts, minio.CompletePart{PartNumber: number, ETag: part.ETag})
 		total += int64(n)
@@ -71,7 +74,7 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 		}
 	}
 	if _, err := core.CompleteMultipartUpload(ctx, o.bucket, key, uploadID, parts, opts); err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return ObjectInfo{Key: key, Size: total, ContentType: contentType}, nil
 }
