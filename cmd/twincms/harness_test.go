@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer shared.close()
-		return m.Run()
+		return afterSuite(m.Run())
 	}())
 }
 
