@@ -23,7 +23,9 @@ func (a *API) routes() {
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
 	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
-	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system"}, a.openAPI)
+	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system", Produces: []string{"application/json"}}, a.openAPI)
+	a.handle("GET", "/docs", op{Summary: "The API reference (this document, rendered)", Tag: "system", Produces: []string{"text/html"}}, a.apiDocs)
+	a.handle("GET", "/docs/:file", op{Summary: "The API reference's renderer", Tag: "system", Produces: []string{"text/javascript"}}, a.apiDocsFile)
 
 	a.handle("POST", "/api/v1/tokens", op{Summary: "Create a token; its secret is shown once", Tag: "tokens", Roles: admins, Request: "TokenInput", Response: "TokenCreated", Status: 201}, a.createToken)
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
@@ -45,12 +47,12 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)
 	a.handle("PATCH", "/api/v1/documents/:id", op{Summary: "Change the description (merge patch); needs If-Match", Tag: "documents", Roles: editors, Request: "DocumentInput", Response: "Document", Headers: ifm}, a.patchDocument)
-	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentWithdrawn, models.EventWithdrawn))
-	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentActive, models.EventRestored))
+	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.setDocumentStatus(models.DocumentWithdrawn, models.EventWithdrawn))
+	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.setDocumentStatus(models.DocumentActive, models.EventRestored))
 	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
 	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302, Also: []int{410}}, a.downloadDocument)
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
-	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Also: []int{409, 410, 413, 415, 422}}, a.completeUpload)
+	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Also: []int{409, 410, 415, 422}}, a.completeUpload)
 
 	archivists := []models.Role{models.RoleArchivist}
 	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included)", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)

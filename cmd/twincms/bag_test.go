@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -268,4 +269,18 @@ func TestBagFailingMidStreamIsNotAValidZip(t *testing.T) {
 	if len(body) >= 64<<20 {
 		t.Errorf("got %s bytes: the store died after the whole payload was sent", strconv.Itoa(len(body)))
 	}
+}
+
+// A missing original is a 409 problem before the first byte, not a bag
+// that fails its own manifest.
+func TestBagWithAMissingOriginalIsAConflict(t *testing.T) {
+	s, ar, id := bagFixture(t, 0)
+	docs, err := s.srv.documents.All(context.Background())
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("%d documents (%v)", len(docs), err)
+	}
+	if err := s.srv.objs.Remove(context.Background(), docs[0].File.Key); err != nil {
+		t.Fatal(err)
+	}
+	expectProblem(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships/" + id + "/bag", Token: ar}), 409, "conflict")
 }
