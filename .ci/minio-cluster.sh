@@ -6,6 +6,9 @@
 #   minio-cluster.sh stop-node DIR N  kill node N (1..4) like a crash
 #   minio-cluster.sh start-node DIR N start node N again
 #   minio-cluster.sh stop DIR         stop every node
+#   minio-cluster.sh add-user DIR USER SECRET
+#                                     a user limited by .ci/minio-policy.json
+#                                     (buckets twincms-test-*), made with mc
 #
 # On these machines MinIO needs MINIO_CI_CD=1 (else it refuses drives on
 # the root disk) and _MINIO_SERVER_LOCAL=127.0.0.1:PORT per node (else it
@@ -15,6 +18,8 @@ set -euo pipefail
 cmd=${1:?usage: minio-cluster.sh start|stop|stop-node|start-node DIR [N]}
 dir=${2:?DIR}
 MINIO=${MINIO:-$(go env GOPATH)/bin/minio}
+MC=${MC:-$(go env GOPATH)/bin/mc}
+export MC_CONFIG_DIR="$dir/mc"
 BASE_PORT=${MINIO_BASE_PORT:-19100}
 export MINIO_ROOT_USER=${MINIO_ROOT_USER:-ci-root}
 export MINIO_ROOT_PASSWORD=${MINIO_ROOT_PASSWORD:-ci-root-secret-0123456789}
@@ -74,5 +79,13 @@ case "$cmd" in
   stop-node) stop_node "${3:?N}" ;;
   start-node) start_node "${3:?N}" ;;
   stop) for n in 1 2 3 4; do stop_node "$n"; done ;;
+  add-user)
+    user=${3:?USER} secret=${4:?SECRET}
+    "$MC" alias set ci "http://127.0.0.1:$(port 1)" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null
+    "$MC" admin policy create ci twincms-test "$(dirname "$0")/minio-policy.json" >/dev/null
+    "$MC" admin user add ci "$user" "$secret" >/dev/null
+    "$MC" admin policy attach ci twincms-test --user "$user" >/dev/null
+    echo "minio user $user with policy twincms-test"
+    ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

@@ -193,7 +193,7 @@ func mustRead(t *testing.T, path string) []byte {
 func killObjectStore(t *testing.T, s *testServer) {
 	t.Helper()
 	if s.srv.embS3 == nil {
-		t.Fatal("this test needs the embedded object store (TWINCMS_TEST_S3_ENDPOINT unset)")
+		t.Skip("kills the embedded object store; the MinIO cluster tests take an external store's nodes away")
 	}
 	if err := syscall.Kill(s.srv.embS3.PID(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -205,9 +205,6 @@ func killObjectStore(t *testing.T, s *testServer) {
 // token and the partnership id.
 func bagFixture(t *testing.T, size int) (*testServer, string, string) {
 	t.Helper()
-	if os.Getenv("TWINCMS_TEST_S3_ENDPOINT") != "" {
-		t.Skip("kills the embedded object store; the cluster tests cover an external store going away")
-	}
 	s, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
 	if err != nil {
 		t.Fatal(err)

@@ -85,7 +85,7 @@ func startTestServer(dir string, env map[string]string) (*testServer, error) {
 		"TWINCMS_DATA_DIR": dir, "TWINCMS_ADDR": "127.0.0.1:0", "TWINCMS_S3_ADDR": s3,
 		"TWINCMS_BOOTSTRAP_TOKEN": testAdminToken,
 	}
-	for k, v := range externalS3Env() {
+	for k, v := range externalS3Env(dir) {
 		vars[k] = v
 	}
 	for k, v := range env {
