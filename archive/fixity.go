@@ -56,6 +56,9 @@ type Fixity struct {
 	RateBytes int64
 	// OnResult is told every check's outcome (metrics).
 	OnResult func(ok bool)
+	// NewID makes event ids, so the event a check returns is the one
+	// stored, id included.
+	NewID func() string
 }
 
 // ErrAuditBusy: another instance holds the audit lease.
@@ -70,7 +73,7 @@ const (
 // appends fixity_ok or fixity_failed (also when the object is missing).
 func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) (models.Event, int64, error) {
 	sum, n, err := f.hash(ctx, doc.File.Key)
-	ev := models.Event{DocumentID: doc.ID, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor}
+	ev := models.Event{ID: f.NewID(), DocumentID: doc.ID, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor}
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		ev.Type, ev.Detail = models.EventFixityFailed, "the stored object is missing"

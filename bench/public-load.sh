@@ -3,6 +3,8 @@
 #   1. Fiber serving the page's bytes as a static response (baseline)
 #   2. GET /api/v1/public/pages/pobratene-obcine?locale=en (18 signed links, localized)
 #   3. the same with If-None-Match (304 revalidation)
+#   4. one of its file links (/api/v1/public/files/…: signature and snapshot check, 302 to a
+#      freshly presigned object-store URL)
 # 64 connections each, with wrk (apt-get install wrk). Usage: bench/public-load.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +36,12 @@ run() { # name url [header]
 static=$(run static "http://127.0.0.1:18181/")
 full=$(run page "$page")
 revalidate=$(run 304 "$page" "If-None-Match: $etag")
+link=$(grep -o '"url":"/api/v1/public/files/[^"]*"' "$work/page.json" | head -1 | cut -d'"' -f4 | sed 's/\\u0026/\&/g')
+filelink=$(run link "http://127.0.0.1:18180$link")
+echo "file link answers $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:18180$link")"
 echo
 printf '%-8s %12s %10s %14s\n' path req/s p99 "ratio/static"
-for line in "$static" "$full" "$revalidate"; do
+for line in "$static" "$full" "$revalidate" "$filelink"; do
   set -- $line
   ratio=$(awk -v a="$2" -v b="$(echo "$static" | cut -d' ' -f2)" 'BEGIN {printf "%.2f", a/b}')
   printf '%-8s %12s %10s %14s\n' "$1" "$2" "$3" "$ratio"

@@ -30,6 +30,9 @@ type Config struct {
 	S3Bucket    string
 	S3Region    string
 	S3Secure    bool
+	// S3StallTimeout: how long the object store may make no progress
+	// before a request gives up on it with 503.
+	S3StallTimeout time.Duration
 
 	BootstrapToken string
 	Demo           bool
@@ -96,6 +99,7 @@ func Load(getenv func(string) string) (Config, error) {
 		S3Bucket:        l.bucket("TWINCMS_S3_BUCKET", "twincms"),
 		S3Region:        l.name("TWINCMS_S3_REGION", "us-east-1"),
 		S3Secure:        l.boolean("TWINCMS_S3_SECURE", false),
+		S3StallTimeout:  l.duration("TWINCMS_S3_STALL_TIMEOUT", 3*time.Second, 500*time.Millisecond, 5*time.Minute),
 		BootstrapToken:  l.token("TWINCMS_BOOTSTRAP_TOKEN"),
 		Organization:    l.str("TWINCMS_ORGANIZATION", "Občina Jesenice"),
 		MaxUploadBytes:  l.size("TWINCMS_MAX_UPLOAD_BYTES", 1<<30),

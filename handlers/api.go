@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
@@ -17,6 +18,8 @@ type API struct {
 	logger  *slog.Logger
 	metrics *Metrics
 	doc     *openAPIDoc
+	// table is every registered route, for 405 answers.
+	table []route
 }
 
 func newAPI(r fiber.Router, d Deps) *API {
@@ -40,12 +43,16 @@ type op struct {
 	Headers  []string      // request headers the route reads (If-Match ...)
 	Produces []string      // media types of a non-JSON success body (streams, pages)
 	Also     []int         // statuses only the handler knows (409, 410 ...), beyond the derived ones
+	// Timeout is the deadline of the request's context; zero is
+	// shortRequest, streaming routes use longRequest.
+	Timeout time.Duration
 }
 
 // handle registers a route with its documentation and role check.
 func (a *API) handle(method, path string, o op, h fiber.Handler) {
 	a.doc.add(method, path, o)
-	handlers := []fiber.Handler{}
+	a.table = append(a.table, newRoute(method, path))
+	handlers := []fiber.Handler{withDeadline(o.Timeout)}
 	if len(o.Roles) > 0 {
 		handlers = append(handlers, a.requireRole(o.Roles...))
 	}

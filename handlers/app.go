@@ -32,6 +32,11 @@ type Deps struct {
 	Originals    RangeReader
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
+	// Admin is the admin web UI served at /admin; nil serves none.
+	Admin fs.FS
+	// S3Origin is the object store's origin as browsers reach it, allowed
+	// by the pages' Content-Security-Policy.
+	S3Origin string
 	// LinkTTL is the lifetime of public signed links.
 	LinkTTL      time.Duration
 	Locales      models.Locales
@@ -73,21 +78,22 @@ func Register(r fiber.Router, d Deps) *API {
 	a := newAPI(r, d)
 	a.routes()
 	// Anything that reached no route: a problem, not Fiber's text page.
-	r.Use(func(c *fiber.Ctx) error {
-		return fiber.NewError(fiber.StatusNotFound, "no route for "+c.Method()+" "+c.Path())
-	})
+	r.Use(a.noRoute)
 	return a
 }
 
 // middleware wraps every request: id, recovery, problems, metrics, log.
 func (a *API) middleware(c *fiber.Ctx) (err error) {
 	start := time.Now()
-	id := c.Get(fiber.HeaderXRequestID)
-	if id == "" || len(id) > 64 {
+	id := strings.Clone(c.Get(fiber.HeaderXRequestID))
+	if !validRequestID(id) {
 		id = newRequestID()
 	}
 	c.Locals(localRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
+	// Every layer below gets the id through the context (log lines); the
+	// route's handler chain adds the deadline (withDeadline).
+	c.SetUserContext(models.WithRequestID(c.UserContext(), id))
 	func() {
 		defer func() {
 			if rec := recover(); rec != nil {
@@ -121,6 +127,20 @@ var errPanic = errors.New("handler panicked")
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
+}
+
+// validRequestID accepts a client's X-Request-Id only if it is a plain
+// token: it is echoed in headers, problems and logs.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func newRequestID() string {

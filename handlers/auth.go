@@ -27,13 +27,12 @@ const localToken = "token"
 // passes every check.
 func (a *API) requireRole(roles ...models.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		h := c.Get(fiber.HeaderAuthorization)
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || secret == "" {
+		secret, ok := bearerToken(c.Get(fiber.HeaderAuthorization))
+		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms"`)
 			return fmt.Errorf("%w: send Authorization: Bearer <token>", models.ErrUnauthorized)
 		}
-		tok, ok := a.d.Tokens.Authenticate(strings.TrimSpace(secret))
+		tok, ok := a.d.Tokens.Authenticate(secret)
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms", error="invalid_token"`)
 			return fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized)
@@ -44,6 +43,18 @@ func (a *API) requireRole(roles ...models.Role) fiber.Handler {
 		c.Locals(localToken, tok)
 		return c.Next()
 	}
+}
+
+// bearerToken reads the secret of an "Authorization: Bearer <token>"
+// header. The scheme is case-insensitive (RFC 9110 §11.1), so "bearer" and
+// "BEARER" work as well.
+func bearerToken(h string) (string, bool) {
+	scheme, secret, ok := strings.Cut(strings.TrimSpace(h), " ")
+	secret = strings.TrimSpace(secret)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" || strings.ContainsAny(secret, " \t") {
+		return "", false
+	}
+	return secret, true
 }
 
 // actor names the caller in records: the token id, never the secret.

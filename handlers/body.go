@@ -2,13 +2,16 @@ package handlers
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
@@ -25,7 +28,7 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 	if c.Request().IsBodyStream() {
 		b, err := io.ReadAll(io.LimitReader(c.Request().BodyStream(), limit+1))
 		if err != nil {
-			return nil, fmt.Errorf("%w: reading body: %v", models.ErrMalformed, err)
+			return nil, models.Hide(models.ErrMalformed, "the body could not be read to its end", err)
 		}
 		if int64(len(b)) > limit {
 			// Read a bounded rest so the client can read our answer rather
@@ -64,12 +67,23 @@ func decodeJSONObject(c *fiber.Ctx, limit int64, allowed ...string) (map[string]
 	if err != nil {
 		return nil, err
 	}
+	return parseJSONObject(body, "the body", models.ServerOwnedFields)
+}
+
+// parseJSONObject reads data as one JSON object of raw fields (what the
+// body, the metadata part and merge patches must be), refusing invalid
+// UTF-8 (encoding/json would silently store U+FFFD instead) and the
+// server-owned fields named. what names the data in messages.
+func parseJSONObject(data []byte, what string, serverOwned []string) (map[string]json.RawMessage, error) {
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: %s is not valid UTF-8", models.ErrMalformed, what)
+	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
-		return nil, fmt.Errorf("%w: the body must be one JSON object: %s", models.ErrMalformed, jsonErrorText(err))
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return nil, models.Hide(models.ErrMalformed, what+" must be one JSON object: "+jsonErrorText(err), err)
 	}
 	var p models.Problems
-	for _, k := range models.ServerOwnedFields {
+	for _, k := range serverOwned {
 		if _, ok := fields[k]; ok {
 			p.Add(k, "is set by the server and may not be sent")
 		}
@@ -87,12 +101,17 @@ func strictDecode(data []byte, dst any) error {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te):
-			p.Add(te.Field, "must be a JSON %s", te.Type.Kind())
+			field := te.Field
+			if field == "" {
+				field = "body"
+			}
+			got, _, _ := strings.Cut(te.Value, " ")
+			p.Add(field, "must be a JSON %s, not %s", jsonTypeName(te.Type), got)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			p.Add(name, "is not a known field")
 		default:
-			return fmt.Errorf("%w: %s", models.ErrMalformed, jsonErrorText(err))
+			return models.Hide(models.ErrMalformed, jsonErrorText(err), err)
 		}
 		return p.Err(models.ErrMalformed)
 	}
@@ -112,16 +131,56 @@ func decodeStrict(c *fiber.Ctx, limit int64, dst any) error {
 	return strictDecode(raw, dst)
 }
 
+// jsonErrorText says what is wrong with a JSON text in our words:
+// encoding/json's own messages name Go types.
 func jsonErrorText(err error) string {
-	if err == nil {
-		return "null is not an object"
-	}
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return "null is not an object"
+	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		got, _, _ := strings.Cut(te.Value, " ")
+		return "found a JSON " + got + " where an object belongs"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON text ends early"
+	default:
+		return "not a valid JSON text"
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
+
+// jsonTypeName is the JSON type a Go type is decoded from.
+func jsonTypeName(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	default:
+		return "value"
+	}
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // mergePatch applies an RFC 7396 JSON merge patch to target.
 func mergePatch(target map[string]any, patch map[string]any) map[string]any {

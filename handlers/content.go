@@ -62,13 +62,21 @@ func (h *contentHandlers[T, P]) respond(c *fiber.Ctx, status int, it P) error {
 func etagOf(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
 
 // ifMatch reads the version a change is based on: 428 without it.
-func ifMatch(c *fiber.Ctx) (int64, error) {
-	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+func ifMatch(c *fiber.Ctx) (int64, error) { return parseIfMatch(c.Get(fiber.HeaderIfMatch)) }
+
+// parseIfMatch reads one strong ETag of ours ("3"; the bare 3 is taken
+// too). Lists, weak tags and "*" are refused: a change names the one
+// version it was made from.
+func parseIfMatch(h string) (int64, error) {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0, fmt.Errorf("%w: send If-Match with the ETag of the version you edited", models.ErrVersionRequired)
 	}
-	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
-	if err != nil || v < 1 {
+	if len(h) >= 2 && h[0] == '"' && h[len(h)-1] == '"' {
+		h = h[1 : len(h)-1]
+	}
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v < 1 || h[0] == '+' {
 		return 0, fmt.Errorf("%w: If-Match must be an ETag such as \"3\"", models.ErrMalformed)
 	}
 	return v, nil
@@ -140,7 +148,7 @@ func (h *contentHandlers[T, P]) get(c *fiber.Ctx) error {
 }
 
 func (h *contentHandlers[T, P]) list(c *fiber.Ctx) error {
-	q, err := parseListQuery(c)
+	q, err := parseListQuery(c.Query)
 	if err != nil {
 		return err
 	}
@@ -198,7 +206,7 @@ func applyPatch[T any, P item[T]](cur P, patch map[string]json.RawMessage) (P, e
 	pb, _ := json.Marshal(patch)
 	var pm map[string]any
 	if err := json.Unmarshal(pb, &pm); err != nil {
-		return nil, fmt.Errorf("%w: %v", models.ErrMalformed, err)
+		return nil, models.Hide(models.ErrMalformed, "the patch is not valid JSON", err)
 	}
 	merged, _ := json.Marshal(mergePatch(base, pm))
 	next := P(new(T))

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +67,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	// small bodies Fiber already holds.
 	var body io.Reader
 	if c.Request().IsBodyStream() {
-		body = c.Request().BodyStream()
+		body = &countedBody{r: c.Request().BodyStream(), declared: int64(c.Request().Header.ContentLength())}
 	} else {
 		body = bytes.NewReader(c.Body())
 	}
@@ -98,7 +97,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		return p.Err(models.ErrInvalid)
 	}
 	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
-	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: file, DeclaredType: declared, Filename: name}, in, actor(c))
+	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in, actor(c))
 	if err != nil {
 		if errors.Is(err, models.ErrTooLarge) {
 			c.Context().SetConnectionClose() // the rest of the body is still coming
@@ -113,17 +112,17 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 // documentInput decodes and validates document metadata; base, when set,
 // is the current description a merge patch applies to.
 func (a *API) documentInput(ctx context.Context, raw []byte, base *models.DocumentInput) (models.DocumentInput, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		return models.DocumentInput{}, fmt.Errorf("%w: metadata must be one JSON object: %s", models.ErrMalformed, jsonErrorText(err))
+	in, err := decodeDocumentInput(raw, base, a.d.Locales)
+	if err != nil {
+		return in, err
 	}
-	var p models.Problems
-	for _, k := range models.ServerOwnedDocumentFields {
-		if _, ok := fields[k]; ok {
-			p.Add(k, "is set by the server and may not be sent")
-		}
-	}
-	if err := p.Err(models.ErrMalformed); err != nil {
+	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
+}
+
+// decodeDocumentInput is documentInput without the reference check: the
+// parser of untrusted metadata (fuzzed in FuzzDocumentMetadata).
+func decodeDocumentInput(raw []byte, base *models.DocumentInput, l models.Locales) (models.DocumentInput, error) {
+	if _, err := parseJSONObject(raw, "metadata", models.ServerOwnedDocumentFields); err != nil {
 		return models.DocumentInput{}, err
 	}
 	if base != nil {
@@ -137,10 +136,7 @@ func (a *API) documentInput(ctx context.Context, raw []byte, base *models.Docume
 	if err := strictDecode(raw, &in); err != nil {
 		return in, err
 	}
-	if err := in.Validate(a.d.Locales); err != nil {
-		return in, err
-	}
-	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
+	return in, in.Validate(l)
 }
 
 // checkPartnerships refuses references to partnerships that do not exist.
@@ -165,7 +161,7 @@ func (a *API) getDocument(c *fiber.Ctx) error {
 }
 
 func (a *API) listDocuments(c *fiber.Ctx) error {
-	q, err := parseDocumentQuery(c)
+	q, err := parseDocumentQuery(c.Query)
 	if err != nil {
 		return err
 	}
@@ -260,8 +256,15 @@ func (a *API) purgeDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.d.Documents.Delete(c.UserContext(), d.ID, a.event(c, d.ID, models.EventPurged,
-		fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))); err != nil {
+	ev := a.event(c, d.ID, models.EventPurged, fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))
+	err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	if errors.Is(err, models.ErrInsufficientStorage) {
+		// A full disk: purging is how an admin frees space, so the objects
+		// go first, making room to remove the record and write its event.
+		a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
+		err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
+	}
+	if err != nil {
 		return err
 	}
 	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
@@ -296,40 +299,4 @@ func downloadParams(d *models.Document) url.Values {
 		name = d.ID + ext
 	}
 	return url.Values{"response-content-disposition": {models.ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
-}
-
-func parseDocumentQuery(c *fiber.Ctx) (models.DocumentQuery, error) {
-	var p models.Problems
-	q := models.DocumentQuery{}
-	q.Page, q.PerPage = parsePaging(c, &p)
-	q.Q = parseSearch(c, &p)
-	if s := c.Query("kind"); s != "" {
-		if q.Kind = models.DocumentKind(strings.Clone(s)); !q.Kind.Valid() {
-			p.Add("kind", "is not a document kind")
-		}
-	}
-	if s := c.Query("status"); s != "" {
-		q.Status = models.DocumentStatus(strings.Clone(s))
-	}
-	if s := c.Query("partnership"); s != "" {
-		if !models.ValidID(s) {
-			p.Add("partnership", "must be a partnership id")
-		}
-		q.Partnership = strings.Clone(s)
-	}
-	if s := c.Query("sha256"); s != "" {
-		if q.SHA256 = strings.ToLower(s); len(q.SHA256) != 64 || strings.Trim(q.SHA256, "0123456789abcdef") != "" {
-			p.Add("sha256", "must be 64 hex characters")
-		}
-	}
-	for _, y := range []struct {
-		name string
-		dst  *int
-	}{{"year_from", &q.YearFrom}, {"year_to", &q.YearTo}} {
-		*y.dst = parseInt(c, &p, y.name, 0, 1000, 9999)
-	}
-	if !slices.Contains([]models.DocumentStatus{"", models.DocumentActive, models.DocumentWithdrawn}, q.Status) {
-		p.Add("status", "must be active or withdrawn")
-	}
-	return q, p.Err(models.ErrMalformed)
 }

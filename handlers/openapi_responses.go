@@ -115,7 +115,7 @@ func publicHeaders() map[string]any {
 func problemResponse(status int, headers ...string) map[string]any {
 	h := map[string]any{"X-Request-Id": headerRef("X-Request-Id", true)}
 	for _, k := range headers {
-		h[k] = headerRef(k, k != "Retry-After")
+		h[k] = headerRef(k, true)
 	}
 	return map[string]any{
 		"description": http.StatusText(status),

@@ -47,6 +47,20 @@ type vocabulariesView struct {
 	Locales        []string      `json:"locales"`
 }
 
+// meView is GET /me.
+type meView struct {
+	ID   string      `json:"id"`
+	Name string      `json:"name"`
+	Role models.Role `json:"role"`
+}
+
+// storageUsageView is GET /storage.
+type storageUsageView struct {
+	Documents int   `json:"documents"`
+	Withdrawn int   `json:"withdrawn"`
+	Bytes     int64 `json:"bytes"`
+}
+
 // publicPartnershipList is GET /public/partnerships.
 type publicPartnershipList struct {
 	Locale string              `json:"locale"`
@@ -56,30 +70,33 @@ type publicPartnershipList struct {
 // responseTypes names the component schema of every response body op.Response
 // may name.
 var responseTypes = map[string]any{
-	"Partnership":           models.Partnership{},
-	"PartnershipList":       models.List[*models.Partnership]{},
-	"Block":                 models.Block{},
-	"BlockList":             models.List[*models.Block]{},
-	"Page":                  models.ContentPage{},
-	"PageList":              models.List[*models.ContentPage]{},
-	"Version":               models.Version[map[string]any]{},
-	"VersionList":           itemsOf[versionSummary]{},
-	"Token":                 models.Token{},
-	"TokenCreated":          tokenCreated{},
-	"TokenList":             itemsOf[models.Token]{},
-	"Document":              models.Document{},
-	"DocumentList":          models.List[*models.Document]{},
-	"ArchiveDocument":       archiveDocumentView{},
-	"Event":                 models.Event{},
-	"FixityRun":             models.FixityRun{},
-	"FixityState":           models.FixityState{},
-	"UploadTicket":          models.UploadTicket{},
-	"Health":                healthView{},
-	"Vocabularies":          vocabulariesView{},
-	"PublicPage":            publicPage{},
-	"PublicPartnership":     publicPartnership{},
-	"PublicPartnershipList": publicPartnershipList{},
-	"PublicBlock":           publicBlock{},
+	"Partnership":            models.Partnership{},
+	"PartnershipList":        models.List[*models.Partnership]{},
+	"Block":                  models.Block{},
+	"BlockList":              models.List[*models.Block]{},
+	"Page":                   models.ContentPage{},
+	"PageList":               models.List[*models.ContentPage]{},
+	"Version":                models.Version[map[string]any]{},
+	"VersionList":            itemsOf[versionSummary]{},
+	"Token":                  models.Token{},
+	"TokenCreated":           tokenCreated{},
+	"TokenList":              itemsOf[models.Token]{},
+	"Document":               models.Document{},
+	"DocumentList":           models.List[*models.Document]{},
+	"ArchiveDocument":        archiveDocumentView{},
+	"Event":                  models.Event{},
+	"FixityRun":              models.FixityRun{},
+	"FixityState":            models.FixityState{},
+	"UploadTicket":           models.UploadTicket{},
+	"Health":                 healthView{},
+	"Vocabularies":           vocabulariesView{},
+	"PublicPage":             publicPage{},
+	"PublicPartnership":      publicPartnership{},
+	"PublicPartnershipList":  publicPartnershipList{},
+	"PublicBlock":            publicBlock{},
+	"Me":                     meView{},
+	"StorageUsage":           storageUsageView{},
+	"ArchivePartnershipList": itemsOf[archivePartnership]{},
 }
 
 // enums lists the values of the string types that have a fixed set.

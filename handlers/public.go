@@ -53,7 +53,7 @@ func etagListHas(header, etag string) bool {
 
 // servePublic negotiates the locale, finds the item in the snapshot and
 // sends its body, rendered once per snapshot, locale and link window.
-func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool, func(loc string, ln *linker) (any, error))) error {
+func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool, func(loc string, ln *linker) any)) error {
 	loc, err := a.publicLocale(c)
 	if err != nil {
 		return err
@@ -64,60 +64,63 @@ func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool
 	if !ok {
 		return fmt.Errorf("%w: nothing published at %s", models.ErrNotFound, c.Path())
 	}
-	r, err := pub.render(s, key+"|"+loc, func(ln *linker) (any, error) {
-		ln.ctx = c.UserContext()
-		return build(loc, ln)
-	})
+	r, err := pub.render(s, key+"|"+loc, mountPrefix(c), func(ln *linker) any { return build(loc, ln) })
 	if err != nil {
 		return err
 	}
 	return a.sendPublic(c, loc, r)
 }
 
+// mountPrefix is the prefix the API is mounted under ("" at the root),
+// read from the matched public route, so links work under /cms as well.
+func mountPrefix(c *fiber.Ctx) string {
+	route := c.Route().Path
+	if i := strings.LastIndex(route, "/api/v1/public/"); i > 0 {
+		return route[:i]
+	}
+	return ""
+}
+
 func (a *API) publicPartnerships(c *fiber.Ctx) error {
-	return a.servePublic(c, "partnerships", func(s *snapshot) (bool, func(string, *linker) (any, error)) {
-		return true, func(loc string, ln *linker) (any, error) {
+	return a.servePublic(c, "partnerships", func(s *snapshot) (bool, func(string, *linker) any) {
+		return true, func(loc string, ln *linker) any {
 			items := make([]publicPartnership, len(s.partnerships))
 			for i, p := range s.partnerships {
-				v, err := viewPartnership(a.d.Locales, loc, p, s, ln)
-				if err != nil {
-					return nil, err
-				}
-				items[i] = v
+				items[i] = viewPartnership(a.d.Locales, loc, p, s, ln)
 			}
-			return fiber.Map{"locale": loc, "items": items}, nil
+			return fiber.Map{"locale": loc, "items": items}
 		}
 	})
 }
 
 func (a *API) publicPartnership(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	return a.servePublic(c, "partnership|"+slug, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+	return a.servePublic(c, "partnership|"+slug, func(s *snapshot) (bool, func(string, *linker) any) {
 		p, ok := s.bySlug[slug]
-		return ok, func(loc string, ln *linker) (any, error) { return viewPartnership(a.d.Locales, loc, p, s, ln) }
+		return ok, func(loc string, ln *linker) any { return viewPartnership(a.d.Locales, loc, p, s, ln) }
 	})
 }
 
 func (a *API) publicBlock(c *fiber.Ctx) error {
 	key := c.Params("key")
-	return a.servePublic(c, "block|"+key, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+	return a.servePublic(c, "block|"+key, func(s *snapshot) (bool, func(string, *linker) any) {
 		b, ok := s.blocks[key]
-		return ok, func(loc string, _ *linker) (any, error) { return viewBlock(a.d.Locales, loc, b), nil }
+		return ok, func(loc string, _ *linker) any { return viewBlock(a.d.Locales, loc, b) }
 	})
 }
 
 func (a *API) publicPage(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	return a.servePublic(c, "page|"+slug, func(s *snapshot) (bool, func(string, *linker) (any, error)) {
+	return a.servePublic(c, "page|"+slug, func(s *snapshot) (bool, func(string, *linker) any) {
 		p, ok := s.pages[slug]
-		return ok, func(loc string, ln *linker) (any, error) { return viewPage(a.d.Locales, loc, s, p, ln) }
+		return ok, func(loc string, ln *linker) any { return viewPage(a.d.Locales, loc, s, p, ln) }
 	})
 }
 
 // vocabularies lists relations, agreement kinds and areas with labels.
 func (a *API) vocabularies(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported})
+	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported, "fallback": a.d.Locales.Fallback})
 }
 
 func itoaInt(i int) string { return strconv.Itoa(i) }

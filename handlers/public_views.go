@@ -62,7 +62,7 @@ type publicPartnership struct {
 
 // viewPartnership renders p in locale with signed links to its active
 // documents; withdrawn or missing documents are left out.
-func viewPartnership(l models.Locales, locale string, p *models.Partnership, s *snapshot, ln *linker) (publicPartnership, error) {
+func viewPartnership(l models.Locales, locale string, p *models.Partnership, s *snapshot, ln *linker) publicPartnership {
 	z := newLocalizer(l, locale)
 	v := publicPartnership{
 		Slug: p.Slug, Relation: z.term(models.Relations, string(p.Relation)),
@@ -80,11 +80,7 @@ func viewPartnership(l models.Locales, locale string, p *models.Partnership, s *
 		v.Areas[i] = z.term(models.Areas, code)
 	}
 	if d, ok := s.documents[p.CrestID]; ok {
-		c, err := ln.crest(z, d)
-		if err != nil {
-			return v, err
-		}
-		v.Crest = c
+		v.Crest = ln.crest(z, d)
 	}
 	v.Documents = []publicDocument{}
 	for i, ref := range p.Documents {
@@ -92,14 +88,10 @@ func viewPartnership(l models.Locales, locale string, p *models.Partnership, s *
 		if !ok {
 			continue
 		}
-		pd, err := ln.document(z, fieldIndex("documents", i), d, string(ref.Role))
-		if err != nil {
-			return v, err
-		}
-		v.Documents = append(v.Documents, pd)
+		v.Documents = append(v.Documents, ln.document(z, fieldIndex("documents", i), d, string(ref.Role)))
 	}
 	v.FieldLocales = z.from
-	return v, nil
+	return v
 }
 
 type publicBlock struct {
@@ -126,7 +118,7 @@ type publicPage struct {
 	FieldLocales map[string]string   `json:"field_locales"`
 }
 
-func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPage, ln *linker) (publicPage, error) {
+func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPage, ln *linker) publicPage {
 	z := newLocalizer(l, locale)
 	v := publicPage{Slug: p.Slug, Title: z.text("title", p.Title), Blocks: []publicBlock{}, Partnerships: []publicPartnership{}, Locale: locale}
 	for _, key := range p.Blocks {
@@ -137,15 +129,11 @@ func viewPage(l models.Locales, locale string, s *snapshot, p *models.ContentPag
 	}
 	if p.Partnerships {
 		for _, it := range s.partnerships {
-			pv, err := viewPartnership(l, locale, it, s, ln)
-			if err != nil {
-				return v, err
-			}
-			v.Partnerships = append(v.Partnerships, pv)
+			v.Partnerships = append(v.Partnerships, viewPartnership(l, locale, it, s, ln))
 		}
 	}
 	v.FieldLocales = z.from
-	return v, nil
+	return v
 }
 
 func fieldIndex(field string, i int) string {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,11 +29,14 @@ type DocumentLister interface {
 // endpoints serve from: no public request queries the database. It is
 // rebuilt after local changes and when the shared change counter moves.
 //
-// Rendered bodies hold signed links, so they are cached per link window:
-// within a window the same body and ETag are served and nothing is signed;
-// a new window renders (and signs) afresh. A window is half the link
-// lifetime, so a link is never handed out with less than half its life
-// left, far more than the responses' max-age.
+// Rendered bodies hold signed links to twincms's own file route (see
+// public_files.go), so they are cached per link window: within a window
+// the same body and ETag are served and nothing is signed; a new window
+// renders (and signs) afresh. A window is half the link lifetime, so a
+// link is never handed out with less than half its life left, far more
+// than the responses' max-age. A link's signature depends only on the
+// file and the window, so a rebuild that leaves a body's content alone
+// leaves its bytes and ETag alone too.
 type Published struct {
 	partnerships ContentStore[models.Partnership, *models.Partnership]
 	blocks       ContentStore[models.Block, *models.Block]
@@ -41,11 +45,15 @@ type Published struct {
 	changes      ChangeFeed
 	logger       *slog.Logger
 
-	// Presigner signs public links; LinkTTL is their lifetime.
+	// Presigner signs the short object-store links the file route
+	// redirects to; linkKey signs the public links; linkTTL is their
+	// lifetime.
 	presigner Presigner
+	linkKey   []byte
 	linkTTL   time.Duration
-	// now is the clock; tests move it to cross link windows.
-	now func() time.Time
+	// clock is the clock; tests move it to cross link windows and expire
+	// links (atomic: requests read it while a test sets it).
+	clock atomic.Pointer[func() time.Time]
 
 	cur     atomic.Pointer[snapshot]
 	rebuild sync.Mutex
@@ -59,7 +67,11 @@ type PublishedSources struct {
 	Documents    DocumentLister
 	Changes      ChangeFeed
 	Presigner    Presigner
-	LinkTTL      time.Duration
+	// LinkKey signs public file links. Instances sharing a database must
+	// share it so a link handed out by one is honoured by all; when empty,
+	// a random key is made (links then verify on this process only).
+	LinkKey []byte
+	LinkTTL time.Duration
 }
 
 // snapshot is one consistent view of published content plus the response
@@ -71,13 +83,17 @@ type snapshot struct {
 	blocks       map[string]*models.Block
 	pages        map[string]*models.ContentPage
 	documents    map[string]*models.Document // active documents only
-	window       atomic.Pointer[windowCache]
+	// files are the active documents published content links to: the
+	// only ones the public file route serves. withdrawn lets it answer
+	// 410 rather than 404 for a document withdrawn since.
+	files     map[string]*models.Document
+	withdrawn map[string]bool
+	window    atomic.Pointer[windowCache]
 }
 
 // windowCache holds the bodies rendered in one link window.
 type windowCache struct {
 	index    int64
-	start    time.Time
 	rendered sync.Map // cache key → *rendered
 }
 
@@ -89,15 +105,25 @@ type rendered struct {
 
 // NewPublished returns an empty snapshot holder; call Rebuild before serving.
 func NewPublished(src PublishedSources, logger *slog.Logger) *Published {
+	key := src.LinkKey
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+		logger.Warn("no public link key given: links verify on this process only")
+	}
 	pub := &Published{partnerships: src.Partnerships, blocks: src.Blocks, pages: src.Pages, documents: src.Documents,
-		changes: src.Changes, presigner: src.Presigner, linkTTL: src.LinkTTL, logger: logger, now: time.Now}
+		changes: src.Changes, presigner: src.Presigner, linkKey: key, linkTTL: src.LinkTTL, logger: logger}
+	pub.SetClock(time.Now)
 	pub.cur.Store(&snapshot{bySlug: map[string]*models.Partnership{}, blocks: map[string]*models.Block{},
-		pages: map[string]*models.ContentPage{}, documents: map[string]*models.Document{}})
+		pages: map[string]*models.ContentPage{}, documents: map[string]*models.Document{},
+		files: map[string]*models.Document{}, withdrawn: map[string]bool{}})
 	return pub
 }
 
 // SetClock replaces the clock (tests).
-func (p *Published) SetClock(now func() time.Time) { p.now = now }
+func (p *Published) SetClock(now func() time.Time) { p.clock.Store(&now) }
+
+func (p *Published) now() time.Time { return (*p.clock.Load())() }
 
 // Rebuild reads all published content into a new snapshot. The counter is
 // read first: a change that lands meanwhile moves it again and the next
@@ -126,10 +152,8 @@ func (p *Published) Rebuild(ctx context.Context) error {
 		return err
 	}
 	s := &snapshot{seq: seq, partnerships: parts, bySlug: map[string]*models.Partnership{},
-		blocks: map[string]*models.Block{}, pages: map[string]*models.ContentPage{}, documents: map[string]*models.Document{}}
-	for _, it := range parts {
-		s.bySlug[it.Slug] = it
-	}
+		blocks: map[string]*models.Block{}, pages: map[string]*models.ContentPage{}, documents: map[string]*models.Document{},
+		files: map[string]*models.Document{}, withdrawn: map[string]bool{}}
 	for _, it := range blocks {
 		s.blocks[it.BlockKey] = it
 	}
@@ -137,12 +161,36 @@ func (p *Published) Rebuild(ctx context.Context) error {
 		s.pages[it.Slug] = it
 	}
 	for _, d := range docs {
-		if d.Status == models.DocumentActive {
+		switch d.Status {
+		case models.DocumentActive:
 			s.documents[d.ID] = d
+		case models.DocumentWithdrawn:
+			s.withdrawn[d.ID] = true
+		}
+	}
+	for _, it := range parts {
+		s.bySlug[it.Slug] = it
+		for _, id := range linkedDocuments(it) {
+			if d, ok := s.documents[id]; ok {
+				s.files[id] = d
+			}
 		}
 	}
 	p.cur.Store(s)
 	return nil
+}
+
+// linkedDocuments are the documents a partnership's public view links to
+// (see viewPartnership): its crest and its document list.
+func linkedDocuments(p *models.Partnership) []string {
+	ids := make([]string, 0, len(p.Documents)+1)
+	if p.CrestID != "" {
+		ids = append(ids, p.CrestID)
+	}
+	for _, ref := range p.Documents {
+		ids = append(ids, ref.DocumentID)
+	}
+	return ids
 }
 
 // Changed records a local content change and rebuilds at once, so an
@@ -196,25 +244,30 @@ func (p *Published) currentWindow(s *snapshot) *windowCache {
 		if w != nil && w.index == idx {
 			return w
 		}
-		fresh := &windowCache{index: idx, start: now}
+		fresh := &windowCache{index: idx}
 		if s.window.CompareAndSwap(w, fresh) {
 			return fresh
 		}
 	}
 }
 
+// windowExpiry is when the links rendered in window idx expire: one link
+// lifetime after the window starts, so every link handed out in the
+// window has more than half its lifetime left.
+func (p *Published) windowExpiry(idx int64) time.Time {
+	return time.Unix(0, idx*int64(p.windowLength())).Add(p.linkTTL).UTC().Truncate(time.Second)
+}
+
 // render returns the cached body for key in the current window, building
-// it with build once per snapshot and window.
-func (p *Published) render(s *snapshot, key string, build func(links *linker) (any, error)) (*rendered, error) {
+// it with build once per snapshot and window; base is the API's mount
+// prefix, which the links include.
+func (p *Published) render(s *snapshot, key, base string, build func(links *linker) any) (*rendered, error) {
 	w := p.currentWindow(s)
+	key = base + "|" + key
 	if r, ok := w.rendered.Load(key); ok {
 		return r.(*rendered), nil
 	}
-	v, err := build(&linker{p: p, at: p.now()})
-	if err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(v)
+	body, err := json.Marshal(build(&linker{key: p.linkKey, base: base, expires: p.windowExpiry(w.index)}))
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,10 @@ func (a *API) routes() {
 		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site", Produces: []string{"text/html"}}, a.siteIndex)
 		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.siteFile)
 	}
+	if a.d.Admin != nil {
+		a.handle("GET", "/admin", op{Summary: "The admin web UI", Tag: "site", Produces: []string{"text/html"}}, a.adminIndex)
+		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.adminFile)
+	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
 	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
@@ -30,6 +34,9 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/tokens", op{Summary: "Create a token; its secret is shown once", Tag: "tokens", Roles: admins, Request: "TokenInput", Response: "TokenCreated", Status: 201}, a.createToken)
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
 	a.handle("DELETE", "/api/v1/tokens/:id", op{Summary: "Revoke a token", Tag: "tokens", Roles: admins, Status: 204}, a.deleteToken)
+
+	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
+	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 
 	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
 
@@ -43,7 +50,7 @@ func (a *API) routes() {
 
 	ifm := []string{"If-Match"}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
-	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Also: []int{409}}, a.uploadDocument)
+	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409}}, a.uploadDocument)
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)
 	a.handle("PATCH", "/api/v1/documents/:id", op{Summary: "Change the description (merge patch); needs If-Match", Tag: "documents", Roles: editors, Request: "DocumentInput", Response: "Document", Headers: ifm}, a.patchDocument)
@@ -52,22 +59,27 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
 	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302, Also: []int{410}}, a.downloadDocument)
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
-	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Also: []int{409, 410, 415, 422}}, a.completeUpload)
+	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409, 410, 415, 422}}, a.completeUpload)
 
 	archivists := []models.Role{models.RoleArchivist}
 	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included)", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/archive/documents/:id", op{Summary: "File facts, provenance and the event history", Tag: "archive", Roles: archivists, Response: "ArchiveDocument"}, a.archiveDocument)
-	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}, Produces: originalTypes}, a.archiveOriginal)
-	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event"}, a.checkFixity)
+	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}, Timeout: longRequest, Produces: originalTypes}, a.archiveOriginal)
+	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event", Timeout: longRequest}, a.checkFixity)
 	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
-	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Also: []int{409}}, a.runAudit)
-	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
+	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest, Also: []int{409}}, a.runAudit)
+	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
+	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
 
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match"}
 	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang}, a.publicPage)
 	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang}, a.publicPartnerships)
 	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang}, a.publicPartnership)
+	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published, then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
+	sig := []string{"exp", "sig"}
+	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
+	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang}, a.publicBlock)
 }
 

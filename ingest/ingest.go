@@ -29,6 +29,11 @@ import (
 // for a missing key, models.ErrUnavailable when the store is down.
 type Objects interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (models.ObjectInfo, error)
+	// PutStream stores r of unknown size; any read error other than io.EOF
+	// fails it, leaving at most an incomplete upload under key.
+	PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (models.ObjectInfo, error)
+	IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error
+	AbortUpload(ctx context.Context, key, uploadID string) error
 	Get(ctx context.Context, key string) (io.ReadCloser, models.ObjectInfo, error)
 	Stat(ctx context.Context, key string) (models.ObjectInfo, error)
 	Remove(ctx context.Context, key string) error
@@ -36,9 +41,17 @@ type Objects interface {
 	PresignPut(ctx context.Context, key string, ttl time.Duration, headers http.Header) (*url.URL, error)
 }
 
-// Records is the document store as ingest needs it.
+// Records is the document store as ingest needs it. Errors:
+// models.ErrNotFound, ErrConflict (Insert of a taken id), ErrUnavailable.
 type Records interface {
 	Insert(ctx context.Context, doc *models.Document, ev models.Event) error
+	AppendEvent(ctx context.Context, ev models.Event) error
+	FinishPurge(ctx context.Context, id string) error
+	EventDocuments(ctx context.Context, t models.EventType) (map[string]bool, error)
+	Claim(ctx context.Context, sum, documentID string, at time.Time) (models.Claim, bool, error)
+	TakeOverClaim(ctx context.Context, stale models.Claim, documentID string, at time.Time) (bool, error)
+	ReleaseClaim(ctx context.Context, sum, documentID string) error
+	Claims(ctx context.Context) ([]models.Claim, error)
 	Get(ctx context.Context, id string) (*models.Document, error)
 	BySHA256(ctx context.Context, sum string) (*models.Document, error)
 	All(ctx context.Context) ([]*models.Document, error)
@@ -57,6 +70,7 @@ type Service struct {
 	Logger   *slog.Logger
 
 	inflight sync.Map // document id → struct{}: being ingested here
+	cleanup  cleanupQueue
 }
 
 // Object key layout: originals and renditions are named by document id,
@@ -83,7 +97,7 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 	br := bufio.NewReaderSize(f.Body, 64<<10)
 	head, err := br.Peek(models.SniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("%w: reading the file: %v", models.ErrMalformed, err)
+		return nil, models.Hide(models.ErrMalformed, "the file could not be read to its end", err)
 	}
 	ct, err := checkType(head, f.DeclaredType, in.Kind)
 	if err != nil {
@@ -96,15 +110,15 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 
 	h := sha256.New()
 	lr := &limitReader{r: br, left: s.MaxBytes}
-	_, err = s.Objects.Put(ctx, key, io.TeeReader(lr, h), -1, ct, map[string]string{"document-id": id})
+	info, err := s.Objects.PutStream(ctx, key, io.TeeReader(lr, h), ct, map[string]string{"document-id": id})
 	if err != nil {
-		s.discard(ctx, id)
+		s.discard(ctx, id, leftovers{}, err)
 		if lr.over {
 			return nil, fmt.Errorf("%w: the file is over the limit of %d bytes", models.ErrTooLarge, s.MaxBytes)
 		}
 		return nil, err
 	}
-	facts := models.FileFacts{Key: key, Size: s.MaxBytes - lr.left, ContentType: ct, SHA256: hex.EncodeToString(h.Sum(nil)), OriginalFilename: f.Filename}
+	facts := models.FileFacts{Key: key, Size: info.Size, ContentType: ct, SHA256: hex.EncodeToString(h.Sum(nil)), OriginalFilename: f.Filename}
 	return s.finish(ctx, id, facts, in, actor)
 }
 
@@ -124,21 +138,34 @@ func checkType(head []byte, declared string, kind models.DocumentKind) (string, 
 	return ct, nil
 }
 
-// finish turns a stored original into a document: duplicate check,
-// renditions, record. It removes the objects again if any step fails.
-func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts, in models.DocumentInput, actor string) (*models.Document, error) {
-	ok := false
+// finish turns a stored original into a document: checksum claim,
+// renditions, record, event. If any step fails it discards the objects and
+// the claim (in the background when the store is down).
+//
+// The order keeps every crash repairable: the object exists before the
+// claim, the claim before the record, the record before its event. A
+// crash leaves, at worst, an object and a claim with no record (the
+// sweeper removes both after its grace; an upload of the same bytes takes
+// over a claim older than ClaimStale) or a record without its event (the
+// sweeper writes the event from the record).
+func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts, in models.DocumentInput, actor string) (_ *models.Document, err error) {
+	var lo leftovers
 	defer func() {
-		if !ok {
-			s.discard(ctx, id)
+		if err != nil {
+			s.discard(ctx, id, lo, err)
 		}
 	}()
-	if dup, err := s.Records.BySHA256(ctx, facts.SHA256); err == nil {
-		return nil, &DuplicateError{ExistingID: dup.ID}
-	} else if !errors.Is(err, models.ErrNotFound) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if err := s.claim(ctx, id, facts.SHA256, now); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	lo.claim = facts.SHA256
+	// Records from before claims existed have none: ask the records too.
+	if dup, err := s.Records.BySHA256(ctx, facts.SHA256); err == nil && dup.ID != id {
+		return nil, &DuplicateError{ExistingID: dup.ID}
+	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
 	doc := &models.Document{ID: id, File: facts, Renditions: []models.Rendition{}, Status: models.DocumentActive, Version: 1,
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	doc.Apply(in)
@@ -149,13 +176,21 @@ func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts,
 		}
 		doc.Renditions = rs
 	}
-	ev := models.Event{DocumentID: id, Type: models.EventIngested, At: now, Actor: actor,
-		Detail: fmt.Sprintf("%s, %d bytes, sha256 %s, from %q", facts.ContentType, facts.Size, facts.SHA256, facts.OriginalFilename)}
-	if err := s.Records.Insert(ctx, doc, ev); err != nil {
+	lo.recordTried = true
+	if err := s.Records.Insert(ctx, doc, ingestedEvent(doc)); err != nil {
 		return nil, err
 	}
-	ok = true
 	return doc, nil
+}
+
+// ingestedEvent is a document's first event. It is made from the record
+// alone, so the sweeper can write the same event for a record whose
+// ingest was cut off between the two writes.
+func ingestedEvent(doc *models.Document) models.Event {
+	f := doc.File
+	return models.Event{ID: models.EventID(doc.ID, models.EventIngested), DocumentID: doc.ID, Type: models.EventIngested,
+		At: doc.CreatedAt, Actor: doc.CreatedBy,
+		Detail: fmt.Sprintf("%s, %d bytes, sha256 %s, from %q", f.ContentType, f.Size, f.SHA256, f.OriginalFilename)}
 }
 
 func (s *Service) renditions(ctx context.Context, id string, facts models.FileFacts) ([]models.Rendition, error) {
@@ -166,7 +201,7 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 	defer rc.Close()
 	made, err := media.Renditions(rc, facts.ContentType, media.Sizes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the image cannot be decoded: %v", models.ErrInvalid, err)
+		return nil, models.Hide(models.ErrInvalid, "the image cannot be decoded", err)
 	}
 	out := make([]models.Rendition, 0, len(made))
 	for _, m := range made {
@@ -179,24 +214,13 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 	return out, nil
 }
 
-// discard removes every object of a document that did not come to be. It
-// runs even when the request was cancelled.
-func (s *Service) discard(ctx context.Context, id string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	keys := []string{originalKey(id)}
-	for _, size := range media.Sizes {
-		keys = append(keys, renditionKey(id, fmt.Sprint(size)))
-	}
-	for _, k := range keys {
-		if err := s.Objects.Remove(ctx, k); err != nil {
-			s.Logger.Warn("leftover object not removed; the sweeper will retry", "key", k, "err", err)
-		}
-	}
+// RemoveObjects deletes a purged document's objects (in the background
+// when the store cannot do it now). The purge is decided: the objects go
+// whether or not the record is gone yet (on a full disk they go first, to
+// make room for removing the record).
+func (s *Service) RemoveObjects(ctx context.Context, id string) {
+	s.discard(ctx, id, leftovers{}, nil)
 }
-
-// RemoveObjects deletes a purged document's objects.
-func (s *Service) RemoveObjects(ctx context.Context, id string) { s.discard(ctx, id) }
 
 // limitReader fails once more than left bytes were read.
 type limitReader struct {

@@ -8,48 +8,69 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
-// SweepResult counts what a sweep removed.
+// SweepResult counts what a sweep removed or repaired.
 type SweepResult struct {
 	ExpiredUploads int `json:"expired_uploads"`
 	OrphanObjects  int `json:"orphan_objects"`
+	// IncompleteUploads are multipart uploads aborted (with their parts):
+	// left by a kill, or a shutdown whose drain timed out, mid-upload.
+	IncompleteUploads int `json:"incomplete_uploads"`
+	// StaleClaims are checksum claims released whose document has no record.
+	StaleClaims int `json:"stale_claims"`
+	// FinishedPurges are purges interrupted after their event was written.
+	FinishedPurges int `json:"finished_purges"`
+	// RepairedEvents are "ingested" events written for records that had none.
+	RepairedEvents int `json:"repaired_events"`
+	// BackfilledClaims are claims made for records stored before claims.
+	BackfilledClaims int `json:"backfilled_claims"`
 }
 
-// Sweep removes expired direct uploads with their objects, and objects
-// that no record names (left by a crash between storing the bytes and
-// writing the record). Objects younger than grace are left alone: another
-// instance may be ingesting them right now.
+func (r SweepResult) any() bool {
+	return r != SweepResult{}
+}
+
+// sweptPrefixes hold every object and upload ingest makes.
+var sweptPrefixes = []string{"originals/", "renditions/"}
+
+// documentOf names the document an object key belongs to.
+func documentOf(key string) string {
+	for _, prefix := range sweptPrefixes {
+		if rest, ok := strings.CutPrefix(key, prefix); ok {
+			id, _, _ := strings.Cut(rest, "/")
+			return id
+		}
+	}
+	return ""
+}
+
+// Sweep repairs what interrupted ingests and purges leave: it removes
+// expired direct uploads, finishes purges, writes missing ingest events,
+// releases stale claims, and removes objects and incomplete multipart
+// uploads that no record names. Leftovers younger than grace are spared:
+// another instance may be ingesting them right now.
 func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, error) {
 	var res SweepResult
 	now := time.Now()
-	uploads, err := s.Records.Uploads(ctx)
+	pending, err := s.sweepUploads(ctx, now, &res)
 	if err != nil {
 		return res, err
 	}
-	pending := map[string]bool{}
-	for _, u := range uploads {
-		if now.After(u.ExpiresAt.Add(uploadGrace)) {
-			s.discard(ctx, u.DocumentID)
-			if err := s.Records.DeleteUpload(ctx, u.ID); err != nil {
-				return res, err
-			}
-			res.ExpiredUploads++
-			continue
-		}
-		pending[u.DocumentID] = true
-	}
-	docs, err := s.Records.All(ctx)
+	known, err := s.sweepRecords(ctx, &res)
 	if err != nil {
 		return res, err
 	}
-	known := make(map[string]bool, len(docs))
-	for _, d := range docs {
-		known[d.ID] = true
+	if err := s.sweepClaims(ctx, now, grace, known, &res); err != nil {
+		return res, err
 	}
-	for _, prefix := range []string{"originals/", "renditions/"} {
+	// spare: too young to be called a leftover, or in use here.
+	spare := func(key string, at time.Time) bool {
+		id := documentOf(key)
+		_, busy := s.inflight.Load(id)
+		return busy || pending[id] || now.Sub(at) < grace
+	}
+	for _, prefix := range sweptPrefixes {
 		err := s.Objects.List(ctx, prefix, func(o models.ObjectInfo) error {
-			id, _, _ := strings.Cut(strings.TrimPrefix(o.Key, prefix), "/")
-			_, busy := s.inflight.Load(id)
-			if known[id] || pending[id] || busy || now.Sub(o.LastModified) < grace {
+			if known[documentOf(o.Key)] || spare(o.Key, o.LastModified) {
 				return nil
 			}
 			if err := s.Objects.Remove(ctx, o.Key); err != nil {
@@ -61,11 +82,127 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 		if err != nil {
 			return res, err
 		}
+		// Any incomplete upload is a leftover, whether or not its document
+		// has a record: a record's object is always complete.
+		err = s.Objects.IncompleteUploads(ctx, prefix, func(u models.IncompleteUpload) error {
+			if spare(u.Key, u.Initiated) {
+				return nil
+			}
+			if err := s.Objects.AbortUpload(ctx, u.Key, u.UploadID); err != nil {
+				return err
+			}
+			res.IncompleteUploads++
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
 	}
-	if res.ExpiredUploads+res.OrphanObjects > 0 {
-		s.Logger.Info("sweep", "expired_uploads", res.ExpiredUploads, "orphan_objects", res.OrphanObjects)
+	if res.any() {
+		s.Logger.Info("sweep", "expired_uploads", res.ExpiredUploads, "orphan_objects", res.OrphanObjects,
+			"incomplete_uploads", res.IncompleteUploads, "stale_claims", res.StaleClaims, "finished_purges", res.FinishedPurges,
+			"repaired_events", res.RepairedEvents, "backfilled_claims", res.BackfilledClaims)
 	}
 	return res, nil
+}
+
+// sweepUploads forgets expired direct uploads (their objects go with the
+// orphans) and returns the documents of the pending ones.
+func (s *Service) sweepUploads(ctx context.Context, now time.Time, res *SweepResult) (map[string]bool, error) {
+	uploads, err := s.Records.Uploads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending := map[string]bool{}
+	for _, u := range uploads {
+		if !now.After(u.ExpiresAt.Add(uploadGrace)) {
+			pending[u.DocumentID] = true
+			continue
+		}
+		if err := s.cleanUp(ctx, u.DocumentID, leftovers{}); err != nil {
+			return nil, err
+		}
+		if err := s.Records.DeleteUpload(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		res.ExpiredUploads++
+	}
+	return pending, nil
+}
+
+// sweepRecords finishes interrupted purges and writes the ingest event of
+// records whose ingest stopped between record and event. It returns the
+// documents that exist.
+func (s *Service) sweepRecords(ctx context.Context, res *SweepResult) (map[string]bool, error) {
+	docs, err := s.Records.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	purged, err := s.Records.EventDocuments(ctx, models.EventPurged)
+	if err != nil {
+		return nil, err
+	}
+	ingested, err := s.Records.EventDocuments(ctx, models.EventIngested)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		if purged[d.ID] {
+			if err := s.Records.FinishPurge(ctx, d.ID); err != nil {
+				return nil, err
+			}
+			res.FinishedPurges++
+			continue // its objects are orphans now
+		}
+		known[d.ID] = true
+		if !ingested[d.ID] {
+			if err := s.Records.AppendEvent(ctx, ingestedEvent(d)); err != nil {
+				return nil, err
+			}
+			res.RepairedEvents++
+		}
+	}
+	// Records the claims know nothing of (stored before claims existed).
+	claims, err := s.Records.Claims(ctx)
+	if err != nil {
+		return nil, err
+	}
+	claimed := make(map[string]bool, len(claims))
+	for _, c := range claims {
+		claimed[c.SHA256] = true
+	}
+	for _, d := range docs {
+		if !known[d.ID] || claimed[d.File.SHA256] || d.File.SHA256 == "" {
+			continue
+		}
+		if _, won, err := s.Records.Claim(ctx, d.File.SHA256, d.ID, d.CreatedAt); err != nil {
+			return nil, err
+		} else if won {
+			res.BackfilledClaims++
+		}
+		claimed[d.File.SHA256] = true
+	}
+	return known, nil
+}
+
+// sweepClaims releases claims whose document has no record, once they are
+// older than grace and not being ingested here.
+func (s *Service) sweepClaims(ctx context.Context, now time.Time, grace time.Duration, known map[string]bool, res *SweepResult) error {
+	claims, err := s.Records.Claims(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range claims {
+		if _, busy := s.inflight.Load(c.DocumentID); known[c.DocumentID] || busy || now.Sub(c.ClaimedAt) < grace {
+			continue
+		}
+		if err := s.Records.ReleaseClaim(ctx, c.SHA256, c.DocumentID); err != nil {
+			return err
+		}
+		res.StaleClaims++
+	}
+	return nil
 }
 
 // SweepEvery sweeps until ctx ends.

@@ -67,7 +67,7 @@ func (s *Service) CompleteUpload(ctx context.Context, id, actor string) (*models
 	}
 	facts, verr := s.verify(ctx, u, info)
 	if verr != nil {
-		s.discard(ctx, u.DocumentID)
+		s.discard(ctx, u.DocumentID, leftovers{}, verr)
 		_ = s.Records.DeleteUpload(context.WithoutCancel(ctx), u.ID)
 		return nil, verr
 	}

@@ -35,10 +35,16 @@ var (
 	ErrUnsupportedType = errors.New("unsupported media type")
 	// ErrRangeNotSatisfiable: a byte range outside the object.
 	ErrRangeNotSatisfiable = errors.New("range not satisfiable")
+	// ErrLinkInvalid: a public file link whose signature does not match or
+	// that has expired.
+	ErrLinkInvalid = errors.New("link invalid")
 	// ErrGone: the resource existed but was withdrawn.
 	ErrGone = errors.New("gone")
 	// ErrUnavailable: a backing service (database, object store) is down.
 	ErrUnavailable = errors.New("service unavailable")
+	// ErrInsufficientStorage: a write failed because the disk (database or
+	// object store) is full. Reads and deletions still work.
+	ErrInsufficientStorage = errors.New("insufficient storage")
 )
 
 // FieldProblem names one field of a request and what is wrong with it.
@@ -83,3 +89,35 @@ func (p *Problems) Err(kind error) error {
 	}
 	return &ValidationError{Kind: kind, Problems: p.list}
 }
+
+// Hide wraps kind with a detail written for the client and keeps cause for
+// the log only. Use it wherever a parser, driver or io error explains a
+// failure: their text (type names, raw requests, offsets in our code) must
+// never reach a client, but an operator needs it.
+func Hide(kind error, detail string, cause error) error {
+	return &hiddenError{kind: kind, detail: detail, cause: cause}
+}
+
+type hiddenError struct {
+	kind   error
+	detail string
+	cause  error
+}
+
+func (e *hiddenError) Error() string {
+	if e.cause == nil {
+		return e.kind.Error() + ": " + e.detail
+	}
+	return e.kind.Error() + ": " + e.detail + ": " + e.cause.Error()
+}
+
+// Unwrap lets errors.Is find both the kind and the cause.
+func (e *hiddenError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
+
+// PublicDetail is the detail of a Hide error, without its cause.
+func (e *hiddenError) PublicDetail() string { return e.detail }

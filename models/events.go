@@ -40,6 +40,14 @@ type ObjectInfo struct {
 	Metadata     map[string]string
 }
 
+// IncompleteUpload is a multipart upload the object store holds parts of
+// but that was never completed nor aborted (a crash or a cut stream).
+type IncompleteUpload struct {
+	Key       string
+	UploadID  string
+	Initiated time.Time
+}
+
 // Upload is a direct upload in progress: the client puts the bytes to a
 // presigned URL, then asks the server to complete it.
 type Upload struct {

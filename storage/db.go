@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jesenice/twincms/models"
@@ -17,19 +18,35 @@ import (
 type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// probe caches the readiness write probe; probeID is this process's
+	// health record.
+	probe   probeCache
+	probeID string
 }
+
+// Database deadlines. A database that is down must fail a request in
+// seconds (server selection), one that hangs as well (the client-wide
+// operation timeout, which also covers each batch of a cursor); the
+// slowest legitimate operation, a filter over 10k FerretDB documents,
+// takes about 250 ms.
+const (
+	dbSelectTimeout = 2 * time.Second
+	dbOpTimeout     = 4 * time.Second
+)
 
 // OpenDB connects and pings, so a wrong URI fails the start, not the first
 // request.
 func OpenDB(ctx context.Context, uri, database string) (*DB, error) {
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(5 * time.Second).
-		SetTimeout(30 * time.Second).
+		SetServerSelectionTimeout(dbSelectTimeout).
+		SetConnectTimeout(dbSelectTimeout).
+		SetHeartbeatInterval(2 * time.Second).
+		SetTimeout(dbOpTimeout).
 		SetAppName("twincms"))
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	d := &DB{client: client, db: client.Database(database)}
+	d := &DB{client: client, db: client.Database(database), probeID: probeID()}
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
@@ -62,6 +79,21 @@ func (d *DB) ensureIndex(ctx context.Context, coll string, keys bson.D, unique b
 	return nil
 }
 
+// isDiskFull recognises a write refused for lack of space: SQLite's
+// SQLITE_FULL as FerretDB reports it, ENOSPC, MongoDB's OutOfDiskSpace (14031).
+func isDiskFull(err error) bool {
+	var se mongo.ServerError
+	if errors.As(err, &se) && se.HasErrorCode(14031) {
+		return true
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "SQLITE_FULL") ||
+		strings.Contains(msg, "no space left on device")
+}
+
 // translateDB turns driver errors into models errors at the storage edge.
 func translateDB(err error) error {
 	switch {
@@ -70,17 +102,22 @@ func translateDB(err error) error {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("%w", models.ErrNotFound)
 	case mongo.IsDuplicateKeyError(err):
-		return fmt.Errorf("%w: %v", models.ErrConflict, err)
-	case mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, mongo.ErrClientDisconnected):
+		return models.Hide(models.ErrConflict, "a value that must be unique is already taken", err)
+	case isDiskFull(err):
+		return fmt.Errorf("%w: database: the disk is full", models.ErrInsufficientStorage)
+	case errors.Is(err, context.Canceled):
+		return err // the client went away: nobody reads the answer
+	case mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, mongo.ErrClientDisconnected),
+		errors.Is(err, context.DeadlineExceeded):
+		// A deadline is never an internal error: the database is slow or
+		// hung, and the client may try again.
 		return fmt.Errorf("%w: database: %v", models.ErrUnavailable, err)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
 	}
 	var se mongo.ServerError
 	if errors.As(err, &se) && strings.Contains(err.Error(), "UNIQUE constraint failed") {
 		// FerretDB's SQLite backend reports a unique index violation on
 		// update as InternalError instead of code 11000.
-		return fmt.Errorf("%w: %v", models.ErrConflict, err)
+		return models.Hide(models.ErrConflict, "a value that must be unique is already taken", err)
 	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("database: %w", err)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -38,7 +39,11 @@ func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
 // object key can name it.
 func NewDocumentID() string { return bson.NewObjectID().Hex() }
 
-// Insert stores a new document record with its ingest event.
+// Insert stores a new document record, then its ingest event. Record
+// first: a crash between the two leaves a record without its "ingested"
+// event, which the sweeper writes from the record (ev carries a fixed id,
+// models.EventID, so the repair and a late original never both land).
+// The other order would leave a history for a document that never was.
 func (d *Documents) Insert(ctx context.Context, doc *models.Document, ev models.Event) error {
 	if _, err := d.db.collection(documentsCollection).InsertOne(ctx, doc); err != nil {
 		return translateDB(err)
@@ -147,17 +152,61 @@ func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected 
 	return doc, d.AppendEvent(ctx, ev)
 }
 
-// Delete removes the record (purge); its events stay as the archive's
-// memory that it existed.
+// Delete removes the record (purge) and releases its checksum claim; its
+// events stay as the archive's memory that it existed. The "purged" event
+// (fixed id, models.EventID) is written first and marks the purge as
+// begun: a crash before the record is gone leaves a record with a purged
+// event, which the sweeper finishes (FinishPurge); a crash after leaves
+// objects and a claim with no record, which the sweeper removes.
 func (d *Documents) Delete(ctx context.Context, id string, ev models.Event) error {
-	res, err := d.db.collection(documentsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	n, err := d.db.collection(documentsCollection).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return translateDB(err)
 	}
-	if res.DeletedCount == 0 {
+	if n == 0 {
 		return fmt.Errorf("%w: document %s", models.ErrNotFound, id)
 	}
-	return d.AppendEvent(ctx, ev)
+	ev.ID = models.EventID(id, models.EventPurged) // a retried purge writes it once
+	if err := d.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	return d.FinishPurge(ctx, id)
+}
+
+// FinishPurge removes a record whose purge has begun, and its claims.
+func (d *Documents) FinishPurge(ctx context.Context, id string) error {
+	if _, err := d.db.collection(documentsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return translateDB(err)
+	}
+	_, err := d.db.collection(claimsCollection).DeleteMany(ctx, bson.D{{Key: "document_id", Value: id}})
+	return translateDB(err)
+}
+
+// EventDocuments returns the ids of the documents that have an event of
+// type t (for the sweeper's repairs).
+func (d *Documents) EventDocuments(ctx context.Context, t models.EventType) (map[string]bool, error) {
+	// Find with a projection, not distinct: FerretDB's distinct answer
+	// does not decode with this driver.
+	cur, err := d.db.collection(eventsCollection).Find(ctx, bson.D{{Key: "type", Value: t}},
+		options.Find().SetProjection(bson.D{{Key: "document_id", Value: 1}}))
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	var rows []struct {
+		DocumentID string `bson:"document_id"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translateDB(err)
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.DocumentID)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // AppendEvent adds one event to a document's history.
@@ -166,7 +215,10 @@ func (d *Documents) AppendEvent(ctx context.Context, ev models.Event) error {
 		ev.ID = bson.NewObjectID().Hex()
 	}
 	_, err := d.db.collection(eventsCollection).InsertOne(ctx, ev)
-	return translateDB(err)
+	if err = translateDB(err); errors.Is(err, models.ErrConflict) {
+		return nil // an event with a fixed id (models.EventID) is already there
+	}
+	return err
 }
 
 // Events returns a document's history, oldest first.

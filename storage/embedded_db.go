@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -20,6 +21,8 @@ type EmbeddedDB struct {
 	uri    string
 	cancel context.CancelFunc
 	done   chan error
+	once   sync.Once
+	err    error
 }
 
 // StartEmbeddedDB starts FerretDB with its SQLite files in dir, listening on
@@ -51,16 +54,19 @@ func StartEmbeddedDB(ctx context.Context, dir string, logger *slog.Logger) (*Emb
 // URI is the MongoDB connection string of the embedded server.
 func (e *EmbeddedDB) URI() string { return e.uri }
 
-// Close stops FerretDB and waits for it to close its SQLite files.
+// Close stops FerretDB and waits for it to close its SQLite files. Later
+// calls return the first call's result.
 func (e *EmbeddedDB) Close() error {
-	e.cancel()
-	select {
-	case err := <-e.done:
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return fmt.Errorf("embedded db: %w", err)
+	e.once.Do(func() {
+		e.cancel()
+		select {
+		case err := <-e.done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				e.err = fmt.Errorf("embedded db: %w", err)
+			}
+		case <-time.After(10 * time.Second):
+			e.err = errors.New("embedded db: did not stop within 10s")
 		}
-		return nil
-	case <-time.After(10 * time.Second):
-		return errors.New("embedded db: did not stop within 10s")
-	}
+	})
+	return e.err
 }

@@ -3,9 +3,9 @@ package storage
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,13 +27,39 @@ const (
 	s3ChildRegion = "TWINCMS_INTERNAL_S3_REGION"
 )
 
-// EmbeddedS3 is a running versitygw child process.
+// Restart backoff of the supervised child: quick for a one-off crash,
+// slower when it keeps dying (a port taken, a broken disk), and reset once
+// a child has served for restartReset.
+const (
+	restartMin   = 100 * time.Millisecond
+	restartMax   = 5 * time.Second
+	restartReset = 30 * time.Second
+	readyTimeout = 15 * time.Second
+)
+
+// EmbeddedS3 is the versitygw child process and its supervisor: when the
+// child dies (killed, crashed, out of memory) it is started again, on the
+// same address with the same credentials, so clients and signed links
+// keep working once it is back.
 type EmbeddedS3 struct {
+	opts EmbeddedS3Options
+	exe  string
+	log  *slog.Logger
+
+	mu       sync.Mutex
+	cur      *s3Proc
+	restarts int
+
+	stop      chan struct{} // closed by Close
+	stopped   chan struct{} // closed when the supervisor has stopped the child
+	closeOnce sync.Once
+}
+
+// s3Proc is one run of the child.
+type s3Proc struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
-	addr  string
-	done  chan struct{}
-	once  sync.Once
+	done  chan struct{} // closed when it has exited
 	err   error
 }
 
@@ -48,9 +74,12 @@ type EmbeddedS3Options struct {
 	Region    string
 	// Stderr receives the child's own diagnostics; nil discards them.
 	Stderr io.Writer
+	// Logger is told of exits and restarts; nil discards.
+	Logger *slog.Logger
 }
 
-// StartEmbeddedS3 starts the child and waits until it serves.
+// StartEmbeddedS3 starts the child, waits until it serves and supervises it
+// until Close.
 func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, error) {
 	if !filepath.IsAbs(opts.Root) {
 		return nil, fmt.Errorf("embedded s3: %q is not an absolute path", opts.Root)
@@ -62,13 +91,30 @@ func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, 
 	if err != nil {
 		return nil, fmt.Errorf("embedded s3: %w", err)
 	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &EmbeddedS3{opts: opts, exe: exe, log: log, stop: make(chan struct{}), stopped: make(chan struct{})}
+	p, err := s.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cur = p
+	go s.supervise(p)
+	return s, nil
+}
+
+// start runs one child and waits until it serves.
+func (s *EmbeddedS3) start(ctx context.Context) (*s3Proc, error) {
+	o := s.opts
 	// Not CommandContext: the child must outlive the start-up context and
 	// stop in order at Close.
-	cmd := exec.Command(exe)
+	cmd := exec.Command(s.exe)
 	cmd.Env = append(os.Environ(),
-		s3ChildEnv+"=1", s3ChildRoot+"="+opts.Root, s3ChildAddr+"="+opts.Addr,
-		s3ChildAccess+"="+opts.AccessKey, s3ChildSecret+"="+opts.SecretKey, s3ChildRegion+"="+opts.Region)
-	cmd.Stderr = opts.Stderr
+		s3ChildEnv+"=1", s3ChildRoot+"="+o.Root, s3ChildAddr+"="+o.Addr,
+		s3ChildAccess+"="+o.AccessKey, s3ChildSecret+"="+o.SecretKey, s3ChildRegion+"="+o.Region)
+	cmd.Stderr = o.Stderr
 	setChildAttrs(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -81,52 +127,123 @@ func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("embedded s3: start: %w", err)
 	}
-	s := &EmbeddedS3{cmd: cmd, stdin: stdin, done: make(chan struct{})}
-	ready := make(chan string, 1)
+	p := &s3Proc{cmd: cmd, stdin: stdin, done: make(chan struct{})}
+	ready := make(chan struct{}, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if addr, ok := strings.CutPrefix(sc.Text(), s3ChildReady); ok {
-				ready <- addr
+			if strings.HasPrefix(sc.Text(), s3ChildReady) {
+				ready <- struct{}{}
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	go func() {
-		s.err = cmd.Wait()
-		close(s.done)
+		p.err = cmd.Wait()
+		close(p.done)
 	}()
 	select {
-	case s.addr = <-ready:
-		return s, nil
-	case <-s.done:
-		return nil, fmt.Errorf("embedded s3: child exited before it was ready (is %s free?): %v", opts.Addr, s.err)
+	case <-ready:
+		return p, nil
+	case <-p.done:
+		return nil, fmt.Errorf("embedded s3: child exited before it was ready (is %s free?): %v", o.Addr, p.err)
 	case <-ctx.Done():
-		_ = s.Close()
+		p.halt()
 		return nil, fmt.Errorf("embedded s3: %w", ctx.Err())
-	case <-time.After(15 * time.Second):
-		_ = s.Close()
-		return nil, errors.New("embedded s3: not ready within 15s")
+	case <-time.After(readyTimeout):
+		p.halt()
+		return nil, fmt.Errorf("embedded s3: not ready within %s", readyTimeout)
 	}
 }
 
-// Addr is the host:port the child serves on.
-func (s *EmbeddedS3) Addr() string { return s.addr }
-
-// PID is the child's process id.
-func (s *EmbeddedS3) PID() int { return s.cmd.Process.Pid }
-
-// Close asks the child to stop by closing its stdin, and kills it if it has
-// not exited within 5 s.
-func (s *EmbeddedS3) Close() error {
-	s.once.Do(func() {
-		_ = s.stdin.Close()
+// supervise restarts the child whenever it exits, until Close.
+func (s *EmbeddedS3) supervise(p *s3Proc) {
+	defer close(s.stopped)
+	backoff := restartMin
+	for {
+		began := time.Now()
 		select {
-		case <-s.done:
-		case <-time.After(5 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.done
+		case <-s.stop:
+			p.halt()
+			return
+		case <-p.done:
 		}
+		if time.Since(began) > restartReset {
+			backoff = restartMin
+		}
+		s.log.Error("embedded object store exited; restarting", "pid", p.cmd.Process.Pid, "err", p.err, "in", backoff)
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, restartMax)
+			next, err := s.startUnlessStopped()
+			if err != nil {
+				s.log.Error("embedded object store restart failed", "err", err, "retry_in", backoff)
+				continue
+			}
+			s.mu.Lock()
+			s.cur, s.restarts = next, s.restarts+1
+			n := s.restarts
+			s.mu.Unlock()
+			s.log.Warn("embedded object store restarted", "addr", s.opts.Addr, "pid", next.cmd.Process.Pid, "restarts", n)
+			p = next
+			break
+		}
+	}
+}
+
+// startUnlessStopped starts a child, giving up when Close is called.
+func (s *EmbeddedS3) startUnlessStopped() (*s3Proc, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return s.start(ctx)
+}
+
+// Addr is the host:port the child serves on; it never changes.
+func (s *EmbeddedS3) Addr() string { return s.opts.Addr }
+
+// PID is the current child's process id (a restart changes it).
+func (s *EmbeddedS3) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur.cmd.Process.Pid
+}
+
+// Restarts counts the restarts since start.
+func (s *EmbeddedS3) Restarts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.restarts
+}
+
+// Close stops supervising and stops the child: its stdin is closed, and it
+// is killed if it has not exited within 5 s.
+func (s *EmbeddedS3) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.stopped
 	})
 	return nil
+}
+
+// halt asks the child to stop by closing its stdin, and kills it if it
+// has not exited within 5 s.
+func (p *s3Proc) halt() {
+	_ = p.stdin.Close()
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
 }

@@ -25,6 +25,8 @@ type ObjectsOptions struct {
 	// PublicURL, when set, is the base URL browsers use for presigned links
 	// (a proxy or public host in front of the object store).
 	PublicURL string
+	// StallTimeout: see DefaultStallTimeout (used when 0).
+	StallTimeout time.Duration
 }
 
 // Objects is the object store: one bucket, reached by minio-go.
@@ -32,6 +34,12 @@ type Objects struct {
 	client *minio.Client
 	signer *minio.Client // same credentials, public host: signs links
 	bucket string
+	// probe caches the result of the readiness write probe.
+	probe probeCache
+	// probeKey is this process's own health object.
+	probeKey string
+	// down makes calls fail fast for a moment after one found the store down.
+	down breaker
 }
 
 // partSize bounds memory on unknown-size uploads: minio-go would otherwise
@@ -40,22 +48,28 @@ const partSize = 16 << 20
 
 // NewObjects connects to the S3 server (lazily: no request is made).
 func NewObjects(opts ObjectsOptions) (*Objects, error) {
+	stall := opts.StallTimeout
+	if stall <= 0 {
+		stall = DefaultStallTimeout
+	}
 	newClient := func(endpoint string, secure bool) (*minio.Client, error) {
+		t, err := transport(secure, stall)
+		if err != nil {
+			return nil, err
+		}
 		return minio.New(endpoint, &minio.Options{
-			Creds:  credentials.NewStaticV4(opts.AccessKey, opts.SecretKey, ""),
-			Secure: secure,
-			Region: opts.Region,
-			// Payloads are sent unsigned (the TLS or loopback link protects
-			// them); signed aws-chunked payloads are stored verbatim by
-			// versitygw and are slower.
-			Transport: transport(),
+			Creds:      credentials.NewStaticV4(opts.AccessKey, opts.SecretKey, ""),
+			Secure:     secure,
+			Region:     opts.Region,
+			Transport:  t,
+			MaxRetries: maxAttempts,
 		})
 	}
 	c, err := newClient(opts.Endpoint, opts.Secure)
 	if err != nil {
 		return nil, fmt.Errorf("object store: %w", err)
 	}
-	o := &Objects{client: c, signer: c, bucket: opts.Bucket}
+	o := &Objects{client: c, signer: c, bucket: opts.Bucket, probeKey: "health/" + probeID()}
 	if opts.PublicURL != "" {
 		u, err := url.Parse(opts.PublicURL)
 		if err != nil {
@@ -68,20 +82,19 @@ func NewObjects(opts ObjectsOptions) (*Objects, error) {
 	return o, nil
 }
 
-func transport() http.RoundTripper {
-	t, _ := minio.DefaultTransport(false)
-	t.MaxIdleConnsPerHost = 64
-	return t
-}
-
 // Bucket names the bucket in use.
 func (o *Objects) Bucket() string { return o.bucket }
 
 // EnsureBucket creates the bucket when it does not exist yet.
 func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
 	ok, err := o.client.BucketExists(ctx, o.bucket)
 	if err != nil {
-		return translateS3(err)
+		return o.fail(err)
 	}
 	if ok {
 		return nil
@@ -91,16 +104,21 @@ func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
 		if errors.As(err, &resp) && (resp.Code == "BucketAlreadyOwnedByYou" || resp.Code == "BucketAlreadyExists") {
 			return nil
 		}
-		return translateS3(err)
+		return o.fail(err)
 	}
 	return nil
 }
 
-// Ping checks that the bucket is reachable.
+// Ping checks that the bucket is reachable (reads can be served).
 func (o *Objects) Ping(ctx context.Context) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
 	ok, err := o.client.BucketExists(ctx, o.bucket)
 	if err != nil {
-		return translateS3(err)
+		return o.fail(err)
 	}
 	if !ok {
 		return fmt.Errorf("%w: bucket %q does not exist", models.ErrUnavailable, o.bucket)
@@ -111,16 +129,25 @@ func (o *Objects) Ping(ctx context.Context) error {
 // ObjectInfo is what the store knows of one object.
 type ObjectInfo = models.ObjectInfo
 
-// Put streams r into key. size may be -1 when unknown.
+// Put streams r into key. size may be -1 when unknown. It has no total
+// deadline (a large upload takes what it takes); a store that stops taking
+// bytes fails it within the stall timeout.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (ObjectInfo, error) {
-	info, err := o.client.PutObject(ctx, o.bucket, key, r, size, minio.PutObjectOptions{
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
+	src := &sourceReader{r: r}
+	info, err := o.client.PutObject(ctx, o.bucket, key, src, size, minio.PutObjectOptions{
 		ContentType:          contentType,
 		UserMetadata:         meta,
 		PartSize:             partSize,
 		DisableContentSha256: true,
 	})
+	if err != nil && src.err != nil {
+		return ObjectInfo{}, src.err // the caller's reader failed, not the store
+	}
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return ObjectInfo{Key: key, Size: info.Size, ContentType: contentType}, nil
 }
@@ -132,29 +159,42 @@ func (o *Objects) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInf
 
 // Stat returns facts about key, models.ErrNotFound when it is missing.
 func (o *Objects) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
 	st, err := o.client.StatObject(ctx, o.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return toInfo(st), nil
 }
 
 // Remove deletes key; a missing key is not an error.
 func (o *Objects) Remove(ctx context.Context, key string) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
 	if err := o.client.RemoveObject(ctx, o.bucket, key, minio.RemoveObjectOptions{}); err != nil {
-		if errors.Is(translateS3(err), models.ErrNotFound) {
-			return nil
+		if err := o.fail(err); !errors.Is(err, models.ErrNotFound) {
+			return err
 		}
-		return translateS3(err)
 	}
 	return nil
 }
 
-// List calls fn for every object under prefix.
+// List calls fn for every object under prefix. Each page is bounded by
+// the stall timeout, the listing as a whole is not.
 func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	for obj := range o.client.ListObjects(ctx, o.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {
-			return translateS3(obj.Err)
+			return o.fail(obj.Err)
 		}
 		if err := fn(toInfo(obj)); err != nil {
 			return err
@@ -168,7 +208,7 @@ func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) e
 func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error) {
 	u, err := o.signer.PresignedGetObject(ctx, o.bucket, key, ttl, params)
 	if err != nil {
-		return nil, translateS3(err)
+		return nil, o.fail(err)
 	}
 	return u, nil
 }
@@ -177,7 +217,7 @@ func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration,
 func (o *Objects) PresignPut(ctx context.Context, key string, ttl time.Duration, headers http.Header) (*url.URL, error) {
 	u, err := o.signer.PresignHeader(ctx, http.MethodPut, o.bucket, key, ttl, nil, headers)
 	if err != nil {
-		return nil, translateS3(err)
+		return nil, o.fail(err)
 	}
 	return u, nil
 }
@@ -186,33 +226,11 @@ func toInfo(st minio.ObjectInfo) ObjectInfo {
 	return ObjectInfo{Key: st.Key, Size: st.Size, ContentType: st.ContentType, LastModified: st.LastModified, Metadata: st.UserMetadata}
 }
 
-// translateS3 turns minio errors into models errors at the storage edge.
-func translateS3(err error) error {
-	var resp minio.ErrorResponse
-	if errors.As(err, &resp) {
-		switch resp.Code {
-		case "NoSuchKey", "NoSuchBucket", "NotFound":
-			return fmt.Errorf("%w: object store: %s", models.ErrNotFound, resp.Code)
-		case "EntityTooLarge":
-			return fmt.Errorf("%w: object store: %s", models.ErrTooLarge, resp.Code)
-		}
-		if resp.StatusCode == http.StatusNotFound {
-			return fmt.Errorf("%w: object store: %s", models.ErrNotFound, resp.Code)
-		}
-		if resp.StatusCode >= 500 || resp.StatusCode == 0 {
-			return fmt.Errorf("%w: object store: %v", models.ErrUnavailable, err)
-		}
-		return fmt.Errorf("object store: %w", err)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	// Connection refused, resets and the like: the store is down.
-	return fmt.Errorf("%w: object store: %v", models.ErrUnavailable, err)
-}
-
 // GetRange opens length bytes of key from offset (length < 0: to the end).
 func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return nil, ObjectInfo{}, err
+	}
 	opts := minio.GetObjectOptions{}
 	if offset > 0 || length >= 0 { // else the whole object
 		end := int64(0)
@@ -220,17 +238,24 @@ func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64
 			end = offset + length - 1
 		}
 		if err := opts.SetRange(offset, end); err != nil {
-			return nil, ObjectInfo{}, fmt.Errorf("%w: %v", models.ErrInvalid, err)
+			return nil, ObjectInfo{}, models.Hide(models.ErrRangeNotSatisfiable, "the range is not within the object", err)
 		}
 	}
 	obj, err := o.client.GetObject(ctx, o.bucket, key, opts)
 	if err != nil {
-		return nil, ObjectInfo{}, translateS3(err)
+		return nil, ObjectInfo{}, o.fail(err)
 	}
 	st, err := obj.Stat()
 	if err != nil {
 		_ = obj.Close()
-		return nil, ObjectInfo{}, translateS3(err)
+		return nil, ObjectInfo{}, o.fail(err)
 	}
-	return obj, toInfo(st), nil
+	left := int64(-1)
+	if st.Size >= 0 {
+		left = st.Size
+	}
+	return &objectReader{rc: obj, left: left, down: &o.down}, toInfo(st), nil
 }
+
+// fail translates a minio error and lets the breaker see it.
+func (o *Objects) fail(err error) error { return o.down.observe(translateS3(err)) }

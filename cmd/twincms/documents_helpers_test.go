@@ -25,6 +25,11 @@ func sha(b []byte) string {
 // uploadBody builds the multipart body of POST /documents.
 func uploadBody(t testing.TB, meta any, filename, declared string, data []byte) (string, []byte) {
 	t.Helper()
+	return multipartUpload(meta, filename, declared, data)
+}
+
+// multipartUpload is uploadBody for goroutines that have no test to fail.
+func multipartUpload(meta any, filename, declared string, data []byte) (string, []byte) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	mh := textproto.MIMEHeader{}

@@ -93,7 +93,7 @@ func TestProblemShapes(t *testing.T) {
 		inError string
 	}{
 		{"unknown route", req{Method: "GET", Path: "/api/v1/nothing-here"}, 404, "not-found", "", ""},
-		{"unknown method on a route", req{Method: "PUT", Path: "/healthz"}, 404, "not-found", "", ""},
+		{"unknown method on a route", req{Method: "PUT", Path: "/healthz"}, 405, "method-not-allowed", "", ""},
 		{"malformed JSON", req{Method: "POST", Path: "/api/v1/tokens", Token: testAdminToken, Body: `{"name": "x",`}, 400, "malformed-request", "", ""},
 		{"unknown field", req{Method: "POST", Path: "/api/v1/tokens", Token: testAdminToken, Body: `{"name":"x","role":"editor","colour":"red"}`}, 400, "malformed-request", "", "colour"},
 		{"server-owned field", req{Method: "POST", Path: "/api/v1/tokens", Token: testAdminToken, Body: `{"name":"x","role":"editor","id":"abc"}`}, 400, "malformed-request", "", `"id"`},

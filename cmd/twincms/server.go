@@ -25,6 +25,7 @@ import (
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
+	"github.com/jesenice/twincms/web/admin"
 )
 
 // Server is one running twincms: its storage (embedded or external), the
@@ -34,6 +35,7 @@ type Server struct {
 	cfg    config.Config
 	logger *slog.Logger
 
+	lock  *storage.DataDirLock
 	embDB *storage.EmbeddedDB
 	embS3 *storage.EmbeddedS3
 	db    *storage.DB
@@ -71,8 +73,12 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		return nil, err
 	}
 	changes := storage.NewChanges(s.db)
+	linkKey, err := s.publicLinkKey()
+	if err != nil {
+		return nil, err
+	}
 	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkTTL: cfg.LinkTTL}, logger)
+		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
 	if cfg.Demo {
 		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
 			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
@@ -92,6 +98,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
+	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
 	return s, nil
 }
@@ -105,11 +112,11 @@ const sweepGrace = 2 * time.Hour
 func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
 		Logger: s.logger, Tokens: s.tokens,
-		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ping}, {Name: "object_store", Ping: s.objs.Ping}},
+		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
 		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(),
+		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
@@ -122,6 +129,14 @@ func (s *Server) goBG(f func()) {
 func (s *Server) openStorage(ctx context.Context) error {
 	cfg := s.cfg
 	uri := cfg.MongoURI
+	if cfg.EmbeddedDB() || cfg.EmbeddedS3() {
+		// First, before anything opens a file there.
+		lock, err := storage.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		s.lock = lock
+	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
 		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
@@ -131,14 +146,16 @@ func (s *Server) openStorage(ctx context.Context) error {
 		s.embDB, uri = e, e.URI()
 	}
 	objOpts := storage.ObjectsOptions{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL}
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL,
+		StallTimeout: cfg.S3StallTimeout}
 	if cfg.EmbeddedS3() {
 		access, secret, err := embeddedS3Keys(cfg.DataDir)
 		if err != nil {
 			return err
 		}
 		e, err := storage.StartEmbeddedS3(ctx, storage.EmbeddedS3Options{Root: filepath.Join(cfg.DataDir, "objects"),
-			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr})
+			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr,
+			Logger: s.logger.With("component", "s3")})
 		if err != nil {
 			return err
 		}
@@ -155,6 +172,9 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if err := s.objs.EnsureBucket(ctx, cfg.S3Region); err != nil {
 		return fmt.Errorf("object store: %w", err)
+	}
+	if err := s.objs.AllowBrowserAccess(ctx); err != nil {
+		return fmt.Errorf("object store cors: %w", err)
 	}
 	if s.tokens, err = storage.NewTokens(ctx, s.db); err != nil {
 		return err
@@ -177,7 +197,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
-		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult}
+		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult, NewID: storage.NewDocumentID}
 	return nil
 }
 
@@ -261,6 +281,8 @@ func (s *Server) closeStorage(ctx context.Context) {
 			s.logger.Warn("embedded database stop", "err", err)
 		}
 	}
+	// Last: the data dir is free once nothing of ours has a file open there.
+	_ = s.lock.Release()
 }
 
 // siteFiles is the demo website (web/static) as served at /.

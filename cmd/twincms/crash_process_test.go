@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/storage"
+)
+
+// child is the real program (this test binary in main mode) on a data dir.
+type child struct {
+	cmd           *exec.Cmd
+	dir, s3, base string
+	exited        chan error
+}
+
+// startChild runs the program on dir with an embedded S3 on s3 and waits
+// until it is ready.
+func startChild(t *testing.T, dir, s3 string, env ...string) *child {
+	t.Helper()
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := execMain(exe, dir, addr, s3)
+	cmd.Env = append(cmd.Env, append([]string{"TWINCMS_DEMO=false"}, env...)...)
+	if os.Getenv("TWINCMS_TEST_LOG") != "" {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, dir: dir, s3: s3, base: "http://" + addr, exited: make(chan error, 1)}
+	go func() { c.exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	waitReady(t, c.base+"/readyz")
+	return c
+}
+
+// objects reaches the child's object store directly, as an operator would.
+func (c *child) objects(t *testing.T) *storage.Objects {
+	t.Helper()
+	b, err := os.ReadFile(c.dir + "/s3-credentials.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct{ Access, Secret string }
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	o, err := storage.NewObjects(storage.ObjectsOptions{Endpoint: c.s3, AccessKey: k.Access, SecretKey: k.Secret, Bucket: "twincms", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// waitIncompleteUpload waits until the store holds a multipart upload in
+// progress: the moment a crash leaves parts behind.
+func waitIncompleteUpload(t *testing.T, o *storage.Objects) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		n := 0
+		_ = o.IncompleteUploads(context.Background(), "originals/", func(models.IncompleteUpload) error { n++; return nil })
+		if n > 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no multipart upload ever started")
+}
+
+// restart starts the program again in this process on the dead child's
+// data dir (the S3 port frees up when the old S3 child notices its parent
+// is gone).
+func (c *child) restart(t *testing.T) *testServer {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s, err := startTestServer(c.dir, map[string]string{"TWINCMS_S3_ADDR": c.s3, "TWINCMS_DEMO": "false"})
+		if err == nil {
+			t.Cleanup(s.close)
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("restart: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// slowUpload streams a large PDF: 17 MiB at once (so a multipart upload
+// has begun), then a trickle that never ends until the connection breaks.
+// It reports the status, or 0 when the request failed.
+func slowUpload(base string) <-chan int {
+	done := make(chan int, 1)
+	pr, pw := io.Pipe()
+	ct, head := multipartUpload(docMeta("scan", "Počasen"), "pocasen.pdf", "", nil)
+	cut := bytes.LastIndex(head, []byte("\r\n--"))
+	go func() {
+		if _, err := pw.Write(head[:cut]); err != nil {
+			return
+		}
+		if _, err := pw.Write(pdfBytes("slow upload", 17<<20)); err != nil {
+			return
+		}
+		for range 2000 { // bounded: at most ~100 s
+			if _, err := pw.Write(bytes.Repeat([]byte("z"), 64<<10)); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	go func() {
+		hr, _ := http.NewRequest("POST", base+"/api/v1/documents", pr)
+		hr.Header.Set("Content-Type", ct)
+		hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+		res, err := (&http.Client{Timeout: 2 * time.Minute}).Do(hr)
+		if err != nil {
+			pr.CloseWithError(err)
+			done <- 0
+			return
+		}
+		res.Body.Close()
+		pr.Close()
+		done <- res.StatusCode
+	}()
+	return done
+}
+
+// expectConsistentStore checks the invariants that hold after a sweep:
+// every record has its object (with its SHA-256) and its ingest event and
+// claim; every object, claim and multipart upload belongs to a record.
+func (s *testServer) expectConsistentStore(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	st := s.storeState(t)
+	if len(st.Incomplete) > 0 {
+		t.Errorf("incomplete uploads after the sweep: %v", st.Incomplete)
+	}
+	docs, err := s.srv.documents.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := s.objectKeys(t)
+	records := map[string]bool{}
+	for _, d := range docs {
+		records[d.ID] = true
+		if sum := objectSHA256(t, s, d.File.Key); sum != d.File.SHA256 {
+			t.Errorf("record %s: object %s has sha256 %q, the record says %s", d.ID, d.File.Key, sum, d.File.SHA256)
+		}
+		events, err := s.srv.documents.Events(ctx, d.ID)
+		if err != nil || len(events) == 0 || events[0].Type != models.EventIngested {
+			t.Errorf("record %s has no ingest event: %v %v", d.ID, events, err)
+		}
+		for _, r := range d.Renditions {
+			if !keys[r.Key] {
+				t.Errorf("record %s: rendition %s missing", d.ID, r.Key)
+			}
+		}
+	}
+	for k := range keys {
+		if !records[documentOfKey(k)] {
+			t.Errorf("object %s has no record", k)
+		}
+	}
+	for _, id := range st.Claims {
+		if !records[id] {
+			t.Errorf("claim of %s has no record", id)
+		}
+	}
+}
+
+func documentOfKey(key string) string {
+	for _, p := range []string{"originals/", "renditions/"} {
+		if len(key) >= len(p)+24 && key[:len(p)] == p {
+			return key[len(p) : len(p)+24]
+		}
+	}
+	return ""
+}
+
+// objectSHA256 hashes a stored object ("" when it cannot be read).
+func objectSHA256(t *testing.T, s *testServer, key string) string {
+	t.Helper()
+	rc, _, err := s.srv.objs.Get(context.Background(), key)
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// kill -9 while several clients upload and edit, and a large upload is
+// half-way through its multipart upload; then restart and sweep. Every
+// acknowledged upload and edit is there, intact; nothing is left that no
+// record owns.
+func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
+	s3, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := startChild(t, t.TempDir(), s3)
+	objs := c.objects(t)
+	srv := &testServer{base: c.base}
+
+	type ack struct {
+		sum     string
+		version int
+	}
+	acks := make(chan map[string]ack, 3)
+	stop := make(chan struct{})
+	for w := range 3 {
+		go func() {
+			mine := map[string]ack{}
+			defer func() { acks <- mine }()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				data := pdfBytes(fmt.Sprintf("worker %d upload %d", w, i), 100<<10+i*37<<10)
+				ct, body := multipartUpload(docMeta("scan", fmt.Sprint("Sken ", w, i)), "sken.pdf", "", data)
+				r, err := tryDo(srv, req{Method: "POST", Path: "/api/v1/documents", Token: testAdminToken, Body: body, Headers: map[string]string{"Content-Type": ct}})
+				if err != nil || r.Status != 201 {
+					continue
+				}
+				var d struct{ ID string }
+				if json.Unmarshal(r.Body, &d) != nil {
+					continue
+				}
+				mine[d.ID] = ack{sum: sha(data), version: 1}
+				r, err = tryDo(srv, req{Method: "PATCH", Path: "/api/v1/documents/" + d.ID, Token: testAdminToken, Headers: ifMatch(1),
+					Body: map[string]any{"title": map[string]string{"en": fmt.Sprint("Scan ", w, i)}}})
+				if err == nil && r.Status == 200 {
+					mine[d.ID] = ack{sum: sha(data), version: 2}
+				}
+			}
+		}()
+	}
+	big := slowUpload(c.base)
+	waitIncompleteUpload(t, objs)
+	time.Sleep(500 * time.Millisecond) // uploads and edits in flight
+	if err := c.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-c.exited
+	close(stop)
+	acked := map[string]ack{}
+	for range 3 {
+		for id, a := range <-acks {
+			acked[id] = a
+		}
+	}
+	if st := <-big; st != 0 {
+		t.Fatalf("the large upload was answered (%d) before the kill", st)
+	}
+	if len(acked) == 0 {
+		t.Fatal("no upload was acknowledged before the kill")
+	}
+
+	s := c.restart(t)
+	res, err := s.srv.ingest.Sweep(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d uploads acknowledged; sweep: %+v", len(acked), res)
+	if res.IncompleteUploads == 0 {
+		t.Error("the sweep aborted no incomplete upload")
+	}
+	for id, a := range acked {
+		d, err := s.srv.documents.Get(context.Background(), id)
+		if err != nil {
+			t.Errorf("acknowledged document %s: %v", id, err)
+			continue
+		}
+		if d.File.SHA256 != a.sum || int(d.Version) < a.version {
+			t.Errorf("acknowledged document %s: sha256 %s version %d, want %s and version ≥ %d", id, d.File.SHA256, d.Version, a.sum, a.version)
+		}
+	}
+	s.expectConsistentStore(t)
+}
+
+// SIGTERM with a short drain timeout while an upload streams: the upload
+// is not stored, and after a restart and a sweep nothing of it is left.
+func TestSIGTERMDuringUploadLeavesNothingAfterSweep(t *testing.T) {
+	s3, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := startChild(t, t.TempDir(), s3, "TWINCMS_SHUTDOWN_TIMEOUT=1s")
+	objs := c.objects(t)
+	big := slowUpload(c.base)
+	waitIncompleteUpload(t, objs)
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30 s after SIGTERM with a 1 s drain timeout")
+	}
+	if st := <-big; st == 201 {
+		t.Fatal("the cut upload was stored as a document")
+	}
+
+	s := c.restart(t)
+	if st := s.storeState(t); len(st.Records) > 0 || len(st.Claims) > 0 {
+		t.Fatalf("the cut upload left a record or claim: %s", st)
+	}
+	res, err := s.srv.ingest.Sweep(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.IncompleteUploads == 0 {
+		t.Errorf("the sweep aborted no incomplete upload: %+v", res)
+	}
+	if st := s.storeState(t); st.String() != (storeState{}).String() {
+		t.Fatalf("left after restart and sweep:\n%s", st)
+	}
+}
+
+// tryDo is do for background clients: a failed request is an error, not
+// a failed test.
+func tryDo(s *testServer, r req) (resp, error) {
+	var body io.Reader
+	switch b := r.Body.(type) {
+	case []byte:
+		body = bytes.NewReader(b)
+	case nil:
+	default:
+		data, _ := json.Marshal(b)
+		body = bytes.NewReader(data)
+	}
+	hr, err := http.NewRequest(r.Method, s.base+r.Path, body)
+	if err != nil {
+		return resp{}, err
+	}
+	hr.Header.Set("Content-Type", "application/merge-patch+json")
+	hr.Header.Set("Authorization", "Bearer "+r.Token)
+	for k, v := range r.Headers {
+		hr.Header.Set(k, v)
+	}
+	res, err := httpClient.Do(hr)
+	if err != nil {
+		return resp{}, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	return resp{Status: res.StatusCode, Header: res.Header, Body: data}, err
+}

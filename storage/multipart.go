@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/jesenice/twincms/models"
+	"github.com/minio/minio-go/v7"
+)
+
+// Streams of unknown size are stored part by part here rather than with
+// minio-go's PutObject(size -1), for two reasons: minio-go takes a reader's
+// io.ErrUnexpectedEOF as the end of the stream (so a truncated upload
+// became a complete object), and it aborts a failed multipart upload
+// inside the call, retrying for up to a minute while the request waits.
+// Here any read error fails the put, and the abort is left to the caller's
+// background clean-up (and the sweeper), which find the upload by key.
+
+// partBuffers recycles the 16 MiB part buffers, so concurrent uploads do
+// not each grow the heap by a part.
+var partBuffers = sync.Pool{New: func() any { b := make([]byte, partSize); return &b }}
+
+// PutStream stores everything r yields under key. The object exists only
+// if r ended with a clean io.EOF; any other error from r, or from the
+// store, fails the put and leaves at most an incomplete multipart upload
+// under key (see IncompleteUploads and AbortUpload).
+func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (ObjectInfo, error) {
+	bp := partBuffers.Get().(*[]byte)
+	defer partBuffers.Put(bp)
+	buf := *bp
+	opts := minio.PutObjectOptions{ContentType: contentType, UserMetadata: meta, DisableContentSha256: true}
+
+	n, eof, err := readPart(r, buf)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if eof { // one part: a plain PUT, no multipart upload to leave behind
+		if _, err := o.client.PutObject(ctx, o.bucket, key, bytes.NewReader(buf[:n]), int64(n), opts); err != nil {
+			return ObjectInfo{}, translateS3(err)
+		}
+		return ObjectInfo{Key: key, Size: int64(n), ContentType: contentType}, nil
+	}
+
+	core := minio.Core{Client: o.client}
+	uploadID, err := core.NewMultipartUpload(ctx, o.bucket, key, opts)
+	if err != nil {
+		return ObjectInfo{}, translateS3(err)
+	}
+	var parts []minio.CompletePart
+	var total int64
+	for number := 1; ; number++ {
+		part, err := core.PutObjectPart(ctx, o.bucket, key, uploadID, number, bytes.NewReader(buf[:n]), int64(n),
+			minio.PutObjectPartOptions{DisableContentSha256: true})
+		if err != nil {
+			return ObjectInfo{}, translateS3(err)
+		}
+		parts = append(parts, minio.CompletePart{PartNumber: number, ETag: part.ETag})
+		total += int64(n)
+		if eof {
+			break
+		}
+		if n, eof, err = readPart(r, buf); err != nil {
+			return ObjectInfo{}, err
+		}
+		if n == 0 && eof {
+			break
+		}
+	}
+	if _, err := core.CompleteMultipartUpload(ctx, o.bucket, key, uploadID, parts, opts); err != nil {
+		return ObjectInfo{}, translateS3(err)
+	}
+	return ObjectInfo{Key: key, Size: total, ContentType: contentType}, nil
+}
+
+// readPart fills buf from r. eof is true when r ended with io.EOF; every
+// other error, io.ErrUnexpectedEOF included, is returned as is.
+func readPart(r io.Reader, buf []byte) (n int, eof bool, err error) {
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			return n, true, nil
+		}
+		if err != nil {
+			return n, false, err
+		}
+	}
+	return n, false, nil
+}
+
+// IncompleteUploads calls fn for every multipart upload under prefix that
+// was started and never completed nor aborted.
+func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error {
+	core := minio.Core{Client: o.client}
+	keyMarker, idMarker := "", ""
+	for range 100_000 { // pages of 1,000: bounded, never endless on a broken marker
+		res, err := core.ListMultipartUploads(ctx, o.bucket, prefix, keyMarker, idMarker, "", 1000)
+		if err != nil {
+			return translateS3(err)
+		}
+		for _, u := range res.Uploads {
+			if err := fn(models.IncompleteUpload{Key: u.Key, UploadID: u.UploadID, Initiated: u.Initiated}); err != nil {
+				return err
+			}
+		}
+		if !res.IsTruncated || (res.NextKeyMarker == keyMarker && res.NextUploadIDMarker == idMarker) {
+			return nil
+		}
+		keyMarker, idMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+	return fmt.Errorf("%w: object store: too many incomplete uploads to list", models.ErrUnavailable)
+}
+
+// AbortUpload removes an incomplete multipart upload and its parts; one
+// that is already gone is not an error.
+func (o *Objects) AbortUpload(ctx context.Context, key, uploadID string) error {
+	err := minio.Core{Client: o.client}.AbortMultipartUpload(ctx, o.bucket, key, uploadID)
+	if err == nil {
+		return nil
+	}
+	var resp minio.ErrorResponse
+	if errors.As(err, &resp) && resp.Code == "NoSuchUpload" {
+		return nil
+	}
+	if err := translateS3(err); !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	return nil
+}
