@@ -11,10 +11,11 @@ import (
 
 // responses derives every status an operation answers from how its route
 // is registered, so the document and the code cannot disagree:
-//   - roles → 401 (with WWW-Authenticate) and 403; the store behind them → 503
+//   - roles → 401 (with WWW-Authenticate) and 403 (unless every role may);
+//     the store behind them → 503, and 507 for writes on a full disk
 //   - a path parameter → 404; query parameters → 400
 //   - a JSON body → 400, 413, 415, 422
-//   - If-Match → 412 and 428; Range → 206 and 416; If-None-Match → 304
+//   - If-Match → 400 (not an entity tag), 412 and 428; Range → 206 and 416; If-None-Match → 304
 //   - op.Also → the statuses only the handler knows (409, 410 ...)
 func responses(method, path string, o op) map[string]any {
 	success := o.Status
@@ -27,8 +28,13 @@ func responses(method, path string, o op) map[string]any {
 	}
 	if len(o.Roles) > 0 {
 		problem(http.StatusUnauthorized, "WWW-Authenticate")
-		problem(http.StatusForbidden)
+		if !slices.Contains(o.Roles, models.RoleEditor) || !slices.Contains(o.Roles, models.RoleArchivist) {
+			problem(http.StatusForbidden) // some valid token lacks the role
+		}
 		problem(http.StatusServiceUnavailable, "Retry-After")
+		if method != http.MethodGet {
+			problem(http.StatusInsufficientStorage) // a write on a full disk
+		}
 	}
 	if strings.Contains(path, "{") {
 		problem(http.StatusNotFound)
@@ -42,6 +48,7 @@ func responses(method, path string, o op) map[string]any {
 		}
 	}
 	if slices.Contains(o.Headers, "If-Match") {
+		problem(http.StatusBadRequest) // not an entity tag
 		problem(http.StatusPreconditionFailed)
 		problem(http.StatusPreconditionRequired)
 	}

@@ -25,7 +25,8 @@ var invalidBodies = map[string]any{
 // to: 401 without a token, 403 with a role it does not admit, 404 for an
 // unknown id, 400 for a bad query or malformed body, 415 for a body that
 // is not JSON, 413 for one over the limit, 422 for an invalid one, 428
-// without If-Match and 412 with a stale one. Each answer is checked here
+// without If-Match, 400 with one that is no entity tag, 412 with a stale
+// one. Each answer is checked here
 // and, like every response, against the document by the harness.
 func TestContractConformanceSweep(t *testing.T) {
 	s := shared
@@ -89,7 +90,9 @@ func TestContractConformanceSweep(t *testing.T) {
 				if slices.Contains(roles, any("editor")) {
 					other = "archivist"
 				}
-				try("role "+other, req{Method: method, Path: real, Token: tokens[other]}, 403)
+				if has("403") {
+					try("role "+other, req{Method: method, Path: real, Token: tokens[other]}, 403)
+				}
 			}
 			if ifMatchRequired {
 				cur := s.do(t, req{Method: "GET", Path: "/api/v1/" + resourceOf(path) + "/" + id, Token: testAdminToken})
@@ -121,6 +124,8 @@ func TestContractConformanceSweep(t *testing.T) {
 			}
 			if ifMatchRequired {
 				try("no If-Match", req{Method: method, Path: real, Token: testAdminToken, Body: emptyBodyFor(jsonBody)}, 428)
+				try("If-Match not an entity tag", req{Method: method, Path: real, Token: testAdminToken, Body: emptyBodyFor(jsonBody),
+					Headers: map[string]string{"If-Match": "three"}}, 400)
 				if name == "POST /api/v1/documents/{id}/restore" {
 					// Known: restoring an active document is 409 before If-Match
 					// is compared (RFC 9110 §13.2.2 wants the precondition first);
