@@ -39,7 +39,9 @@ func responses(method, path string, o op) map[string]any {
 	if strings.Contains(path, "{") {
 		problem(http.StatusNotFound)
 	}
-	if len(o.Query) > 0 {
+	if slices.ContainsFunc(o.Query, func(q string) bool { return q != "exp" && q != "sig" }) {
+		// A signed link's exp and sig are checked as a signature (403),
+		// every other parameter is parsed (400).
 		problem(http.StatusBadRequest)
 	}
 	if o.Request != "" {
@@ -219,6 +221,10 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}
 	case "year_from", "year_to":
 		return map[string]any{"type": "integer", "minimum": 1000, "maximum": 9999}
+	case "exp":
+		return map[string]any{"type": "string", "pattern": "^[0-9]+$", "description": "the link's expiry, Unix seconds"}
+	case "sig":
+		return map[string]any{"type": "string", "description": "the link's signature"}
 	case "locale":
 		return map[string]any{"type": "string", "maxLength": 35, "description": "a configured locale; others fall back"}
 	}
