@@ -91,7 +91,7 @@ func TestMinIOClusterLosesNodesAndRecovers(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	t.Logf("quorum lost: /readyz checked %s after the upload's 503", time.Since(notReady).Round(time.Millisecond))
+	t.Logf("quorum lost: /readyz said not ready %s after the upload's 503", time.Since(notReady).Round(time.Millisecond))
 	if st := original().Status; st != 200 {
 		t.Logf("reading with 4 of 8 drives: %d (read quorum is 4 drives: reads may go on)", st)
 	}
