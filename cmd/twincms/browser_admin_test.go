@@ -512,3 +512,23 @@ func TestBrowserAdminUploadRefusals(t *testing.T) {
 		t.Fatalf("unsupported type shown as %q", got)
 	}
 }
+
+// Too large (413) is said in plain words with the limit, before any byte
+// goes to the bucket (an instance with a 1 MiB upload limit).
+func TestBrowserAdminUploadTooLarge(t *testing.T) {
+	small, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_MAX_UPLOAD_BYTES": "1048576", "TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.close()
+	big := pdfOf(t, t.TempDir(), "prevelik.pdf", 9<<20)
+	u := newBrowser(t)
+	u.base = small.base
+	u.signIn(testAdminToken)
+	u.open("#/documents")
+	u.run(chromedp.SetUploadFiles(`#up-files`, []string{big}))
+	u.waitJS(`document.querySelector("#upload-list li[data-done='false']")`)
+	if got := u.text("li[data-file='prevelik.pdf'] .state"); !strings.Contains(got, "Datoteka je prevelika (največ 1.0 MB)") {
+		t.Fatalf("too large shown as %q", got)
+	}
+}
