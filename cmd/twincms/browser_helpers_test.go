@@ -22,6 +22,7 @@ import (
 // ui is one headless Chromium tab driving the admin UI.
 type ui struct {
 	t         *testing.T
+	base      string // the twincms instance under test
 	ctx       context.Context
 	downloads string
 }
@@ -54,7 +55,7 @@ func newBrowser(t *testing.T) *ui {
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancel3)
-	u := &ui{t: t, ctx: ctx, downloads: t.TempDir()}
+	u := &ui{t: t, ctx: ctx, downloads: t.TempDir(), base: shared.base}
 	u.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(u.downloads).WithEventsEnabled(true))
 	return u
 }
@@ -85,7 +86,7 @@ func (u *ui) setValue(sel, value string) {
 func (u *ui) tab() *ui {
 	ctx, cancel := chromedp.NewContext(u.ctx)
 	u.t.Cleanup(cancel)
-	v := &ui{t: u.t, ctx: ctx, downloads: u.downloads}
+	v := &ui{t: u.t, ctx: ctx, downloads: u.downloads, base: u.base}
 	v.run(chromedp.Navigate("about:blank"))
 	return v
 }
@@ -146,7 +147,7 @@ func (u *ui) open(hash string) {
 // signIn types the token with the keyboard only and presses Enter.
 func (u *ui) signIn(token string) {
 	u.t.Helper()
-	u.run(chromedp.Navigate(shared.base+"/admin/"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(u.base+"/admin/"), chromedp.WaitVisible(`#signin input`))
 	u.waitJS(`document.activeElement && document.activeElement.name === "token"`)
 	u.run(chromedp.KeyEvent(token), chromedp.KeyEvent(kb.Enter))
 	u.waitJS(`document.querySelector("#who") && !document.querySelector("#who").hidden && document.body.dataset.route`)
