@@ -32,6 +32,11 @@ type Deps struct {
 	Originals    RangeReader
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
+	// Admin is the admin web UI served at /admin; nil serves none.
+	Admin fs.FS
+	// S3Origin is the object store's origin as browsers reach it, allowed
+	// by the pages' Content-Security-Policy.
+	S3Origin string
 	// LinkTTL is the lifetime of public signed links.
 	LinkTTL      time.Duration
 	Locales      models.Locales

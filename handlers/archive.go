@@ -75,7 +75,7 @@ func (a *API) archiveOriginal(c *fiber.Ctx) error {
 	} else {
 		length = d.File.Size
 	}
-	c.Context().SetBodyStream(rc, int(length))
+	streamBody(c, rc, int(length))
 	return nil
 }
 
@@ -87,10 +87,14 @@ func parseRange(h string, size int64) (offset, length int64, partial bool, err e
 	}
 	bad := fmt.Errorf("%w: unsupported or unsatisfiable range %q", models.ErrRangeNotSatisfiable, h)
 	spec, ok := strings.CutPrefix(h, "bytes=")
-	if !ok || strings.Contains(spec, ",") {
+	// An empty object has no satisfiable range (RFC 9110 §14.1.1).
+	if !ok || strings.Contains(spec, ",") || size <= 0 {
 		return 0, 0, false, bad
 	}
 	from, to, _ := strings.Cut(spec, "-")
+	if strings.Trim(from+to, "0123456789") != "" {
+		return 0, 0, false, bad // digits only: no signs, spaces or second dash
+	}
 	switch {
 	case from == "": // suffix: the last n bytes
 		n, err := strconv.ParseInt(to, 10, 64)

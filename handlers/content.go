@@ -62,13 +62,21 @@ func (h *contentHandlers[T, P]) respond(c *fiber.Ctx, status int, it P) error {
 func etagOf(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
 
 // ifMatch reads the version a change is based on: 428 without it.
-func ifMatch(c *fiber.Ctx) (int64, error) {
-	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+func ifMatch(c *fiber.Ctx) (int64, error) { return parseIfMatch(c.Get(fiber.HeaderIfMatch)) }
+
+// parseIfMatch reads one strong ETag of ours ("3"; the bare 3 is taken
+// too). Lists, weak tags and "*" are refused: a change names the one
+// version it was made from.
+func parseIfMatch(h string) (int64, error) {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0, fmt.Errorf("%w: send If-Match with the ETag of the version you edited", models.ErrVersionRequired)
 	}
-	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
-	if err != nil || v < 1 {
+	if len(h) >= 2 && h[0] == '"' && h[len(h)-1] == '"' {
+		h = h[1 : len(h)-1]
+	}
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v < 1 || h[0] == '+' {
 		return 0, fmt.Errorf("%w: If-Match must be an ETag such as \"3\"", models.ErrMalformed)
 	}
 	return v, nil

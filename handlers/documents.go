@@ -112,6 +112,16 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 // documentInput decodes and validates document metadata; base, when set,
 // is the current description a merge patch applies to.
 func (a *API) documentInput(ctx context.Context, raw []byte, base *models.DocumentInput) (models.DocumentInput, error) {
+	in, err := decodeDocumentInput(raw, base, a.d.Locales)
+	if err != nil {
+		return in, err
+	}
+	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
+}
+
+// decodeDocumentInput is documentInput without the reference check: the
+// parser of untrusted metadata (fuzzed in FuzzDocumentMetadata).
+func decodeDocumentInput(raw []byte, base *models.DocumentInput, l models.Locales) (models.DocumentInput, error) {
 	if _, err := parseJSONObject(raw, "metadata", models.ServerOwnedDocumentFields); err != nil {
 		return models.DocumentInput{}, err
 	}
@@ -126,10 +136,7 @@ func (a *API) documentInput(ctx context.Context, raw []byte, base *models.Docume
 	if err := strictDecode(raw, &in); err != nil {
 		return in, err
 	}
-	if err := in.Validate(a.d.Locales); err != nil {
-		return in, err
-	}
-	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
+	return in, in.Validate(l)
 }
 
 // checkPartnerships refuses references to partnerships that do not exist.

@@ -121,7 +121,7 @@ func (a *API) publicPage(c *fiber.Ctx) error {
 // vocabularies lists relations, agreement kinds and areas with labels.
 func (a *API) vocabularies(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported})
+	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported, "fallback": a.d.Locales.Fallback})
 }
 
 func itoaInt(i int) string { return strconv.Itoa(i) }

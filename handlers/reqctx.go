@@ -20,9 +20,10 @@ const (
 // middleware already put the request id in it). fasthttp tells a handler
 // nothing when its client goes away, so the context is cancelled:
 //   - when the deadline passes;
-//   - when the handler returns, unless the response is a stream;
-//   - for a streamed response, when fasthttp closes the stream: at its end,
-//     or as soon as writing to a departed client fails.
+//   - when the handler returns, unless a streamed response took the
+//     cancel (streamBody);
+//   - for such a stream, when fasthttp closes it: at its end, or as soon
+//     as writing to a departed client fails.
 //
 // A client that leaves while an upload streams in is seen as a read error
 // of the request body, which fails the ingest.
@@ -33,15 +34,34 @@ func withDeadline(d time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), d)
 		c.SetUserContext(ctx)
+		owner := &streamCancel{cancel: cancel}
+		c.Locals(streamCancelKey{}, owner)
 		err := c.Next()
-		resp := c.Response()
-		if err == nil && resp.IsBodyStream() {
-			resp.SetBodyStream(&cancelOnClose{r: resp.BodyStream(), cancel: cancel}, resp.Header.ContentLength())
-			return nil
+		if err != nil || !owner.taken {
+			cancel()
 		}
-		cancel()
 		return err
 	}
+}
+
+type streamCancelKey struct{}
+
+// streamCancel is the request context's cancel, until a stream takes it.
+type streamCancel struct {
+	cancel context.CancelFunc
+	taken  bool
+}
+
+// streamBody sends r as the response body and hands it the request
+// context's cancel, so the reads fasthttp makes after the handler returns
+// still run under the request's context. (The stream is set once:
+// fasthttp's SetBodyStream closes a stream it replaces.)
+func streamBody(c *fiber.Ctx, r io.Reader, size int) {
+	cancel := context.CancelFunc(func() {})
+	if o, ok := c.Locals(streamCancelKey{}).(*streamCancel); ok {
+		o.taken, cancel = true, o.cancel
+	}
+	c.Response().SetBodyStream(&cancelOnClose{r: r, cancel: cancel}, size)
 }
 
 // cancelOnClose cancels a request's context when fasthttp is done with

@@ -116,7 +116,7 @@ func TestStreamContextLivesUntilClientLeaves(t *testing.T) {
 	base := probeAPI(t, func(a *API) {
 		a.handle("GET", "/stream", op{Timeout: longRequest}, func(c *fiber.Ctx) error {
 			ctxs <- c.UserContext()
-			c.Context().SetBodyStream(&endless{ctx: c.UserContext()}, -1)
+			streamBody(c, &endless{ctx: c.UserContext()}, -1)
 			return nil
 		})
 	})

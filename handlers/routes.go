@@ -18,6 +18,10 @@ func (a *API) routes() {
 		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site"}, a.siteIndex)
 		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site"}, a.siteFile)
 	}
+	if a.d.Admin != nil {
+		a.handle("GET", "/admin", op{Summary: "The admin web UI", Tag: "site"}, a.adminIndex)
+		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site"}, a.adminFile)
+	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health"}, a.readyz)
 	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system"}, a.metrics.handler())
@@ -26,6 +30,9 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/tokens", op{Summary: "Create a token; its secret is shown once", Tag: "tokens", Roles: admins, Request: "TokenInput", Response: "TokenCreated", Status: 201}, a.createToken)
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
 	a.handle("DELETE", "/api/v1/tokens/:id", op{Summary: "Revoke a token", Tag: "tokens", Roles: admins, Status: 204}, a.deleteToken)
+
+	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
+	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 
 	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
 
@@ -57,6 +64,7 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event", Timeout: longRequest}, a.checkFixity)
 	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
 	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest}, a.runAudit)
+	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
 	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed", Tag: "archive", Roles: archivists, Timeout: longRequest}, a.bag)
 
 	loc := []string{"locale"}

@@ -215,9 +215,11 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 }
 
 // RemoveObjects deletes a purged document's objects (in the background
-// when the store cannot do it now).
+// when the store cannot do it now). The purge is decided: the objects go
+// whether or not the record is gone yet (on a full disk they go first, to
+// make room for removing the record).
 func (s *Service) RemoveObjects(ctx context.Context, id string) {
-	s.discard(ctx, id, leftovers{recordTried: true}, nil)
+	s.discard(ctx, id, leftovers{}, nil)
 }
 
 // limitReader fails once more than left bytes were read.

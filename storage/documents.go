@@ -166,6 +166,7 @@ func (d *Documents) Delete(ctx context.Context, id string, ev models.Event) erro
 	if n == 0 {
 		return fmt.Errorf("%w: document %s", models.ErrNotFound, id)
 	}
+	ev.ID = models.EventID(id, models.EventPurged) // a retried purge writes it once
 	if err := d.AppendEvent(ctx, ev); err != nil {
 		return err
 	}

@@ -221,3 +221,32 @@ func rawDB(t *testing.T, s *testServer) *mongo.Database {
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
 	return client.Database(s.cfg.MongoDatabase)
 }
+
+// With the database gone after the bytes are stored, the upload is 503
+// at once and its object is removed in the background, without the
+// database (nothing was written there that could have landed).
+func TestUploadWithTheDatabaseDownLeavesNoObject(t *testing.T) {
+	s, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if err := s.srv.embDB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.srv.embDB = nil // stopped here, not again at shutdown
+	start := time.Now()
+	expectProblem(t, s.upload(t, testAdminToken, docMeta("scan", "Brez baze"), "brez.pdf", "", pdfBytes("no database", 200<<10)), 503, "unavailable")
+	took := time.Since(start)
+	t.Logf("503 after %v", took.Round(10*time.Millisecond))
+	if took > 15*time.Second {
+		t.Errorf("503 after %v: clean-up ran in the request", took)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for len(s.objectKeys(t)) > 0 || s.srv.ingest.PendingCleanups() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("objects %v and %d clean-ups still pending", s.objectKeys(t), s.srv.ingest.PendingCleanups())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

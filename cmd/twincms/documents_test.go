@@ -337,3 +337,29 @@ func TestCrashMidUploadThenSweepLeavesNoOrphans(t *testing.T) {
 	}
 	fmt.Fprintf(os.Stderr, "")
 }
+
+// A direct upload of bytes already stored is a duplicate like any other:
+// 409 naming the document, and neither its object nor its upload stays.
+func TestDirectUploadOfStoredBytesIsADuplicateAndLeavesNothing(t *testing.T) {
+	data := pdfBytes("direct duplicate "+t.Name(), 64<<10)
+	first := expect(t, shared.upload(t, testAdminToken, docMeta("scan", "Prvi"), "prvi.pdf", "", data), 201).Map(t)
+	before := shared.storeState(t)
+	ticket := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: testAdminToken, Body: map[string]any{
+		"filename": "drugi.pdf", "size": len(data), "sha256": sha(data), "metadata": docMeta("scan", "Drugi")}}), 201).Map(t)
+	hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(data))
+	for k, v := range ticket["headers"].(map[string]any) {
+		hr.Header.Set(k, v.(string))
+	}
+	res, err := httpClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	id := ticket["upload"].(map[string]any)["id"].(string)
+	p := expectProblem(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + id + "/complete", Token: testAdminToken}), 409, "conflict")
+	if p["duplicate_of"] != first["id"] {
+		t.Fatalf("duplicate_of %v, want %v", p["duplicate_of"], first["id"])
+	}
+	shared.expectStoreUnchanged(t, before)
+	expectProblem(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + id + "/complete", Token: testAdminToken}), 404, "not-found")
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
+	"github.com/jesenice/twincms/web/admin"
 )
 
 // Server is one running twincms: its storage (embedded or external), the
@@ -115,7 +116,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(),
+		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
@@ -171,6 +172,9 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if err := s.objs.EnsureBucket(ctx, cfg.S3Region); err != nil {
 		return fmt.Errorf("object store: %w", err)
+	}
+	if err := s.objs.AllowBrowserAccess(ctx); err != nil {
+		return fmt.Errorf("object store cors: %w", err)
 	}
 	if s.tokens, err = storage.NewTokens(ctx, s.db); err != nil {
 		return err

@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
+)
+
+// everyone is every role: routes any valid token may call.
+var everyone = []models.Role{models.RoleEditor, models.RoleArchivist}
+
+// me: GET /me — who the token is, so a client (the admin UI) can show the
+// role and offer only the screens it may use.
+func (a *API) me(c *fiber.Ctx) error {
+	tok, _ := c.Locals(localToken).(models.Token)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"id": tok.ID, "name": tok.Name, "role": tok.Role})
+}
+
+// storageUsage: GET /storage — how many documents are kept and how many
+// bytes their originals and renditions take, for the dashboard.
+func (a *API) storageUsage(c *fiber.Ctx) error {
+	docs, err := a.d.Documents.All(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var out struct {
+		Documents int   `json:"documents"`
+		Withdrawn int   `json:"withdrawn"`
+		Bytes     int64 `json:"bytes"`
+	}
+	for _, d := range docs {
+		out.Documents++
+		if d.Status == models.DocumentWithdrawn {
+			out.Withdrawn++
+		}
+		out.Bytes += d.File.Size
+		for _, r := range d.Renditions {
+			out.Bytes += r.Size
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}

@@ -1,0 +1,131 @@
+// The admin UI's shell: sign-in, the role's menu, the interface language
+// and a hash router (#/partnerships/ID ...) that draws one screen at a time.
+import { api, setToken, getToken, ApiError } from "./api.js";
+import { t, setLang, getLang } from "./i18n.js";
+import { h, field, announce } from "./dom.js";
+import * as screens from "./screens.js";
+
+export const session = { me: null, vocab: null };
+
+const menus = {
+  editor: ["dashboard", "partnerships", "documents", "blocks", "pages"],
+  archivist: ["dashboard", "archive"],
+  admin: ["dashboard", "partnerships", "documents", "blocks", "pages", "archive", "tokens"],
+};
+const navLabels = { dashboard: "dashboard", partnerships: "partnerships", documents: "documents", blocks: "blocks", pages: "pages", archive: "archiveNav", tokens: "tokens" };
+
+/** problemText is a plain-words message for an API error, in the glossary's terms. */
+export function problemText(e) {
+  if (!(e instanceof ApiError)) return t("error", { detail: String(e && e.message || e) });
+  switch (e.status) {
+    case 401: return t("badToken");
+    case 403: return t("forbidden");
+    case 404: return t("notFound");
+    case 412: return t("conflict");
+    case 413: return t("size413", { size: e.problem.detail && /\d/.test(e.problem.detail) ? e.problem.detail.replace(/^.*?(\d[\d.,]*\s*\w+).*$/, "$1") : "—" });
+    case 415: return t("type415");
+    case 503: return t("unavailable");
+  }
+  if (e.problem.errors && e.problem.errors.length) {
+    return t("invalid") + " " + e.problem.errors.map(p => p.field + ": " + p.problem).join("; ");
+  }
+  return t("error", { detail: e.problem.detail || e.problem.title || e.status });
+}
+
+/** fail shows an error; a 401 ends the session. */
+export function fail(e) {
+  announce(problemText(e), "error");
+  if (e instanceof ApiError && e.status === 401 && session.me) signOut(t("badToken"));
+}
+
+function chrome() {
+  document.title = t("app");
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("ui-lang-label").textContent = t("language");
+  document.getElementById("ui-lang").value = getLang();
+  document.getElementById("signout").textContent = t("signOut");
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("mainNav"));
+  const who = document.getElementById("who");
+  if (!session.me) {
+    nav.hidden = true; who.hidden = true; document.getElementById("signout").hidden = true;
+    return;
+  }
+  const current = (location.hash.split("?")[0].split("/")[1] || "dashboard");
+  nav.replaceChildren(h("ul", {}, menus[session.me.role].map(k =>
+    h("li", {}, h("a", { href: "#/" + k, text: t(navLabels[k]), "aria-current": k === current ? "page" : null })))));
+  nav.hidden = false;
+  who.textContent = session.me.name + " · " + t("role_" + session.me.role);
+  who.dataset.role = session.me.role;
+  who.hidden = false;
+  document.getElementById("signout").hidden = false;
+}
+
+function signInScreen(message) {
+  const input = h("input", { type: "password", name: "token", autocomplete: "off", required: true, spellcheck: "false" });
+  const err = h("p", { class: "error", id: "signin-error", role: "alert", text: message || "" });
+  const form = h("form", { class: "signin", id: "signin" },
+    h("h1", { text: t("signIn") }),
+    field(t("token"), input),
+    err,
+    h("button", { type: "submit", class: "primary", text: t("signIn") }));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    try {
+      const me = await api("/api/v1/me", { token: input.value.trim() });
+      setToken(input.value.trim());
+      session.me = me;
+      if (!location.hash || location.hash === "#/") location.hash = "#/dashboard";
+      await route();
+      document.getElementById("view").focus();
+    } catch (e) {
+      err.textContent = e instanceof ApiError && (e.status === 401 || e.status === 403) ? t("badToken") : problemText(e);
+      input.focus();
+    }
+  });
+  document.getElementById("view").replaceChildren(form);
+  chrome();
+  input.focus();
+}
+
+function signOut(message) {
+  setToken(null);
+  session.me = null;
+  signInScreen(message);
+}
+
+/** route draws the screen the hash names, if the role may see it. */
+export async function route() {
+  if (!session.me) return signInScreen();
+  const [, name = "dashboard", ...rest] = location.hash.split("?")[0].split("/");
+  const allowed = menus[session.me.role];
+  const screen = screens[name] && (allowed.includes(name) || name === "preview" && allowed.includes("partnerships")) ? name : "dashboard";
+  chrome();
+  announce("");
+  const view = document.getElementById("view");
+  view.replaceChildren(h("p", { text: t("loading") }));
+  try {
+    if (!session.vocab) session.vocab = await api("/api/v1/vocabularies");
+    await screens[screen](view, rest.map(decodeURIComponent), session);
+  } catch (e) {
+    view.replaceChildren();
+    fail(e);
+  }
+  document.body.dataset.screen = screen;
+  // Tests and assistive tools can tell when a screen is drawn.
+  document.body.dataset.route = location.hash;
+}
+
+async function start() {
+  setLang(getLang());
+  document.getElementById("ui-lang").addEventListener("change", ev => { setLang(ev.target.value); route(); });
+  document.getElementById("signout").addEventListener("click", () => { location.hash = ""; signOut(); });
+  window.addEventListener("hashchange", () => { route().then(() => document.getElementById("view").focus()); });
+  if (getToken()) {
+    try { session.me = await api("/api/v1/me"); } catch (e) { setToken(null); }
+  }
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,57 @@
+import { getLang } from "./i18n.js";
+
+// A tiny element builder: text is always set as text; the only HTML we
+// insert is rich text the server has already sanitized (the "html" key).
+export function h(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") e.textContent = v;
+    else if (k === "html") e.innerHTML = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "value") e.value = v;
+    else if (k === "checked") e.checked = !!v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+let uid = 0;
+/** field is a labelled control: label, input, optional hint. */
+export function field(label, control, hint) {
+  const id = control.id || "f" + ++uid;
+  control.id = id;
+  const parts = [h("label", { for: id, text: label }), control];
+  if (hint) {
+    const hid = id + "-hint";
+    control.setAttribute("aria-describedby", hid);
+    parts.push(h("p", { class: "hint", id: hid, text: hint }));
+  }
+  return h("div", { class: "field" }, parts);
+}
+
+export function select(options, value, attrs = {}) {
+  return h("select", attrs, options.map(([v, label]) => h("option", { value: v, text: label, selected: v === value })));
+}
+
+export function formatSize(bytes) {
+  if (bytes == null) return "";
+  if (bytes < 1024) return bytes + " B";
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(0) + " KB";
+  if (bytes < 1024 * 1024 * 1024) return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  return (bytes / 1024 / 1024 / 1024).toFixed(2) + " GB";
+}
+
+export function formatTime(s) {
+  if (!s) return "";
+  const d = new Date(s);
+  return isNaN(d) ? s : d.toLocaleString(getLang() === "sl" ? "sl-SI" : "en-GB");
+}
+
+/** announce puts a message in the page's live region for screen readers and sighted users. */
+export function announce(msg, kind = "info") {
+  const s = document.getElementById("status");
+  s.textContent = msg;
+  s.dataset.kind = kind;
+}

@@ -1,0 +1,166 @@
+// Partnerships: the list (filters, Slovenian name order, page order with
+// keyboard-operable move buttons) and the editor of every field.
+import { api } from "./api.js";
+import { t, getLang } from "./i18n.js";
+import { h, field, select, announce } from "./dom.js";
+import { editRecord, localeTabs, fallbackFor } from "./content.js";
+import { fail } from "./app.js";
+import { kept } from "./blocks.js";
+
+export function label(term, fallback) {
+  return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
+}
+
+const loc = (v, l) => (v && (v[l] || v.sl || Object.values(v)[0])) || "";
+
+export async function partnershipList(view, session) {
+  const v = session.vocab;
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const q = h("input", { type: "search", name: "q", value: params.get("q") || "" });
+  const st = select([["", t("all")], ...["draft", "published", "archived"].map(s => [s, t("status_" + s)])], params.get("status") || "", { name: "status" });
+  const rel = select([["", t("all")], ...v.relations.map(r => [r.code, label(r)])], params.get("relation") || "", { name: "relation" });
+  const country = h("input", { name: "country", maxlength: "2", size: "3", value: params.get("country") || "" });
+  const sort = select([["sort", t("order")], ["name", t("name")]], params.get("sort") || "sort", { name: "sort" });
+  const form = h("form", { class: "filters", role: "search", "aria-label": t("filter") },
+    field(t("search"), q), field(t("statusCol"), st), field(t("relation"), rel), field(t("country"), country), field("↕", sort),
+    h("button", { type: "submit", text: t("filter") }));
+  form.addEventListener("submit", ev => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, val] of new FormData(form)) if (val) p.set(k, val);
+    location.hash = "#/partnerships?" + p;
+  });
+  const query = new URLSearchParams({ per_page: "100", sort: params.get("sort") || "sort" });
+  for (const k of ["q", "status", "relation", "country"]) if (params.get(k)) query.set(k, params.get(k));
+  const list = await api("/api/v1/partnerships?" + query);
+  const ordering = query.get("sort") === "sort" && !["q", "status", "relation", "country"].some(k => params.get(k));
+  const rows = list.items;
+  const move = async (i, d) => {
+    const order = rows.slice();
+    [order[i], order[i + d]] = [order[i + d], order[i]];
+    try {
+      for (let j = 0; j < order.length; j++) {
+        const want = (j + 1) * 10;
+        if (order[j].sort !== want) order[j] = await api("/api/v1/partnerships/" + order[j].id, { method: "PATCH", patch: true, body: { sort: want }, version: order[j].version });
+      }
+      announce(t("saved"));
+      await partnershipList(view, session);
+      const again = view.querySelector(`[data-move="${d < 0 ? "up" : "down"}"][data-id="${rows[i].id}"]`) || view.querySelector("h1");
+      again.focus();
+    } catch (e) { fail(e); }
+  };
+  const table = rows.length ? h("table", { class: "list", id: "partnership-list" },
+    h("caption", { text: t("partnerships") + " (" + list.total + ")" }),
+    h("thead", {}, h("tr", {}, [t("name"), t("statusCol"), t("relation"), t("country"), t("year"), ordering ? t("order") : null].filter(Boolean).map(c => h("th", { scope: "col", text: c })))),
+    h("tbody", {}, rows.map((p, i) => h("tr", { "data-slug": p.slug },
+      h("th", { scope: "row" }, h("a", { href: "#/partnerships/" + p.id, text: loc(p.partner.name, "sl") })),
+      h("td", {}, h("span", { class: "badge", "data-status": p.status, text: t("status_" + p.status) })),
+      h("td", { text: label(v.relations.find(r => r.code === p.relation), p.relation) }),
+      h("td", { text: p.partner.country }),
+      h("td", { text: p.agreements.map(a => a.year).join(", ") }),
+      ordering ? h("td", { class: "order" },
+        h("button", { type: "button", "data-move": "up", "data-id": p.id, disabled: i === 0, "aria-label": t("moveUp") + ": " + loc(p.partner.name, "sl"), text: "↑", onclick: () => move(i, -1) }),
+        h("button", { type: "button", "data-move": "down", "data-id": p.id, disabled: i === rows.length - 1, "aria-label": t("moveDown") + ": " + loc(p.partner.name, "sl"), text: "↓", onclick: () => move(i, 1) })) : null)))) :
+    h("p", { text: t("noResults") });
+  view.replaceChildren(h("h1", { text: t("partnerships"), tabindex: "-1" }),
+    h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form, table);
+}
+
+const blank = {
+  slug: "", relation: "twin", partner: { name: {}, official_name: {}, country: "", website: "" },
+  agreements: [], areas: [], summary: {}, body: {}, documents: [], sort: 0,
+};
+
+/** bindText is an input bound to obj[key]. */
+function bindText(obj, key, attrs = {}, tag = "input") {
+  const e = h(tag, { ...attrs, value: obj[key] ?? "" });
+  e.addEventListener("input", () => {
+    if (attrs.type === "number") obj[key] = e.value === "" ? 0 : Number(e.value);
+    else if (e.value === "" && attrs.optional) delete obj[key];
+    else obj[key] = e.value;
+  });
+  return e;
+}
+
+export async function partnershipEdit(view, id, session) {
+  const v = session.vocab;
+  const docs = (await api("/api/v1/documents?per_page=100")).items;
+  const docTitle = d => loc(d.title, getLang()) || d.file.original_filename;
+  await editRecord(view, "partnerships", id, {
+    blank,
+    title: d => loc(d.partner.name, "sl") || t("newPartnership"),
+    after: rec => kept(rec, "summary"),
+    form: d => {
+      d.partner.name ||= {}; d.partner.official_name ||= {}; d.summary ||= {}; d.body ||= {};
+      const agreementsBox = h("div", { class: "agreements" });
+      const docsBox = h("div", { class: "doclinks" });
+      let tabs;
+      const drawAgreements = () => {
+        agreementsBox.replaceChildren(...d.agreements.map((a, i) => h("fieldset", { class: "agreement" },
+          h("legend", { text: t("agreements") + " " + (i + 1) }),
+          field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind); s.onchange = () => { a.kind = s.value; }; return s; })()),
+          field(t("year"), bindText(a, "year", { type: "number", min: "1900", max: String(new Date().getFullYear()) })),
+          field(t("date"), bindText(a, "date", { type: "date", optional: true })),
+          field(t("document"), (() => {
+            const s = select([["", t("none")], ...docs.filter(x => x.kind !== "crest").map(x => [x.id, docTitle(x)])], a.document_id || "");
+            s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; }; return s;
+          })()),
+          h("p", { class: "hint", text: t("title") + " / " + t("parties") + ": " + t("locTabs") }),
+          h("button", { type: "button", text: t("removeAgreement"), onclick: () => { d.agreements.splice(i, 1); redraw(); } }))));
+      };
+      const drawDocs = () => {
+        docsBox.replaceChildren(h("ol", {}, d.documents.map((r, i) => {
+          const doc = docs.find(x => x.id === r.document_id);
+          const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), r.role, { "aria-label": t("role") + ": " + (doc ? docTitle(doc) : r.document_id) });
+          role.onchange = () => { r.role = role.value; };
+          return h("li", { "data-document": r.document_id }, h("span", { text: doc ? docTitle(doc) : r.document_id }), " ", role,
+            h("button", { type: "button", disabled: i === 0, "aria-label": t("moveUp"), text: "↑", onclick: () => { [d.documents[i - 1], d.documents[i]] = [d.documents[i], d.documents[i - 1]]; drawDocs(); } }),
+            h("button", { type: "button", disabled: i === d.documents.length - 1, "aria-label": t("moveDown"), text: "↓", onclick: () => { [d.documents[i + 1], d.documents[i]] = [d.documents[i], d.documents[i + 1]]; drawDocs(); } }),
+            h("button", { type: "button", text: t("detach"), onclick: () => { d.documents.splice(i, 1); drawDocs(); } }));
+        })));
+        const pick = select([["", t("none")], ...docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)).map(x => [x.id, docTitle(x)])], "", { id: "attach-doc" });
+        const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "attach-role" });
+        docsBox.append(h("div", { class: "inline" }, field(t("document"), pick), field(t("role"), role),
+          h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } })));
+      };
+      const localePanel = l => {
+        const lt = (obj, key, tag, name) => {
+          const e = h(tag, { id: l + "-" + name, value: obj[key] ?? "", rows: tag === "textarea" ? "5" : null });
+          e.addEventListener("input", () => { if (e.value) obj[key] = e.value; else delete obj[key]; });
+          return e;
+        };
+        return h("div", {},
+          field(t("name"), lt(d.partner.name, l, "input", "name")),
+          field(t("officialName"), lt(d.partner.official_name, l, "input", "official")),
+          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea", "summary")),
+          field(t("body") + " (HTML)", lt(d.body, l, "textarea", "body")),
+          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties"))); }));
+      };
+      const tabsBox = h("div");
+      const redraw = () => {
+        drawAgreements();
+        tabs = localeTabs(v.locales, localePanel, l => fallbackFor(d.partner.name, l, v) || fallbackFor(d.summary, l, v));
+        tabsBox.replaceChildren(tabs.el);
+      };
+      const crest = select([["", t("none")], ...docs.filter(x => x.kind === "crest").map(x => [x.id, docTitle(x)])], d.crest_id || "", { id: "crest" });
+      crest.onchange = () => { if (crest.value) d.crest_id = crest.value; else delete d.crest_id; };
+      const rel = select(v.relations.map(r => [r.code, label(r)]), d.relation, { id: "relation" });
+      rel.onchange = () => { d.relation = rel.value; };
+      const areas = h("fieldset", { class: "areas" }, h("legend", { text: t("areas") }), v.areas.map(a => h("label", {},
+        h("input", { type: "checkbox", value: a.code, checked: d.areas.includes(a.code), onchange: e => { d.areas = e.target.checked ? [...d.areas, a.code] : d.areas.filter(x => x !== a.code); } }), " " + label(a))));
+      redraw(); drawDocs();
+      return h("div", { class: "grid" },
+        h("section", { "aria-label": t("partnership") },
+          field(t("slug"), bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug" })),
+          field(t("relation"), rel),
+          field(t("country"), bindText(d.partner, "country", { maxlength: "2", id: "country" }), "ISO 3166-1 alpha-2"),
+          field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true })),
+          field(t("order"), bindText(d, "sort", { type: "number", id: "sort" })),
+          field(t("crest"), crest), areas),
+        h("section", { "aria-label": t("contentLocale") }, h("h2", { text: t("contentLocale") }), tabsBox),
+        h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,
+          h("button", { type: "button", id: "add-agreement", text: t("addAgreement"), onclick: () => { d.agreements.push({ kind: v.agreement_kinds[0].code, title: {}, year: new Date().getFullYear() }); redraw(); } })),
+        h("section", { "aria-label": t("documents") }, h("h2", { text: t("documents") }), docsBox));
+    },
+  });
+}

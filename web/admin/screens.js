@@ -1,0 +1,71 @@
+// Every screen by its route name (#/name/arg...). The bigger ones live in
+// their own modules.
+import { api } from "./api.js";
+import { t, getLang } from "./i18n.js";
+import { h, field, select, announce, formatSize, formatTime } from "./dom.js";
+import { partnershipList, partnershipEdit } from "./partnerships.js";
+import { documentList, documentDetail } from "./documents.js";
+import { archiveSearch, archiveDetail, auditPanel } from "./archive.js";
+import { blockList, blockEdit, pageList, pageEdit } from "./blocks.js";
+import { preview as previewScreen } from "./preview.js";
+import { fail } from "./app.js";
+
+export async function partnerships(view, [id], s) { return id ? partnershipEdit(view, id.split("?")[0], s) : partnershipList(view, s); }
+export async function documents(view, [id], s) { return id ? documentDetail(view, id.split("?")[0], s) : documentList(view, s); }
+export async function archive(view, [id]) { return id ? archiveDetail(view, id.split("?")[0]) : archiveSearch(view); }
+export async function blocks(view, [id], s) { return id ? blockEdit(view, id, s) : blockList(view); }
+export async function pages(view, [id], s) { return id ? pageEdit(view, id, s) : pageList(view); }
+export async function preview(view, [id], s) { return previewScreen(view, id, s); }
+
+export async function dashboard(view, _, s) {
+  const role = s.me.role, editor = role !== "archivist", archivist = role !== "editor";
+  const parts = [h("h1", { text: t("dashboard") })];
+  if (editor) {
+    const [p, b, g, recent] = await Promise.all(["partnerships", "blocks", "pages"].map(k => api("/api/v1/" + k + "?status=draft&per_page=20"))
+      .concat(api("/api/v1/partnerships?sort=-updated_at&per_page=5")));
+    const drafts = [...p.items.map(x => ["partnerships", x.id, (x.partner.name.sl || x.slug)]), ...b.items.map(x => ["blocks", x.id, x.key]), ...g.items.map(x => ["pages", x.id, x.slug])];
+    parts.push(h("section", { class: "panel", "aria-labelledby": "drafts-h", id: "drafts" }, h("h2", { id: "drafts-h", text: t("draftsWaiting") + " (" + (p.total + b.total + g.total) + ")" }),
+      drafts.length ? h("ul", {}, drafts.map(([k, id, name]) => h("li", {}, h("a", { href: "#/" + k + "/" + id, text: name }), " · " + t(k)))) : h("p", { text: t("noResults") })));
+    parts.push(h("section", { class: "panel", "aria-labelledby": "recent-h", id: "recent" }, h("h2", { id: "recent-h", text: t("recentChanges") }),
+      h("ul", {}, recent.items.map(x => h("li", {}, h("a", { href: "#/partnerships/" + x.id, text: x.partner.name.sl || x.slug }),
+        " · " + t("status_" + x.status) + " · " + t("version", { n: x.version }) + " · " + formatTime(x.updated_at))))));
+  }
+  if (archivist) parts.push(await auditPanel());
+  const st = await api("/api/v1/storage");
+  parts.push(h("section", { class: "panel", "aria-labelledby": "storage-h", id: "storage" }, h("h2", { id: "storage-h", text: t("storageUsed") }),
+    h("p", { text: formatSize(st.bytes) + " · " + t("docsCount", { n: st.documents, w: st.withdrawn }) })));
+  view.replaceChildren(...parts);
+}
+
+export async function tokens(view) {
+  const name = h("input", { id: "token-name", required: true, maxlength: "100" });
+  const role = select(["editor", "archivist", "admin"].map(r => [r, t("role_" + r)]), "editor", { id: "token-role" });
+  const secretBox = h("div", { id: "secret", "aria-live": "polite" });
+  const form = h("form", { class: "inline", id: "token-form" }, field(t("tokenName"), name), field(t("roleLabel"), role), h("button", { type: "submit", class: "primary", text: t("create") }));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    try {
+      const tok = await api("/api/v1/tokens", { method: "POST", body: { name: name.value, role: role.value } });
+      const out = h("output", { id: "secret-value", text: tok.token });
+      const copy = h("button", { type: "button", id: "copy-secret", text: t("copy"), onclick: async () => {
+        try { await navigator.clipboard.writeText(tok.token); copy.textContent = t("copied"); } catch (e) { getSelection().selectAllChildren(out); }
+      } });
+      secretBox.replaceChildren(h("p", { class: "warning", text: t("secretOnce") }), out, " ", copy);
+      await drawList();
+      copy.focus();
+    } catch (e) { fail(e); }
+  });
+  const table = h("div", { id: "token-list" });
+  const drawList = async () => {
+    const items = (await api("/api/v1/tokens")).items;
+    table.replaceChildren(h("table", { class: "list" }, h("caption", { text: t("tokensList") }),
+      h("thead", {}, h("tr", {}, [t("tokenName"), t("roleLabel"), t("prefix"), t("created"), t("actions")].map(c => h("th", { scope: "col", text: c })))),
+      h("tbody", {}, items.map(x => h("tr", { "data-id": x.id }, h("th", { scope: "row", text: x.name }), h("td", { text: t("role_" + x.role) }),
+        h("td", {}, h("code", { text: x.prefix + "…" })), h("td", { text: formatTime(x.created_at) }),
+        h("td", {}, h("button", { type: "button", "data-revoke": x.id, "aria-label": t("revokeToken") + ": " + x.name, text: t("revokeToken"), onclick: async () => {
+          try { await api("/api/v1/tokens/" + x.id, { method: "DELETE" }); announce(t("revoked")); await drawList(); } catch (e) { fail(e); }
+        } })))))));
+  };
+  await drawList();
+  view.replaceChildren(h("h1", { text: t("tokens") }), h("section", { "aria-labelledby": "new-token-h", class: "panel" }, h("h2", { id: "new-token-h", text: t("newToken") }), form, secretBox), table);
+}
