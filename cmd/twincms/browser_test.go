@@ -32,10 +32,17 @@ func chromiumPath(t *testing.T) string {
 // to English and downloads a document, which arrives under its UTF-8 name
 // with the stored SHA-256.
 func TestBrowserDemoSite(t *testing.T) {
+	// Not t.TempDir (as in newBrowser): Chromium may still write its
+	// profile as the test ends, and that must not fail the test.
+	profile, err := os.MkdirTemp("", "twincms-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(profile))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
@@ -45,7 +52,7 @@ func TestBrowserDemoSite(t *testing.T) {
 
 	var slugs, title, english string
 	downloads := t.TempDir()
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
 		chromedp.Navigate(shared.base+"/"),
 		chromedp.WaitVisible(`li.partner[data-slug="trbiz"]`),
