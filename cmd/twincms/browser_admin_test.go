@@ -458,3 +458,77 @@ func TestBrowserAdminBlockShowsSanitized(t *testing.T) {
 		t.Fatalf("the page shows %q, the server stored %q", src, stored.Body["sl"])
 	}
 }
+
+// A stored crest is previewed on its document page: the image comes
+// through GET /documents/{id}/download and the signed link it redirects to.
+func TestBrowserAdminCrestPreview(t *testing.T) {
+	items := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents?kind=crest&per_page=1", Token: testAdminToken}), 200).Map(t)["items"].([]any)
+	if len(items) == 0 {
+		t.Fatal("no crest in the demo content")
+	}
+	id := items[0].(map[string]any)["id"].(string)
+	u := newBrowser(t)
+	u.signIn(shared.newToken(t, "editor"))
+	u.open("#/documents/" + id)
+	u.waitJS(`(document.querySelector("#crest-preview img") || {}).naturalWidth > 0`)
+	var alt string
+	u.eval(`document.querySelector("#crest-preview img").alt`, &alt)
+	if !strings.HasPrefix(alt, "Grb: ") {
+		t.Fatalf("crest alt %q", alt)
+	}
+}
+
+// Refused uploads are explained in plain words: a duplicate links to the
+// stored document, an unsupported type names the allowed ones.
+func TestBrowserAdminUploadRefusals(t *testing.T) {
+	items := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents?kind=charter&per_page=100", Token: testAdminToken}), 200).Map(t)["items"].([]any)
+	var stored map[string]any
+	for _, it := range items {
+		if m := it.(map[string]any); m["status"] == "active" {
+			stored = m
+		}
+	}
+	original := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/documents/" + stored["id"].(string) + "/original", Token: testAdminToken}), 200).Body
+	dir := t.TempDir()
+	dup, txt := filepath.Join(dir, "kopija.pdf"), filepath.Join(dir, "zapisnik.txt")
+	if err := os.WriteFile(dup, original, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(txt, []byte("samo besedilo, ne PDF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newBrowser(t)
+	u.signIn(shared.newToken(t, "editor"))
+	u.open("#/documents")
+	u.run(chromedp.SetUploadFiles(`#up-files`, []string{dup, txt}))
+	u.waitJS(`document.querySelectorAll("#upload-list li[data-done='false']").length === 2`)
+	var href string
+	u.eval(`document.querySelector("li[data-file='kopija.pdf'] a.duplicate").getAttribute("href")`, &href)
+	title := stored["title"].(map[string]any)["sl"].(string)
+	if got := u.text("li[data-file='kopija.pdf'] a.duplicate"); got != "Ta datoteka je že shranjena kot »"+title+"«" || href != "#/documents/"+stored["id"].(string) {
+		t.Fatalf("duplicate shown as %q → %q", got, href)
+	}
+	if got := u.text("li[data-file='zapisnik.txt'] .state"); !strings.Contains(got, "Vrsta datoteke ni podprta (dovoljeni: PDF, PNG, JPEG, TIFF, WebP)") {
+		t.Fatalf("unsupported type shown as %q", got)
+	}
+}
+
+// Too large (413) is said in plain words with the limit, before any byte
+// goes to the bucket (an instance with a 1 MiB upload limit).
+func TestBrowserAdminUploadTooLarge(t *testing.T) {
+	small, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_MAX_UPLOAD_BYTES": "1048576", "TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.close()
+	big := pdfOf(t, t.TempDir(), "prevelik.pdf", 9<<20)
+	u := newBrowser(t)
+	u.base = small.base
+	u.signIn(testAdminToken)
+	u.open("#/documents")
+	u.run(chromedp.SetUploadFiles(`#up-files`, []string{big}))
+	u.waitJS(`document.querySelector("#upload-list li[data-done='false']")`)
+	if got := u.text("li[data-file='prevelik.pdf'] .state"); !strings.Contains(got, "Datoteka je prevelika (največ 1.0 MB)") {
+		t.Fatalf("too large shown as %q", got)
+	}
+}

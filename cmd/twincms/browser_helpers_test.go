@@ -22,21 +22,29 @@ import (
 // ui is one headless Chromium tab driving the admin UI.
 type ui struct {
 	t         *testing.T
+	base      string // the twincms instance under test
 	ctx       context.Context
 	downloads string
+}
+
+// chromiumProfile is a fresh profile directory. Not t.TempDir: Chromium may
+// still write its profile while the test ends, and the profile's removal
+// must not fail the test.
+func chromiumProfile(t *testing.T) string {
+	t.Helper()
+	profile, err := os.MkdirTemp("", "twincms-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	return profile
 }
 
 // newBrowser starts Chromium and returns its first tab; more tabs come
 // from tab().
 func newBrowser(t *testing.T) *ui {
 	t.Helper()
-	// Not t.TempDir: Chromium may still write its profile while the test
-	// ends, and the profile's removal must not fail the test.
-	profile, err := os.MkdirTemp("", "twincms-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	profile := chromiumProfile(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -47,7 +55,7 @@ func newBrowser(t *testing.T) *ui {
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancel3)
-	u := &ui{t: t, ctx: ctx, downloads: t.TempDir()}
+	u := &ui{t: t, ctx: ctx, downloads: t.TempDir(), base: shared.base}
 	u.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(u.downloads).WithEventsEnabled(true))
 	return u
 }
@@ -78,7 +86,7 @@ func (u *ui) setValue(sel, value string) {
 func (u *ui) tab() *ui {
 	ctx, cancel := chromedp.NewContext(u.ctx)
 	u.t.Cleanup(cancel)
-	v := &ui{t: u.t, ctx: ctx, downloads: u.downloads}
+	v := &ui{t: u.t, ctx: ctx, downloads: u.downloads, base: u.base}
 	v.run(chromedp.Navigate("about:blank"))
 	return v
 }
@@ -139,7 +147,7 @@ func (u *ui) open(hash string) {
 // signIn types the token with the keyboard only and presses Enter.
 func (u *ui) signIn(token string) {
 	u.t.Helper()
-	u.run(chromedp.Navigate(shared.base+"/admin/"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(u.base+"/admin/"), chromedp.WaitVisible(`#signin input`))
 	u.waitJS(`document.activeElement && document.activeElement.name === "token"`)
 	u.run(chromedp.KeyEvent(token), chromedp.KeyEvent(kb.Enter))
 	u.waitJS(`document.querySelector("#who") && !document.querySelector("#who").hidden && document.body.dataset.route`)

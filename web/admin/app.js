@@ -2,7 +2,7 @@
 // and a hash router (#/partnerships/ID ...) that draws one screen at a time.
 import { api, setToken, getToken, ApiError } from "./api.js";
 import { t, setLang, getLang } from "./i18n.js";
-import { h, field, announce } from "./dom.js";
+import { h, field, announce, formatSize } from "./dom.js";
 import * as screens from "./screens.js";
 
 export const session = { me: null, vocab: null };
@@ -22,7 +22,10 @@ export function problemText(e) {
     case 403: return t("forbidden");
     case 404: return t("notFound");
     case 412: return t("conflict");
-    case 413: return t("size413", { size: e.problem.detail && /\d/.test(e.problem.detail) ? e.problem.detail.replace(/^.*?(\d[\d.,]*\s*\w+).*$/, "$1") : "—" });
+    case 413: {
+      const m = /limit of (\d+)/.exec(e.problem.detail || "");
+      return t("size413", { size: m ? formatSize(Number(m[1])) : "—" });
+    }
     case 415: return t("type415");
     case 503: return t("unavailable");
   }

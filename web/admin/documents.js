@@ -56,7 +56,10 @@ export async function documentList(view, session) {
   async function uploadOne(file) {
     const bar = h("progress", { max: "100", value: "0", "aria-label": t("uploading", { p: 0 }) + " " + file.name });
     const state = h("span", { class: "state", text: t("uploading", { p: 0 }) });
-    const item = h("li", { "data-file": file.name }, h("span", { class: "name", text: file.name + " (" + formatSize(file.size) + ")" }), bar, state);
+    // A crest (any image) is previewed from the local file before it is sent.
+    const thumb = file.type.startsWith("image/") && file.type !== "image/tiff"
+      ? h("img", { class: "thumb", src: URL.createObjectURL(file), alt: t("crest") + ": " + file.name, width: "64" }) : null;
+    const item = h("li", { "data-file": file.name }, thumb, h("span", { class: "name", text: file.name + " (" + formatSize(file.size) + ")" }), bar, state);
     queue.append(item);
     const m = structuredClone(meta);
     const base = file.name.replace(/\.[^.]+$/, "");
