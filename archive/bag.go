@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -17,26 +18,32 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
-// BagInfo describes the bag's source for bag-info.txt.
+// BagInfo describes the bag: its base directory (RFC 8493 §4.2: a
+// serialized bag unpacks into one directory named like the archive) and
+// its source for bag-info.txt.
 type BagInfo struct {
+	BaseDir            string
 	SourceOrganization string
 	ExternalIdentifier string
 	Description        string
 }
 
-// WriteBag streams a BagIt 1.0 bag of docs as a zip to w: payload under
-// data/ read straight from the object store, the manifests computed while
-// the bytes pass, and the partnership and document records as JSON tag
-// files. Nothing is held whole in memory or written to disk.
+// WriteBag streams a BagIt 1.0 bag of docs as a zip to w: every entry
+// under info.BaseDir, payload under data/ read straight from the object
+// store, the manifests computed while the bytes pass, and the partnership
+// and document records as JSON tag files. Nothing is held whole in memory
+// or written to disk. On an error the zip is left without its central
+// directory, so no reader takes a broken bag for a complete one.
 func WriteBag(ctx context.Context, w io.Writer, objects Objects, partnership any, docs []*models.Document, info BagInfo) error {
 	zw := zip.NewWriter(w)
+	base := strings.Trim(info.BaseDir, "/") + "/"
 	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
 	var manifest strings.Builder
 	var oxumBytes int64
 	names := map[string]bool{}
 	for _, d := range docs {
 		name := "data/" + uniqueName(names, payloadName(d))
-		sum, n, err := copyPayload(ctx, zw, objects, d, name)
+		sum, n, err := copyPayload(ctx, zw, objects, d, base+name)
 		if err != nil {
 			return err
 		}
@@ -62,13 +69,13 @@ func WriteBag(ctx context.Context, w io.Writer, objects Objects, partnership any
 	}{"metadata/documents.json", dj})
 	var tagManifest strings.Builder
 	for _, t := range tags {
-		if err := writeFile(zw, t.name, t.body); err != nil {
+		if err := writeFile(zw, base+t.name, t.body); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(t.body)
 		fmt.Fprintf(&tagManifest, "%s  %s\n", hex.EncodeToString(sum[:]), t.name)
 	}
-	if err := writeFile(zw, "tagmanifest-sha256.txt", []byte(tagManifest.String())); err != nil {
+	if err := writeFile(zw, base+"tagmanifest-sha256.txt", []byte(tagManifest.String())); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -80,6 +87,7 @@ func copyPayload(ctx context.Context, zw *zip.Writer, objects Objects, d *models
 		return "", 0, fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	defer rc.Close()
+	rc = io.NopCloser(io.LimitReader(rc, d.File.Size+1))
 	// Stored, not deflated: scans and PDFs are compressed already, and
 	// storing keeps the export as fast as reading.
 	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: d.CreatedAt})
@@ -89,9 +97,15 @@ func copyPayload(ctx context.Context, zw *zip.Writer, objects Objects, d *models
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(fw, h), rc)
 	if err != nil {
-		return "", n, err
+		return "", n, fmt.Errorf("document %s: %w", d.ID, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	// Bytes that differ from the record would make a bag that fails its
+	// own Payload-Oxum or manifest: stop rather than deliver it.
+	sum := hex.EncodeToString(h.Sum(nil))
+	if n != d.File.Size || sum != d.File.SHA256 {
+		return "", n, fmt.Errorf("%w: document %s: the stored original no longer matches its record", models.ErrConflict, d.ID)
+	}
+	return sum, n, nil
 }
 
 func writeFile(zw *zip.Writer, name string, body []byte) error {
@@ -145,14 +159,49 @@ func encodePath(p string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(p)
 }
 
+// BagObjects reads and stats stored objects. Errors: models.ErrNotFound
+// for a missing key, models.ErrUnavailable when the store is unreachable.
+type BagObjects interface {
+	Objects
+	Stat(ctx context.Context, key string) (models.ObjectInfo, error)
+}
+
 // Bags writes BagIt packages for one organization.
 type Bags struct {
-	Objects Objects
+	Objects BagObjects
 	Org     string
 }
 
-// Write streams the bag of a partnership's documents to w.
-func (b Bags) Write(ctx context.Context, w io.Writer, id, name string, partnership any, docs []*models.Document) error {
-	return WriteBag(ctx, w, b.Objects, partnership, docs, BagInfo{SourceOrganization: b.Org,
+// statTimeout bounds each object check so a hung store answers 503 in
+// seconds rather than holding the request.
+const statTimeout = 5 * time.Second
+
+// Check stats every original before the first byte of a bag is sent, so
+// an unreachable store (models.ErrUnavailable) or a missing or changed
+// original (models.ErrConflict) is a problem response, not a broken zip.
+func (b Bags) Check(ctx context.Context, docs []*models.Document) error {
+	for _, d := range docs {
+		sctx, cancel := context.WithTimeout(ctx, statTimeout)
+		info, err := b.Objects.Stat(sctx, d.File.Key)
+		timedOut := sctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		switch {
+		case timedOut:
+			return fmt.Errorf("%w: object store did not answer within %s", models.ErrUnavailable, statTimeout)
+		case errors.Is(err, models.ErrNotFound):
+			return fmt.Errorf("%w: the original of document %s is missing from the object store", models.ErrConflict, d.ID)
+		case err != nil:
+			return err
+		case info.Size != d.File.Size:
+			return fmt.Errorf("%w: the original of document %s has %d bytes, its record %d", models.ErrConflict, d.ID, info.Size, d.File.Size)
+		}
+	}
+	return nil
+}
+
+// Write streams the bag of a partnership's documents to w, all of it under
+// the base directory baseDir.
+func (b Bags) Write(ctx context.Context, w io.Writer, baseDir, id, name string, partnership any, docs []*models.Document) error {
+	return WriteBag(ctx, w, b.Objects, partnership, docs, BagInfo{BaseDir: baseDir, SourceOrganization: b.Org,
 		ExternalIdentifier: "twincms:partnership:" + id, Description: "Documents of the partnership with " + name})
 }

@@ -41,6 +41,8 @@ type op struct {
 	Status   int           // success status; 200 when zero
 	Query    []string      // query parameter names
 	Headers  []string      // request headers the route reads (If-Match ...)
+	Produces []string      // media types of a non-JSON success body (streams, pages)
+	Also     []int         // statuses only the handler knows (409, 410 ...), beyond the derived ones
 	// Timeout is the deadline of the request's context; zero is
 	// shortRequest, streaming routes use longRequest.
 	Timeout time.Duration

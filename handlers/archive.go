@@ -22,9 +22,12 @@ type FixityService interface {
 	State(ctx context.Context) (models.FixityState, error)
 }
 
-// BagWriter streams a BagIt package.
+// BagWriter streams a BagIt package. Check runs before the first byte:
+// models.ErrUnavailable when the store is unreachable, models.ErrConflict
+// when an original is missing or changed.
 type BagWriter interface {
-	Write(ctx context.Context, w io.Writer, id, name string, partnership any, docs []*models.Document) error
+	Check(ctx context.Context, docs []*models.Document) error
+	Write(ctx context.Context, w io.Writer, baseDir, id, name string, partnership any, docs []*models.Document) error
 }
 
 // RangeReader reads part of an object.
@@ -164,16 +167,26 @@ func (a *API) bag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Every original is checked before the status line, so an unreachable
+	// store is a 503 problem, never a 200 with an empty or partial zip.
+	if err := a.d.Bags.Check(c.UserContext(), list.Items); err != nil {
+		return err
+	}
 	name, _ := p.Partner.Name.Resolve(a.d.Locales.Chain(""))
 	ctx := context.WithoutCancel(c.UserContext())
+	baseDir := p.Slug + "-bag"
 	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, models.ContentDisposition(p.Slug+"-bag.zip"))
+	c.Set(fiber.HeaderContentDisposition, models.ContentDisposition(baseDir+".zip"))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	reqID := requestID(c)
+	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		if err := a.d.Bags.Write(ctx, w, id, name, p, list.Items); err != nil {
-			// The status is sent already: the broken zip and this log tell.
-			a.logger.Error("bag export failed", "request_id", reqID, "partnership", id, "err", err)
+		if err := a.d.Bags.Write(ctx, w, baseDir, id, name, p, list.Items); err != nil {
+			// The status is sent already. Closing the connection before the
+			// chunked body's end makes the client see a failed transfer (and
+			// the zip lacks its central directory), not a complete bag.
+			a.logger.Error("bag export failed; connection aborted", "request_id", reqID, "partnership", id, "err", err)
+			_ = conn.Close()
 		}
 	})
 	return nil

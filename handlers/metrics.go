@@ -18,6 +18,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	fixity   *prometheus.CounterVec
+	sweep    *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -37,7 +38,10 @@ func NewMetrics() *Metrics {
 	}, []string{"result"})
 	m.fixity.WithLabelValues("ok")
 	m.fixity.WithLabelValues("failed")
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity,
+	m.sweep = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_sweep_repairs_total", Help: "What the sweeper removed or repaired, by kind (incomplete_uploads, orphan_objects, stale_claims, ...).",
+	}, []string{"kind"})
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -58,4 +62,9 @@ func (m *Metrics) FixityResult(ok bool) {
 	} else {
 		m.fixity.WithLabelValues("failed").Inc()
 	}
+}
+
+// SweepRepairs counts n things of kind that one sweep removed or repaired.
+func (m *Metrics) SweepRepairs(kind string, n int) {
+	m.sweep.WithLabelValues(kind).Add(float64(n))
 }

@@ -10,22 +10,26 @@ var (
 	editors    = []models.Role{models.RoleEditor}
 	admins     = []models.Role{models.RoleAdmin}
 	listParams = []string{"status", "q", "sort", "page", "per_page"}
+	// originalTypes are the types an original can have (detected at upload).
+	originalTypes = []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}
 )
 
 // routes shows every route at a glance.
 func (a *API) routes() {
 	if a.d.Site != nil {
-		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site"}, a.siteIndex)
-		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site"}, a.siteFile)
+		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site", Produces: []string{"text/html"}}, a.siteIndex)
+		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.siteFile)
 	}
 	if a.d.Admin != nil {
-		a.handle("GET", "/admin", op{Summary: "The admin web UI", Tag: "site"}, a.adminIndex)
-		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site"}, a.adminFile)
+		a.handle("GET", "/admin", op{Summary: "The admin web UI", Tag: "site", Produces: []string{"text/html"}}, a.adminIndex)
+		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.adminFile)
 	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
-	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health"}, a.readyz)
-	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system"}, a.metrics.handler())
-	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system"}, a.openAPI)
+	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
+	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
+	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system", Produces: []string{"application/json"}}, a.openAPI)
+	a.handle("GET", "/docs", op{Summary: "The API reference (this document, rendered)", Tag: "system", Produces: []string{"text/html"}}, a.apiDocs)
+	a.handle("GET", "/docs/:file", op{Summary: "The API reference's renderer", Tag: "system", Produces: []string{"text/javascript"}}, a.apiDocsFile)
 
 	a.handle("POST", "/api/v1/tokens", op{Summary: "Create a token; its secret is shown once", Tag: "tokens", Roles: admins, Request: "TokenInput", Response: "TokenCreated", Status: 201}, a.createToken)
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
@@ -46,26 +50,26 @@ func (a *API) routes() {
 
 	ifm := []string{"If-Match"}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
-	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest}, a.uploadDocument)
+	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409}}, a.uploadDocument)
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)
 	a.handle("PATCH", "/api/v1/documents/:id", op{Summary: "Change the description (merge patch); needs If-Match", Tag: "documents", Roles: editors, Request: "DocumentInput", Response: "Document", Headers: ifm}, a.patchDocument)
-	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentWithdrawn, models.EventWithdrawn))
-	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm}, a.setDocumentStatus(models.DocumentActive, models.EventRestored))
+	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.setDocumentStatus(models.DocumentWithdrawn, models.EventWithdrawn))
+	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.setDocumentStatus(models.DocumentActive, models.EventRestored))
 	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
-	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302}, a.downloadDocument)
+	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302, Also: []int{410}}, a.downloadDocument)
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
-	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Timeout: longRequest}, a.completeUpload)
+	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409, 410, 415, 422}}, a.completeUpload)
 
 	archivists := []models.Role{models.RoleArchivist}
 	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included)", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/archive/documents/:id", op{Summary: "File facts, provenance and the event history", Tag: "archive", Roles: archivists, Response: "ArchiveDocument"}, a.archiveDocument)
-	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}, Timeout: longRequest}, a.archiveOriginal)
+	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}, Timeout: longRequest, Produces: originalTypes}, a.archiveOriginal)
 	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event", Timeout: longRequest}, a.checkFixity)
 	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
-	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest}, a.runAudit)
+	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest, Also: []int{409}}, a.runAudit)
 	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
-	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed", Tag: "archive", Roles: archivists, Timeout: longRequest}, a.bag)
+	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
 
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match"}
@@ -74,22 +78,22 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang}, a.publicPartnership)
 	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published, then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
 	sig := []string{"exp", "sig"}
-	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig}, a.publicFile)
-	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig}, a.publicFile)
+	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
+	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang}, a.publicBlock)
 }
 
 // registerContent adds the editor endpoints of one content type.
 func registerContent[T any, P item[T]](a *API, base, tag, schema string, query []string, h *contentHandlers[T, P]) {
 	ifm := []string{"If-Match"}
-	a.handle("POST", base, op{Summary: "Create a draft", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Status: 201}, h.create)
+	a.handle("POST", base, op{Summary: "Create a draft", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Status: 201, Also: []int{409}}, h.create)
 	a.handle("GET", base, op{Summary: "List with filters, sort and paging", Tag: tag, Roles: editors, Response: schema + "List", Query: query}, h.list)
 	a.handle("GET", base+"/:id", op{Summary: "Get the current version", Tag: tag, Roles: editors, Response: schema}, h.get)
-	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm}, h.patch)
+	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm, Also: []int{409}}, h.patch)
 	a.handle("DELETE", base+"/:id", op{Summary: "Delete with its history; needs If-Match", Tag: tag, Roles: editors, Status: 204, Headers: ifm}, h.delete)
-	a.handle("POST", base+"/:id/publish", op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionPublish))
-	a.handle("POST", base+"/:id/unpublish", op{Summary: "Back to draft; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionUnpublish))
-	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.action(models.ActionArchive))
+	a.handle("POST", base+"/:id/publish", op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionPublish))
+	a.handle("POST", base+"/:id/unpublish", op{Summary: "Back to draft; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionUnpublish))
+	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
 	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)
 	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
 	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)

@@ -69,6 +69,9 @@ type Service struct {
 	MaxBytes int64
 	Logger   *slog.Logger
 
+	// OnSweep, when set, hears what each sweep that found work did.
+	OnSweep func(SweepResult)
+
 	inflight sync.Map // document id → struct{}: being ingested here
 	cleanup  cleanupQueue
 }

@@ -29,6 +29,19 @@ func (r SweepResult) any() bool {
 	return r != SweepResult{}
 }
 
+// Counts names each non-zero count as in JSON (for logs and metrics).
+func (r SweepResult) Counts() map[string]int {
+	out := map[string]int{}
+	for k, n := range map[string]int{"expired_uploads": r.ExpiredUploads, "orphan_objects": r.OrphanObjects,
+		"incomplete_uploads": r.IncompleteUploads, "stale_claims": r.StaleClaims, "finished_purges": r.FinishedPurges,
+		"repaired_events": r.RepairedEvents, "backfilled_claims": r.BackfilledClaims} {
+		if n > 0 {
+			out[k] = n
+		}
+	}
+	return out
+}
+
 // sweptPrefixes hold every object and upload ingest makes.
 var sweptPrefixes = []string{"originals/", "renditions/"}
 
@@ -97,6 +110,9 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 		if err != nil {
 			return res, err
 		}
+	}
+	if res.any() && s.OnSweep != nil {
+		s.OnSweep(res)
 	}
 	if res.any() {
 		s.Logger.Info("sweep", "expired_uploads", res.ExpiredUploads, "orphan_objects", res.OrphanObjects,

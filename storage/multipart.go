@@ -20,15 +20,21 @@ import (
 // Here any read error fails the put, and the abort is left to the caller's
 // background clean-up (and the sweeper), which find the upload by key.
 
-// partBuffers recycles the 16 MiB part buffers, so concurrent uploads do
-// not each grow the heap by a part.
+// partBuffers recycles the 16 MiB part buffers, so concurrent and
+// successive uploads do not each grow the heap by a part.
 var partBuffers = sync.Pool{New: func() any { b := make([]byte, partSize); return &b }}
 
 // PutStream stores everything r yields under key. The object exists only
 // if r ended with a clean io.EOF; any other error from r, or from the
 // store, fails the put and leaves at most an incomplete multipart upload
-// under key (see IncompleteUploads and AbortUpload).
+// under key (see IncompleteUploads and AbortUpload). Parts are read and
+// sent one after the other through one buffer, as minio-go does: reading
+// the next part while one uploads measured slower here (more memory, and
+// the disk, not the CPU, is what the two wait for).
 func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (ObjectInfo, error) {
+	if err := o.down.check(); err != nil {
+		return ObjectInfo{}, err
+	}
 	bp := partBuffers.Get().(*[]byte)
 	defer partBuffers.Put(bp)
 	buf := *bp
@@ -40,23 +46,25 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 	}
 	if eof { // one part: a plain PUT, no multipart upload to leave behind
 		if _, err := o.client.PutObject(ctx, o.bucket, key, bytes.NewReader(buf[:n]), int64(n), opts); err != nil {
-			return ObjectInfo{}, translateS3(err)
+			return ObjectInfo{}, o.fail(err)
 		}
 		return ObjectInfo{Key: key, Size: int64(n), ContentType: contentType}, nil
 	}
 
 	core := minio.Core{Client: o.client}
-	uploadID, err := core.NewMultipartUpload(ctx, o.bucket, key, opts)
+	uploadID, err := withTimeout(ctx, func(ctx context.Context) (string, error) {
+		return core.NewMultipartUpload(ctx, o.bucket, key, opts)
+	})
 	if err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	var parts []minio.CompletePart
 	var total int64
-	for number := 1; ; number++ {
+	for number := 1; n > 0; number++ {
 		part, err := core.PutObjectPart(ctx, o.bucket, key, uploadID, number, bytes.NewReader(buf[:n]), int64(n),
 			minio.PutObjectPartOptions{DisableContentSha256: true})
 		if err != nil {
-			return ObjectInfo{}, translateS3(err)
+			return ObjectInfo{}, o.fail(err)
 		}
 		parts = append(parts, minio.CompletePart{PartNumber: number, ETag: part.ETag})
 		total += int64(n)
@@ -66,12 +74,11 @@ func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, conten
 		if n, eof, err = readPart(r, buf); err != nil {
 			return ObjectInfo{}, err
 		}
-		if n == 0 && eof {
-			break
-		}
 	}
+	// Completing joins the parts on the server: it may take longer than a
+	// metadata call, and the stall timeout still bounds a hung store.
 	if _, err := core.CompleteMultipartUpload(ctx, o.bucket, key, uploadID, parts, opts); err != nil {
-		return ObjectInfo{}, translateS3(err)
+		return ObjectInfo{}, o.fail(err)
 	}
 	return ObjectInfo{Key: key, Size: total, ContentType: contentType}, nil
 }
@@ -95,12 +102,17 @@ func readPart(r io.Reader, buf []byte) (n int, eof bool, err error) {
 // IncompleteUploads calls fn for every multipart upload under prefix that
 // was started and never completed nor aborted.
 func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error {
+	if err := o.down.check(); err != nil {
+		return err
+	}
 	core := minio.Core{Client: o.client}
 	keyMarker, idMarker := "", ""
 	for range 100_000 { // pages of 1,000: bounded, never endless on a broken marker
-		res, err := core.ListMultipartUploads(ctx, o.bucket, prefix, keyMarker, idMarker, "", 1000)
+		res, err := withTimeout(ctx, func(ctx context.Context) (minio.ListMultipartUploadsResult, error) {
+			return core.ListMultipartUploads(ctx, o.bucket, prefix, keyMarker, idMarker, "", 1000)
+		})
 		if err != nil {
-			return translateS3(err)
+			return o.fail(err)
 		}
 		for _, u := range res.Uploads {
 			if err := fn(models.IncompleteUpload{Key: u.Key, UploadID: u.UploadID, Initiated: u.Initiated}); err != nil {
@@ -118,7 +130,12 @@ func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(
 // AbortUpload removes an incomplete multipart upload and its parts; one
 // that is already gone is not an error.
 func (o *Objects) AbortUpload(ctx context.Context, key, uploadID string) error {
-	err := minio.Core{Client: o.client}.AbortMultipartUpload(ctx, o.bucket, key, uploadID)
+	if err := o.down.check(); err != nil {
+		return err
+	}
+	_, err := withTimeout(ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, minio.Core{Client: o.client}.AbortMultipartUpload(ctx, o.bucket, key, uploadID)
+	})
 	if err == nil {
 		return nil
 	}
@@ -126,8 +143,15 @@ func (o *Objects) AbortUpload(ctx context.Context, key, uploadID string) error {
 	if errors.As(err, &resp) && resp.Code == "NoSuchUpload" {
 		return nil
 	}
-	if err := translateS3(err); !errors.Is(err, models.ErrNotFound) {
+	if err := o.fail(err); !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
 	return nil
+}
+
+// withTimeout runs one metadata call of the store under metadataTimeout.
+func withTimeout[T any](ctx context.Context, call func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
+	return call(ctx)
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,83 +224,6 @@ func TestAuditsOnOneDatabaseRunOneAtATime(t *testing.T) {
 		}
 	}
 	t.Fatal("the two audits never overlapped; the lease was not exercised")
-}
-
-func TestBagVerifiesWithAnIndependentReader(t *testing.T) {
-	ar := shared.newToken(t, "archivist")
-	ed := shared.newToken(t, "editor")
-	var list struct {
-		Items []struct {
-			ID   string `json:"id"`
-			Slug string `json:"slug"`
-		} `json:"items"`
-	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?q=nagold", Token: ed}), 200).JSON(t, &list)
-	r := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships/" + list.Items[0].ID + "/bag", Token: ar}), 200)
-	if r.Header.Get("Content-Type") != "application/zip" {
-		t.Fatalf("content type %q", r.Header.Get("Content-Type"))
-	}
-	zr, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		files[f.Name] = b
-	}
-	if string(files["bagit.txt"]) != "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
-		t.Fatalf("bagit.txt %q", files["bagit.txt"])
-	}
-	verify := func(manifest string) map[string]bool {
-		listed := map[string]bool{}
-		sc := bufio.NewScanner(bytes.NewReader(files[manifest]))
-		for sc.Scan() {
-			sum, name, ok := strings.Cut(sc.Text(), "  ")
-			data, present := files[name]
-			got := sha256.Sum256(data)
-			if !ok || !present || hex.EncodeToString(got[:]) != sum {
-				t.Errorf("%s: %q does not verify", manifest, sc.Text())
-			}
-			listed[name] = true
-		}
-		return listed
-	}
-	payload := verify("manifest-sha256.txt")
-	tags := verify("tagmanifest-sha256.txt")
-	var total int
-	for name, data := range files {
-		if strings.HasPrefix(name, "data/") {
-			total += len(data)
-			if !payload[name] {
-				t.Errorf("payload file %s is not in the manifest", name)
-			}
-		}
-	}
-	if len(payload) != 5 || !payload["data/Pogodba o sodelovanju – Nagold.pdf"] || !payload["data/nagold-grb.png"] {
-		t.Fatalf("payload %v", payload)
-	}
-	for _, tag := range []string{"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "metadata/partnership.json", "metadata/documents.json"} {
-		if !tags[tag] {
-			t.Errorf("tag file %s missing from the tag manifest", tag)
-		}
-	}
-	info := string(files["bag-info.txt"])
-	for _, want := range []string{"Source-Organization: Občina Jesenice", "External-Identifier: twincms:partnership:" + list.Items[0].ID,
-		"Bagging-Date: ", fmt.Sprintf("Payload-Oxum: %d.%d", total, len(payload))} {
-		if !strings.Contains(info, want) {
-			t.Errorf("bag-info.txt lacks %q:\n%s", want, info)
-		}
-	}
-	if !strings.Contains(string(files["metadata/partnership.json"]), `"slug": "nagold"`) {
-		t.Error("partnership metadata missing")
-	}
-	_ = context.Background
 }
 
 // An audit interrupted after its first document resumes after it: the

@@ -27,17 +27,24 @@ type ui struct {
 	downloads string
 }
 
-// newBrowser starts Chromium and returns its first tab; more tabs come
-// from tab().
-func newBrowser(t *testing.T) *ui {
+// chromiumProfile is a fresh profile directory. Not t.TempDir: Chromium may
+// still write its profile while the test ends, and the profile's removal
+// must not fail the test.
+func chromiumProfile(t *testing.T) string {
 	t.Helper()
-	// Not t.TempDir: Chromium may still write its profile while the test
-	// ends, and the profile's removal must not fail the test.
 	profile, err := os.MkdirTemp("", "twincms-chromium-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	return profile
+}
+
+// newBrowser starts Chromium and returns its first tab; more tabs come
+// from tab().
+func newBrowser(t *testing.T) *ui {
+	t.Helper()
+	profile := chromiumProfile(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),

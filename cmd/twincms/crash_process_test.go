@@ -338,6 +338,10 @@ func TestSIGTERMDuringUploadLeavesNothingAfterSweep(t *testing.T) {
 	if res.IncompleteUploads == 0 {
 		t.Errorf("the sweep aborted no incomplete upload: %+v", res)
 	}
+	metrics := expect(t, s.do(t, req{Method: "GET", Path: "/metrics", Token: testAdminToken}), 200).Body
+	if want := fmt.Sprintf(`twincms_sweep_repairs_total{kind="incomplete_uploads"} %d`, res.IncompleteUploads); !bytes.Contains(metrics, []byte(want)) {
+		t.Errorf("/metrics lacks %s", want)
+	}
 	if st := s.storeState(t); st.String() != (storeState{}).String() {
 		t.Fatalf("left after restart and sweep:\n%s", st)
 	}

@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer shared.close()
-		return m.Run()
+		return afterSuite(m.Run())
 	}())
 }
 
@@ -84,6 +84,9 @@ func startTestServer(dir string, env map[string]string) (*testServer, error) {
 	vars := map[string]string{
 		"TWINCMS_DATA_DIR": dir, "TWINCMS_ADDR": "127.0.0.1:0", "TWINCMS_S3_ADDR": s3,
 		"TWINCMS_BOOTSTRAP_TOKEN": testAdminToken,
+	}
+	for k, v := range externalS3Env(dir) {
+		vars[k] = v
 	}
 	for k, v := range env {
 		vars[k] = v

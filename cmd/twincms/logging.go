@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+
+	"github.com/jesenice/twincms/models"
 )
 
 // minLevel drops records below a level; FerretDB logs every connection at
@@ -25,3 +27,27 @@ func (h minLevel) WithGroup(n string) slog.Handler { return minLevel{h.Handler.W
 func levelFilter(l *slog.Logger, min slog.Level) *slog.Logger {
 	return slog.New(minLevel{l.Handler(), min})
 }
+
+// requestIDs adds the request id a context carries to every record logged
+// with it, so that storage, ingest and archive lines name the request a
+// user quotes (their callers pass the request's context, not the id).
+type requestIDs struct{ slog.Handler }
+
+func (h requestIDs) Handle(ctx context.Context, r slog.Record) error {
+	if id := models.RequestID(ctx); id != "" {
+		has := false
+		r.Attrs(func(a slog.Attr) bool {
+			has = a.Key == "request_id"
+			return !has
+		})
+		if !has {
+			r = r.Clone()
+			r.AddAttrs(slog.String("request_id", id))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDs) WithAttrs(a []slog.Attr) slog.Handler { return requestIDs{h.Handler.WithAttrs(a)} }
+
+func (h requestIDs) WithGroup(n string) slog.Handler { return requestIDs{h.Handler.WithGroup(n)} }

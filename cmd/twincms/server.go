@@ -194,6 +194,11 @@ func (s *Server) openStorage(ctx context.Context) error {
 	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
 		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
 	s.metrics = handlers.NewMetrics()
+	s.ingest.OnSweep = func(r ingest.SweepResult) {
+		for kind, n := range r.Counts() {
+			s.metrics.SweepRepairs(kind, n)
+		}
+	}
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),

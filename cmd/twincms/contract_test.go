@@ -1,0 +1,293 @@
+package main
+
+// Every HTTP exchange the integration tests make through httpClient is
+// checked against twincms's own OpenAPI document (kin-openapi's
+// openapi3filter): the request, if the document says it is valid, must
+// get a documented status whose headers and body match; a request the
+// document calls invalid must get a documented 4xx. A contradiction makes
+// httpClient.Do fail, so the test that caused it fails with the reason.
+// Which documented statuses were exercised is recorded for the coverage
+// check run after the suite (contractCoverage).
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+func init() {
+	httpClient.Transport = &contractTransport{next: http.DefaultTransport, hosts: map[string]bool{},
+		seen: map[string]map[int]bool{}}
+}
+
+// contractTransport validates exchanges with twincms servers; other hosts
+// (the object store behind signed links) pass unchecked.
+type contractTransport struct {
+	next http.RoundTripper
+
+	mu     sync.Mutex
+	doc    *openapi3.T
+	router routers.Router
+	hosts  map[string]bool         // host → is a twincms server
+	seen   map[string]map[int]bool // "METHOD /path" → statuses answered
+}
+
+// load fetches the document from the first twincms server seen; every
+// test server serves the same one.
+func (ct *contractTransport) load(host string) (bool, error) {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	if known, ok := ct.hosts[host]; ok {
+		return known, nil
+	}
+	res, err := ct.next.RoundTrip(mustRequest("GET", "http://"+host+"/openapi.json"))
+	if err != nil {
+		return false, err
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || !bytes.Contains(data, []byte(`"openapi":"3.1`)) {
+		ct.hosts[host] = false // the object store, say
+		return false, nil
+	}
+	ct.hosts[host] = true
+	if ct.doc != nil {
+		return true, nil
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return false, fmt.Errorf("contract: /openapi.json does not load: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return false, fmt.Errorf("contract: /openapi.json is not a valid OpenAPI document: %w", err)
+	}
+	doc.Servers = nil // match any test server's host
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return false, fmt.Errorf("contract: %w", err)
+	}
+	ct.doc, ct.router = doc, r
+	return true, nil
+}
+
+func mustRequest(method, url string) *http.Request {
+	r, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	twincms, err := ct.load(req.URL.Host)
+	if err != nil {
+		return nil, err
+	}
+	if !twincms {
+		return ct.next.RoundTrip(req)
+	}
+	// Keep a copy of a JSON body to validate; uploads stream unchecked.
+	var reqBody []byte
+	jsonBody := req.Body != nil && isJSON(req.Header.Get("Content-Type"))
+	if jsonBody {
+		reqBody, err = io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	res, err := ct.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := ct.check(req, reqBody, jsonBody, res); err != nil {
+		res.Body.Close()
+		return nil, fmt.Errorf("contract: %s %s answered %d: %w", req.Method, req.URL.Path, res.StatusCode, err)
+	}
+	return res, nil
+}
+
+// check validates one exchange, reading a JSON response body and putting
+// it back for the caller.
+func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody bool, res *http.Response) error {
+	// Fiber routes neither strictly (/x/ is /x) nor case-sensitively: a
+	// path only matches in lower case is routed as Fiber would.
+	routed := req.Clone(context.Background())
+	if p := req.URL.Path; len(p) > 1 {
+		routed.URL.Path = strings.TrimSuffix(p, "/")
+	}
+	if _, _, err := ct.router.FindRoute(routed); errors.Is(err, routers.ErrPathNotFound) {
+		lower := routed.Clone(context.Background())
+		lower.URL.Path = strings.ToLower(routed.URL.Path)
+		if _, _, err := ct.router.FindRoute(lower); !errors.Is(err, routers.ErrPathNotFound) {
+			routed = lower
+		}
+	}
+	route, params, err := ct.router.FindRoute(routed)
+	if err != nil {
+		// An undocumented path or method must be refused as a problem.
+		want := http.StatusNotFound
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			want = http.StatusMethodNotAllowed
+			if res.Header.Get("Allow") == "" {
+				return fmt.Errorf("405 without Allow")
+			}
+		}
+		if res.StatusCode != want || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			return fmt.Errorf("not in the document (%v), so want a %d problem; got %d %s", err, want, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		return nil
+	}
+	ct.record(req.Method+" "+route.Path, res.StatusCode)
+
+	vreq := routed.Clone(context.Background())
+	if jsonBody {
+		vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: !jsonBody}}
+	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
+	if reqErr != nil && res.StatusCode < 400 {
+		return fmt.Errorf("the document calls the request invalid (%v) but it was accepted", reqErr)
+	}
+	documented := route.Operation.Responses.Status(res.StatusCode)
+	if documented == nil {
+		return fmt.Errorf("status %d is not documented for %s %s", res.StatusCode, req.Method, route.Path)
+	}
+	var body []byte
+	jsonResponse := isJSON(res.Header.Get("Content-Type"))
+	if jsonResponse {
+		if body, err = io.ReadAll(res.Body); err != nil {
+			return err
+		}
+		res.Body.Close()
+		res.Body = io.NopCloser(bytes.NewReader(body))
+	} else if res.StatusCode != http.StatusNoContent && res.StatusCode != http.StatusNotModified && res.StatusCode != http.StatusFound {
+		// A stream: its media type must be one the document names.
+		mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+		if documented.Value.Content.Get(mt) == nil {
+			return fmt.Errorf("media type %q is not documented for status %d", mt, res.StatusCode)
+		}
+	}
+	if res.StatusCode == http.StatusNotModified {
+		// openapi3filter skips 304; its headers are still checked here.
+		for name, h := range documented.Value.Headers {
+			if h.Value.Required && res.Header.Get(name) == "" {
+				return fmt.Errorf("304 lacks the required header %s", name)
+			}
+		}
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: !jsonResponse}}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		return fmt.Errorf("response contradicts the document: %w\nbody: %.400s", err, body)
+	}
+	return nil
+}
+
+func (ct *contractTransport) record(op string, status int) {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	if ct.seen[op] == nil {
+		ct.seen[op] = map[int]bool{}
+	}
+	ct.seen[op][status] = true
+}
+
+// contractAllowList are documented statuses no test in this process can
+// cause, with why. Keep it short: each entry is a promise tested elsewhere.
+var contractAllowList = map[string]string{
+	// A full disk: the faults tests fill it for creates and uploads; every
+	// other write shares the same error path.
+	"*:507": "needs a full disk (faults tests)",
+	// The database is embedded in this process and cannot be killed from a
+	// test; the fault tests take the store away for some operations (see
+	// TestStoreDownAnswers503), the rest share the same error path.
+	"*:503": "needs the database down (faults tests, the MinIO cluster tests in .ci/run)",
+	// An upload completes within its link lifetime (1 h) plus grace; an
+	// expired one needs the clock moved, which the HTTP API cannot do.
+	"POST /api/v1/uploads/{id}/complete:410": "needs an upload past its expiry",
+}
+
+// contractCoverage reports which documented statuses the suite exercised
+// and returns an error naming the ones never seen (outside the allow-list).
+func contractCoverage() (string, error) {
+	ct := httpClient.Transport.(*contractTransport)
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	if ct.doc == nil {
+		return "", errors.New("contract: no request reached a twincms server")
+	}
+	var missing []string
+	total, hit := 0, 0
+	for _, path := range ct.doc.Paths.InMatchingOrder() {
+		for method, o := range ct.doc.Paths.Value(path).Operations() {
+			key := method + " " + path
+			for code := range o.Responses.Map() {
+				status, err := strconv.Atoi(code)
+				if err != nil {
+					continue
+				}
+				total++
+				if ct.seen[key][status] {
+					hit++
+					continue
+				}
+				if _, ok := contractAllowList["*:"+code]; ok {
+					continue
+				}
+				if _, ok := contractAllowList[key+":"+code]; ok {
+					continue
+				}
+				missing = append(missing, key+" "+code)
+			}
+		}
+	}
+	slices.Sort(missing)
+	summary := fmt.Sprintf("contract: %d of %d documented statuses exercised (%.0f%%)", hit, total, 100*float64(hit)/float64(total))
+	if len(missing) > 0 {
+		return summary, fmt.Errorf("documented but never exercised (add a test or fix the document):\n  %s", strings.Join(missing, "\n  "))
+	}
+	return summary, nil
+}
+
+// afterSuite runs the coverage check when the whole suite ran (no -run
+// filter): a documented status no test exercised fails the package.
+func afterSuite(code int) int {
+	if f := flag.Lookup("test.run"); code != 0 || f == nil || f.Value.String() != "" {
+		return code
+	}
+	summary, err := contractCoverage()
+	fmt.Println(summary)
+	if path := os.Getenv("TWINCMS_TEST_CONTRACT_REPORT"); path != "" {
+		_ = os.WriteFile(path, []byte(summary+"\n"), 0o644)
+	}
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	return 0
+}
