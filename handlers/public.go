@@ -64,7 +64,8 @@ func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool
 	if !ok {
 		return fmt.Errorf("%w: nothing published at %s", models.ErrNotFound, c.Path())
 	}
-	r, err := pub.render(s, key+"|"+loc, mountPrefix(c), func(ln *linker) any { return build(loc, ln) })
+	base := mountPrefix(c)
+	r, err := pub.render(s, base+"|"+key+"|"+loc, base, func(ln *linker) any { return build(loc, ln) })
 	if err != nil {
 		return err
 	}

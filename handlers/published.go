@@ -260,10 +260,9 @@ func (p *Published) windowExpiry(idx int64) time.Time {
 
 // render returns the cached body for key in the current window, building
 // it with build once per snapshot and window; base is the API's mount
-// prefix, which the links include.
+// prefix, which the links include (so key must include it too).
 func (p *Published) render(s *snapshot, key, base string, build func(links *linker) any) (*rendered, error) {
 	w := p.currentWindow(s)
-	key = base + "|" + key
 	if r, ok := w.rendered.Load(key); ok {
 		return r.(*rendered), nil
 	}

@@ -32,15 +32,10 @@ func chromiumPath(t *testing.T) string {
 // to English and downloads a document, which arrives under its UTF-8 name
 // with the stored SHA-256.
 func TestBrowserDemoSite(t *testing.T) {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(chromiumProfile(t)))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(quietErrorf(t)))
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	// newBrowser's profile dir is removed best-effort: Chromium may still
+	// write it while the test ends.
+	ctx := newBrowser(t).ctx
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 
 	var slugs, title, english string
