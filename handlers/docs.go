@@ -24,7 +24,20 @@ func (a *API) apiDocs(c *fiber.Ctx) error {
 		`spec-url="../openapi.json"`, `spec-url="`+strings.TrimSuffix(here, "/docs")+`/openapi.json"`).Replace(string(page)))
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	docsSecurityHeaders(c)
 	return c.Send(page)
+}
+
+// docsSecurityHeaders: the reference runs only the vendored renderer,
+// which injects its own style elements and runs its search in a blob
+// worker; it reads only our own document and may not be framed.
+func docsSecurityHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
+		"img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "+
+		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
 }
 
 func (a *API) apiDocsFile(c *fiber.Ctx) error { return sendDocsFile(c, c.Params("file")) }
@@ -36,5 +49,6 @@ func sendDocsFile(c *fiber.Ctx, name string) error {
 	}
 	c.Set(fiber.HeaderContentType, mime.TypeByExtension(path.Ext(name)))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	docsSecurityHeaders(c)
 	return c.Send(b)
 }

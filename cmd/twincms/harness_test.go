@@ -99,7 +99,7 @@ func startTestServer(dir string, env map[string]string) (*testServer, error) {
 }
 
 func startWithConfig(cfg config.Config) (*testServer, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := Start(ctx, cfg, testLogger(), io.Discard)
 	if err != nil {

@@ -173,8 +173,10 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if err := s.objs.EnsureBucket(ctx, cfg.S3Region); err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
+	// Without bucket CORS only the admin UI's direct uploads fail (the
+	// store's own CORS settings may allow them): warn, do not stop.
 	if err := s.objs.AllowBrowserAccess(ctx); err != nil {
-		return fmt.Errorf("object store cors: %w", err)
+		s.logger.Warn("object store: cannot set bucket CORS; browser direct uploads need the store to allow them", "err", err)
 	}
 	if s.tokens, err = storage.NewTokens(ctx, s.db); err != nil {
 		return err
