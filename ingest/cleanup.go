@@ -115,7 +115,11 @@ func (s *Service) cleanUp(ctx context.Context, id string, lo leftovers) error {
 			return err
 		}
 	}
+	// The exact key: the one prefix that lists on MinIO as on versitygw.
 	err := s.Objects.IncompleteUploads(ctx, originalKey(id), func(u models.IncompleteUpload) error {
+		if u.Key != originalKey(id) {
+			return nil
+		}
 		return s.Objects.AbortUpload(ctx, u.Key, u.UploadID)
 	})
 	if err != nil {

@@ -95,21 +95,23 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 		if err != nil {
 			return res, err
 		}
-		// Any incomplete upload is a leftover, whether or not its document
-		// has a record: a record's object is always complete.
-		err = s.Objects.IncompleteUploads(ctx, prefix, func(u models.IncompleteUpload) error {
-			if spare(u.Key, u.Initiated) {
-				return nil
-			}
-			if err := s.Objects.AbortUpload(ctx, u.Key, u.UploadID); err != nil {
-				return err
-			}
-			res.IncompleteUploads++
+	}
+	// Any incomplete upload is a leftover, whether or not its document has
+	// a record: a record's object is always complete. Listed without a
+	// prefix: MinIO lists multipart uploads only for an exact key or for
+	// the whole bucket (minio/minio#20989), versitygw for any prefix.
+	err = s.Objects.IncompleteUploads(ctx, "", func(u models.IncompleteUpload) error {
+		if documentOf(u.Key) == "" || spare(u.Key, u.Initiated) {
 			return nil
-		})
-		if err != nil {
-			return res, err
 		}
+		if err := s.Objects.AbortUpload(ctx, u.Key, u.UploadID); err != nil {
+			return err
+		}
+		res.IncompleteUploads++
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	if res.any() && s.OnSweep != nil {
 		s.OnSweep(res)

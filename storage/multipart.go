@@ -100,7 +100,9 @@ func readPart(r io.Reader, buf []byte) (n int, eof bool, err error) {
 }
 
 // IncompleteUploads calls fn for every multipart upload under prefix that
-// was started and never completed nor aborted.
+// was started and never completed nor aborted. Portable prefixes are ""
+// (the whole bucket) and an exact key: MinIO lists nothing for any other
+// (minio/minio#20989).
 func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error {
 	if err := o.down.check(); err != nil {
 		return err

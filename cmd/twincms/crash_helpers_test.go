@@ -41,13 +41,11 @@ func (s *testServer) storeState(t testing.TB) storeState {
 	for k := range s.objectKeys(t) {
 		st.Objects = append(st.Objects, k)
 	}
-	for _, prefix := range []string{"originals/", "renditions/"} {
-		if err := s.srv.objs.IncompleteUploads(ctx, prefix, func(u models.IncompleteUpload) error {
-			st.Incomplete = append(st.Incomplete, u.Key)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+	if err := s.srv.objs.IncompleteUploads(ctx, "", func(u models.IncompleteUpload) error {
+		st.Incomplete = append(st.Incomplete, u.Key)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	claims, err := s.srv.documents.Claims(ctx)
 	if err != nil {
@@ -124,17 +122,24 @@ func pdfBytes(seed string, n int) []byte {
 // two replicas behind one load balancer would run.
 func (s *testServer) sibling(t testing.TB) *testServer {
 	t.Helper()
-	b, err := readFile(s.cfg.DataDir + "/s3-credentials.json")
-	if err != nil {
-		t.Fatal(err)
+	env := map[string]string{"TWINCMS_MONGODB_URI": s.srv.embDB.URI(), "TWINCMS_DEMO": "false"}
+	if ext := externalS3Env(s.cfg.DataDir); ext != nil {
+		for k, v := range ext { // the same external store and bucket
+			env[k] = v
+		}
+		env["TWINCMS_DEMO"] = "false"
+	} else {
+		b, err := readFile(s.cfg.DataDir + "/s3-credentials.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var k struct{ Access, Secret string }
+		if err := json.Unmarshal(b, &k); err != nil {
+			t.Fatal(err)
+		}
+		env["TWINCMS_S3_ENDPOINT"], env["TWINCMS_S3_ACCESS_KEY"], env["TWINCMS_S3_SECRET_KEY"] = s.srv.embS3.Addr(), k.Access, k.Secret
 	}
-	var k struct{ Access, Secret string }
-	if err := json.Unmarshal(b, &k); err != nil {
-		t.Fatal(err)
-	}
-	other, err := startTestServer(t.TempDir(), map[string]string{
-		"TWINCMS_MONGODB_URI": s.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": s.srv.embS3.Addr(),
-		"TWINCMS_S3_ACCESS_KEY": k.Access, "TWINCMS_S3_SECRET_KEY": k.Secret, "TWINCMS_DEMO": "false"})
+	other, err := startTestServer(t.TempDir(), env)
 	if err != nil {
 		t.Fatal(err)
 	}

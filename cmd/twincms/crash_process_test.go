@@ -78,7 +78,7 @@ func waitIncompleteUpload(t *testing.T, o *storage.Objects) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		n := 0
-		_ = o.IncompleteUploads(context.Background(), "originals/", func(models.IncompleteUpload) error { n++; return nil })
+		_ = o.IncompleteUploads(context.Background(), "", func(models.IncompleteUpload) error { n++; return nil })
 		if n > 0 {
 			return
 		}
