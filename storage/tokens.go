@@ -23,6 +23,12 @@ type Tokens struct {
 
 	mu     sync.RWMutex
 	byHash map[string]models.Token
+
+	// reload makes each Reload's read and swap one step: without it, a
+	// periodic reload that read before a Create's insert could swap its
+	// stale copy in after the Create's own reload, and the new token would
+	// be refused until the next interval.
+	reload sync.Mutex
 }
 
 // NewTokens loads the tokens and creates the index.
@@ -39,6 +45,8 @@ func NewTokens(ctx context.Context, db *DB) (*Tokens, error) {
 
 // Reload replaces the in-memory copy with the database's tokens.
 func (t *Tokens) Reload(ctx context.Context) error {
+	t.reload.Lock()
+	defer t.reload.Unlock()
 	cur, err := t.db.collection(tokensCollection).Find(ctx, bson.D{})
 	if err != nil {
 		return translateDB(err)
