@@ -236,6 +236,11 @@ func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) f
 		if err != nil {
 			return err
 		}
+		if d.Version != expected {
+			// The precondition comes first (RFC 9110 §13.2.2): a stale
+			// tag is 412 whatever the document's state.
+			return fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, id)
+		}
 		if d.Status == to {
 			return fmt.Errorf("%w: the document is already %s", models.ErrConflict, to)
 		}
