@@ -46,6 +46,8 @@ type EmbeddedS3 struct {
 	exe  string
 	log  *slog.Logger
 
+	base context.Context // for restarts: start-up's values, no deadline
+
 	mu       sync.Mutex
 	cur      *s3Proc
 	restarts int
@@ -101,6 +103,9 @@ func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, 
 		return nil, err
 	}
 	s.cur = p
+	// Restarts outlive the start-up context's deadline but keep its values;
+	// Close ends them.
+	s.base = context.WithoutCancel(ctx)
 	go s.supervise(p)
 	return s, nil
 }
@@ -197,7 +202,7 @@ func (s *EmbeddedS3) supervise(p *s3Proc) {
 
 // startUnlessStopped starts a child, giving up when Close is called.
 func (s *EmbeddedS3) startUnlessStopped() (*s3Proc, error) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.base)
 	defer cancel()
 	go func() {
 		select {
