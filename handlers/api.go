@@ -58,6 +58,11 @@ func (a *API) handle(method, path string, o op, h fiber.Handler) {
 	}
 	handlers = append(handlers, h)
 	a.r.Add(method, path, handlers...)
+	if method == fiber.MethodGet {
+		// RFC 9110 §9.3.2: HEAD is GET without the body (fasthttp drops it).
+		a.table = append(a.table, newRoute(fiber.MethodHead, path))
+		a.r.Add(fiber.MethodHead, path, handlers...)
+	}
 }
 
 // OpenAPIPath turns a Fiber route path (/x/:id) into an OpenAPI one (/x/{id}).

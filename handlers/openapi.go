@@ -170,7 +170,7 @@ func (d *openAPIDoc) JSON() ([]byte, error) {
 			"description": "Editors keep partnerships, blocks and pages; the public website reads published, " +
 				"localized content; archivists verify originals. Errors are RFC 9457 problem+json. " +
 				"Every operation lists each status it answers; roles are in x-roles, and an admin token passes every role check. " +
-				"A method a path does not support is answered 405 with Allow.",
+				"A method a path does not support is answered 405 with Allow. Every GET also answers HEAD (the same headers, no body).",
 		},
 		"servers":    []any{map[string]any{"url": "/"}},
 		"tags":       tagList,

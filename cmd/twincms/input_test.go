@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -101,12 +102,12 @@ func TestInvalidUTF8InJSONIsRefused(t *testing.T) {
 // Wrong methods get 405 with Allow from the registered routes.
 func TestWrongMethodIs405WithAllow(t *testing.T) {
 	cases := []struct{ method, path, allow string }{
-		{"DELETE", "/api/v1/partnerships", "GET, POST"},
-		{"PUT", "/api/v1/partnerships/0123456789abcdef01234567", "DELETE, GET, PATCH"},
-		{"POST", "/healthz", "GET"},
+		{"DELETE", "/api/v1/partnerships", "GET, HEAD, POST"},
+		{"PUT", "/api/v1/partnerships/0123456789abcdef01234567", "DELETE, GET, HEAD, PATCH"},
+		{"POST", "/healthz", "GET, HEAD"},
 		{"GET", "/api/v1/archive/documents/0123456789abcdef01234567/fixity", "POST"},
-		{"PATCH", "/api/v1/tokens", "GET, POST"},
-		{"DELETE", "/api/v1/Partnerships/", "GET, POST"}, // ignoring case and a trailing slash, like the router
+		{"PATCH", "/api/v1/tokens", "GET, HEAD, POST"},
+		{"DELETE", "/api/v1/Partnerships/", "GET, HEAD, POST"}, // ignoring case and a trailing slash, like the router
 	}
 	for _, tc := range cases {
 		r := shared.do(t, req{Method: tc.method, Path: tc.path, Token: testAdminToken})
@@ -116,6 +117,16 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		}
 	}
 	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/no-such-thing"}), 404, "not-found")
+
+	// HEAD is GET without the body, with GET's headers.
+	res, err := http.Head(shared.base + "/api/v1/public/pages/pobratene-obcine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("ETag") == "" {
+		t.Errorf("HEAD of a public page: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
 }
 
 // The archive refuses a year range that ends before it starts, and every
