@@ -92,6 +92,9 @@ func successResponse(o op, status int) map[string]any {
 	}
 	if slices.Contains(versioned, o.Response) {
 		headers["ETag"] = headerRef("ETag", true)
+		if status == http.StatusCreated {
+			headers["Location"] = headerRef("Location", true)
+		}
 	}
 	if slices.Contains(o.Headers, "If-None-Match") {
 		for k, v := range publicHeaders() {
@@ -155,7 +158,7 @@ func responseHeaderComponents() map[string]any {
 	out := map[string]any{
 		"X-Request-Id":        str("The request's id (the client's, up to 64 characters, or a new one); quote it to the operator."),
 		"ETag":                str("The version as a strong entity tag.", "pattern", `^"[^"]*"$`),
-		"Location":            str("Where the resource is: a signed link for downloads.", "format", "uri-reference"),
+		"Location":            str("Where the resource is: the created record, or a signed link for downloads.", "format", "uri-reference"),
 		"Cache-Control":       str("How long caches may keep the response."),
 		"Vary":                str("Public responses vary by Accept-Language.", "pattern", "Accept-Language"),
 		"Content-Language":    str("The locale the response was rendered in (fields may fall back, see field_locales)."),

@@ -64,5 +64,8 @@ func (a *API) completeUpload(c *fiber.Ctx) error {
 		return err
 	}
 	a.d.Published.Changed(c.UserContext())
+	// The document's URL beside this one, so it holds under a mount prefix.
+	base, _, _ := strings.Cut(c.Path(), "/uploads/")
+	c.Location(base + "/documents/" + d.ID)
 	return a.respondDocument(c, fiber.StatusCreated, d)
 }

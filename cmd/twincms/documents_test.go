@@ -196,9 +196,13 @@ func TestDirectUploadIsVerifiedBeforeItBecomesADocument(t *testing.T) {
 	if st := put(good, data); st != 200 {
 		t.Fatalf("PUT to the signed URL: %d", st)
 	}
-	d := expect(t, complete(good), 201).Map(t)
+	done := expect(t, complete(good), 201)
+	d := done.Map(t)
 	if d["file"].(map[string]any)["sha256"] != sha(data) || d["id"] != good["upload"].(map[string]any)["document_id"] {
 		t.Fatalf("completed document: %v", d)
+	}
+	if loc := done.Header.Get("Location"); loc != "/api/v1/documents/"+d["id"].(string) {
+		t.Errorf("Location %q, want the document's URL", loc)
 	}
 	expectProblem(t, complete(good), 404, "not-found") // completed once
 
