@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,17 +109,8 @@ func TestDirectUploadOfAnUnacceptedTypeIs415(t *testing.T) {
 	data := []byte("just text, not a document\n")
 	ticket := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: ed, Body: map[string]any{
 		"filename": "note.txt", "size": len(data), "sha256": sha(data), "metadata": docMeta("scan", "Zapisek")}}), 201).Map(t)
-	hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(data))
-	for k, v := range ticket["headers"].(map[string]any) {
-		hr.Header.Set(k, v.(string))
-	}
-	res, err := httpClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("PUT: %d", res.StatusCode)
+	if st := putToTicket(t, ticket, data); st != 200 {
+		t.Fatalf("PUT: %d", st)
 	}
 	id := ticket["upload"].(map[string]any)["id"].(string)
 	expectProblem(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + id + "/complete", Token: ed}), 415, "unsupported-media-type")

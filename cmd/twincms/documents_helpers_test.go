@@ -103,3 +103,19 @@ func fetch(t testing.TB, url string, headers map[string]string) resp {
 func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+// putToTicket sends body to a direct upload's signed PUT URL with the
+// headers the ticket names, and returns the object store's status.
+func putToTicket(t *testing.T, ticket map[string]any, body []byte) int {
+	t.Helper()
+	hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(body))
+	for k, v := range ticket["headers"].(map[string]any) {
+		hr.Header.Set(k, v.(string))
+	}
+	res, err := httpClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}

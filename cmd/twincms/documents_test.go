@@ -174,18 +174,7 @@ func TestDirectUploadIsVerifiedBeforeItBecomesADocument(t *testing.T) {
 		return expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: ed, Body: map[string]any{
 			"filename": "Pregled sodelovanja.pdf", "size": size, "sha256": sum, "metadata": docMeta("overview", "Pregled")}}), 201).Map(t)
 	}
-	put := func(ticket map[string]any, body []byte) int {
-		hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(body))
-		for k, v := range ticket["headers"].(map[string]any) {
-			hr.Header.Set(k, v.(string))
-		}
-		res, err := httpClient.Do(hr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	put := func(ticket map[string]any, body []byte) int { return putToTicket(t, ticket, body) }
 	complete := func(ticket map[string]any) resp {
 		id := ticket["upload"].(map[string]any)["id"].(string)
 		return shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + id + "/complete", Token: ed})
@@ -350,15 +339,7 @@ func TestDirectUploadOfStoredBytesIsADuplicateAndLeavesNothing(t *testing.T) {
 	before := shared.storeState(t)
 	ticket := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: testAdminToken, Body: map[string]any{
 		"filename": "drugi.pdf", "size": len(data), "sha256": sha(data), "metadata": docMeta("scan", "Drugi")}}), 201).Map(t)
-	hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(data))
-	for k, v := range ticket["headers"].(map[string]any) {
-		hr.Header.Set(k, v.(string))
-	}
-	res, err := httpClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	putToTicket(t, ticket, data)
 	id := ticket["upload"].(map[string]any)["id"].(string)
 	p := expectProblem(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + id + "/complete", Token: testAdminToken}), 409, "conflict")
 	if p["duplicate_of"] != first["id"] {

@@ -96,17 +96,8 @@ func newFaultFixture(t *testing.T, s *testServer) faultFixture {
 	direct := demo.PlaceholderPDF("Direct fault " + t.Name())
 	ticket := expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: f.editor, Body: map[string]any{
 		"filename": "pregled.pdf", "size": len(direct), "sha256": sha(direct), "metadata": docMeta("overview", "Pregled")}}), 201).Map(t)
-	hr, _ := http.NewRequest("PUT", ticket["url"].(string), bytes.NewReader(direct))
-	for k, v := range ticket["headers"].(map[string]any) {
-		hr.Header.Set(k, v.(string))
-	}
-	res, err := httpClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("PUT to the signed URL: %d", res.StatusCode)
+	if st := putToTicket(t, ticket, direct); st != 200 {
+		t.Fatalf("PUT to the signed URL: %d", st)
 	}
 	f.uploadID = ticket["upload"].(map[string]any)["id"].(string)
 	return f
