@@ -1,4 +1,4 @@
-package main
+package twincms
 
 import (
 	"context"
@@ -7,126 +7,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
-	"sync"
-	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
-	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
-	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/storage"
-	"github.com/jesenice/twincms/web"
-	"github.com/jesenice/twincms/web/admin"
 )
 
-// Server is one running twincms: its storage (embedded or external), the
-// HTTP app and the background loops. Start builds it; Shutdown stops the
-// parts in reverse order.
-type Server struct {
-	cfg    config.Config
-	logger *slog.Logger
-
-	lock  *storage.DataDirLock
-	embDB *storage.EmbeddedDB
-	embS3 *storage.EmbeddedS3
-	db    *storage.DB
-	objs  *storage.Objects
-
-	tokens       *storage.Tokens
-	partnerships *storage.Partnerships
-	blocks       *storage.Blocks
-	pages        *storage.Pages
-	documents    *storage.Documents
-	ingest       *ingest.Service
-	published    *handlers.Published
-	fixity       *archive.Fixity
-	metrics      *handlers.Metrics
-
-	App *fiber.App
-
-	stopBG context.CancelFunc
-	bg     sync.WaitGroup
-}
-
-// Start opens storage, loads demo content when asked and builds the app.
-// out receives the one-time initial admin token when one is generated.
-func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (_ *Server, err error) {
-	s := &Server{cfg: cfg, logger: logger}
-	defer func() {
-		if err != nil {
-			s.closeStorage(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := s.openStorage(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.ensureAdmin(ctx, out); err != nil {
-		return nil, err
-	}
-	changes := storage.NewChanges(s.db)
-	linkKey, err := s.publicLinkKey()
-	if err != nil {
-		return nil, err
-	}
-	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
-	if cfg.Demo {
-		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
-			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
-		if err := loader.LoadOnce(ctx); err != nil {
-			return nil, fmt.Errorf("demo content: %w", err)
-		}
-		if _, err := changes.Bump(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.published.Rebuild(ctx); err != nil {
-		return nil, err
-	}
-	s.App = handlers.New(s.Deps())
-	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopBG = stop
-	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
-	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
-	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
-	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
-	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
-	return s, nil
-}
-
-// sweepGrace protects objects of uploads still streaming on another
-// instance from the orphan sweep.
-const sweepGrace = 2 * time.Hour
-
-// Deps are the API's dependencies, for New or for mounting the API into
-// another Fiber app with handlers.Register.
-func (s *Server) Deps() handlers.Deps {
-	return handlers.Deps{
-		Logger: s.logger, Tokens: s.tokens,
-		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
-		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
-		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
-		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
-		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
-	}
-}
-
-func (s *Server) goBG(f func()) {
-	s.bg.Add(1)
-	go func() { defer s.bg.Done(); f() }()
-}
-
-func (s *Server) openStorage(ctx context.Context) error {
+// openStorage locks the data directory, starts the embedded servers the
+// configuration asks for, connects to the database and the object store
+// and builds the stores and services on them.
+func (s *CMS) openStorage(ctx context.Context) error {
 	cfg := s.cfg
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() || cfg.EmbeddedS3() {
@@ -139,7 +34,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
+		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(quiet, slog.LevelError))
 		if err != nil {
 			return err
 		}
@@ -195,7 +90,9 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
 		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
-	s.metrics = handlers.NewMetrics()
+	if s.metrics, err = s.newMetrics(); err != nil {
+		return err
+	}
 	s.ingest.OnSweep = func(r ingest.SweepResult) {
 		for kind, n := range r.Counts() {
 			s.metrics.SweepRepairs(kind, n)
@@ -238,65 +135,13 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// ensureAdmin stores the configured bootstrap token, or, when there is
-// none and no admin exists, makes one and prints it once.
-func (s *Server) ensureAdmin(ctx context.Context, out io.Writer) error {
-	if s.cfg.BootstrapToken != "" {
-		return s.tokens.EnsureBootstrap(ctx, s.cfg.BootstrapToken)
+// newMetrics is the metrics registry the options ask for.
+func (s *CMS) newMetrics() (*handlers.Metrics, error) {
+	switch {
+	case s.opts.registerer != nil:
+		return handlers.NewHostMetrics(s.opts.registerer)
+	case s.opts.noMetrics:
+		return handlers.NewHostMetrics(nil)
 	}
-	if s.tokens.CountAdmins() > 0 {
-		return nil
-	}
-	_, secret, err := s.tokens.Create(ctx, models.TokenInput{Name: "initial admin", Role: models.RoleAdmin}, "first start")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nInitial admin token (shown once; keep it safe):\n\n    %s\n\n", secret)
-	return nil
-}
-
-// Serve answers HTTP on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
-
-// Shutdown stops accepting, drains in-flight requests up to timeout, then
-// stops the background loops, the database client, the S3 child and
-// FerretDB, in that order.
-func (s *Server) Shutdown(ctx context.Context, timeout time.Duration) error {
-	var errs []error
-	if s.App != nil {
-		if err := s.App.ShutdownWithTimeout(timeout); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if s.stopBG != nil {
-		s.stopBG()
-	}
-	s.bg.Wait()
-	s.closeStorage(ctx)
-	return errors.Join(errs...)
-}
-
-func (s *Server) closeStorage(ctx context.Context) {
-	if s.db != nil {
-		_ = s.db.Close(ctx)
-	}
-	if s.embS3 != nil {
-		_ = s.embS3.Close()
-	}
-	if s.embDB != nil {
-		if err := s.embDB.Close(); err != nil {
-			s.logger.Warn("embedded database stop", "err", err)
-		}
-	}
-	// Last: the data dir is free once nothing of ours has a file open there.
-	_ = s.lock.Release()
-}
-
-// siteFiles is the demo website (web/static) as served at /.
-func siteFiles() fs.FS {
-	sub, err := fs.Sub(web.Files, "static")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
+	return handlers.NewMetrics(), nil
 }

@@ -30,6 +30,10 @@ type Deps struct {
 	Fixity       FixityService
 	Bags         BagWriter
 	Originals    RangeReader
+	// Authenticate, when set, names the caller of a request without an
+	// Authorization header from the host app's own session (twincms as a
+	// plugin); ok false leaves the request unauthenticated.
+	Authenticate func(c *fiber.Ctx) (tok models.Token, ok bool)
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.

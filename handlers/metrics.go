@@ -21,10 +21,35 @@ type Metrics struct {
 	sweep    *prometheus.CounterVec
 }
 
-// NewMetrics registers request metrics and the Go runtime collectors.
+// NewMetrics registers request metrics and the Go runtime collectors in a
+// registry of this instance, served at /metrics.
 func NewMetrics() *Metrics {
+	m := newMetrics()
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// NewHostMetrics registers the twincms_* metrics with a host's registerer
+// (none when reg is nil). Registry stays nil, so the API serves no
+// /metrics: the host exposes them with its own, and the runtime collectors
+// are its to choose.
+func NewHostMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := newMetrics()
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.fixity, m.sweep} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func newMetrics() *Metrics {
 	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "twincms_http_requests_total", Help: "HTTP requests by method, route and status.",
 		}, []string{"method", "route", "status"}),
@@ -41,8 +66,6 @@ func NewMetrics() *Metrics {
 	m.sweep = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "twincms_sweep_repairs_total", Help: "What the sweeper removed or repaired, by kind (incomplete_uploads, orphan_objects, stale_claims, ...).",
 	}, []string{"kind"})
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

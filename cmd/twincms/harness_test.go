@@ -14,7 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jesenice/twincms"
+	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/handlers"
+	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/storage"
 )
 
@@ -25,7 +29,7 @@ var shared *testServer
 const testAdminToken = "test-admin-token-0123456789"
 
 func TestMain(m *testing.M) {
-	storage.RunS3ChildIfRequested()
+	twincms.RunS3ChildIfRequested()
 	if os.Getenv("TWINCMS_TEST_RUN_MAIN") == "1" {
 		// The shutdown test runs the real program as a child process.
 		os.Exit(run(nil, os.Getenv, os.Stdout, os.Stderr))
@@ -49,7 +53,7 @@ func TestMain(m *testing.M) {
 
 // testServer is one twincms instance serving on a random loopback port.
 type testServer struct {
-	srv    *Server
+	srv    *serverParts
 	cfg    config.Config
 	base   string
 	ln     net.Listener
@@ -111,8 +115,36 @@ func startWithConfig(cfg config.Config) (*testServer, error) {
 		return nil, err
 	}
 	go func() { _ = srv.Serve(ln) }()
-	return &testServer{srv: srv, cfg: cfg, base: "http://" + ln.Addr().String(), ln: ln}, nil
+	return &testServer{srv: newServerParts(srv), cfg: cfg, base: "http://" + ln.Addr().String(), ln: ln}, nil
 }
+
+// serverParts is a running Server with the CMS's internals (the root
+// package's documented test hooks) under short names, for checks the API
+// cannot make (stored objects, events, stopping an embedded server).
+type serverParts struct {
+	*Server
+	twincms.Internals
+	db           *storage.DB
+	blocks       *storage.Blocks
+	pages        *storage.Pages
+	objs         *storage.Objects
+	documents    *storage.Documents
+	partnerships *storage.Partnerships
+	ingest       *ingest.Service
+	fixity       *archive.Fixity
+	published    *handlers.Published
+	embDB        *storage.EmbeddedDB
+	embS3        *storage.EmbeddedS3
+}
+
+func newServerParts(s *Server) *serverParts {
+	in := s.CMS.Internals()
+	return &serverParts{Server: s, Internals: in, db: in.DB, blocks: in.Blocks, pages: in.Pages, objs: in.Objects, documents: in.Documents, partnerships: in.Partnerships,
+		ingest: in.Ingest, fixity: in.Fixity, published: in.Published, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
+}
+
+// Deps was the server's handler dependencies; its Locales are the CMS's.
+func (p *serverParts) Deps() twincms.Internals { return p.Internals }
 
 func (s *testServer) close() {
 	if !s.closed {

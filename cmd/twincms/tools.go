@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -44,7 +45,7 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 	cs := &contentStores{}
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
+		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(logger, slog.LevelError))
 		if err != nil {
 			return nil, err
 		}

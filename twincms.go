@@ -1,0 +1,218 @@
+// Package twincms is the twin-towns content and document store as a
+// library: a Go program (a municipality's own Fiber website, or the
+// twincms command itself) opens it, mounts its HTTP API under a prefix of
+// its own router and runs its background work under its own lifecycle.
+//
+// The whole host code is:
+//
+//	func main() {
+//		twincms.RunS3ChildIfRequested() // first: the embedded S3 server is this binary re-executed
+//		cfg, err := config.Load(os.Getenv)
+//		...
+//		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+//		defer stop()
+//		cms, err := twincms.Open(ctx, cfg, twincms.WithPrefix("/cms"), twincms.WithLogger(logger))
+//		...
+//		defer cms.Close(context.Background())
+//		app := fiber.New()
+//		cms.Mount(app)               // everything under /cms, nothing else touched
+//		go cms.Run(ctx)              // snapshot refresh, sweeper, fixity audit, token reload
+//		go app.Listen(cfg.Addr)
+//		<-ctx.Done()
+//		_ = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
+//	}
+//
+// # What Open does
+//
+// Open takes the configuration as a struct (config.Load reads the TWINCMS_*
+// environment into one): with no TWINCMS_MONGODB_URI it starts an embedded
+// FerretDB (SQLite) in this process, with no TWINCMS_S3_ENDPOINT an
+// embedded versitygw S3 server as a child process of this binary; both keep
+// their files in TWINCMS_DATA_DIR, which one process at a time may use.
+// Otherwise it connects to the external MongoDB and S3 store. It creates
+// indexes and the bucket, loads the demo content when asked, stores the
+// bootstrap admin token and builds the published snapshot.
+//
+// # What a host can customise
+//
+// Options: the URL prefix (WithPrefix), the logger (WithLogger), the
+// Prometheus registerer (WithRegisterer, or WithoutMetrics), whether the
+// demo website and the admin UI are served (WithSite, WithAdminUI), an
+// authenticator that maps the host's own sessions or SSO users to twincms
+// roles besides tokens (WithAuthenticator), and where the one-time initial
+// admin token is shown (WithInitialAdminToken). Everything else (storage,
+// limits, locales, link lifetimes) is the Config.
+//
+// What a host cannot change: the routes under the prefix and their
+// behaviour (the API, its OpenAPI document at PREFIX/openapi.json, errors
+// as RFC 9457 problem+json), the data model, and one instance per data
+// directory or database.
+//
+// # Behaviour as a guest
+//
+// Mount adds routes only under the prefix, and middleware only to that
+// prefix's group: the host's other routes, error handler and middleware are
+// untouched, and twincms's problem+json answers appear only under the
+// prefix. The library writes nothing to stdout, installs no signal handler,
+// never exits the process and keeps no globals: several instances (on
+// separate data directories or databases) can live in one process, each
+// under its own prefix.
+package twincms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/handlers"
+	"github.com/jesenice/twincms/ingest"
+	"github.com/jesenice/twincms/internal/logx"
+	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/storage"
+)
+
+// CMS is one open twincms: its storage (embedded or external), the
+// published snapshot and the parts the HTTP API and the background work
+// need. Open builds it; Close releases it.
+type CMS struct {
+	cfg    config.Config
+	opts   options
+	logger *slog.Logger
+
+	lock  *storage.DataDirLock
+	embDB *storage.EmbeddedDB
+	embS3 *storage.EmbeddedS3
+	db    *storage.DB
+	objs  *storage.Objects
+
+	tokens       *storage.Tokens
+	partnerships *storage.Partnerships
+	blocks       *storage.Blocks
+	pages        *storage.Pages
+	documents    *storage.Documents
+	ingest       *ingest.Service
+	published    *handlers.Published
+	fixity       *archive.Fixity
+	metrics      *handlers.Metrics
+
+	mu      sync.Mutex
+	mounted bool
+	closed  bool
+}
+
+// Open opens storage (starting the embedded servers when the configuration
+// asks for them), loads demo content when asked and builds the published
+// snapshot. ctx bounds the start only; the background work runs in Run.
+func Open(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	c := &CMS{cfg: cfg, opts: o, logger: logx.WithRequestIDs(o.logger)}
+	defer func() {
+		if err != nil {
+			c.closeStorage(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := c.openStorage(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.ensureAdmin(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.openPublished(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// openPublished builds the published snapshot, loading the demo content
+// first when the configuration asks for it.
+func (c *CMS) openPublished(ctx context.Context) error {
+	changes := storage.NewChanges(c.db)
+	linkKey, err := c.publicLinkKey()
+	if err != nil {
+		return err
+	}
+	c.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
+		Documents: c.documents, Changes: changes, Presigner: c.objs, LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL}, c.logger)
+	if c.cfg.Demo {
+		loader := demo.Loader{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages, Documents: c.ingest,
+			Flags: storage.NewFlags(c.db), Locales: c.locales(), Logger: c.logger}
+		if err := loader.LoadOnce(ctx); err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+		if _, err := changes.Bump(ctx); err != nil {
+			return err
+		}
+	}
+	return c.published.Rebuild(ctx)
+}
+
+func (c *CMS) locales() models.Locales {
+	return models.Locales{Supported: c.cfg.Locales, Fallback: c.cfg.Fallback}
+}
+
+// ensureAdmin stores the configured bootstrap token, or, when there is
+// none and no admin exists, makes one and hands it to the
+// WithInitialAdminToken writer (once). Without that option no token is
+// made: a host that authenticates its own users may never need one.
+func (c *CMS) ensureAdmin(ctx context.Context) error {
+	if c.cfg.BootstrapToken != "" {
+		return c.tokens.EnsureBootstrap(ctx, c.cfg.BootstrapToken)
+	}
+	if c.tokens.CountAdmins() > 0 {
+		return nil
+	}
+	if c.opts.adminTokenOut == nil {
+		c.logger.Warn("no admin token exists: set TWINCMS_BOOTSTRAP_TOKEN (or use WithInitialAdminToken) to create one")
+		return nil
+	}
+	_, secret, err := c.tokens.Create(ctx, models.TokenInput{Name: "initial admin", Role: models.RoleAdmin}, "first start")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.opts.adminTokenOut, "\nInitial admin token (shown once; keep it safe):\n\n    %s\n\n", secret)
+	return nil
+}
+
+// Close stops the database client, the S3 child and FerretDB, in that
+// order, and frees the data directory. Stop serving and let Run return
+// first (cancel its context); Close may be called more than once.
+func (c *CMS) Close(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	return c.closeStorage(ctx)
+}
+
+func (c *CMS) closeStorage(ctx context.Context) error {
+	var errs []error
+	if c.db != nil {
+		errs = append(errs, c.db.Close(ctx))
+	}
+	if c.embS3 != nil {
+		_ = c.embS3.Close()
+	}
+	if c.embDB != nil {
+		if err := c.embDB.Close(); err != nil {
+			c.logger.Warn("embedded database stop", "err", err)
+		}
+	}
+	// Last: the data dir is free once nothing of ours has a file open there.
+	if c.lock != nil {
+		errs = append(errs, c.lock.Release())
+	}
+	return errors.Join(errs...)
+}
