@@ -88,6 +88,9 @@ func Register(r fiber.Router, d Deps) *API {
 
 // middleware wraps every request: id, recovery, problems, metrics, log.
 func (a *API) middleware(c *fiber.Ctx) (err error) {
+	if outsideMount(c) {
+		return c.Next()
+	}
 	start := time.Now()
 	id := strings.Clone(c.Get(fiber.HeaderXRequestID))
 	if !validRequestID(id) {
