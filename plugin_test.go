@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,10 @@ import (
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
 )
+
+// suiteDir holds the data of every CMS the package's tests and examples
+// open; removed after the run.
+var suiteDir string
 
 // guest is twincms mounted under /cms in a host app of its own (a home
 // page, its own error handler), served on a loopback port: what a host
@@ -40,7 +45,8 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	stop, err := startGuest(dir)
+	suiteDir = dir
+	stop, err := startGuest(filepath.Join(dir, "guest"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start host:", err)
 		return 1
