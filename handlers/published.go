@@ -20,6 +20,11 @@ type ChangeFeed interface {
 	Current(ctx context.Context) (int64, error)
 }
 
+// contentLister lists one content type by status for the snapshot.
+type contentLister[P any] interface {
+	All(ctx context.Context, status models.Status) ([]P, error)
+}
+
 // DocumentLister lists all documents for the published snapshot.
 type DocumentLister interface {
 	All(ctx context.Context) ([]*models.Document, error)
@@ -38,9 +43,9 @@ type DocumentLister interface {
 // file and the window, so a rebuild that leaves a body's content alone
 // leaves its bytes and ETag alone too.
 type Published struct {
-	partnerships ContentStore[models.Partnership, *models.Partnership]
-	blocks       ContentStore[models.Block, *models.Block]
-	pages        ContentStore[models.ContentPage, *models.ContentPage]
+	partnerships contentLister[*models.Partnership]
+	blocks       contentLister[*models.Block]
+	pages        contentLister[*models.ContentPage]
 	documents    DocumentLister
 	changes      ChangeFeed
 	logger       *slog.Logger
@@ -61,9 +66,9 @@ type Published struct {
 
 // PublishedSources are the stores the snapshot is read from.
 type PublishedSources struct {
-	Partnerships ContentStore[models.Partnership, *models.Partnership]
-	Blocks       ContentStore[models.Block, *models.Block]
-	Pages        ContentStore[models.ContentPage, *models.ContentPage]
+	Partnerships contentLister[*models.Partnership]
+	Blocks       contentLister[*models.Block]
+	Pages        contentLister[*models.ContentPage]
 	Documents    DocumentLister
 	Changes      ChangeFeed
 	Presigner    Presigner
