@@ -23,7 +23,7 @@ type Deps struct {
 	Partnerships ContentStore[models.Partnership, *models.Partnership]
 	Blocks       ContentStore[models.Block, *models.Block]
 	Pages        ContentStore[models.ContentPage, *models.ContentPage]
-	Published    *Published
+	Published    PublicContent
 	Documents    DocumentStore
 	Ingest       Ingester
 	Presigner    Presigner

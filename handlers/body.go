@@ -10,6 +10,7 @@ import (
 	"mime"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -200,4 +201,9 @@ func mergePatch(target map[string]any, patch map[string]any) map[string]any {
 		target[k] = pv
 	}
 	return target
+}
+
+// fieldIndex names one element of a list field in problems: "documents[2]".
+func fieldIndex(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
 }

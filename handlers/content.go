@@ -35,9 +35,9 @@ type ContentStore[T any, P item[T]] interface {
 type contentHandlers[T any, P item[T]] struct {
 	api   *API
 	store ContentStore[T, P]
-	// changed is told after every successful write so the published
-	// snapshot can be rebuilt.
-	changed func(ctx context.Context)
+	// changed is told the id of every successful write so the published
+	// snapshot can apply it.
+	changed func(ctx context.Context, id string)
 	// check, when set, validates references to other resources.
 	check func(ctx context.Context, it P) error
 }
@@ -113,7 +113,7 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
+	h.changed(c.UserContext(), it.GetMeta().ID)
 	c.Location(c.Path() + "/" + it.GetMeta().ID)
 	return h.respond(c, fiber.StatusCreated, it)
 }
@@ -185,7 +185,7 @@ func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
+	h.changed(c.UserContext(), saved.GetMeta().ID)
 	return h.respond(c, fiber.StatusOK, saved)
 }
 
@@ -225,7 +225,7 @@ func (h *contentHandlers[T, P]) delete(c *fiber.Ctx) error {
 	if err := h.store.Delete(c.UserContext(), id, expected); err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
+	h.changed(c.UserContext(), id)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -244,7 +244,7 @@ func (h *contentHandlers[T, P]) action(act models.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h.changed(c.UserContext())
+		h.changed(c.UserContext(), saved.GetMeta().ID)
 		return h.respond(c, fiber.StatusOK, saved)
 	}
 }

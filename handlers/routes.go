@@ -40,13 +40,15 @@ func (a *API) routes() {
 
 	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
 
-	changed := func(ctx context.Context) { a.d.Published.Changed(ctx) }
+	changed := func(r models.Resource) func(context.Context, string) {
+		return func(ctx context.Context, id string) { a.d.Published.Changed(ctx, models.Change{Resource: r, ID: id}) }
+	}
 	registerContent(a, "/api/v1/partnerships", "partnerships", "Partnership", append(listParams, "relation", "country", "area"),
-		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed, check: a.checkDocumentRefs})
+		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed(models.ResourcePartnership), check: a.checkDocumentRefs})
 	registerContent(a, "/api/v1/blocks", "blocks", "Block", listParams,
-		&contentHandlers[models.Block, *models.Block]{api: a, store: a.d.Blocks, changed: changed})
+		&contentHandlers[models.Block, *models.Block]{api: a, store: a.d.Blocks, changed: changed(models.ResourceBlock)})
 	registerContent(a, "/api/v1/pages", "pages", "Page", listParams,
-		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed})
+		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed(models.ResourcePage)})
 
 	ifm := []string{"If-Match"}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}

@@ -84,6 +84,6 @@ func (h *contentHandlers[T, P]) restore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
+	h.changed(c.UserContext(), saved.GetMeta().ID)
 	return h.respond(c, fiber.StatusOK, saved)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
@@ -47,7 +48,7 @@ type Server struct {
 	pages        *storage.Pages
 	documents    *storage.Documents
 	ingest       *ingest.Service
-	published    *handlers.Published
+	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
 
@@ -77,8 +78,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err != nil {
 		return nil, err
 	}
-	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
+	s.published = publish.New(publish.Sources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
+		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	if cfg.Demo {
 		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
 			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
@@ -96,7 +98,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
-	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.published.Watch(bgCtx) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
