@@ -29,7 +29,7 @@ func (c *CMS) Run(ctx context.Context) error {
 func (c *CMS) loops() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { c.tokens.RefreshEvery(ctx, 5*time.Second, c.logger) },
-		func(ctx context.Context) { c.published.Watch(ctx, 2*time.Second) },
+		func(ctx context.Context) { c.published.Watch(ctx) },
 		func(ctx context.Context) { c.ingest.SweepEvery(ctx, 15*time.Minute, sweepGrace) },
 		func(ctx context.Context) { c.ingest.CleanUpEvery(ctx) },
 		func(ctx context.Context) { c.fixity.AuditEvery(ctx, c.cfg.FixityInterval) },

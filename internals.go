@@ -2,9 +2,11 @@ package twincms
 
 import (
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 )
 
@@ -23,7 +25,8 @@ type Internals struct {
 	Pages        *storage.Pages
 	Documents    *storage.Documents
 	Ingest       *ingest.Service
-	Published    *handlers.Published
+	Content      *content.Services
+	Published    *publish.Publisher
 	Fixity       *archive.Fixity
 	Metrics      *handlers.Metrics
 	EmbeddedDB   *storage.EmbeddedDB
@@ -34,6 +37,6 @@ type Internals struct {
 // Internals returns the parts of c; see the type for who may use them.
 func (c *CMS) Internals() Internals {
 	return Internals{DB: c.db, Objects: c.objs, Tokens: c.tokens, Partnerships: c.partnerships, Blocks: c.blocks,
-		Pages: c.pages, Documents: c.documents, Ingest: c.ingest, Published: c.published, Fixity: c.fixity,
+		Pages: c.pages, Documents: c.documents, Ingest: c.ingest, Content: c.content, Published: c.published, Fixity: c.fixity,
 		Metrics: c.metrics, EmbeddedDB: c.embDB, EmbeddedS3: c.embS3, Locales: c.locales()}
 }

@@ -23,6 +23,7 @@ type options struct {
 	site, admin   bool
 	authenticate  Authenticator
 	adminTokenOut io.Writer
+	hooks         models.Hooks
 }
 
 func defaultOptions() options {
@@ -94,3 +95,11 @@ type Authenticator func(c *fiber.Ctx) (u User, ok bool)
 // WithAuthenticator lets the host's own sessions or SSO users call the
 // API in the roles a maps them to, besides twincms tokens.
 func WithAuthenticator(a Authenticator) Option { return func(o *options) { o.authenticate = a } }
+
+// WithChangeHook adds a subscriber to every change of content (a
+// models.Change after each write), told after twincms's own (the
+// published snapshot): a host's search index or cache, say. It runs in the
+// writing request and must not block for long.
+func WithChangeHook(h models.ChangeHook) Option {
+	return func(o *options) { o.hooks = append(o.hooks, h) }
+}

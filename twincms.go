@@ -68,11 +68,12 @@ import (
 
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 )
 
@@ -95,8 +96,9 @@ type CMS struct {
 	blocks       *storage.Blocks
 	pages        *storage.Pages
 	documents    *storage.Documents
+	content      *content.Services
 	ingest       *ingest.Service
-	published    *handlers.Published
+	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
 
@@ -128,33 +130,10 @@ func Open(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err e
 	if err := c.ensureAdmin(ctx); err != nil {
 		return nil, err
 	}
-	if err := c.openPublished(ctx); err != nil {
+	if err := c.openContent(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
-}
-
-// openPublished builds the published snapshot, loading the demo content
-// first when the configuration asks for it.
-func (c *CMS) openPublished(ctx context.Context) error {
-	changes := storage.NewChanges(c.db)
-	linkKey, err := c.publicLinkKey()
-	if err != nil {
-		return err
-	}
-	c.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
-		Documents: c.documents, Changes: changes, Presigner: c.objs, LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL}, c.logger)
-	if c.cfg.Demo {
-		loader := demo.Loader{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages, Documents: c.ingest,
-			Flags: storage.NewFlags(c.db), Locales: c.locales(), Logger: c.logger}
-		if err := loader.LoadOnce(ctx); err != nil {
-			return fmt.Errorf("demo content: %w", err)
-		}
-		if _, err := changes.Bump(ctx); err != nil {
-			return err
-		}
-	}
-	return c.published.Rebuild(ctx)
 }
 
 func (c *CMS) locales() models.Locales {

@@ -19,6 +19,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
+	refresh  *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors in a
@@ -26,9 +27,13 @@ type Metrics struct {
 func NewMetrics() *Metrics {
 	m := newMetrics()
 	m.Registry = prometheus.NewRegistry()
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(append(m.own(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))...)
 	return m
+}
+
+// own are the twincms_* collectors.
+func (m *Metrics) own() []prometheus.Collector {
+	return []prometheus.Collector{m.requests, m.latency, m.fixity, m.sweep, m.refresh}
 }
 
 // NewHostMetrics registers the twincms_* metrics with a host's registerer
@@ -40,7 +45,7 @@ func NewHostMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.fixity, m.sweep} {
+	for _, c := range m.own() {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -66,6 +71,11 @@ func newMetrics() *Metrics {
 	m.sweep = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "twincms_sweep_repairs_total", Help: "What the sweeper removed or repaired, by kind (incomplete_uploads, orphan_objects, stale_claims, ...).",
 	}, []string{"kind"})
+	m.refresh = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_published_refreshes_total", Help: "Published snapshot refreshes by kind: full (every published item relisted) or partial (one change applied).",
+	}, []string{"kind"})
+	m.refresh.WithLabelValues("full")
+	m.refresh.WithLabelValues("partial")
 	return m
 }
 
@@ -90,4 +100,10 @@ func (m *Metrics) FixityResult(ok bool) {
 // SweepRepairs counts n things of kind that one sweep removed or repaired.
 func (m *Metrics) SweepRepairs(kind string, n int) {
 	m.sweep.WithLabelValues(kind).Add(float64(n))
+}
+
+// PublishedRefresh counts one refresh of the published snapshot ("full"
+// or "partial").
+func (m *Metrics) PublishedRefresh(kind string) {
+	m.refresh.WithLabelValues(kind).Inc()
 }

@@ -8,9 +8,10 @@ import (
 	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/handlers"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 )
 
@@ -60,18 +61,28 @@ func wrap(s *apitest.Server) *testServer {
 	return &testServer{srv: newServerParts(s), cfg: s.Cfg, base: s.Base, as: s}
 }
 
+// Option and WithChangeHook are the root package's.
+type Option = twincms.Option
+
+var WithChangeHook = twincms.WithChangeHook
+
 // startTestServer starts twincms with its data in dir; env overrides the
 // test defaults (a fixed admin token, random ports).
 func startTestServer(dir string, env map[string]string) (*testServer, error) {
-	s, err := apitest.Start(dir, env)
+	return startTestServerWith(dir, env)
+}
+
+// startTestServerWith is startTestServer with options (change hooks).
+func startTestServerWith(dir string, env map[string]string, opts ...Option) (*testServer, error) {
+	s, err := apitest.Start(dir, env, opts...)
 	if err != nil {
 		return nil, err
 	}
 	return wrap(s), nil
 }
 
-func startWithConfig(cfg config.Config) (*testServer, error) {
-	s, err := apitest.StartWithConfig(cfg)
+func startWithConfig(cfg config.Config, opts ...Option) (*testServer, error) {
+	s, err := apitest.StartWithConfig(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,9 +111,10 @@ type serverParts struct {
 	objs         *storage.Objects
 	documents    *storage.Documents
 	partnerships *storage.Partnerships
+	content      *content.Services
 	ingest       *ingest.Service
 	fixity       *archive.Fixity
-	published    *handlers.Published
+	published    *publish.Publisher
 	embDB        *storage.EmbeddedDB
 	embS3        *storage.EmbeddedS3
 }
@@ -110,9 +122,12 @@ type serverParts struct {
 func newServerParts(s *apitest.Server) *serverParts {
 	in := s.CMS.Internals()
 	return &serverParts{Internals: in, App: s.App(), db: in.DB, blocks: in.Blocks, pages: in.Pages, objs: in.Objects,
-		documents: in.Documents, partnerships: in.Partnerships, ingest: in.Ingest, fixity: in.Fixity,
+		documents: in.Documents, partnerships: in.Partnerships, content: in.Content, ingest: in.Ingest, fixity: in.Fixity,
 		published: in.Published, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
 }
 
 // Deps was the server's handler dependencies; its Locales are the CMS's.
 func (p *serverParts) Deps() twincms.Internals { return p.Internals }
+
+// Content is the content services.
+func (p *serverParts) Content() *content.Services { return p.content }
