@@ -21,6 +21,11 @@ var ErrMountedTwice = errors.New("twincms: this CMS is already mounted")
 // one of its groups). Routes and middleware go only into that prefix's
 // group; anything under the prefix that matches no route is a problem+json
 // 404, anything outside it is left to the host.
+//
+// The host app's fiber.Config governs the connection: uploads stream to
+// the object store only when it sets StreamRequestBody (otherwise a body
+// is buffered, and refused above its BodyLimit, by Fiber before twincms
+// sees it).
 func (c *CMS) Mount(r fiber.Router) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

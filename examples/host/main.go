@@ -60,7 +60,8 @@ func run() error {
 	done := make(chan error, 1)
 	go func() { done <- cms.Run(ctx) }()
 
-	app := fiber.New(fiber.Config{AppName: "Občina Nagold", DisableStartupMessage: true})
+	// Uploads stream through twincms only when the app streams request bodies.
+	app := fiber.New(fiber.Config{AppName: "Občina Nagold", DisableStartupMessage: true, StreamRequestBody: true})
 	app.Get("/", func(c *fiber.Ctx) error { return home(c, cms) })
 	if err := cms.Mount(app); err != nil {
 		return err
