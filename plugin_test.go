@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
@@ -201,6 +202,16 @@ func TestHostAuthenticatorGrantsTheEditorRole(t *testing.T) {
 	}
 	apitest.Expect(t, apitest.Do(t, guest.base, apitest.Req{Method: "GET", Path: "/cms/api/v1/partnerships/" + created["id"].(string),
 		Headers: alice}), 200)
+	// The host's editor uploads a document and the archive serves it back.
+	ct, upload := apitest.Multipart(map[string]any{"kind": "scan", "title": map[string]string{"sl": "Gostiteljev sken"}},
+		"sken.pdf", "", demo.PlaceholderPDF("host upload"))
+	doc := apitest.Expect(t, apitest.Do(t, guest.base, apitest.Req{Method: "POST", Path: "/cms/api/v1/documents", Body: upload,
+		Headers: map[string]string{"X-Host-User": "alice", "Content-Type": ct}}), 201)
+	if loc := doc.Header.Get("Location"); !strings.HasPrefix(loc, "/cms/api/v1/documents/") {
+		t.Errorf("Location %q is not under the prefix", loc)
+	}
+	apitest.Expect(t, apitest.Do(t, guest.base, apitest.Req{Method: "GET", Path: doc.Header.Get("Location"), Headers: alice}), 200)
+
 	// An archivist may not write; an unknown host user is no one; a
 	// twincms token still works, and a bad one is not rescued by the host.
 	apitest.ExpectProblem(t, apitest.Do(t, guest.base, apitest.Req{Method: "POST", Path: "/cms/api/v1/partnerships",
