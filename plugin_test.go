@@ -53,7 +53,7 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 	defer stop()
-	return apitest.AfterSuite(m.Run(), false)
+	return apitest.AfterSuite(m.Run(), apitest.CoverNothing)
 }
 
 // hostUsers are the host's own users, signed in by a header its own

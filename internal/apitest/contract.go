@@ -7,7 +7,7 @@ package apitest
 // document calls invalid must get a documented 4xx. A contradiction makes
 // Client.Do fail, so the test that caused it fails with the reason.
 // Which documented statuses were exercised is recorded for the coverage
-// check run after the suite (contractCoverage).
+// check run after the suite (AfterSuite).
 
 import (
 	"bytes"
@@ -239,16 +239,6 @@ var contractAllowList = map[string]string{
 	"POST /api/v1/uploads/{id}/complete:410": "needs an upload past its expiry",
 }
 
-// contractCoverage reports which documented statuses the suite exercised
-// and returns an error naming the ones never seen (outside the allow-list).
-func contractCoverage() (string, error) {
-	rec, err := ownRecord()
-	if err != nil {
-		return "", err
-	}
-	return rec.coverage()
-}
-
 // coverage is the report of one record (of one package or merged).
 func (rec contractRecord) coverage() (string, error) {
 	var missing []string
@@ -283,21 +273,28 @@ func (rec contractRecord) coverage() (string, error) {
 
 // AfterSuite ends a TestMain of a package whose tests talk to twincms
 // servers through Client. When TWINCMS_TEST_CONTRACT_DIR is set it leaves
-// the package's record there (documented and exercised statuses) for
-// CheckMergedCoverage. With checkCoverage, and when the whole package ran
-// (no -run filter), a documented status its tests never exercised fails
-// the package.
-func AfterSuite(code int, checkCoverage bool) int {
+// the package's record there (documented and exercised statuses) for the
+// check across packages (internal/contractcheck). When the whole package
+// ran (no -run filter) it checks what cover asks of this package alone.
+func AfterSuite(code int, cover Coverage) int {
 	if dir := os.Getenv(contractDirEnv); dir != "" && code == 0 {
 		if err := saveRecord(dir); err != nil {
 			fmt.Println(err)
 			return 1
 		}
 	}
-	if f := flag.Lookup("test.run"); !checkCoverage || code != 0 || f == nil || f.Value.String() != "" {
+	if f := flag.Lookup("test.run"); cover == CoverNothing || code != 0 || f == nil || f.Value.String() != "" {
 		return code
 	}
-	summary, err := contractCoverage()
+	rec, err := ownRecord()
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	if cover == CoverRoutes {
+		rec = rec.routesOnly()
+	}
+	summary, err := rec.coverage()
 	fmt.Println(summary)
 	if path := os.Getenv("TWINCMS_TEST_CONTRACT_REPORT"); path != "" {
 		_ = os.WriteFile(path, []byte(summary+"\n"), 0o644)

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,11 +129,23 @@ func (s *Server) Close() {
 // App is the server's Fiber app (its routes, for the route walk).
 func (s *Server) App() *fiber.App { return s.app }
 
-// Main is a TestMain for packages whose tests share one server: it routes
-// the embedded S3 child, starts the server on a temp dir (env overrides
-// the defaults), hands it to set, runs the tests and leaves the contract
-// record (see AfterSuite; checkCoverage as there).
-func Main(m *testing.M, env map[string]string, set func(*Server), checkCoverage bool) int {
+// Coverage is what a package's TestMain checks of the contract after its
+// whole suite ran (see AfterSuite).
+type Coverage int
+
+const (
+	// CoverNothing only validates exchanges (and leaves the record).
+	CoverNothing Coverage = iota
+	// CoverRoutes fails when a documented operation was never called.
+	CoverRoutes
+	// CoverStatuses fails when a documented status was never answered.
+	CoverStatuses
+)
+
+// Main is a TestMain for packages whose tests share one server, started
+// at once (env overrides the defaults) and handed to set: it routes the
+// embedded S3 child, runs the tests and checks coverage.
+func Main(m *testing.M, env map[string]string, set func(*Server), cover Coverage) int {
 	twincms.RunS3ChildIfRequested()
 	dir, err := os.MkdirTemp("", "twincms-test-")
 	if err != nil {
@@ -147,5 +160,47 @@ func Main(m *testing.M, env map[string]string, set func(*Server), checkCoverage 
 	}
 	defer s.Close()
 	set(s)
-	return AfterSuite(m.Run(), checkCoverage)
+	return AfterSuite(m.Run(), cover)
+}
+
+// lazy is the server Shared starts on first use.
+var lazy struct {
+	sync.Once
+	s   *Server
+	dir string
+	err error
+}
+
+// Shared is the package's shared server (demo content loaded), started by
+// the first test that asks, so that tests without one (unit tests, fuzz
+// workers) start nothing. Use it with LazyMain.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	lazy.Do(func() {
+		if lazy.dir, lazy.err = os.MkdirTemp("", "twincms-test-"); lazy.err == nil {
+			lazy.s, lazy.err = Start(lazy.dir, nil)
+		}
+	})
+	if lazy.err != nil {
+		t.Fatalf("start the shared test server: %v", lazy.err)
+	}
+	return lazy.s
+}
+
+// LazyMain is a TestMain for packages that use Shared: it routes the
+// embedded S3 child, runs the tests, stops the shared server if one was
+// started and checks coverage.
+func LazyMain(m *testing.M, cover Coverage) int {
+	twincms.RunS3ChildIfRequested()
+	code := m.Run()
+	if lazy.s != nil {
+		lazy.s.Close()
+	}
+	if lazy.dir != "" {
+		_ = os.RemoveAll(lazy.dir)
+	}
+	if lazy.s == nil {
+		return code // no server, no exchanges to account for
+	}
+	return AfterSuite(code, cover)
 }
