@@ -40,7 +40,7 @@ func TestPartnershipScenarios(t *testing.T) {
 		{Name: "duplicate slug", Method: "POST", URL: "/api/v1/partnerships", Headers: ed, Body: partnership("scenario-town", "Dvojnik"), Status: 409, Contains: []string{"conflict"}},
 		{Name: "invalid slug", Method: "POST", URL: "/api/v1/partnerships", Headers: ed, Body: partnership("Bad Slug", "X"), Status: 422, Contains: []string{`"field":"slug"`}},
 		{Name: "server-owned field", Method: "POST", URL: "/api/v1/partnerships", Headers: ed,
-			Body: map[string]any{"slug": "owned", "relation": "twin", "version": 7, "partner": map[string]any{"name": map[string]string{"sl": "X"}, "country": "SI"}},
+			Body:   map[string]any{"slug": "owned", "relation": "twin", "version": 7, "partner": map[string]any{"name": map[string]string{"sl": "X"}, "country": "SI"}},
 			Status: 400, Contains: []string{"malformed-request"}},
 		{Name: "malformed JSON", Method: "POST", URL: "/api/v1/partnerships", Headers: ed, Body: `{"slug":`, Status: 400, NotContains: []string{"unexpected EOF", "json:"}},
 		{Name: "unknown id", URL: "/api/v1/partnerships/0123456789abcdef01234567", Headers: ed, Status: 404},
