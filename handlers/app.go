@@ -23,7 +23,7 @@ type Deps struct {
 	Partnerships ContentService[models.Partnership, *models.Partnership]
 	Blocks       ContentService[models.Block, *models.Block]
 	Pages        ContentService[models.ContentPage, *models.ContentPage]
-	Published    *Published
+	Published    PublicContent
 	Documents    DocumentStore
 	Ingest       Ingester
 	Presigner    Presigner

@@ -24,6 +24,7 @@ import (
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
@@ -49,7 +50,7 @@ type Server struct {
 	documents    *storage.Documents
 	content      *content.Services
 	ingest       *ingest.Service
-	published    *handlers.Published
+	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
 
@@ -96,12 +97,12 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err != nil {
 		return nil, err
 	}
-	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
+	s.published = publish.New(publish.Sources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
+		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	// Every content write ends in these hooks; the published snapshot first.
-	published := func(ctx context.Context, _ models.Change) { s.published.Changed(ctx) }
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: append(models.Hooks{published}, s.hooks...)})
+		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: append(models.Hooks{s.published.Changed}, s.hooks...)})
 	if cfg.Demo {
 		loader := demo.Loader{Content: s.content, Documents: s.ingest, Flags: storage.NewFlags(s.db), Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
@@ -115,7 +116,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
-	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.published.Watch(bgCtx) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
