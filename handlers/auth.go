@@ -41,6 +41,8 @@ func (a *API) requireRole(roles ...models.Role) fiber.Handler {
 			return fmt.Errorf("%w: role %s may not do this", models.ErrForbidden, tok.Role)
 		}
 		c.Locals(localToken, tok)
+		// Who and from where, for every write's change hook.
+		c.SetUserContext(models.WithClient(models.WithActor(c.UserContext(), models.Actor{TokenID: tok.ID, Name: tok.Name}), c.IP()))
 		return c.Next()
 	}
 }

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Claim reserves a file's SHA-256 for one document. It is taken after the
 // bytes were hashed and before the record is written, and its key is the
@@ -18,3 +21,11 @@ type Claim struct {
 // (ingested, purged). Writing it twice, by a retry or by the sweeper
 // repairing an interrupted ingest, is then a harmless duplicate.
 func EventID(documentID string, t EventType) string { return documentID + "-" + string(t) }
+
+// VersionEventID is the fixed id of the event that a document's version
+// was written with (metadata_changed, withdrawn, restored): each version
+// has exactly one, so the record can carry it as pending and the sweeper
+// can write it after a crash without ever writing it twice.
+func VersionEventID(documentID string, version int64) string {
+	return documentID + "-v" + strconv.FormatInt(version, 10)
+}

@@ -53,6 +53,8 @@ type Server struct {
 
 	App *fiber.App
 
+	subscribers subscribers
+
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
 }
@@ -193,14 +195,15 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
-	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
-		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
 	s.metrics = handlers.NewMetrics()
-	s.ingest.OnSweep = func(r ingest.SweepResult) {
-		for kind, n := range r.Counts() {
-			s.metrics.SweepRepairs(kind, n)
-		}
-	}
+	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
+		Hooks: s.changeHooks(), NewID: storage.NewDocumentID,
+		MaxBytes: cfg.MaxUploadBytes, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Logger: s.logger,
+		OnSweep: func(r ingest.SweepResult) {
+			for kind, n := range r.Counts() {
+				s.metrics.SweepRepairs(kind, n)
+			}
+		}})
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
