@@ -122,6 +122,13 @@ type write struct {
 // crash after the first write leaves the event pending, which the sweeper
 // settles; a failed settle is logged and left to it likewise.
 func (s *Service) replace(ctx context.Context, d *models.Document, expected int64, w write) (*models.Document, error) {
+	if d.PendingEvent != nil {
+		// Left by a crash after the last write: into the history first,
+		// or this write's event would take its place in the record.
+		if err := s.Records.SettleEvent(ctx, *d.PendingEvent); err != nil {
+			return nil, err
+		}
+	}
 	ev := models.Event{DocumentID: d.ID, Type: w.event, At: models.Now(), Actor: models.ActorFrom(ctx).Ref(), Detail: w.detail}
 	saved, err := s.Records.Replace(ctx, d, expected, ev)
 	if err != nil {
