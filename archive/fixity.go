@@ -73,7 +73,7 @@ const (
 // appends fixity_ok or fixity_failed (also when the object is missing).
 func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) (models.Event, int64, error) {
 	sum, n, err := f.hash(ctx, doc.File.Key)
-	ev := models.Event{ID: f.NewID(), DocumentID: doc.ID, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor}
+	ev := models.Event{ID: f.NewID(), DocumentID: doc.ID, At: models.Now(), Actor: actor}
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		ev.Type, ev.Detail = models.EventFixityFailed, "the stored object is missing"
@@ -172,7 +172,7 @@ func (f *Fixity) Audit(ctx context.Context) (models.FixityRun, error) {
 	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
 	run := state.Current
 	if run == nil {
-		now := time.Now().UTC().Truncate(time.Millisecond)
+		now := models.Now()
 		run = &models.FixityRun{ID: now.Format("20060102T150405.000Z"), StartedAt: now, FailedIDs: []string{}}
 	}
 	run.Holder, run.Total = f.Holder, len(docs)
@@ -204,7 +204,7 @@ func (f *Fixity) Audit(ctx context.Context) (models.FixityRun, error) {
 		read += n
 		f.throttle(ctx, start, read)
 	}
-	finished := time.Now().UTC().Truncate(time.Millisecond)
+	finished := models.Now()
 	run.FinishedAt = &finished
 	state.Current, state.Last = nil, run
 	if err := f.States.Save(ctx, state); err != nil {

@@ -98,7 +98,7 @@ func (t *Tokens) Create(ctx context.Context, in models.TokenInput, by string) (m
 	tok := models.Token{
 		ID: bson.NewObjectID().Hex(), Name: in.Name, Role: in.Role,
 		Hash: models.HashToken(secret), Prefix: models.SecretPrefix(secret),
-		CreatedAt: time.Now().UTC().Truncate(time.Millisecond), CreatedBy: by,
+		CreatedAt: models.Now(), CreatedBy: by,
 	}
 	if _, err := t.db.collection(tokensCollection).InsertOne(ctx, tok); err != nil {
 		return models.Token{}, "", translateDB(err)
@@ -112,7 +112,7 @@ func (t *Tokens) EnsureBootstrap(ctx context.Context, secret string) error {
 	tok := models.Token{
 		ID: "bootstrap", Name: "bootstrap (TWINCMS_BOOTSTRAP_TOKEN)", Role: models.RoleAdmin,
 		Hash: models.HashToken(secret), Prefix: models.SecretPrefix(secret),
-		CreatedAt: time.Now().UTC().Truncate(time.Millisecond), CreatedBy: "config",
+		CreatedAt: models.Now(), CreatedBy: "config",
 	}
 	if cur, ok := t.Authenticate(secret); ok && cur.ID == tok.ID {
 		return nil
