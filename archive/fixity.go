@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -249,9 +250,7 @@ func (f *Fixity) keepLease(ctx context.Context) {
 // it: the lease picks one.
 func (f *Fixity) AuditEvery(ctx context.Context, every time.Duration) {
 	started := time.Now()
-	t := time.NewTicker(min(time.Minute, every))
-	defer t.Stop()
-	for {
+	loop.Every(ctx, min(time.Minute, every), func(ctx context.Context) error {
 		state, err := f.States.Load(ctx)
 		var due bool
 		switch {
@@ -263,15 +262,12 @@ func (f *Fixity) AuditEvery(ctx context.Context, every time.Duration) {
 		default:
 			due = time.Since(started) >= every
 		}
-		if due {
-			if _, err := f.Audit(ctx); err != nil && !errors.Is(err, ErrAuditBusy) && ctx.Err() == nil {
-				f.Logger.Warn("fixity audit failed", "err", err)
-			}
+		if !due {
+			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		if _, err := f.Audit(ctx); !errors.Is(err, ErrAuditBusy) {
+			return err
 		}
-	}
+		return nil
+	}, f.Logger, loop.Name("fixity audit"), loop.Immediately())
 }

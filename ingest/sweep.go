@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -233,18 +234,10 @@ func (s *Service) sweepClaims(ctx context.Context, now time.Time, grace time.Dur
 	return nil
 }
 
-// SweepEvery sweeps until ctx ends.
+// SweepEvery sweeps at once, then every interval, until ctx ends.
 func (s *Service) SweepEvery(ctx context.Context, every, grace time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.Sweep(ctx, grace); err != nil && ctx.Err() == nil {
-			s.Logger.Warn("sweep failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	loop.Every(ctx, every, func(ctx context.Context) error {
+		_, err := s.Sweep(ctx, grace)
+		return err
+	}, s.Logger, loop.Name("sweep"), loop.Immediately(), loop.Jitter(0.1))
 }
