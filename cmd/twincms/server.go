@@ -20,6 +20,7 @@ import (
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
@@ -35,9 +36,9 @@ type Server struct {
 	cfg    config.Config
 	logger *slog.Logger
 
-	lock  *storage.DataDirLock
-	embDB *storage.EmbeddedDB
-	embS3 *storage.EmbeddedS3
+	lock  *embedded.DataDirLock
+	embDB *embedded.DB
+	embS3 *embedded.S3
 	db    *storage.DB
 	objs  *storage.Objects
 
@@ -133,7 +134,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() || cfg.EmbeddedS3() {
 		// First, before anything opens a file there.
-		lock, err := storage.LockDataDir(cfg.DataDir)
+		lock, err := embedded.LockDataDir(cfg.DataDir)
 		if err != nil {
 			return err
 		}
@@ -141,7 +142,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
 		if err != nil {
 			return err
 		}
@@ -155,7 +156,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := storage.StartEmbeddedS3(ctx, storage.EmbeddedS3Options{Root: filepath.Join(cfg.DataDir, "objects"),
+		e, err := embedded.StartS3(ctx, embedded.S3Options{Root: filepath.Join(cfg.DataDir, "objects"),
 			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr,
 			Logger: s.logger.With("component", "s3")})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -32,7 +33,7 @@ type siteExport struct {
 
 // contentStores is the database side of a server, for the tools.
 type contentStores struct {
-	emb          *storage.EmbeddedDB
+	emb          *embedded.DB
 	db           *storage.DB
 	partnerships *storage.Partnerships
 	blocks       *storage.Blocks
@@ -44,7 +45,7 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 	cs := &contentStores{}
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
 		if err != nil {
 			return nil, err
 		}
