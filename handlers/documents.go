@@ -225,7 +225,7 @@ func (a *API) downloadDocument(c *fiber.Ctx) error {
 	if d.Status == models.DocumentWithdrawn {
 		return fmt.Errorf("%w: the document was withdrawn", models.ErrGone)
 	}
-	u, err := a.d.Presigner.PresignGet(c.UserContext(), d.File.Key, editorLinkTTL, downloadParams(d))
+	u, err := a.d.Presigner.PresignGet(c.UserContext(), d.File.Key, editorLinkTTL, models.DownloadParams(d))
 	if err != nil {
 		return err
 	}
@@ -235,11 +235,3 @@ func (a *API) downloadDocument(c *fiber.Ctx) error {
 
 // editorLinkTTL is short: editors follow the redirect at once.
 const editorLinkTTL = 5 * time.Minute
-
-func downloadParams(d *models.Document) url.Values {
-	name := d.File.OriginalFilename
-	if ext := models.Extension(d.File.ContentType); name == "" {
-		name = d.ID + ext
-	}
-	return url.Values{"response-content-disposition": {models.ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
-}

@@ -25,7 +25,7 @@ func (s *Service) CheckInput(ctx context.Context, in models.DocumentInput) error
 	var p models.Problems
 	for i, id := range in.PartnershipIDs {
 		if _, err := s.Partnerships.Get(ctx, id); errors.Is(err, models.ErrNotFound) {
-			p.Add(fmt.Sprintf("partnership_ids[%d]", i), "no partnership %s", id)
+			p.Add(models.FieldIndex("partnership_ids", i), "no partnership %s", id)
 		} else if err != nil {
 			return err
 		}

@@ -4,71 +4,17 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/models"
 )
 
-// changeRecorder is a change-hook subscriber that keeps the changes of
-// the documents a test watches.
-type changeRecorder struct {
-	mu      sync.Mutex
-	watch   map[string]bool
-	changes []models.Change
-}
-
-func (r *changeRecorder) changed(_ context.Context, c models.Change) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c.Resource == models.ResourceDocument && (r.watch[c.ID] || r.watch[c.Key]) {
-		r.changes = append(r.changes, c)
-	}
-}
-
-func (r *changeRecorder) add(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.watch[id] = true
-}
-
-// take returns the changes seen since the last take.
-func (r *changeRecorder) take() []models.Change {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.changes
-	r.changes = nil
-	return out
-}
-
-// watchChanges subscribes a recorder to s's change hook; it watches the
-// documents whose id or file name was given to add (and records nothing
-// after the test).
-func watchChanges(t *testing.T, s *testServer) *changeRecorder {
-	r := &changeRecorder{watch: map[string]bool{}}
-	done := false
-	var mu sync.Mutex
-	t.Cleanup(func() { mu.Lock(); done = true; mu.Unlock() })
-	s.srv.Subscribe(func(ctx context.Context, c models.Change) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done {
-			r.changed(ctx, c)
-		}
-	})
-	return r
-}
-
 // expectOneChange checks that exactly one change of document id passed
 // the hook since the last check, and returns it.
 func expectOneChange(t *testing.T, rec *changeRecorder, what, id string, action models.Action, r resp) models.Change {
 	t.Helper()
-	got := rec.take()
-	if len(got) != 1 {
-		t.Fatalf("%s: %d changes passed the hook, want exactly one: %+v", what, len(got), got)
-	}
-	c := got[0]
+	c := rec.one(t, what)
 	if c.ID != id || c.Action != action {
 		t.Fatalf("%s: change %+v, want %s of %s", what, c, action, id)
 	}
@@ -86,20 +32,21 @@ func expectOneChange(t *testing.T, rec *changeRecorder, what, id string, action 
 // who, which version, the statuses and the changed fields; refused
 // writes and a describe that changes nothing pass it not at all.
 func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
+	rec := &changeRecorder{}
+	shared, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.hook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.close()
 	ed := shared.newToken(t, "editor")
-	rec := watchChanges(t, shared)
 
-	// Created by a multipart upload: the id is known only from the
-	// answer, so the recorder watches the (unique) file name.
 	const name = "kavelj-hook-once.pdf"
-	rec.add(name)
 	up := shared.upload(t, ed, docMeta("scan", "Kavelj"), name, "", pdfBytes("hook "+t.Name(), 40<<10))
 	d := expect(t, up, 201).Map(t)
 	id := d["id"].(string)
 	created := rec.take()
-	rec.add(id)
 	if len(created) != 1 || created[0].ID != id || created[0].Action != models.ActionCreate || created[0].Version != 1 ||
-		created[0].NewStatus != "active" || created[0].Actor.Ref() != d["created_by"] {
+		created[0].NewStatus != "active" || created[0].Key != name || created[0].Actor.Ref() != d["created_by"] {
 		t.Fatalf("upload: changes %+v, want one create of version 1 by %v", created, d["created_by"])
 	}
 	if rid := up.Header.Get("X-Request-Id"); created[0].RequestID != rid {
@@ -146,7 +93,6 @@ func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 
 	// A direct upload passes the hook when it is completed, not started.
 	direct := demo.PlaceholderPDF("Direct hook " + t.Name())
-	rec.add("neposredno-hook-once.pdf")
 	ticket := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/uploads", Token: ed, Body: map[string]any{
 		"filename": "neposredno-hook-once.pdf", "size": len(direct), "sha256": sha(direct), "metadata": docMeta("overview", "Neposredno")}}), 201).Map(t)
 	docID := ticket["upload"].(map[string]any)["document_id"].(string)
