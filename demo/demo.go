@@ -193,7 +193,7 @@ func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partner
 // ingest stores a placeholder file; bytes stored before (an interrupted
 // earlier load) are reused.
 func (l Loader) ingest(ctx context.Context, data []byte, filename string, in models.DocumentInput) (string, error) {
-	d, err := l.Documents.Ingest(models.WithActor(ctx, models.Actor{Name: actor}), models.IncomingFile{Body: bytes.NewReader(data), Filename: filename}, in)
+	d, err := l.Documents.Ingest(ctx, models.IncomingFile{Body: bytes.NewReader(data), Filename: filename}, in)
 	var dup interface{ DuplicateOf() string }
 	if errors.As(err, &dup) {
 		return dup.DuplicateOf(), nil
