@@ -4,6 +4,13 @@
 // then writes the record. It also sweeps up what an interrupted ingest
 // leaves behind. The editor API, direct uploads and the demo loader all
 // ingest through it.
+//
+// The rest of a document's life is here too (lifecycle.go): describe,
+// withdraw, restore and purge, and the rules of a description. They share
+// what keeps a crash repairable — the fixed event ids, the order of
+// purge, the claims, the sweeper that finishes what a crash cut off — so
+// that reasoning stays in one package. Every document write ends in one
+// call of the change hook (Deps.Hooks).
 package ingest
 
 import (
