@@ -18,14 +18,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/audit"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/tokens"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // Server is one running twincms: its storage (embedded or external), the
@@ -50,6 +53,11 @@ type Server struct {
 	published    *handlers.Published
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
+	webhooks     *webhooks.Service
+	audit        *audit.Log
+	// changes is every subscriber of the change hook but the published
+	// snapshot: the audit log and the webhooks.
+	changes models.Hooks
 
 	App *fiber.App
 
@@ -100,6 +108,10 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
+	s.goBG(func() { s.webhooks.Run(bgCtx) })
+	s.goBG(func() {
+		s.audit.PruneEvery(bgCtx, cfg.AuditRetention, min(cfg.AuditRetention/2+time.Second, time.Hour))
+	})
 	return s, nil
 }
 
@@ -111,9 +123,13 @@ const sweepGrace = 2 * time.Hour
 // another Fiber app with handlers.Register.
 func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
-		Logger: s.logger, Tokens: s.tokens,
+		Logger: s.logger, Tokens: tokens.Service{Store: s.tokens, Hook: s.changes.Changed},
+		Webhooks: s.webhooks, Audit: s.audit, AuthRefused: s.audit.Refused,
 		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
-		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
+		Partnerships: hookedContent[models.Partnership, *models.Partnership]{s.partnerships, models.ResourcePartnership, s.changes.Changed},
+		Blocks:       hookedContent[models.Block, *models.Block]{s.blocks, models.ResourceBlock, s.changes.Changed},
+		Pages:        hookedContent[models.ContentPage, *models.ContentPage]{s.pages, models.ResourcePage, s.changes.Changed},
+		Published:    s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
@@ -205,6 +221,29 @@ func (s *Server) openStorage(ctx context.Context) error {
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
 		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult, NewID: storage.NewDocumentID}
+	return s.openWorkflow(ctx)
+}
+
+// openWorkflow builds the change hook's subscribers: the audit log and the
+// webhooks (whose own changes the audit log records).
+func (s *Server) openWorkflow(ctx context.Context) error {
+	cfg := s.cfg
+	auditStore, err := storage.NewAudit(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.audit = audit.New(auditStore, storage.NewAuditID, s.logger, s.metrics.Registry)
+	outbox, err := storage.NewOutbox(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	s.webhooks = webhooks.New(storage.NewWebhooks(s.db), outbox, storage.NewLeases(s.db), webhooks.Options{
+		AllowPrivate: cfg.WebhookAllowPrivate, Backoff: cfg.WebhookBackoff, Timeout: cfg.WebhookTimeout,
+		Workers: cfg.WebhookWorkers, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
+	}, s.audit.Changed, s.logger, s.metrics.Registry)
+	s.changes = models.Hooks{s.audit.Changed, s.webhooks.Changed}
+	s.fixity.OnFailed = func(ctx context.Context, doc *models.Document, _ models.Event) { s.webhooks.FixityFailed(ctx, doc) }
 	return nil
 }
 
