@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -124,17 +123,14 @@ func PrivateIP(ip net.IP) bool {
 }
 
 // LiteralPrivateTarget reports whether the URL's host is a literal IP
-// address that PrivateIP refuses (or "localhost").
+// address that PrivateIP refuses. Names (localhost included) are checked
+// after resolution, when delivering.
 func LiteralPrivateTarget(s string) bool {
 	u, err := url.Parse(s)
 	if err != nil {
 		return false
 	}
-	h := strings.ToLower(u.Hostname())
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
+	ip := net.ParseIP(u.Hostname())
 	return ip != nil && PrivateIP(ip)
 }
 

@@ -123,12 +123,12 @@ const sweepGrace = 2 * time.Hour
 // another Fiber app with handlers.Register.
 func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
-		Logger: s.logger, Tokens: tokens.Service{Store: s.tokens, Hook: s.changes.Changed},
+		Logger: s.logger, Tokens: tokens.Service{Store: s.tokens, Hook: s.changed},
 		Webhooks: s.webhooks, Audit: s.audit, AuthRefused: s.audit.Refused,
 		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
-		Partnerships: hookedContent[models.Partnership, *models.Partnership]{s.partnerships, models.ResourcePartnership, s.changes.Changed},
-		Blocks:       hookedContent[models.Block, *models.Block]{s.blocks, models.ResourceBlock, s.changes.Changed},
-		Pages:        hookedContent[models.ContentPage, *models.ContentPage]{s.pages, models.ResourcePage, s.changes.Changed},
+		Partnerships: hookedContent[models.Partnership, *models.Partnership]{s.partnerships, models.ResourcePartnership, s.changed},
+		Blocks:       hookedContent[models.Block, *models.Block]{s.blocks, models.ResourceBlock, s.changed},
+		Pages:        hookedContent[models.ContentPage, *models.ContentPage]{s.pages, models.ResourcePage, s.changed},
 		Published:    s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
@@ -241,7 +241,7 @@ func (s *Server) openWorkflow(ctx context.Context) error {
 	s.webhooks = webhooks.New(storage.NewWebhooks(s.db), outbox, storage.NewLeases(s.db), webhooks.Options{
 		AllowPrivate: cfg.WebhookAllowPrivate, Backoff: cfg.WebhookBackoff, Timeout: cfg.WebhookTimeout,
 		Workers: cfg.WebhookWorkers, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
-	}, s.audit.Changed, s.logger, s.metrics.Registry)
+	}, s.changed, s.logger, s.metrics.Registry)
 	s.changes = models.Hooks{s.audit.Changed, s.webhooks.Changed}
 	s.fixity.OnFailed = func(ctx context.Context, doc *models.Document, _ models.Event) { s.webhooks.FixityFailed(ctx, doc) }
 	return nil
@@ -330,6 +330,9 @@ func (s *Server) closeStorage(ctx context.Context) {
 	// Last: the data dir is free once nothing of ours has a file open there.
 	_ = s.lock.Release()
 }
+
+// changed tells the change hook's subscribers (s.changes) of c.
+func (s *Server) changed(ctx context.Context, c models.Change) { s.changes.Changed(ctx, c) }
 
 // siteFiles is the demo website (web/static) as served at /.
 func siteFiles() fs.FS {
