@@ -52,6 +52,7 @@ func TestAuditRecordsChangesAndRefusalsWithoutSecrets(t *testing.T) {
 
 	created := expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: secret, Body: minimalPartnership("audit-partner", "Revizija")}), 201)
 	pid := created.Map(t)["id"].(string)
+	defer shared.deletePartnership(t, pid) // other tests count the shared server's partnerships
 	patched := expect(t, s.do(t, req{Method: "PATCH", Path: "/api/v1/partnerships/" + pid, Token: secret,
 		Headers: map[string]string{"If-Match": created.Header.Get("ETag")}, Body: map[string]any{"sort": 7}}), 200)
 	published := expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + pid + "/publish", Token: secret,
