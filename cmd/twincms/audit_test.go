@@ -110,6 +110,7 @@ func TestAuditRecordsChangesAndRefusalsWithoutSecrets(t *testing.T) {
 		t.Fatalf("future: %+v", r)
 	}
 	expectProblem(t, s.do(t, req{Method: "GET", Path: "/api/v1/audit?from=yesterday", Token: testAdminToken}), 400, "malformed-request")
+	expectProblem(t, s.do(t, req{Method: "GET", Path: "/api/v1/audit.jsonl?to=soon", Token: testAdminToken}), 400, "malformed-request")
 
 	// The JSON Lines export: every line an entry, no secret anywhere.
 	export := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/audit.jsonl", Token: testAdminToken}), 200)
