@@ -54,6 +54,7 @@ func BenchmarkWebhookDeliveryLatency(b *testing.B) {
 func BenchmarkContentPatchAudit(b *testing.B) {
 	s := benchServer(b)
 	full := s.srv.changes
+	runs := 0
 	for _, withAudit := range []bool{false, true} {
 		name := "without-audit"
 		s.srv.changes = models.Hooks{s.srv.webhooks.Changed}
@@ -61,7 +62,8 @@ func BenchmarkContentPatchAudit(b *testing.B) {
 			name, s.srv.changes = "with-audit", full
 		}
 		b.Run(name, func(b *testing.B) {
-			r := expect(b, s.do(b, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: minimalPartnership("patch-"+name, "Popravek")}), 201)
+			r := expect(b, s.do(b, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: minimalPartnership(fmt.Sprintf("patch-%s-%d", name, runs), "Popravek")}), 201)
+			runs++
 			id, etag := r.Map(b)["id"].(string), r.Header.Get("ETag")
 			n := 0
 			for b.Loop() {
