@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,29 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 		if err := verifyStandardWebhook(okSecret, m); err != nil || !strings.Contains(string(m.Body), `"fixity.failed"`) || !strings.Contains(string(m.Body), doc["id"].(string)) {
 			t.Fatalf("fixity message %s (%v)", m.Body, err)
 		}
+	}
+
+	// Document events come from the document lifecycle's hook.
+	docs := newHookReceiver(t, func(int) int { return 200 })
+	_, docSecret := s.createWebhook(t, docs.srv.URL, "document.created", "document.withdrawn")
+	up := expect(t, s.upload(t, ed, docMeta("scan", "Umaknjen"), "umaknjen.pdf", "", demo.PlaceholderPDF("hook withdraw")), 201)
+	docID := up.Map(t)["id"].(string)
+	expect(t, s.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + docID, Token: ed, Headers: map[string]string{"If-Match": up.Header.Get("ETag")}}), 200)
+	waitFor(t, 30*time.Second, "document.created and document.withdrawn", func() bool { return len(docs.messages()) >= 2 })
+	var types []string
+	for _, m := range docs.messages() {
+		var b struct {
+			Type string `json:"type"`
+			Data struct{ ID string }
+		}
+		if err := verifyStandardWebhook(docSecret, m); err != nil || json.Unmarshal(m.Body, &b) != nil || b.Data.ID != docID {
+			t.Fatalf("document message %s (%v)", m.Body, err)
+		}
+		types = append(types, b.Type)
+	}
+	slices.Sort(types) // deliveries of one batch may arrive in any order
+	if strings.Join(types, ",") != "document.created,document.withdrawn" {
+		t.Fatalf("document events %v", types)
 	}
 
 	// Change and delete.
