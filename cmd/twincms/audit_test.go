@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jesenice/twincms/demo"
 )
 
 type auditEntry struct {
@@ -95,6 +97,15 @@ func TestAuditRecordsChangesAndRefusalsWithoutSecrets(t *testing.T) {
 	if wh := s.audit(t, url.Values{"resource": {"webhook"}, "action": {"create"}}); wh.Total < 1 || wh.Items[0].ResourceID != hookID {
 		t.Fatalf("webhook creation %+v", wh)
 	}
+
+	doc := expect(t, s.upload(t, testAdminToken, docMeta("scan", "Revizija"), "revizija.pdf", "", demo.PlaceholderPDF("audit "+t.Name())), 201)
+	docID := doc.Map(t)["id"].(string)
+	expect(t, s.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + docID, Token: testAdminToken, Headers: map[string]string{"If-Match": doc.Header.Get("ETag")}}), 200)
+	if r := s.audit(t, url.Values{"resource": {"document"}, "action": {"withdraw"}}); r.Total < 1 || r.Items[0].ResourceID != docID ||
+		r.Items[0].RequestID == "" || r.Items[0].Actor.TokenID != "bootstrap" {
+		t.Fatalf("document withdrawal %+v", r)
+	}
+	expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/documents/" + docID + "/purge", Token: testAdminToken}), 204) // leave the shared store as found
 
 	// Paging and time range.
 	p2 := s.audit(t, url.Values{"actor": {tokID}, "per_page": {"1"}, "page": {"2"}})
