@@ -97,6 +97,7 @@ var responseTypes = map[string]any{
 	"Me":                     meView{},
 	"StorageUsage":           storageUsageView{},
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},
+	"IngestJob":              models.IngestJob{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -109,6 +110,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
+	reflect.TypeFor[models.IngestStatus]():   {"queued", "verifying", "ingesting", "done", "failed"},
 }
 
 func terms(ts []models.Term) []string {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
@@ -50,6 +51,7 @@ type Server struct {
 	published    *handlers.Published
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
+	jobs         *bulk.Jobs
 
 	App *fiber.App
 
@@ -92,6 +94,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err := s.published.Rebuild(ctx); err != nil {
 		return nil, err
 	}
+	s.jobs = s.ingestJobs()
 	s.App = handlers.New(s.Deps())
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
@@ -118,6 +121,7 @@ func (s *Server) Deps() handlers.Deps {
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
+		Ingests: s.jobs,
 	}
 }
 
@@ -267,6 +271,9 @@ func (s *Server) Shutdown(ctx context.Context, timeout time.Duration) error {
 		if err := s.App.ShutdownWithTimeout(timeout); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if s.jobs != nil {
+		s.jobs.Close() // running bulk ingests record themselves as interrupted
 	}
 	if s.stopBG != nil {
 		s.stopBG()
