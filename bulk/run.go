@@ -30,9 +30,13 @@ type Ingester interface {
 	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error)
 }
 
-// Documents finds a stored document by its bytes. Errors: models.ErrNotFound.
+// Documents finds stored documents by their bytes. Errors: models.ErrNotFound.
 type Documents interface {
 	BySHA256(ctx context.Context, sum string) (*models.Document, error)
+	// All returns every record: read once per run, so the skip check of
+	// a file costs no query (on the embedded store, a query per file
+	// costs time in proportion to the whole store).
+	All(ctx context.Context) ([]*models.Document, error)
 }
 
 // Partnerships finds a partnership by slug. Errors: models.ErrNotFound.
@@ -141,6 +145,10 @@ func (r *Runner) Run(ctx context.Context, src *Source, opt Options) (Summary, er
 	if err != nil {
 		return t.summary(), err
 	}
+	have, err := r.storedChecksums(ctx)
+	if err != nil {
+		return t.summary(), err
+	}
 	t.begin(PhaseIngesting, src.Files)
 	for _, f := range hashFailures {
 		t.failed(f)
@@ -160,7 +168,7 @@ func (r *Runner) Run(ctx context.Context, src *Source, opt Options) (Summary, er
 		}
 	}
 	for _, round := range [][]task{first, again} {
-		if err = forEach(ctx, len(round), opt.Workers, func(i int) { r.one(ctx, src, round[i], t) }); err != nil {
+		if err = forEach(ctx, len(round), opt.Workers, func(i int) { r.one(ctx, src, round[i], have, t) }); err != nil {
 			break
 		}
 	}
@@ -202,10 +210,24 @@ func (r *Runner) measure(ctx context.Context, src *Source, t *tally) (map[string
 	return failures, err
 }
 
+// storedChecksums maps the SHA-256 of every stored document (withdrawn
+// ones too: their bytes are kept) to its id.
+func (r *Runner) storedChecksums(ctx context.Context) (map[string]string, error) {
+	all, err := r.Documents.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(all))
+	for _, d := range all {
+		out[d.File.SHA256] = d.ID
+	}
+	return out, nil
+}
+
 // one ingests one file. Once begun, a file is finished even when ctx is
 // cancelled meanwhile: an interrupted run then leaves no half-ingested
 // file (whose checksum claim would hold its bytes for a while) behind.
-func (r *Runner) one(ctx context.Context, src *Source, tk task, t *tally) {
+func (r *Runner) one(ctx context.Context, src *Source, tk task, have map[string]string, t *tally) {
 	f := tk.file
 	if ctx.Err() != nil {
 		return // not attempted: a re-run stores it
@@ -220,11 +242,8 @@ func (r *Runner) one(ctx context.Context, src *Source, tk task, t *tally) {
 		t.failed(&models.IngestError{File: f.Path, Reason: "the file name is not acceptable (a leading dot, control characters or over 255 bytes)"})
 		return
 	}
-	if d, err := r.Documents.BySHA256(ctx, f.SHA256); err == nil {
-		t.skipped(f.Path, d.ID)
-		return
-	} else if !errors.Is(err, models.ErrNotFound) {
-		t.failed(r.reason(f.Path, err))
+	if id, ok := have[f.SHA256]; ok {
+		t.skipped(f.Path, id)
 		return
 	}
 	body, err := src.open(f)

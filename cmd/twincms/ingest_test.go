@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jesenice/twincms/bulk"
+)
+
+// A bag of 1,000 small scans through `twincms ingest`: every file is
+// stored once with its checksum; running it again stores nothing and
+// skips all 1,000 by SHA-256.
+func TestIngestCommandStoresABagOf1000Files(t *testing.T) {
+	s := emptyServer(t, nil)
+	ar := s.newToken(t, "archivist")
+	files := tinyPDFs(testBagSize, "scan", "")
+	bag := writeBag(t, t.TempDir(), files)
+
+	out, err := s.ingestCommand(t, context.Background(), bag, "", 4)
+	t.Log(out)
+	if err != nil || !strings.Contains(out, "1000 files: 1000 stored, 0 skipped (already stored), 0 failed") {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	list := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?per_page=1", Token: ar}), 200).Map(t)
+	if list["total"].(float64) != 1000 || s.distinctChecksums(t) != 1000 {
+		t.Fatalf("archive holds %v documents, %d distinct checksums; want 1000", list["total"], s.distinctChecksums(t))
+	}
+	probe := files[417]
+	found := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(probe.body), Token: ar}), 200).Map(t)
+	items := found["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("by checksum: %v", found)
+	}
+	doc := items[0].(map[string]any)
+	file := doc["file"].(map[string]any)
+	if file["original_filename"] != probe.path || file["content_type"] != "application/pdf" || doc["kind"] != "scan" ||
+		doc["title"].(map[string]any)["sl"] != strings.TrimSuffix(probe.path, ".pdf") || doc["created_by"] != "ingest" {
+		t.Fatalf("stored as %v", doc)
+	}
+	before := s.stored(t)
+	out, err = s.ingestCommand(t, context.Background(), bag, "", 8)
+	if err != nil || !strings.Contains(out, "1000 files: 0 stored, 1000 skipped (already stored), 0 failed") {
+		t.Fatalf("second run: %v\n%s", err, out)
+	}
+	if after := s.stored(t); after != before {
+		t.Fatalf("the second run changed the store: %+v → %+v", before, after)
+	}
+}
+
+// A bag with one altered file, one missing and one unlisted is refused
+// whole, naming the three, before anything is stored.
+func TestIngestRefusesATamperedBagBeforeStoringAnything(t *testing.T) {
+	s := emptyServer(t, nil)
+	files := tinyPDFs(40, "charter", "1975")
+	bag := writeBag(t, t.TempDir(), files)
+	altered := filepath.Join(bag, "data", "1975", "charter-0007.pdf")
+	b, _ := os.ReadFile(altered)
+	if err := os.WriteFile(altered, append(b, []byte("% one more line\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(bag, "data", "1975", "charter-0031.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	writeFolder(t, filepath.Join(bag, "data"), []bagFile{{"extra.pdf", []byte("%PDF-1.4\n% not in the manifest\n")}})
+
+	before := s.stored(t)
+	for _, path := range []string{bag, zipPath(t, bag)} {
+		out, err := s.ingestCommand(t, context.Background(), path, "", 4)
+		if err == nil || !strings.Contains(out, "the bag is refused; nothing was stored") {
+			t.Fatalf("%s: a tampered bag was not refused: %v\n%s", path, err, out)
+		}
+		for _, want := range []string{
+			"data/1975/charter-0007.pdf: does not match its sha256 checksum in manifest-sha256.txt",
+			"data/1975/charter-0031.pdf: is listed in manifest-sha256.txt but missing",
+			"data/extra.pdf: is not listed in manifest-sha256.txt",
+			"bag-info.txt: Payload-Oxum says",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the report lacks %q:\n%s", path, want, out)
+			}
+		}
+		if after := s.stored(t); after != before {
+			t.Fatalf("a refused bag stored something: %+v → %+v", before, after)
+		}
+	}
+}
+
+// zipPath zips a bag directory (under one base directory, as our export
+// does) into a file beside it.
+func zipPath(t *testing.T, bag string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bag.zip")
+	if err := os.WriteFile(p, zipDir(t, bag, "bag"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A run cancelled after some files, then run again: the second run
+// stores only the rest; no file is stored twice and nothing is left over.
+func TestIngestResumesAnInterruptedRun(t *testing.T) {
+	s := emptyServer(t, nil)
+	dir := t.TempDir()
+	writeFolder(t, dir, tinyPDFs(120, "photo-a", "box-1"))
+	writeFolder(t, dir, tinyPDFs(80, "photo-b", "box-2"))
+	src, err := bulk.Open(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sum, err := s.srv.bulkRunner().Run(ctx, src, bulk.Options{Workers: 4, Actor: "ingest", Progress: func(p bulk.Progress) {
+		if p.Phase == bulk.PhaseIngesting && p.Stored >= 50 {
+			cancel()
+		}
+	}})
+	src.Close()
+	if err == nil || !sum.Interrupted || sum.Stored < 50 || sum.Stored >= 200 || sum.Failed != 0 {
+		t.Fatalf("interrupted run: %v, %+v", err, sum)
+	}
+	first := sum.Stored
+	if got := s.stored(t); got.documents != first || got.claims != first || got.objects != first {
+		t.Fatalf("after the interruption the store holds %+v, want %d of each", got, first)
+	}
+
+	out, err := s.ingestCommand(t, context.Background(), dir, "", 4)
+	want := fmt.Sprintf("200 files: %d stored, %d skipped (already stored), 0 failed", 200-first, first)
+	if err != nil || !strings.Contains(out, want) {
+		t.Fatalf("resumed run: %v\n%s\nwant %q", err, out, want)
+	}
+	if got := s.stored(t); got.documents != 200 || got.claims != 200 || got.objects != 200 || s.distinctChecksums(t) != 200 {
+		t.Fatalf("after resuming the store holds %+v (%d distinct checksums), want 200 of each", got, s.distinctChecksums(t))
+	}
+}
+
+var testBagSize = 1000
+
+func init() {
+	if v := os.Getenv("TWINCMS_TEST_BAG_SIZE"); v != "" {
+		fmt.Sscan(v, &testBagSize)
+	}
+}
