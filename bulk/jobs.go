@@ -40,9 +40,7 @@ type Jobs struct {
 	Workers int
 	// TempDir holds the bags while their jobs run ("" is the system's).
 	TempDir string
-	// OnFinish, when set, is told when a job that stored something ends.
-	OnFinish func(ctx context.Context)
-	Logger   *slog.Logger
+	Logger *slog.Logger
 
 	once    sync.Once
 	turn    chan struct{} // one job runs at a time
@@ -180,9 +178,6 @@ func (j *Jobs) run(ctx context.Context, job *models.IngestJob, src *Source, acto
 		rec.finish(ctx, models.IngestFailed, &sum, "", *j.Runner.reason("", err))
 	default:
 		rec.finish(ctx, models.IngestDone, &sum, "")
-	}
-	if sum.Stored > 0 && j.OnFinish != nil {
-		j.OnFinish(context.WithoutCancel(ctx))
 	}
 }
 

@@ -51,6 +51,9 @@ type Runner struct {
 	Partnerships Partnerships
 	Locales      models.Locales
 	Logger       *slog.Logger
+	// Changed, when set, is told of every document stored (the change
+	// hook every document write ends in).
+	Changed models.ChangeHook
 }
 
 // DefaultWorkers is how many files are ingested at once unless told.
@@ -257,6 +260,11 @@ func (r *Runner) one(ctx context.Context, src *Source, tk task, have map[string]
 	switch {
 	case err == nil:
 		t.stored(doc.File.Size)
+		if r.Changed != nil {
+			r.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: doc.ID, Key: doc.File.OriginalFilename,
+				Action: models.ActionCreate, Version: doc.Version, Actor: models.ActorFrom(ctx), RequestID: models.RequestID(ctx),
+				Client: models.Client(ctx), At: doc.CreatedAt})
+		}
 	case errors.As(err, &dup):
 		// Stored meanwhile (the same bytes twice in one bag, another
 		// ingest), or claimed by an ingest that has no record yet.

@@ -140,17 +140,21 @@ func (s *Server) ingestFiles(ctx context.Context, a ingestArgs, out io.Writer, t
 }
 
 // bulkRunner is the bulk ingest over this server's stores: the same ingest
-// service and partnership store the API uses.
+// service and partnership store the API uses, and the same change hooks
+// (none in the command: it bumps the shared counter when done).
 func (s *Server) bulkRunner() *bulk.Runner {
-	return &bulk.Runner{Ingest: s.ingest, Documents: s.documents, Partnerships: s.partnerships,
+	r := &bulk.Runner{Ingest: s.ingest, Documents: s.documents, Partnerships: s.partnerships,
 		Locales: models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback}, Logger: s.logger}
+	if s.published != nil {
+		r.Changed = append(models.Hooks{s.published.Changed}, s.hooks...).Changed
+	}
+	return r
 }
 
 // ingestJobs runs the bulk ingests received over HTTP.
 func (s *Server) ingestJobs() *bulk.Jobs {
 	return &bulk.Jobs{Store: storage.NewIngests(s.db), Runner: s.bulkRunner(), NewID: storage.NewDocumentID,
-		MaxBytes: s.cfg.MaxIngestBytes, Workers: bulk.DefaultWorkers, Logger: s.logger,
-		OnFinish: func(ctx context.Context) { s.published.Changed(ctx) }}
+		MaxBytes: s.cfg.MaxIngestBytes, Workers: bulk.DefaultWorkers, Logger: s.logger}
 }
 
 // printSummary says what a run did: counts, bytes, rate, every failure and
