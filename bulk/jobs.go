@@ -40,7 +40,7 @@ type Jobs struct {
 	Workers int
 	// TempDir holds the bags while their jobs run ("" is the system's).
 	TempDir string
-	Logger *slog.Logger
+	Logger  *slog.Logger
 
 	once    sync.Once
 	turn    chan struct{} // one job runs at a time

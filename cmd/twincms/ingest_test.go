@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -142,5 +143,120 @@ var testBagSize = 1000
 func init() {
 	if v := os.Getenv("TWINCMS_TEST_BAG_SIZE"); v != "" {
 		fmt.Sscan(v, &testBagSize)
+	}
+}
+
+// A folder with a metadata CSV (semicolons, as Slovenian spreadsheets
+// write it): good rows give titles, reference, date and partnership link;
+// each bad row fails only its own file, with its line and column; rows for
+// files that are not there are reported; the exit is an error.
+func TestIngestAppliesMetadataCSVAndReportsBadRows(t *testing.T) {
+	s := emptyServer(t, nil)
+	ar, ed := s.newToken(t, "archivist"), s.newToken(t, "editor")
+	trbiz := create(t, s, ed, minimalPartnership("trbiz", "Trbiž"))
+	dir := t.TempDir()
+	files := tinyPDFs(6, "listina", "")
+	writeFolder(t, dir, files)
+	csvPath := filepath.Join(dir, "metapodatki.csv")
+	csv := "\ufefffile;kind;title_sl;title_en;archival_ref;original_date;partnership\n" +
+		"listina-0001.pdf;charter;Listina o pobratenju;Twinning charter;SI-ZAL-JES/0042;1964-05-09;trbiz\n" +
+		"listina-0002.pdf;agreement;Dogovor;;SI-ZAL-JES/0043;1971;\n" +
+		"listina-0003.pdf;poem;Pesem;;;;\n" +
+		"listina-0004.pdf;scan;Sken;;;1964-13-01;\n" +
+		"listina-0005.pdf;scan;Sken;;;;nobody\n" +
+		"missing.pdf;scan;Ni ga;;;;\n"
+	if err := os.WriteFile(csvPath, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.ingestCommand(t, context.Background(), dir, csvPath, 2)
+	if err == nil || !strings.Contains(out, "6 files: 3 stored, 0 skipped (already stored), 3 failed") {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"listina-0003.pdf: metadata line 4: kind: must be one of",
+		"listina-0004.pdf: metadata line 5: original_date: must be YYYY, YYYY-MM or YYYY-MM-DD",
+		`listina-0005.pdf: metadata line 6: partnership: no partnership has the slug "nobody"`,
+		"missing.pdf: metadata line 7 names a file that is not in the folder or bag",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	doc := func(f bagFile) map[string]any {
+		items := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(f.body), Token: ar}), 200).Map(t)["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("%s: %d documents", f.path, len(items))
+		}
+		return items[0].(map[string]any)
+	}
+	charter := doc(files[0])
+	prov := charter["provenance"].(map[string]any)
+	title := charter["title"].(map[string]any)
+	if charter["kind"] != "charter" || title["sl"] != "Listina o pobratenju" || title["en"] != "Twinning charter" ||
+		prov["archival_ref"] != "SI-ZAL-JES/0042" || prov["original_date"] != "1964-05-09" ||
+		len(charter["partnership_ids"].([]any)) != 1 || charter["partnership_ids"].([]any)[0] != trbiz["id"] {
+		t.Fatalf("charter stored as %v", charter)
+	}
+	if d := doc(files[1]); d["kind"] != "agreement" || d["provenance"].(map[string]any)["original_date"] != "1971" {
+		t.Fatalf("agreement stored as %v", d)
+	}
+	// A file without a row is a scan titled by its name.
+	if d := doc(files[5]); d["kind"] != "scan" || d["title"].(map[string]any)["sl"] != "listina-0006" {
+		t.Fatalf("file without metadata stored as %v", d)
+	}
+	// The partnership filter finds the linked charter.
+	linked := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?partnership=" + trbiz["id"].(string), Token: ar}), 200).Map(t)
+	if linked["total"].(float64) != 1 {
+		t.Fatalf("documents of trbiz: %v", linked)
+	}
+
+	// A header the command cannot use refuses the run before anything.
+	before := s.stored(t)
+	if err := os.WriteFile(csvPath, []byte("file,title_fr\nlistina-0003.pdf,Charte\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ingestCommand(t, context.Background(), dir, csvPath, 2); err == nil || !strings.Contains(err.Error(), `locale "fr" is not configured`) {
+		t.Fatalf("a bad header: %v", err)
+	}
+	if after := s.stored(t); after != before {
+		t.Fatalf("a refused CSV stored something: %+v → %+v", before, after)
+	}
+}
+
+// The real subcommand, as an operator runs it on a stopped instance's
+// data dir: exit status 1 while anything fails (a file of a type the
+// archive refuses), 0 once everything is stored or already there.
+func TestIngestSubcommandExitStatus(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	s3, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TWINCMS_DATA_DIR": data, "TWINCMS_S3_ADDR": s3, "TWINCMS_DEMO": "false"}
+	for k, v := range externalS3Env(data) {
+		env[k] = v
+	}
+	env["TWINCMS_DEMO"] = "false"
+	getenv := func(k string) string { return env[k] }
+	writeFolder(t, dir, tinyPDFs(3, "letter", ""))
+	writeFolder(t, dir, []bagFile{{"notes.txt", []byte("not an archival format")}})
+
+	var out bytes.Buffer
+	if code := run([]string{"ingest", dir, "-j", "2"}, getenv, &out, &out); code != 1 ||
+		!strings.Contains(out.String(), "4 files: 3 stored, 0 skipped (already stored), 1 failed") ||
+		!strings.Contains(out.String(), "notes.txt: unsupported media type: only PDF, PNG, JPEG, TIFF and WebP files are accepted") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if err := os.Remove(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run([]string{"ingest", "-j", "2", dir}, getenv, &out, &out); code != 0 ||
+		!strings.Contains(out.String(), "3 files: 0 stored, 3 skipped (already stored), 0 failed") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"ingest"}, getenv, &out, &out); code != 1 || !strings.Contains(out.String(), "usage: twincms ingest PATH") {
+		t.Fatalf("no PATH: exit %d:\n%s", code, out.String())
 	}
 }
