@@ -76,7 +76,6 @@ func ParseMetadata(r io.Reader, l models.Locales) (*Metadata, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -84,6 +83,7 @@ func ParseMetadata(r io.Reader, l models.Locales) (*Metadata, error) {
 			}
 			return nil, fmt.Errorf("%w: metadata CSV cannot be read", models.ErrInvalid)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
