@@ -60,7 +60,7 @@ func (r *jobRecord) save(ctx context.Context, change func(*models.IngestJob)) {
 	if change != nil {
 		change(r.job)
 	}
-	r.job.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	r.job.UpdatedAt = models.Now()
 	cp := *r.job
 	cp.Errors = append([]models.IngestError(nil), r.job.Errors...)
 	r.dirty = false

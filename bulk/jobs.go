@@ -62,7 +62,7 @@ func (j *Jobs) init() {
 // on a context that keeps ctx's values (actor, request id) without its
 // deadline, until it ends or Close. Errors: models.ErrTooLarge,
 // ErrMalformed (not a zip, a body cut short), ErrInvalid (no bag).
-func (j *Jobs) Submit(ctx context.Context, body io.Reader, actor string) (*models.IngestJob, error) {
+func (j *Jobs) Submit(ctx context.Context, body io.Reader) (*models.IngestJob, error) {
 	j.init()
 	tmp, err := os.CreateTemp(j.TempDir, "twincms-ingest-*.zip")
 	if err != nil {
@@ -88,9 +88,9 @@ func (j *Jobs) Submit(ctx context.Context, body io.Reader, actor string) (*model
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := models.Now()
 	job := &models.IngestJob{ID: j.NewID(), Status: models.IngestQueued, Errors: []models.IngestError{},
-		CreatedAt: now, CreatedBy: actor, UpdatedAt: now}
+		CreatedAt: now, CreatedBy: models.ActorFrom(ctx).Ref(), UpdatedAt: now}
 	if err := j.Store.InsertIngest(ctx, job); err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (j *Jobs) Submit(ctx context.Context, body io.Reader, actor string) (*model
 		defer cancel()
 		defer func() { _ = tmp.Close(); _ = os.Remove(tmp.Name()) }()
 		cp := *job
-		j.run(runCtx, &cp, src, actor)
+		j.run(runCtx, &cp, src)
 		j.mu.Lock()
 		delete(j.cancels, job.ID)
 		j.mu.Unlock()
@@ -122,7 +122,7 @@ func (j *Jobs) Get(ctx context.Context, id string) (*models.IngestJob, error) {
 	prev := job.UpdatedAt
 	job.Status = models.IngestFailed
 	job.Errors = appendError(job.Errors, models.IngestError{Reason: "interrupted: the instance running the job stopped; submit the bag again to store the rest (what is stored is skipped)"})
-	job.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	job.UpdatedAt = models.Now()
 	if err := j.Store.UpdateIngest(ctx, job, prev); errors.Is(err, models.ErrStale) {
 		return j.Store.GetIngest(ctx, id) // it moved after all
 	} else if err != nil {
@@ -144,7 +144,7 @@ func (j *Jobs) Close() {
 }
 
 // run waits for its turn, runs the ingest and keeps the record current.
-func (j *Jobs) run(ctx context.Context, job *models.IngestJob, src *Source, actor string) {
+func (j *Jobs) run(ctx context.Context, job *models.IngestJob, src *Source) {
 	defer src.Close()
 	rec := &jobRecord{jobs: j, job: job}
 	beat := time.NewTicker(models.IngestHeartbeat)
@@ -165,7 +165,7 @@ func (j *Jobs) run(ctx context.Context, job *models.IngestJob, src *Source, acto
 	rec.save(ctx, func(jb *models.IngestJob) { jb.Status = models.IngestVerifying })
 	stop, saverDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(saverDone); rec.keepSaving(ctx, stop) }()
-	sum, err := j.Runner.Run(ctx, src, Options{Workers: j.Workers, Actor: actor, Progress: rec.progress})
+	sum, err := j.Runner.Run(ctx, src, Options{Workers: j.Workers, Progress: rec.progress})
 	close(stop)
 	<-saverDone // no progress write may land after the final one
 	var bagErr *BagError

@@ -21,10 +21,10 @@ type task struct {
 }
 
 // planner turns files and their metadata into tasks, validating each
-// description by the same rules as the API (models.DocumentInput.Validate
-// and existing partnerships).
+// description by the API's rules (the ingest service's CheckInput).
 type planner struct {
 	parts   Partnerships
+	check   func(ctx context.Context, in models.DocumentInput) error
 	locales models.Locales
 	slugs   map[string]string // slug → partnership id ("" when there is none)
 }
@@ -62,14 +62,17 @@ func (p *planner) plan(ctx context.Context, src *Source, meta *Metadata) ([]task
 		if !have {
 			in = models.DocumentInput{}
 		}
-		t.input, t.problem = p.complete(in, f, rows[f.Path])
+		if t.input, t.problem, err = p.complete(ctx, in, f, rows[f.Path]); err != nil {
+			return nil, nil, err
+		}
 		tasks[i] = t
 	}
 	return tasks, orphans, nil
 }
 
-// complete fills the defaults and validates.
-func (p *planner) complete(in models.DocumentInput, f File, r *row) (models.DocumentInput, string) {
+// complete fills the defaults and validates; the error is the store's
+// (a check that could not be made).
+func (p *planner) complete(ctx context.Context, in models.DocumentInput, f File, r *row) (models.DocumentInput, string, error) {
 	if in.Kind == "" {
 		in.Kind = models.KindScan
 	}
@@ -79,13 +82,13 @@ func (p *planner) complete(in models.DocumentInput, f File, r *row) (models.Docu
 	if in.Title[p.locales.Default()] == "" {
 		in.Title[p.locales.Default()] = strings.TrimSuffix(f.name(), path.Ext(f.name()))
 	}
-	err := in.Validate(p.locales)
+	err := p.check(ctx, in)
 	if err == nil {
-		return in, ""
+		return in, "", nil
 	}
 	var ve *models.ValidationError
 	if !errors.As(err, &ve) {
-		return in, err.Error()
+		return in, "", err
 	}
 	parts := make([]string, 0, len(ve.Problems))
 	for _, fp := range ve.Problems {
@@ -95,7 +98,7 @@ func (p *planner) complete(in models.DocumentInput, f File, r *row) (models.Docu
 	if r != nil {
 		where = fmt.Sprintf("metadata line %d", r.line)
 	}
-	return in, where + ": " + strings.Join(parts, "; ")
+	return in, where + ": " + strings.Join(parts, "; "), nil
 }
 
 // notFound is a partnership slug that names none.

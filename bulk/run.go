@@ -23,11 +23,14 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
-// Ingester stores one file as a document: the ingest service, the same
-// call the API's upload makes. Errors: a duplicate is an error that
-// unwraps to models.ErrConflict and names the document (DuplicateOf).
+// Ingester is the ingest service, called as the API's upload calls it:
+// CheckInput applies the description rules (models.ErrInvalid with field
+// problems); Ingest stores one file as a document created by the actor
+// ctx carries, and tells the change hooks. Errors: a duplicate unwraps to
+// models.ErrConflict and names the document (DuplicateOf).
 type Ingester interface {
-	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error)
+	CheckInput(ctx context.Context, in models.DocumentInput) error
+	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error)
 }
 
 // Documents finds stored documents by their bytes. Errors: models.ErrNotFound.
@@ -51,9 +54,6 @@ type Runner struct {
 	Partnerships Partnerships
 	Locales      models.Locales
 	Logger       *slog.Logger
-	// Changed, when set, is told of every document stored (the change
-	// hook every document write ends in).
-	Changed models.ChangeHook
 }
 
 // DefaultWorkers is how many files are ingested at once unless told.
@@ -74,8 +74,6 @@ type Options struct {
 	Metadata *Metadata
 	// Workers is how many files are hashed and ingested at once (≥ 1).
 	Workers int
-	// Actor is written into the records (created_by).
-	Actor string
 	// Progress, when set, hears the counts after every file. It is called
 	// from the workers, one call at a time.
 	Progress func(Progress)
@@ -130,7 +128,7 @@ func (s Summary) Rate() float64 {
 // OK reports whether every file was stored or already there.
 func (s Summary) OK() bool { return s.Failed == 0 && len(s.Failures) == 0 && !s.Interrupted }
 
-// Run ingests src. A bag that fails verification returns a *BagError and
+// Run ingests src as the actor ctx carries (models.WithActor). A bag that fails verification returns a *BagError and
 // stores nothing. A cancelled ctx stops the run between files (a file
 // being stored is abandoned whole): the summary says what was done and
 // the error is ctx's.
@@ -143,7 +141,7 @@ func (r *Runner) Run(ctx context.Context, src *Source, opt Options) (Summary, er
 	if err != nil {
 		return t.summary(), err
 	}
-	pl := &planner{parts: r.Partnerships, locales: r.Locales, slugs: map[string]string{}}
+	pl := &planner{parts: r.Partnerships, check: r.Ingest.CheckInput, locales: r.Locales, slugs: map[string]string{}}
 	tasks, orphans, err := pl.plan(ctx, src, opt.Metadata)
 	if err != nil {
 		return t.summary(), err
@@ -255,16 +253,11 @@ func (r *Runner) one(ctx context.Context, src *Source, tk task, have map[string]
 		return
 	}
 	defer body.Close()
-	doc, err := r.Ingest.Ingest(ctx, models.IncomingFile{Body: &checkedReader{r: body, h: sha256.New(), want: f.SHA256, size: f.Size}, Filename: name}, tk.input, t.opt.Actor)
+	doc, err := r.Ingest.Ingest(ctx, models.IncomingFile{Body: &checkedReader{r: body, h: sha256.New(), want: f.SHA256, size: f.Size}, Filename: name}, tk.input)
 	var dup interface{ DuplicateOf() string }
 	switch {
 	case err == nil:
 		t.stored(doc.File.Size)
-		if r.Changed != nil {
-			r.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: doc.ID, Key: doc.File.OriginalFilename,
-				Action: models.ActionCreate, Version: doc.Version, Actor: models.ActorFrom(ctx), RequestID: models.RequestID(ctx),
-				Client: models.Client(ctx), At: doc.CreatedAt})
-		}
 	case errors.As(err, &dup):
 		// Stored meanwhile (the same bytes twice in one bag, another
 		// ingest), or claimed by an ingest that has no record yet.

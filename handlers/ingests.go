@@ -16,7 +16,8 @@ import (
 type IngestJobs interface {
 	// Submit receives a zipped bag and starts its job. Errors:
 	// models.ErrTooLarge, ErrMalformed (not a zip), ErrInvalid (no bag).
-	Submit(ctx context.Context, body io.Reader, actor string) (*models.IngestJob, error)
+	// The job runs as the actor ctx carries.
+	Submit(ctx context.Context, body io.Reader) (*models.IngestJob, error)
 	// Get returns a job. Errors: models.ErrNotFound.
 	Get(ctx context.Context, id string) (*models.IngestJob, error)
 }
@@ -35,7 +36,7 @@ func (a *API) submitIngest(c *fiber.Ctx) error {
 	} else {
 		body = bytes.NewReader(c.Body())
 	}
-	job, err := a.d.Ingests.Submit(c.UserContext(), body, actor(c))
+	job, err := a.d.Ingests.Submit(c.UserContext(), body)
 	if err != nil {
 		if errors.Is(err, models.ErrTooLarge) {
 			c.Context().SetConnectionClose() // the rest of the body is still coming

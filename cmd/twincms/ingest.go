@@ -13,6 +13,7 @@ import (
 
 	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -56,27 +57,62 @@ func parseIngestArgs(args []string, out io.Writer) (ingestArgs, error) {
 	return a, nil
 }
 
+// bulkParts are what a bulk ingest needs of an open twincms: the ingest
+// service (with its change hooks), the stores it reads, the locales.
+type bulkParts struct {
+	ingest       *ingest.Service
+	documents    *storage.Documents
+	partnerships *storage.Partnerships
+	db           *storage.DB
+	locales      models.Locales
+	logger       *slog.Logger
+}
+
+// bulkParts are this server's.
+func (s *Server) bulkParts() bulkParts {
+	return bulkParts{ingest: s.ingest, documents: s.documents, partnerships: s.partnerships, db: s.db,
+		locales: models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback}, logger: s.logger}
+}
+
+// runner is the bulk ingest over these parts: the same ingest service and
+// partnership store the API uses.
+func (p bulkParts) runner() *bulk.Runner {
+	return &bulk.Runner{Ingest: p.ingest, Documents: p.documents, Partnerships: p.partnerships, Locales: p.locales, Logger: p.logger}
+}
+
+// newIngestJobs runs the bulk ingests received over HTTP.
+func newIngestJobs(p bulkParts, maxBytes int64) *bulk.Jobs {
+	return &bulk.Jobs{Store: storage.NewIngests(p.db), Runner: p.runner(), NewID: storage.NewDocumentID,
+		MaxBytes: maxBytes, Workers: bulk.DefaultWorkers, Logger: p.logger}
+}
+
 // ingestMain is `twincms ingest`: it opens the configured stores (the
 // embedded ones need the data dir, so a twincms serving it must be
 // stopped, or use POST /api/v1/archive/ingests), ingests, and returns an
-// error (exit status 1) when anything failed.
+// error (exit status 1) when anything failed. The command's ingest
+// service has no change hooks: no snapshot lives in this process, and the
+// shared change counter is bumped at the end instead.
 func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *slog.Logger, stderr io.Writer) error {
 	a, err := parseIngestArgs(args, stderr)
 	if err != nil {
 		return err
 	}
-	s := &Server{cfg: cfg, logger: levelFilter(logger, slog.LevelWarn)}
+	quiet := levelFilter(logger, slog.LevelWarn)
+	s := &Server{cfg: cfg, logger: quiet}
 	if err := s.openStorage(ctx); err != nil {
 		s.closeStorage(context.WithoutCancel(ctx))
 		return err
 	}
 	defer s.closeStorage(context.WithoutCancel(ctx))
+	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
+	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
+		NewID: storage.NewDocumentID, MaxBytes: cfg.MaxUploadBytes, Locales: locales, Logger: quiet})
 	// What a failed file leaves behind when the store is briefly away is
 	// removed by the ingest service's clean-up loop, as in the server.
 	cleanCtx, stopCleaning := context.WithCancel(context.WithoutCancel(ctx))
 	cleaned := make(chan struct{})
 	go func() { defer close(cleaned); s.ingest.CleanUpEvery(cleanCtx) }()
-	err = s.ingestFiles(ctx, a, stderr, isTerminal(stderr))
+	err = ingestFiles(ctx, s.bulkParts(), a, stderr, isTerminal(stderr))
 	for i := 0; i < 100 && s.ingest.PendingCleanups() > 0; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -88,16 +124,16 @@ func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *s
 	return err
 }
 
-// ingestFiles runs one bulk ingest with s's stores, telling out how it
-// goes (a redrawn progress bar when tty) and what it did.
-func (s *Server) ingestFiles(ctx context.Context, a ingestArgs, out io.Writer, tty bool) error {
+// ingestFiles runs one bulk ingest, telling out how it goes (a redrawn
+// progress bar when tty) and what it did.
+func ingestFiles(ctx context.Context, p bulkParts, a ingestArgs, out io.Writer, tty bool) error {
 	var meta *bulk.Metadata
 	if a.metadata != "" {
 		f, err := os.Open(a.metadata)
 		if err != nil {
 			return fmt.Errorf("metadata: %w", err)
 		}
-		meta, err = bulk.ParseMetadata(f, models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback})
+		meta, err = bulk.ParseMetadata(f, p.locales)
 		f.Close()
 		if err != nil {
 			return err
@@ -108,22 +144,21 @@ func (s *Server) ingestFiles(ctx context.Context, a ingestArgs, out io.Writer, t
 		return err
 	}
 	defer src.Close()
-	actor := models.Actor{Name: "ingest"}
-	ctx = models.WithActor(ctx, actor)
+	ctx = models.WithActor(ctx, models.Actor{Name: "ingest"})
 	bar := &progressBar{w: out, tty: tty}
-	sum, err := s.bulkRunner().Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Actor: actor.Ref(), Progress: bar.update})
+	sum, err := p.runner().Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
 	bar.finish()
 	if sum.Stored > 0 {
 		// Other instances on this database rebuild their public snapshot.
-		if _, berr := storage.NewChanges(s.db).Bump(context.WithoutCancel(ctx)); berr != nil {
-			s.logger.Warn("ingest: change counter not bumped; other instances see the documents at their next change", "err", berr)
+		if _, berr := storage.NewChanges(p.db).Bump(context.WithoutCancel(ctx)); berr != nil {
+			p.logger.Warn("ingest: change counter not bumped; other instances see the documents at their next change", "err", berr)
 		}
 	}
 	var bagErr *bulk.BagError
 	if errors.As(err, &bagErr) {
 		fmt.Fprintf(out, "the bag is refused; nothing was stored:\n")
-		for _, p := range bagErr.Problems {
-			fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(p.File+": "+p.Reason, ": "))
+		for _, pr := range bagErr.Problems {
+			fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(pr.File+": "+pr.Reason, ": "))
 		}
 		return errors.New("ingest: the bag failed verification")
 	}
@@ -137,24 +172,6 @@ func (s *Server) ingestFiles(ctx context.Context, a ingestArgs, out io.Writer, t
 		return fmt.Errorf("ingest: %d files failed, %d metadata rows describe no file", sum.Failed, len(sum.Failures)-sum.Failed)
 	}
 	return nil
-}
-
-// bulkRunner is the bulk ingest over this server's stores: the same ingest
-// service and partnership store the API uses, and the same change hooks
-// (none in the command: it bumps the shared counter when done).
-func (s *Server) bulkRunner() *bulk.Runner {
-	r := &bulk.Runner{Ingest: s.ingest, Documents: s.documents, Partnerships: s.partnerships,
-		Locales: models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback}, Logger: s.logger}
-	if s.published != nil {
-		r.Changed = append(models.Hooks{s.published.Changed}, s.hooks...).Changed
-	}
-	return r
-}
-
-// ingestJobs runs the bulk ingests received over HTTP.
-func (s *Server) ingestJobs() *bulk.Jobs {
-	return &bulk.Jobs{Store: storage.NewIngests(s.db), Runner: s.bulkRunner(), NewID: storage.NewDocumentID,
-		MaxBytes: s.cfg.MaxIngestBytes, Workers: bulk.DefaultWorkers, Logger: s.logger}
 }
 
 // printSummary says what a run did: counts, bytes, rate, every failure and

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/bulk"
+	"github.com/jesenice/twincms/models"
 )
 
 // BenchmarkBulkIngest stores a bag of small PDFs (TWINCMS_BENCH_BAG_FILES,
@@ -31,7 +32,7 @@ func BenchmarkBulkIngest(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				sum, err := s.srv.bulkRunner().Run(context.Background(), src, bulk.Options{Workers: workers, Actor: "bench"})
+				sum, err := s.srv.bulkParts().runner().Run(models.WithActor(context.Background(), models.Actor{Name: "bench"}), src, bulk.Options{Workers: workers})
 				b.StopTimer()
 				src.Close()
 				if err != nil || sum.Stored != n {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/bulk"
+	"github.com/jesenice/twincms/models"
 )
 
 // A bag of 1,000 small scans through `twincms ingest`: every file is
@@ -114,7 +115,7 @@ func TestIngestResumesAnInterruptedRun(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sum, err := s.srv.bulkRunner().Run(ctx, src, bulk.Options{Workers: 4, Actor: "ingest", Progress: func(p bulk.Progress) {
+	sum, err := s.srv.bulkParts().runner().Run(models.WithActor(ctx, models.Actor{Name: "ingest"}), src, bulk.Options{Workers: 4, Progress: func(p bulk.Progress) {
 		if p.Phase == bulk.PhaseIngesting && p.Stored >= 50 {
 			cancel()
 		}
