@@ -1,6 +1,6 @@
 package twincms
 
-import "github.com/jesenice/twincms/storage"
+import "github.com/jesenice/twincms/embedded"
 
 // RunS3ChildIfRequested turns this process into the embedded S3 server
 // when Open started it as one, and exits when that server stops; otherwise
@@ -8,4 +8,4 @@ import "github.com/jesenice/twincms/storage"
 // from this same executable, so a host binary (and every TestMain of a
 // test that opens a CMS with the embedded store) must call it first thing
 // in main, before flags, logging or anything else.
-func RunS3ChildIfRequested() { storage.RunS3ChildIfRequested() }
+func RunS3ChildIfRequested() { embedded.RunS3ChildIfRequested() }

@@ -6,14 +6,14 @@ import (
 
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 )
 
-// openContent wires the content services and the published snapshot:
-// every content write ends in the change hooks, the snapshot's first, then
-// the subscribers the options add. The demo content is loaded through the
+// openContent wires the published snapshot, the content services and the
+// document ingest, all writes ending in the change hooks. The demo content is loaded through the
 // same services when the configuration asks for it.
 func (c *CMS) openContent(ctx context.Context) error {
 	linkKey, err := c.publicLinkKey()
@@ -23,8 +23,19 @@ func (c *CMS) openContent(ctx context.Context) error {
 	c.published = publish.New(publish.Sources{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
 		Documents: c.documents, Changes: storage.NewChanges(c.db), Presigner: c.objs, Locales: c.locales(),
 		LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL, Logger: c.logger, OnRefresh: c.metrics.PublishedRefresh})
+	// Every content and document write ends in these hooks: the published
+	// snapshot first, then the audit log and the webhooks, then the
+	// subscribers the options add.
+	hooks := append(models.Hooks{c.published.Changed, c.changed}, c.opts.hooks...)
 	c.content = content.New(content.Config{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
-		Documents: c.documents, Locales: c.locales(), Hooks: append(models.Hooks{c.published.Changed}, c.opts.hooks...)})
+		Documents: c.documents, Locales: c.locales(), Hooks: hooks})
+	c.ingest = ingest.New(ingest.Deps{Objects: c.objs, Records: c.documents, Partnerships: c.partnerships,
+		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: c.cfg.MaxUploadBytes, Locales: c.locales(), Logger: c.logger,
+		OnSweep: func(r ingest.SweepResult) {
+			for kind, n := range r.Counts() {
+				c.metrics.SweepRepairs(kind, n)
+			}
+		}})
 	if c.cfg.Demo {
 		loader := demo.Loader{Content: c.content, Documents: c.ingest, Flags: storage.NewFlags(c.db), Logger: c.logger}
 		if err := loader.LoadOnce(ctx); err != nil {

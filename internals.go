@@ -2,12 +2,16 @@ package twincms
 
 import (
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/audit"
+	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // Internals are the parts of an open CMS, for this module's tests and
@@ -29,14 +33,20 @@ type Internals struct {
 	Published    *publish.Publisher
 	Fixity       *archive.Fixity
 	Metrics      *handlers.Metrics
-	EmbeddedDB   *storage.EmbeddedDB
-	EmbeddedS3   *storage.EmbeddedS3
-	Locales      models.Locales
+	Webhooks     *webhooks.Service
+	Audit        *audit.Log
+	Jobs         *bulk.Jobs
+	// Changes are the change hook's subscribers after the published
+	// snapshot (audit log, webhooks); a benchmark may swap them.
+	Changes    *models.Hooks
+	EmbeddedDB *embedded.DB
+	EmbeddedS3 *embedded.S3
+	Locales    models.Locales
 }
 
 // Internals returns the parts of c; see the type for who may use them.
 func (c *CMS) Internals() Internals {
 	return Internals{DB: c.db, Objects: c.objs, Tokens: c.tokens, Partnerships: c.partnerships, Blocks: c.blocks,
 		Pages: c.pages, Documents: c.documents, Ingest: c.ingest, Content: c.content, Published: c.published, Fixity: c.fixity,
-		Metrics: c.metrics, EmbeddedDB: c.embDB, EmbeddedS3: c.embS3, Locales: c.locales()}
+		Metrics: c.metrics, Webhooks: c.webhooks, Audit: c.audit, Jobs: c.jobs, Changes: &c.changes, EmbeddedDB: c.embDB, EmbeddedS3: c.embS3, Locales: c.locales()}
 }

@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/handlers"
-	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/storage"
 )
@@ -26,7 +26,7 @@ func (s *CMS) openStorage(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() || cfg.EmbeddedS3() {
 		// First, before anything opens a file there.
-		lock, err := storage.LockDataDir(cfg.DataDir)
+		lock, err := embedded.LockDataDir(cfg.DataDir)
 		if err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (s *CMS) openStorage(ctx context.Context) error {
 	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(quiet, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(quiet, slog.LevelError))
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func (s *CMS) openStorage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := storage.StartEmbeddedS3(ctx, storage.EmbeddedS3Options{Root: filepath.Join(cfg.DataDir, "objects"),
+		e, err := embedded.StartS3(ctx, embedded.S3Options{Root: filepath.Join(cfg.DataDir, "objects"),
 			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr,
 			Logger: s.logger.With("component", "s3")})
 		if err != nil {
@@ -88,15 +88,8 @@ func (s *CMS) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
-	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
-		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
 	if s.metrics, err = s.newMetrics(); err != nil {
 		return err
-	}
-	s.ingest.OnSweep = func(r ingest.SweepResult) {
-		for kind, n := range r.Counts() {
-			s.metrics.SweepRepairs(kind, n)
-		}
 	}
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),

@@ -67,14 +67,18 @@ import (
 	"sync"
 
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/audit"
+	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // CMS is one open twincms: its storage (embedded or external), the
@@ -85,9 +89,9 @@ type CMS struct {
 	opts   options
 	logger *slog.Logger
 
-	lock  *storage.DataDirLock
-	embDB *storage.EmbeddedDB
-	embS3 *storage.EmbeddedS3
+	lock  *embedded.DataDirLock
+	embDB *embedded.DB
+	embS3 *embedded.S3
 	db    *storage.DB
 	objs  *storage.Objects
 
@@ -101,6 +105,12 @@ type CMS struct {
 	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
+	webhooks     *webhooks.Service
+	audit        *audit.Log
+	// changes is every subscriber of the change hook but the published
+	// snapshot: the audit log and the webhooks.
+	changes models.Hooks
+	jobs    *bulk.Jobs
 
 	mu      sync.Mutex
 	mounted bool
@@ -127,10 +137,32 @@ func Open(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err e
 	if err := c.openStorage(ctx); err != nil {
 		return nil, err
 	}
+	if err := c.openWorkflow(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.ensureAdmin(ctx); err != nil {
 		return nil, err
 	}
 	if err := c.openContent(ctx); err != nil {
+		return nil, err
+	}
+	c.openBulk()
+	return c, nil
+}
+
+// OpenStorage opens only the storage of cfg (the data directory's lock,
+// the embedded servers or the external ones, the stores, the fixity
+// audit's parts): no snapshot, no change hooks, no admin token, no demo.
+// It is for command-line tools working on the data while no twincms
+// serves it (twincms ingest); Internals gives them the stores. Close it.
+func OpenStorage(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	c := &CMS{cfg: cfg, opts: o, logger: logx.WithRequestIDs(o.logger)}
+	if err := c.openStorage(ctx); err != nil {
+		c.closeStorage(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return c, nil
@@ -173,6 +205,9 @@ func (c *CMS) Close(ctx context.Context) error {
 		return nil
 	}
 	c.closed = true
+	if c.jobs != nil {
+		c.jobs.Close() // running bulk ingests record themselves as interrupted
+	}
 	return c.closeStorage(ctx)
 }
 

@@ -34,6 +34,7 @@ type Deps struct {
 	// Authorization header from the host app's own session (twincms as a
 	// plugin); ok false leaves the request unauthenticated.
 	Authenticate func(c *fiber.Ctx) (tok models.Token, ok bool)
+	Ingests      IngestJobs
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.
@@ -48,6 +49,12 @@ type Deps struct {
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
 	BodyLimit int
 	Metrics   *Metrics
+	// Webhooks manages webhooks (admin routes).
+	Webhooks WebhookService
+	// Audit reads the audit log (admin routes).
+	Audit AuditLog
+	// AuthRefused is told of every refused authentication (audit log).
+	AuthRefused func(ctx context.Context, reason string)
 }
 
 // Check is one readiness check (database, object store).

@@ -20,13 +20,21 @@ type Metrics struct {
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
 	refresh  *prometheus.CounterVec
+	// reg is where other parts (audit, webhooks) register their metrics:
+	// Registry, the host's registerer, or nil (none).
+	reg prometheus.Registerer
 }
+
+// Registerer is where other parts of this instance register their
+// metrics; nil when metrics go nowhere (twincms.WithoutMetrics).
+func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
 
 // NewMetrics registers request metrics and the Go runtime collectors in a
 // registry of this instance, served at /metrics.
 func NewMetrics() *Metrics {
 	m := newMetrics()
 	m.Registry = prometheus.NewRegistry()
+	m.reg = m.Registry
 	m.Registry.MustRegister(append(m.own(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))...)
 	return m
 }
@@ -45,6 +53,7 @@ func NewHostMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
+	m.reg = reg
 	for _, c := range m.own() {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -9,10 +9,13 @@ import (
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // The harness is internal/apitest; these are its short names in this
@@ -115,19 +118,25 @@ type serverParts struct {
 	ingest       *ingest.Service
 	fixity       *archive.Fixity
 	published    *publish.Publisher
-	embDB        *storage.EmbeddedDB
-	embS3        *storage.EmbeddedS3
+	webhooks     *webhooks.Service
+	changes      *models.Hooks // the subscribers after the snapshot (audit, webhooks)
+	embDB        *embedded.DB
+	embS3        *embedded.S3
 }
 
 func newServerParts(s *apitest.Server) *serverParts {
 	in := s.CMS.Internals()
 	return &serverParts{Internals: in, App: s.App(), db: in.DB, blocks: in.Blocks, pages: in.Pages, objs: in.Objects,
 		documents: in.Documents, partnerships: in.Partnerships, content: in.Content, ingest: in.Ingest, fixity: in.Fixity,
-		published: in.Published, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
+		published: in.Published, webhooks: in.Webhooks, changes: in.Changes, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
 }
 
 // Deps was the server's handler dependencies; its Locales are the CMS's.
 func (p *serverParts) Deps() twincms.Internals { return p.Internals }
+
+// bulkParts are the bulk ingest's parts of this server (its own ingest
+// service, with the change hooks).
+func (p *serverParts) bulkParts() bulkParts { return partsOf(p.Internals, p.ingest, testLogger()) }
 
 // Content is the content services.
 func (p *serverParts) Content() *content.Services { return p.content }
