@@ -39,6 +39,7 @@ var (
 	expect        = apitest.Expect
 	expectProblem = apitest.ExpectProblem
 	externalS3Env = apitest.ExternalS3Env
+	mustJSON      = apitest.MustJSON
 )
 
 func TestMain(m *testing.M) {
@@ -47,7 +48,7 @@ func TestMain(m *testing.M) {
 		// The shutdown test runs the real program as a child process.
 		os.Exit(run(nil, os.Getenv, os.Stdout, os.Stderr))
 	}
-	os.Exit(apitest.Main(m, nil, func(s *apitest.Server) { shared = wrap(s) }, apitest.CoverStatuses))
+	os.Exit(apitest.Main(m, nil, func(s *apitest.Server) { shared = wrap(s) }, apitest.CoverRoutes))
 }
 
 // testServer is one twincms instance serving on a random loopback port

@@ -125,3 +125,22 @@ func (s *Server) NewToken(t testing.TB, role string) string {
 	t.Helper()
 	return NewToken(t, s.Base, role)
 }
+
+// MinimalPartnership is the smallest valid partnership body.
+func MinimalPartnership(slug, name string) map[string]any {
+	return map[string]any{
+		"slug":     slug,
+		"relation": "twin",
+		"partner":  map[string]any{"name": map[string]string{"sl": name}, "country": "SI"},
+	}
+}
+
+// MustJSON marshals v, failing the test when it cannot.
+func MustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
