@@ -52,7 +52,7 @@ func (a *API) sendPublic(c *fiber.Ctx, v models.PublicView, r *models.Rendered, 
 		return err
 	}
 	c.Set(fiber.HeaderETag, r.ETag)
-	c.Set(fiber.HeaderLastModified, r.LastModified.Format(http.TimeFormat))
+	c.Set(fiber.HeaderLastModified, r.LastModifiedHTTP)
 	c.Set(fiber.HeaderCacheControl, a.publicCache)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
 	c.Set(fiber.HeaderContentLanguage, v.Locale)
@@ -70,7 +70,7 @@ func notModified(c *fiber.Ctx, r *models.Rendered) bool {
 	}
 	if ims := c.Get(fiber.HeaderIfModifiedSince); ims != "" {
 		t, err := http.ParseTime(ims)
-		return err == nil && !r.LastModified.Truncate(time.Second).After(t)
+		return err == nil && !r.LastModified.After(t)
 	}
 	return false
 }

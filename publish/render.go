@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/jesenice/twincms/models"
 )
@@ -128,5 +130,7 @@ func (p *Publisher) render(s *snapshot, idx int64, v models.PublicView, view fun
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	return &models.Rendered{Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, LastModified: r.modified.UTC()}, nil
+	modified := r.modified.UTC().Truncate(time.Second)
+	return &models.Rendered{Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`,
+		LastModified: modified, LastModifiedHTTP: modified.Format(http.TimeFormat)}, nil
 }
