@@ -22,9 +22,9 @@ type Deps struct {
 	Logger       *slog.Logger
 	Tokens       TokenStore
 	Checks       []Check
-	Partnerships ContentStore[models.Partnership, *models.Partnership]
-	Blocks       ContentStore[models.Block, *models.Block]
-	Pages        ContentStore[models.ContentPage, *models.ContentPage]
+	Partnerships ContentService[models.Partnership, *models.Partnership]
+	Blocks       ContentService[models.Block, *models.Block]
+	Pages        ContentService[models.ContentPage, *models.ContentPage]
 	Published    PublicContent
 	Documents    DocumentStore
 	Ingest       Ingester
