@@ -69,7 +69,7 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
 
 	loc := []string{"locale"}
-	lang := []string{"Accept-Language", "If-None-Match"}
+	lang := []string{"Accept-Language", "If-None-Match", "If-Modified-Since"}
 	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang, InMemory: true}, a.publicPage)
 	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang, InMemory: true}, a.publicPartnerships)
 	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang, InMemory: true}, a.publicPartnership)
