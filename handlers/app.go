@@ -92,18 +92,19 @@ func Register(r fiber.Router, d Deps) *API {
 // served from memory skip.
 func (a *API) middleware(c *fiber.Ctx) (err error) {
 	start := time.Now()
-	id := c.Get(fiber.HeaderXRequestID)
-	if validRequestID(id) {
-		id = strings.Clone(id) // Fiber reuses request memory
+	// The id lives in the response header only (requestID reads it back),
+	// so a request that never needs it as a string allocates nothing for it.
+	if id := c.Get(fiber.HeaderXRequestID); validRequestID(id) {
+		c.Set(fiber.HeaderXRequestID, id) // copied into the response
 	} else {
-		id = a.ids.next()
+		var b [24]byte
+		a.ids.next(&b)
+		c.Response().Header.SetBytesV(fiber.HeaderXRequestID, b[:])
 	}
-	c.Locals(localRequestID, id)
-	c.Set(fiber.HeaderXRequestID, id)
 	func() {
 		defer func() {
 			if rec := recover(); rec != nil {
-				a.logger.Error("panic", "request_id", id, "panic", rec, "stack", string(debug.Stack()))
+				a.logger.Error("panic", "request_id", requestID(c), "panic", rec, "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()
@@ -118,7 +119,7 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 		// Paths and methods only: tokens live in headers we never log, and
 		// no presigned URL passes through here.
 		a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.String("request_id", requestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
 			slog.String("route", c.Route().Path), slog.Int("status", status), slog.Duration("duration", took),
 			slog.Int("bytes", responseSize(c)))
 	}
@@ -136,14 +137,14 @@ func (a *API) observe(c *fiber.Ctx, status int, took time.Duration) {
 	a.metrics.observe(strings.Clone(c.Method()), strings.Clone(c.Route().Path), status, took)
 }
 
-const localRequestID = "request_id"
 
 // errPanic is an internal error: the client sees only the request id.
 var errPanic = errors.New("handler panicked")
 
+// requestID is the request's id, as the middleware put it in the
+// response header ("" before it ran: fasthttp's own errors).
 func requestID(c *fiber.Ctx) string {
-	id, _ := c.Locals(localRequestID).(string)
-	return id
+	return string(c.Response().Header.Peek(fiber.HeaderXRequestID))
 }
 
 // validRequestID accepts a client's X-Request-Id only if it is a plain
@@ -176,13 +177,12 @@ func newRequestIDs() *requestIDs {
 	return g
 }
 
-func (g *requestIDs) next() string {
-	var b [24]byte
+// next writes the next id into b.
+func (g *requestIDs) next(b *[24]byte) {
 	copy(b[:], g.prefix[:])
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], g.n.Add(1))
 	hex.Encode(b[16:], n[:])
-	return string(b[:])
 }
 
 // responseSize is the body length without reading a streamed body.
