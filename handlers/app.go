@@ -137,7 +137,6 @@ func (a *API) observe(c *fiber.Ctx, status int, took time.Duration) {
 	a.metrics.observe(strings.Clone(c.Method()), strings.Clone(c.Route().Path), status, took)
 }
 
-
 // errPanic is an internal error: the client sees only the request id.
 var errPanic = errors.New("handler panicked")
 
