@@ -22,9 +22,6 @@ type PublicContent interface {
 	Partnership(ctx context.Context, slug string, v models.PublicView) (*models.Rendered, error)
 	Block(ctx context.Context, key string, v models.PublicView) (*models.Rendered, error)
 	File(ctx context.Context, id, rendition, exp, sig string) (*url.URL, error)
-	// Changed is the snapshot's change hook; handlers call it for the
-	// writes whose services do not call the hook themselves yet.
-	Changed(ctx context.Context, c models.Change)
 }
 
 // publicMaxAge is how long browsers and caches may reuse a public
