@@ -97,6 +97,7 @@ var responseTypes = map[string]any{
 	"Me":                     meView{},
 	"StorageUsage":           storageUsageView{},
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},
+	"VersionDiff":            versionDiff{},
 }
 
 // enums lists the values of the string types that have a fixed set.

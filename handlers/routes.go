@@ -96,5 +96,6 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
 	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)
 	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
+	a.handle("GET", base+"/:id/versions/:version/diff", op{Summary: "What changed from version against (default: the one before; 0 is the empty document) to this version, as RFC 6902 operations on the editable fields; localized fields per locale, arrays by index", Tag: tag, Roles: editors, Response: "VersionDiff", Query: []string{"against"}}, h.diff)
 	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)
 }
