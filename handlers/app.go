@@ -44,6 +44,8 @@ type Deps struct {
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
 	BodyLimit int
 	Metrics   *Metrics
+	// Schedules plans publishes; nil serves no schedule routes.
+	Schedules ScheduleService
 }
 
 // Check is one readiness check (database, object store).

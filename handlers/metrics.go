@@ -19,6 +19,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
+	schedule *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -41,7 +42,13 @@ func NewMetrics() *Metrics {
 	m.sweep = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "twincms_sweep_repairs_total", Help: "What the sweeper removed or repaired, by kind (incomplete_uploads, orphan_objects, stale_claims, ...).",
 	}, []string{"kind"})
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
+	m.schedule = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_schedule_runs_total", Help: "Schedule runs by outcome (done, failed, retry: the record changed under the run or a store was down).",
+	}, []string{"outcome"})
+	for _, o := range []string{"done", "failed", "retry"} {
+		m.schedule.WithLabelValues(o)
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.schedule,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -67,4 +74,9 @@ func (m *Metrics) FixityResult(ok bool) {
 // SweepRepairs counts n things of kind that one sweep removed or repaired.
 func (m *Metrics) SweepRepairs(kind string, n int) {
 	m.sweep.WithLabelValues(kind).Add(float64(n))
+}
+
+// ScheduleRun counts one schedule run by its outcome.
+func (m *Metrics) ScheduleRun(outcome string) {
+	m.schedule.WithLabelValues(outcome).Inc()
 }

@@ -98,6 +98,8 @@ var responseTypes = map[string]any{
 	"StorageUsage":           storageUsageView{},
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},
 	"VersionDiff":            versionDiff{},
+	"Schedule":               models.Schedule{},
+	"ScheduleList":           models.List[models.Schedule]{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -108,6 +110,8 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.Role]():           {"admin", "editor", "archivist"},
 	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged"},
 	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
+	reflect.TypeFor[models.ScheduleStatus](): {"pending", "done", "failed", "cancelled"},
+	reflect.TypeFor[models.Resource]():       {"partnership", "block", "page", "document", "token", "webhook", "schedule"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
 }

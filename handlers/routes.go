@@ -49,6 +49,17 @@ func (a *API) routes() {
 		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed})
 
 	ifm := []string{"If-Match"}
+	if a.d.Schedules != nil {
+		for _, k := range []struct {
+			base string
+			r    models.Resource
+		}{{"/api/v1/partnerships", models.ResourcePartnership}, {"/api/v1/blocks", models.ResourceBlock}, {"/api/v1/pages", models.ResourcePage}} {
+			a.handle("POST", k.base+"/:id/schedule", op{Summary: "Schedule a publish (of a version) or an unpublish. " + scheduleRules, Tag: "schedules", Roles: editors, Request: "ScheduleInput", Response: "Schedule", Status: 201, Headers: ifm}, a.createSchedule(k.r))
+		}
+		a.handle("GET", "/api/v1/schedules", op{Summary: "Schedules, the soonest first, filtered by resource and status", Tag: "schedules", Roles: editors, Response: "ScheduleList", Query: []string{"resource", "status", "page", "per_page"}}, a.listSchedules)
+		a.handle("GET", "/api/v1/schedules/:id", op{Summary: "One schedule: its status, when it ran and whether late", Tag: "schedules", Roles: editors, Response: "Schedule"}, a.getSchedule)
+		a.handle("DELETE", "/api/v1/schedules/:id", op{Summary: "Cancel a pending schedule (409 once it ran, was cancelled, or while it runs)", Tag: "schedules", Roles: editors, Response: "Schedule", Also: []int{409}}, a.cancelSchedule)
+	}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
 	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409}}, a.uploadDocument)
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)

@@ -23,6 +23,7 @@ import (
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
@@ -50,6 +51,7 @@ type Server struct {
 	published    *handlers.Published
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
+	schedules    *schedule.Service
 
 	App *fiber.App
 
@@ -79,6 +81,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	}
 	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
+	if err := s.openSchedules(ctx); err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
 		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
 			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
@@ -100,7 +105,28 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
+	s.goBG(func() { s.schedules.RunEvery(bgCtx, time.Second) })
 	return s, nil
+}
+
+// openSchedules builds the scheduler: it publishes through the content
+// stores and tells the published snapshot.
+func (s *Server) openSchedules(ctx context.Context) error {
+	store, err := storage.NewSchedules(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	changed := func(ctx context.Context) { s.published.Changed(ctx) }
+	host, _ := os.Hostname()
+	s.schedules = &schedule.Service{Store: store, Leases: storage.NewLeases(s.db),
+		Targets: map[models.Resource]schedule.Target{
+			models.ResourcePartnership: storeTarget[models.Partnership, *models.Partnership]{s.partnerships, changed},
+			models.ResourceBlock:       storeTarget[models.Block, *models.Block]{s.blocks, changed},
+			models.ResourcePage:        storeTarget[models.ContentPage, *models.ContentPage]{s.pages, changed},
+		},
+		Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)), LateAfter: s.cfg.ScheduleLateAfter,
+		OnRun: s.metrics.ScheduleRun, NewID: storage.NewScheduleID, Logger: s.logger}
+	return nil
 }
 
 // sweepGrace protects objects of uploads still streaming on another
@@ -118,6 +144,7 @@ func (s *Server) Deps() handlers.Deps {
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
+		Schedules: s.schedules,
 	}
 }
 
