@@ -46,6 +46,8 @@ type Deps struct {
 	Metrics   *Metrics
 	// Schedules plans publishes; nil serves no schedule routes.
 	Schedules ScheduleService
+	// PreviewLinks makes draft preview links; nil serves no preview routes.
+	PreviewLinks PreviewLinkService
 }
 
 // Check is one readiness check (database, object store).

@@ -99,6 +99,8 @@ var responseTypes = map[string]any{
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},
 	"VersionDiff":            versionDiff{},
 	"Schedule":               models.Schedule{},
+	"PreviewLinkCreated":     previewLinkCreated{},
+	"PreviewView":            previewView{},
 	"ScheduleList":           models.List[models.Schedule]{},
 }
 

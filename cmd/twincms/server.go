@@ -23,6 +23,7 @@ import (
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/preview"
 	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
@@ -144,7 +145,7 @@ func (s *Server) Deps() handlers.Deps {
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
-		Schedules: s.schedules,
+		Schedules: s.schedules, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(s.db), NewID: storage.NewPreviewLinkID},
 	}
 }
 
