@@ -20,10 +20,10 @@ type Deps struct {
 	Logger       *slog.Logger
 	Tokens       TokenStore
 	Checks       []Check
-	Partnerships ContentStore[models.Partnership, *models.Partnership]
-	Blocks       ContentStore[models.Block, *models.Block]
-	Pages        ContentStore[models.ContentPage, *models.ContentPage]
-	Published    *Published
+	Partnerships ContentService[models.Partnership, *models.Partnership]
+	Blocks       ContentService[models.Block, *models.Block]
+	Pages        ContentService[models.ContentPage, *models.ContentPage]
+	Published    PublicContent
 	Documents    DocumentStore
 	Ingest       Ingester
 	Presigner    Presigner
@@ -46,8 +46,10 @@ type Deps struct {
 	Metrics   *Metrics
 	// Schedules plans publishes; nil serves no schedule routes.
 	Schedules ScheduleService
-	// PreviewLinks makes draft preview links; nil serves no preview routes.
+	// PreviewLinks makes draft preview links (nil serves no preview
+	// routes); Drafts renders what they show.
 	PreviewLinks PreviewLinkService
+	Drafts       DraftRenderer
 }
 
 // Check is one readiness check (database, object store).

@@ -38,13 +38,13 @@ func (h *contentHandlers[T, P]) diff(c *fiber.Ctx) error {
 		}
 		against = m
 	}
-	to, err := h.store.Version(c.UserContext(), id, n)
+	to, err := h.service.Version(c.UserContext(), id, n)
 	if err != nil {
 		return err
 	}
 	var from any // version 0: nothing yet
 	if against > 0 {
-		v, err := h.store.Version(c.UserContext(), id, against)
+		v, err := h.service.Version(c.UserContext(), id, against)
 		if err != nil {
 			return err
 		}

@@ -45,7 +45,7 @@ func (a *API) createPreviewLink(r models.Resource, exists func(ctx context.Conte
 		if err := decodeStrict(c, a.d.MaxJSONBytes, &in); err != nil {
 			return err
 		}
-		l, token, err := a.d.PreviewLinks.Create(withActor(c), r, id, in)
+		l, token, err := a.d.PreviewLinks.Create(c.UserContext(), r, id, in)
 		if err != nil {
 			return err
 		}

@@ -1,24 +1,44 @@
 package handlers
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 )
 
-// previewView is GET /public/preview: the current draft of the link's
-// record rendered as the public API would render it once published.
+// DraftRenderer renders the current version of a record as its public
+// body would look once published (publish.Publisher). Errors: ErrNotFound,
+// ErrMalformed, ErrUnavailable.
+type DraftRenderer interface {
+	RenderDraft(ctx context.Context, resource models.Resource, id string, v models.PublicView) (*models.Rendered, error)
+}
+
+// previewView documents GET /public/preview: the link's record as it is
+// now, rendered as the public API renders published content. previewBody
+// is what is sent (the rendered body as it came); the two must agree.
 type previewView struct {
 	Resource  models.Resource `json:"resource"`
 	Version   int64           `json:"version"`
 	Status    models.Status   `json:"status"`
 	ExpiresAt time.Time       `json:"expires_at"`
 	// Exactly one of these, after resource.
-	Page        *publicPage        `json:"page,omitempty"`
-	Partnership *publicPartnership `json:"partnership,omitempty"`
+	Page        *publish.PublicPage        `json:"page,omitempty"`
+	Partnership *publish.PublicPartnership `json:"partnership,omitempty"`
+}
+
+type previewBody struct {
+	Resource    models.Resource `json:"resource"`
+	Version     int64           `json:"version"`
+	Status      models.Status   `json:"status"`
+	ExpiresAt   time.Time       `json:"expires_at"`
+	Page        json.RawMessage `json:"page,omitempty"`
+	Partnership json.RawMessage `json:"partnership,omitempty"`
 }
 
 // previewHeaders keep a preview private: no shared cache, no search
@@ -42,54 +62,47 @@ func (a *API) previewPage(c *fiber.Ctx) error {
 // publicPreview: GET /public/preview?token=&locale=.
 func (a *API) publicPreview(c *fiber.Ctx) error {
 	previewHeaders(c)
-	loc, err := a.publicLocale(c)
+	v, err := a.publicView(c)
 	if err != nil {
 		return err
 	}
-	l, err := a.d.PreviewLinks.Resolve(c.UserContext(), c.Query("token"))
-	if err != nil {
-		return err
-	}
-	v, err := a.renderDraft(c, l, loc)
-	if errors.Is(err, models.ErrNotFound) {
-		// The record was deleted: the link leads nowhere any more.
-		return fmt.Errorf("%w: the previewed record no longer exists", models.ErrLinkInvalid)
-	}
-	if err != nil {
-		return err
-	}
-	v.ExpiresAt = l.ExpiresAt
-	c.Set(fiber.HeaderContentLanguage, loc)
-	return c.JSON(v)
-}
-
-// renderDraft renders the link's record as it is now, with the public
-// views: a page with its published blocks and partnerships, a partnership
-// with links to its documents.
-func (a *API) renderDraft(c *fiber.Ctx, l models.PreviewLink, loc string) (previewView, error) {
 	ctx := c.UserContext()
-	pub := a.d.Published
-	s := pub.snapshot()
-	w := pub.currentWindow(s)
-	ln := &linker{key: pub.linkKey, base: mountPrefixOf(c, "/api/v1/"), expires: pub.windowExpiry(w.index)}
-	v := previewView{Resource: l.Resource}
+	l, err := a.d.PreviewLinks.Resolve(ctx, c.Query("token"))
+	if err != nil {
+		return err
+	}
+	body := previewBody{Resource: l.Resource, ExpiresAt: l.ExpiresAt}
 	switch l.Resource {
 	case models.ResourcePage:
 		p, err := a.d.Pages.Get(ctx, l.ResourceID)
 		if err != nil {
-			return v, err
+			return previewGone(err)
 		}
-		page := viewPage(a.d.Locales, loc, s, p, ln)
-		v.Page, v.Version, v.Status = &page, p.Version, p.Status
+		body.Version, body.Status = p.Version, p.Status
 	case models.ResourcePartnership:
 		p, err := a.d.Partnerships.Get(ctx, l.ResourceID)
 		if err != nil {
-			return v, err
+			return previewGone(err)
 		}
-		part := viewPartnership(a.d.Locales, loc, p, s, ln)
-		v.Partnership, v.Version, v.Status = &part, p.Version, p.Status
-	default:
-		return v, fmt.Errorf("%w: nothing to preview", models.ErrLinkInvalid)
+		body.Version, body.Status = p.Version, p.Status
 	}
-	return v, nil
+	r, err := a.d.Drafts.RenderDraft(ctx, l.Resource, l.ResourceID, v)
+	if err != nil {
+		return previewGone(err)
+	}
+	if l.Resource == models.ResourcePage {
+		body.Page = r.Body
+	} else {
+		body.Partnership = r.Body
+	}
+	c.Set(fiber.HeaderContentLanguage, v.Locale)
+	return c.JSON(body)
+}
+
+// previewGone: a link to a record deleted since leads nowhere any more.
+func previewGone(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("%w: the previewed record no longer exists", models.ErrLinkInvalid)
+	}
+	return err
 }

@@ -29,17 +29,6 @@ const scheduleRules = "At `at` (checked every second; within 5 s) exactly the sc
 	"A schedule whose time passed while the service was down runs at the next start with `late: true`. " +
 	"The changes are made by the actor \"schedule\" and pass the change hook (webhooks, audit) like any other. Needs If-Match."
 
-// withActor puts the authenticated token into the request's context as the
-// actor of the changes it makes, unless the auth layer did already.
-func withActor(c *fiber.Ctx) context.Context {
-	ctx := c.UserContext()
-	if models.ActorFrom(ctx) != (models.Actor{}) {
-		return ctx
-	}
-	tok, _ := c.Locals(localToken).(models.Token)
-	return models.WithActor(ctx, models.Actor{TokenID: tok.ID, Name: tok.Name})
-}
-
 // createSchedule: POST /{partnerships|blocks|pages}/{id}/schedule.
 func (a *API) createSchedule(r models.Resource) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -47,7 +36,7 @@ func (a *API) createSchedule(r models.Resource) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ctx := withActor(c)
+		ctx := c.UserContext()
 		if _, err := a.d.Schedules.Editable(ctx, r, id, expected); err != nil {
 			return err
 		}
@@ -114,7 +103,7 @@ func (a *API) cancelSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sc, err := a.d.Schedules.Cancel(withActor(c), id)
+	sc, err := a.d.Schedules.Cancel(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,21 @@ func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error
 	return &doc, nil
 }
 
+// GetMany returns the documents with these ids, in no particular order;
+// ids not found are left out. The published snapshot loads only the
+// documents published content refers to this way.
+func (d *Documents) GetMany(ctx context.Context, ids []string) ([]*models.Document, error) {
+	out := []*models.Document{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	return out, translateDB(cur.All(ctx, &out))
+}
+
 // BySHA256 returns the document holding these bytes, ErrNotFound if none.
 func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document, error) {
 	var doc models.Document

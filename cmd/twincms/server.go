@@ -19,11 +19,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/preview"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
@@ -48,8 +50,9 @@ type Server struct {
 	blocks       *storage.Blocks
 	pages        *storage.Pages
 	documents    *storage.Documents
+	content      *content.Services
 	ingest       *ingest.Service
-	published    *handlers.Published
+	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
 	schedules    *schedule.Service
@@ -58,12 +61,29 @@ type Server struct {
 
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
+
+	// hooks are subscribers to content changes added by options, told
+	// after the server's own.
+	hooks models.Hooks
+}
+
+// Option adjusts a Server before it starts.
+type Option func(*Server)
+
+// WithChangeHook adds a subscriber to every content change (models.Change),
+// after the server's own (the published snapshot): for embedding hosts and
+// tests.
+func WithChangeHook(h models.ChangeHook) Option {
+	return func(s *Server) { s.hooks = append(s.hooks, h) }
 }
 
 // Start opens storage, loads demo content when asked and builds the app.
 // out receives the one-time initial admin token when one is generated.
-func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (_ *Server, err error) {
+func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer, opts ...Option) (_ *Server, err error) {
 	s := &Server{cfg: cfg, logger: logger}
+	for _, o := range opts {
+		o(s)
+	}
 	defer func() {
 		if err != nil {
 			s.closeStorage(context.WithoutCancel(ctx))
@@ -80,19 +100,22 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err != nil {
 		return nil, err
 	}
-	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
-	if err := s.openSchedules(ctx); err != nil {
+	s.published = publish.New(publish.Sources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
+		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
+	// Every content write ends in these hooks; the published snapshot
+	// first, the scheduler last (deleting a record cancels its schedules,
+	// and the cancellations it tells of follow the deletion).
+	hooks := append(append(models.Hooks{s.published.Changed}, s.hooks...), func(ctx context.Context, c models.Change) { s.schedules.Changed(ctx, c) })
+	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: hooks})
+	if err := s.openSchedules(ctx, hooks.Changed); err != nil {
 		return nil, err
 	}
 	if cfg.Demo {
-		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
-			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
+		loader := demo.Loader{Content: s.content, Documents: s.ingest, Flags: storage.NewFlags(s.db), Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
 			return nil, fmt.Errorf("demo content: %w", err)
-		}
-		if _, err := changes.Bump(ctx); err != nil {
-			return nil, err
 		}
 	}
 	if err := s.published.Rebuild(ctx); err != nil {
@@ -102,7 +125,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
-	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.published.Watch(bgCtx) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
@@ -111,20 +134,21 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 }
 
 // openSchedules builds the scheduler: it publishes through the content
-// stores and tells the published snapshot.
-func (s *Server) openSchedules(ctx context.Context) error {
+// services (so their hook sees what it does) and tells hook of schedules
+// made and cancelled.
+func (s *Server) openSchedules(ctx context.Context, hook models.ChangeHook) error {
 	store, err := storage.NewSchedules(ctx, s.db)
 	if err != nil {
 		return err
 	}
-	changed := func(ctx context.Context) { s.published.Changed(ctx) }
 	host, _ := os.Hostname()
 	s.schedules = &schedule.Service{Store: store, Leases: storage.NewLeases(s.db),
 		Targets: map[models.Resource]schedule.Target{
-			models.ResourcePartnership: storeTarget[models.Partnership, *models.Partnership]{s.partnerships, changed},
-			models.ResourceBlock:       storeTarget[models.Block, *models.Block]{s.blocks, changed},
-			models.ResourcePage:        storeTarget[models.ContentPage, *models.ContentPage]{s.pages, changed},
+			models.ResourcePartnership: contentTarget[models.Partnership, *models.Partnership]{s.content.Partnerships},
+			models.ResourceBlock:       contentTarget[models.Block, *models.Block]{s.content.Blocks},
+			models.ResourcePage:        contentTarget[models.ContentPage, *models.ContentPage]{s.content.Pages},
 		},
+		Hook:   hook,
 		Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)), LateAfter: s.cfg.ScheduleLateAfter,
 		OnRun: s.metrics.ScheduleRun, NewID: storage.NewScheduleID, Logger: s.logger}
 	return nil
@@ -140,14 +164,18 @@ func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
 		Logger: s.logger, Tokens: s.tokens,
 		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
-		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
+		Partnerships: s.content.Partnerships, Blocks: s.content.Blocks, Pages: s.content.Pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
-		Schedules: s.schedules, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(s.db), NewID: storage.NewPreviewLinkID},
+		Schedules: s.schedules, Drafts: s.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(s.db), NewID: storage.NewPreviewLinkID},
 	}
 }
+
+// Content is the content services: the one way to write content, for
+// embedding hosts and tools (writes take the actor from the context).
+func (s *Server) Content() *content.Services { return s.content }
 
 func (s *Server) goBG(f func()) {
 	s.bg.Add(1)
