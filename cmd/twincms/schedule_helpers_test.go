@@ -78,3 +78,15 @@ func publishActions(t testing.TB, s *testServer, token, path string) int {
 func partnershipPath(p map[string]any) string {
 	return fmt.Sprintf("/api/v1/partnerships/%s", p["id"])
 }
+
+// removeAtEnd deletes the record at path when the test ends: the shared
+// server's published list is counted by other tests.
+func (s *testServer) removeAtEnd(t testing.TB, path string) {
+	t.Cleanup(func() {
+		cur := s.do(t, req{Method: "GET", Path: path, Token: testAdminToken})
+		if cur.Status == 404 {
+			return
+		}
+		expect(t, s.do(t, req{Method: "DELETE", Path: path, Token: testAdminToken, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 204)
+	})
+}

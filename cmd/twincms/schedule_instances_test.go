@@ -36,13 +36,16 @@ func TestScheduleRunsOnceWithTwoInstances(t *testing.T) {
 		inst := []*testServer{s, other}[i%2]
 		p := create(t, inst, testAdminToken, minimalPartnership(fmt.Sprintf("two-instances-%d", i), fmt.Sprintf("Dvojna %d", i)))
 		path := partnershipPath(p)
+		s.removeAtEnd(t, path)
 		sc := inst.schedule(t, testAdminToken, path, 1, map[string]any{"action": "publish", "at": rfc3339(at)})
 		paths, ids = append(paths, path), append(ids, sc.ID)
 	}
 	for i, id := range ids {
-		if sc := s.waitSchedule(t, testAdminToken, id); sc.Status != "done" || sc.Late {
+		sc := s.waitSchedule(t, testAdminToken, id)
+		if sc.Status != "done" || sc.Late || sc.RanAt.Before(at.Truncate(time.Millisecond)) {
 			t.Fatalf("schedule %d: %+v", i, sc)
 		}
+		t.Logf("schedule %d ran %s after its time", i, sc.RanAt.Sub(at))
 	}
 	for _, path := range paths {
 		if got := publishActions(t, s, testAdminToken, path); got != 1 {
