@@ -181,3 +181,27 @@ func TestScheduleRefusals(t *testing.T) {
 		t.Fatalf("a refused schedule was stored: %s", all.Body)
 	}
 }
+
+// A version that can no longer be published (it links a document purged
+// since) ends failed, with a reason for the editor, and publishes nothing.
+func TestScheduleOfUnpublishableVersionFails(t *testing.T) {
+	s := shared
+	ed := s.newToken(t, "editor")
+	doc := expect(t, s.upload(t, ed, docMeta("overview", "Pregled "+t.Name()), "pregled.pdf", "", pdfBytes(t.Name(), 900)), 201).Map(t)
+	body := minimalPartnership("failing-schedule", "Neuspela")
+	body["documents"] = []map[string]string{{"document_id": doc["id"].(string), "role": "overview"}}
+	p := create(t, s, ed, body)
+	path := partnershipPath(p)
+	s.removeAtEnd(t, path)
+	patchTo(t, s, ed, path, 1, map[string]any{"documents": []any{}})
+	expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/documents/" + doc["id"].(string) + "/purge", Token: testAdminToken}), 204)
+
+	sc := s.schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": rfc3339(time.Now().Add(time.Second)), "version": 1})
+	done := s.waitSchedule(t, ed, sc.ID)
+	if done.Status != "failed" || done.Error == "" || done.RanAt == nil {
+		t.Fatalf("schedule of an unpublishable version: %+v", done)
+	}
+	if cur := expect(t, s.do(t, req{Method: "GET", Path: path, Token: ed}), 200).Map(t); cur["status"] != "draft" || cur["version"].(float64) != 2 {
+		t.Fatalf("record after a failed schedule: %v", cur)
+	}
+}
