@@ -42,7 +42,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
 	}
-	return time.Now().UTC()
+	return models.Now()
 }
 
 // Create makes a link to record id of r for in's lifetime and returns it

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -14,16 +15,10 @@ const batch = 50
 // RunEvery runs the due schedules at once (those missed while the service
 // was down) and then every period until ctx ends.
 func (s *Service) RunEvery(ctx context.Context, period time.Duration) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
+	loop.Every(ctx, period, func(ctx context.Context) error {
 		s.RunDue(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return nil // RunDue logs what failed; the next pass retries
+	}, nil, loop.Name("schedule runner"), loop.Immediately())
 }
 
 // RunDue runs every due schedule this instance can take the lease of.

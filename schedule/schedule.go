@@ -96,7 +96,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
 	}
-	return time.Now().UTC()
+	return models.Now()
 }
 
 func (s *Service) target(r models.Resource) (Target, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
@@ -39,9 +40,9 @@ type Server struct {
 	cfg    config.Config
 	logger *slog.Logger
 
-	lock  *storage.DataDirLock
-	embDB *storage.EmbeddedDB
-	embS3 *storage.EmbeddedS3
+	lock  *embedded.DataDirLock
+	embDB *embedded.DB
+	embS3 *embedded.S3
 	db    *storage.DB
 	objs  *storage.Objects
 
@@ -70,9 +71,9 @@ type Server struct {
 // Option adjusts a Server before it starts.
 type Option func(*Server)
 
-// WithChangeHook adds a subscriber to every content change (models.Change),
-// after the server's own (the published snapshot): for embedding hosts and
-// tests.
+// WithChangeHook adds a subscriber to every content and document change
+// (models.Change), after the server's own (the published snapshot): for
+// embedding hosts and tests.
 func WithChangeHook(h models.ChangeHook) Option {
 	return func(s *Server) { s.hooks = append(s.hooks, h) }
 }
@@ -103,12 +104,20 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.published = publish.New(publish.Sources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
 		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
-	// Every content write ends in these hooks; the published snapshot
-	// first, the scheduler last (deleting a record cancels its schedules,
-	// and the cancellations it tells of follow the deletion).
+	// Every content and document write ends in these hooks; the published
+	// snapshot first, the scheduler last (deleting a record cancels its
+	// schedules, and the cancellations it tells of follow the deletion).
 	hooks := append(append(models.Hooks{s.published.Changed}, s.hooks...), func(ctx context.Context, c models.Change) { s.schedules.Changed(ctx, c) })
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: hooks})
+	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
+		Hooks: hooks, NewID: storage.NewDocumentID,
+		MaxBytes: cfg.MaxUploadBytes, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Logger: s.logger,
+		OnSweep: func(r ingest.SweepResult) {
+			for kind, n := range r.Counts() {
+				s.metrics.SweepRepairs(kind, n)
+			}
+		}})
 	if err := s.openSchedules(ctx, hooks.Changed); err != nil {
 		return nil, err
 	}
@@ -187,7 +196,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() || cfg.EmbeddedS3() {
 		// First, before anything opens a file there.
-		lock, err := storage.LockDataDir(cfg.DataDir)
+		lock, err := embedded.LockDataDir(cfg.DataDir)
 		if err != nil {
 			return err
 		}
@@ -195,7 +204,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(s.logger.Handler()).With("component", "ferretdb")
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(quiet, slog.LevelError))
 		if err != nil {
 			return err
 		}
@@ -209,7 +218,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := storage.StartEmbeddedS3(ctx, storage.EmbeddedS3Options{Root: filepath.Join(cfg.DataDir, "objects"),
+		e, err := embedded.StartS3(ctx, embedded.S3Options{Root: filepath.Join(cfg.DataDir, "objects"),
 			Addr: cfg.S3Addr, AccessKey: access, SecretKey: secret, Region: cfg.S3Region, Stderr: os.Stderr,
 			Logger: s.logger.With("component", "s3")})
 		if err != nil {
@@ -249,14 +258,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
-	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
-		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
 	s.metrics = handlers.NewMetrics()
-	s.ingest.OnSweep = func(r ingest.SweepResult) {
-		for kind, n := range r.Counts() {
-			s.metrics.SweepRepairs(kind, n)
-		}
-	}
 	host, _ := os.Hostname()
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
