@@ -50,6 +50,12 @@ type Deps struct {
 	// routes); Drafts renders what they show.
 	PreviewLinks PreviewLinkService
 	Drafts       DraftRenderer
+	// Webhooks manages webhooks (admin routes).
+	Webhooks WebhookService
+	// Audit reads the audit log (admin routes).
+	Audit AuditLog
+	// AuthRefused is told of every refused authentication (audit log).
+	AuthRefused func(ctx context.Context, reason string)
 }
 
 // Check is one readiness check (database, object store).

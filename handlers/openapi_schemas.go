@@ -8,6 +8,7 @@ import (
 
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // Response schemas are generated from the Go types the handlers encode,
@@ -97,6 +98,12 @@ var responseTypes = map[string]any{
 	"PreviewLinkCreated":     previewLinkCreated{},
 	"PreviewView":            previewView{},
 	"ScheduleList":           models.List[models.Schedule]{},
+	"Webhook":                models.Webhook{},
+	"WebhookCreated":         webhooks.Created{},
+	"WebhookList":            itemsOf[models.Webhook]{},
+	"Delivery":               models.Delivery{},
+	"DeliveryList":           models.List[models.Delivery]{},
+	"AuditList":              models.List[models.AuditEntry]{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -108,7 +115,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged"},
 	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
 	reflect.TypeFor[models.ScheduleStatus](): {"pending", "done", "failed", "cancelled"},
-	reflect.TypeFor[models.Resource]():       {"partnership", "block", "page", "document", "token", "webhook", "schedule"},
+	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
 }
