@@ -231,7 +231,7 @@ func queryParamSchema(name string) map[string]any {
 	case "against":
 		return map[string]any{"type": "integer", "minimum": 0, "description": "the version to compare with; 0 is the empty document"}
 	case "resource":
-		return enum("partnership", "block", "page")
+		return map[string]any{"type": "string", "maxLength": 40, "description": "a resource name; schedules take partnership, block or page"}
 	case "locale":
 		return map[string]any{"type": "string", "maxLength": 35, "description": "a configured locale; others fall back"}
 	}
