@@ -39,7 +39,10 @@ type Config struct {
 	// Organization names the archive's owner in BagIt exports.
 	Organization string
 
-	MaxUploadBytes  int64
+	MaxUploadBytes int64
+	// MaxIngestBytes bounds a zipped bag sent to POST /archive/ingests
+	// (each file in it is still bounded by MaxUploadBytes).
+	MaxIngestBytes  int64
 	MaxJSONBytes    int64
 	LinkTTL         time.Duration
 	FixityInterval  time.Duration
@@ -93,6 +96,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("s3_bucket", c.S3Bucket), slog.String("s3_access_key", mask(c.S3AccessKey)),
 		slog.String("s3_secret_key", mask(c.S3SecretKey)), slog.String("bootstrap_token", mask(c.BootstrapToken)),
 		slog.Bool("demo", c.Demo), slog.Int64("max_upload_bytes", c.MaxUploadBytes),
+		slog.Int64("max_ingest_bytes", c.MaxIngestBytes),
 		slog.Duration("link_ttl", c.LinkTTL), slog.Duration("fixity_interval", c.FixityInterval),
 		slog.Any("locales", c.Locales), slog.Any("fallback", c.Fallback),
 	)
@@ -103,36 +107,38 @@ func (c Config) LogValue() slog.Value {
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		Addr:              l.addr("TWINCMS_ADDR", "127.0.0.1:8080"),
-		DataDir:           l.dir("TWINCMS_DATA_DIR", "./data"),
-		MongoURI:          l.mongoURI("TWINCMS_MONGODB_URI"),
-		MongoDatabase:     l.name("TWINCMS_MONGODB_DATABASE", "twincms"),
-		S3Addr:            l.addr("TWINCMS_S3_ADDR", "127.0.0.1:8333"),
-		S3PublicURL:       l.baseURL("TWINCMS_S3_PUBLIC_URL"),
-		S3Endpoint:        l.endpoint("TWINCMS_S3_ENDPOINT"),
-		S3AccessKey:       l.str("TWINCMS_S3_ACCESS_KEY", ""),
-		S3SecretKey:       l.str("TWINCMS_S3_SECRET_KEY", ""),
-		S3Bucket:          l.bucket("TWINCMS_S3_BUCKET", "twincms"),
-		S3Region:          l.name("TWINCMS_S3_REGION", "us-east-1"),
-		S3Secure:          l.boolean("TWINCMS_S3_SECURE", false),
-		S3StallTimeout:    l.duration("TWINCMS_S3_STALL_TIMEOUT", 3*time.Second, 500*time.Millisecond, 5*time.Minute),
-		BootstrapToken:    l.token("TWINCMS_BOOTSTRAP_TOKEN"),
-		Organization:      l.str("TWINCMS_ORGANIZATION", "Občina Jesenice"),
-		MaxUploadBytes:    l.size("TWINCMS_MAX_UPLOAD_BYTES", 1<<30),
-		MaxJSONBytes:      l.size("TWINCMS_MAX_JSON_BYTES", 1<<20),
-		LinkTTL:           l.duration("TWINCMS_LINK_TTL", time.Hour, time.Minute, 7*24*time.Hour),
-		FixityInterval:    l.duration("TWINCMS_FIXITY_INTERVAL", 24*time.Hour, time.Second, 365*24*time.Hour),
-		ShutdownTimeout:   l.duration("TWINCMS_SHUTDOWN_TIMEOUT", 10*time.Second, 0, 10*time.Minute),
-		ScheduleLateAfter: l.duration("TWINCMS_SCHEDULE_LATE_AFTER", 30*time.Second, time.Second, 24*time.Hour),
-		Locales:           l.locales("TWINCMS_LOCALES", "sl,en,de,it,sr"),
-		Fallback:          l.locales("TWINCMS_LOCALE_FALLBACK", "en,sl"),
-		LogLevel:          l.level("TWINCMS_LOG_LEVEL"),
+		Addr:            l.addr("TWINCMS_ADDR", "127.0.0.1:8080"),
+		DataDir:         l.dir("TWINCMS_DATA_DIR", "./data"),
+		MongoURI:        l.mongoURI("TWINCMS_MONGODB_URI"),
+		MongoDatabase:   l.name("TWINCMS_MONGODB_DATABASE", "twincms"),
+		S3Addr:          l.addr("TWINCMS_S3_ADDR", "127.0.0.1:8333"),
+		S3PublicURL:     l.baseURL("TWINCMS_S3_PUBLIC_URL"),
+		S3Endpoint:      l.endpoint("TWINCMS_S3_ENDPOINT"),
+		S3AccessKey:     l.str("TWINCMS_S3_ACCESS_KEY", ""),
+		S3SecretKey:     l.str("TWINCMS_S3_SECRET_KEY", ""),
+		S3Bucket:        l.bucket("TWINCMS_S3_BUCKET", "twincms"),
+		S3Region:        l.name("TWINCMS_S3_REGION", "us-east-1"),
+		S3Secure:        l.boolean("TWINCMS_S3_SECURE", false),
+		S3StallTimeout:  l.duration("TWINCMS_S3_STALL_TIMEOUT", 3*time.Second, 500*time.Millisecond, 5*time.Minute),
+		BootstrapToken:  l.token("TWINCMS_BOOTSTRAP_TOKEN"),
+		Organization:    l.str("TWINCMS_ORGANIZATION", "Občina Jesenice"),
+		MaxUploadBytes:  l.size("TWINCMS_MAX_UPLOAD_BYTES", 1<<30),
+		MaxIngestBytes:  l.size("TWINCMS_MAX_INGEST_BYTES", 4<<30),
+		MaxJSONBytes:    l.size("TWINCMS_MAX_JSON_BYTES", 1<<20),
+		LinkTTL:         l.duration("TWINCMS_LINK_TTL", time.Hour, time.Minute, 7*24*time.Hour),
+		FixityInterval:  l.duration("TWINCMS_FIXITY_INTERVAL", 24*time.Hour, time.Second, 365*24*time.Hour),
+		ShutdownTimeout: l.duration("TWINCMS_SHUTDOWN_TIMEOUT", 10*time.Second, 0, 10*time.Minute),
+		Locales:         l.locales("TWINCMS_LOCALES", "sl,en,de,it,sr"),
+		Fallback:        l.locales("TWINCMS_LOCALE_FALLBACK", "en,sl"),
+		LogLevel:        l.level("TWINCMS_LOG_LEVEL"),
 
 		WebhookAllowPrivate: l.boolean("TWINCMS_WEBHOOK_ALLOW_PRIVATE", false),
 		WebhookBackoff:      l.durations("TWINCMS_WEBHOOK_BACKOFF", "5s,30s,2m,10m,1h,6h"),
 		WebhookTimeout:      l.duration("TWINCMS_WEBHOOK_TIMEOUT", 10*time.Second, 100*time.Millisecond, 5*time.Minute),
 		WebhookWorkers:      l.count("TWINCMS_WEBHOOK_WORKERS", 4, 0, 64),
 		AuditRetention:      l.duration("TWINCMS_AUDIT_RETENTION", 0, 0, 100*365*24*time.Hour),
+
+		ScheduleLateAfter: l.duration("TWINCMS_SCHEDULE_LATE_AFTER", 30*time.Second, time.Second, 24*time.Hour),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	if l.err == nil && !c.EmbeddedS3() && (c.S3AccessKey == "" || c.S3SecretKey == "") {
