@@ -47,6 +47,12 @@ type Deps struct {
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
 	BodyLimit int
 	Metrics   *Metrics
+	// Schedules plans publishes; nil serves no schedule routes.
+	Schedules ScheduleService
+	// PreviewLinks makes draft preview links (nil serves no preview
+	// routes); Drafts renders what they show.
+	PreviewLinks PreviewLinkService
+	Drafts       DraftRenderer
 	// Webhooks manages webhooks (admin routes).
 	Webhooks WebhookService
 	// Audit reads the audit log (admin routes).

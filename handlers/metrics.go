@@ -23,6 +23,7 @@ type Metrics struct {
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
 	refresh  *prometheus.CounterVec
+	schedule *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -50,7 +51,13 @@ func NewMetrics() *Metrics {
 	}, []string{"kind"})
 	m.refresh.WithLabelValues("full")
 	m.refresh.WithLabelValues("partial")
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh,
+	m.schedule = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_schedule_runs_total", Help: "Schedule runs by outcome (done, failed, retry: the record changed under the run or a store was down).",
+	}, []string{"outcome"})
+	for _, o := range []string{"done", "failed", "retry"} {
+		m.schedule.WithLabelValues(o)
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh, m.schedule,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -125,4 +132,9 @@ func (rm *routeMetrics) counter(status int) prometheus.Counter {
 	next[status] = c
 	rm.byStatus.Store(&next)
 	return c
+}
+
+// ScheduleRun counts one schedule run by its outcome.
+func (m *Metrics) ScheduleRun(outcome string) {
+	m.schedule.WithLabelValues(outcome).Inc()
 }
