@@ -13,8 +13,8 @@ const sweepGrace = 2 * time.Hour
 // Run does the background work until ctx ends, then returns once all of
 // it has stopped: token reloads (tokens made on other instances), the
 // published snapshot's refresh (changes made on other instances), the
-// orphan sweep, retried clean-ups, the fixity audit, webhook deliveries
-// and the audit log's pruning. Call it once, in
+// orphan sweep, retried clean-ups, the fixity audit, webhook deliveries,
+// scheduled publishing and the audit log's pruning. Call it once, in
 // its own goroutine; cancel ctx before Close.
 func (c *CMS) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
@@ -35,6 +35,7 @@ func (c *CMS) loops() []func(context.Context) {
 		func(ctx context.Context) { c.ingest.CleanUpEvery(ctx) },
 		func(ctx context.Context) { c.fixity.AuditEvery(ctx, c.cfg.FixityInterval) },
 		func(ctx context.Context) { c.webhooks.Run(ctx) },
+		func(ctx context.Context) { c.schedules.RunEvery(ctx, time.Second) },
 		func(ctx context.Context) {
 			c.audit.PruneEvery(ctx, c.cfg.AuditRetention, min(c.cfg.AuditRetention/2+time.Second, time.Hour))
 		},

@@ -25,8 +25,11 @@ func (c *CMS) openContent(ctx context.Context) error {
 		LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL, Logger: c.logger, OnRefresh: c.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks: the published
 	// snapshot first, then the audit log and the webhooks, then the
-	// subscribers the options add.
-	hooks := append(models.Hooks{c.published.Changed, c.changed}, c.opts.hooks...)
+	// subscribers the options add, the scheduler last (deleting a record
+	// cancels its schedules, and the cancellations it tells of follow the
+	// deletion).
+	hooks := append(append(models.Hooks{c.published.Changed, c.changed}, c.opts.hooks...),
+		func(ctx context.Context, ch models.Change) { c.schedules.Changed(ctx, ch) })
 	c.content = content.New(content.Config{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
 		Documents: c.documents, Locales: c.locales(), Hooks: hooks})
 	c.ingest = ingest.New(ingest.Deps{Objects: c.objs, Records: c.documents, Partnerships: c.partnerships,
@@ -36,6 +39,9 @@ func (c *CMS) openContent(ctx context.Context) error {
 				c.metrics.SweepRepairs(kind, n)
 			}
 		}})
+	if err := c.openSchedules(ctx, hooks.Changed); err != nil {
+		return err
+	}
 	if c.cfg.Demo {
 		loader := demo.Loader{Content: c.content, Documents: c.ingest, Flags: storage.NewFlags(c.db), Logger: c.logger}
 		if err := loader.LoadOnce(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
+	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/webhooks"
 )
@@ -36,6 +37,7 @@ type Internals struct {
 	Webhooks     *webhooks.Service
 	Audit        *audit.Log
 	Jobs         *bulk.Jobs
+	Schedules    *schedule.Service
 	// Changes are the change hook's subscribers after the published
 	// snapshot (audit log, webhooks); a benchmark may swap them.
 	Changes    *models.Hooks
@@ -48,5 +50,5 @@ type Internals struct {
 func (c *CMS) Internals() Internals {
 	return Internals{DB: c.db, Objects: c.objs, Tokens: c.tokens, Partnerships: c.partnerships, Blocks: c.blocks,
 		Pages: c.pages, Documents: c.documents, Ingest: c.ingest, Content: c.content, Published: c.published, Fixity: c.fixity,
-		Metrics: c.metrics, Webhooks: c.webhooks, Audit: c.audit, Jobs: c.jobs, Changes: &c.changes, EmbeddedDB: c.embDB, EmbeddedS3: c.embS3, Locales: c.locales()}
+		Metrics: c.metrics, Webhooks: c.webhooks, Audit: c.audit, Jobs: c.jobs, Schedules: c.schedules, Changes: &c.changes, EmbeddedDB: c.embDB, EmbeddedS3: c.embS3, Locales: c.locales()}
 }

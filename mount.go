@@ -8,6 +8,8 @@ import (
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/preview"
+	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/tokens"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
@@ -62,6 +64,7 @@ func (c *CMS) deps() handlers.Deps {
 	d := handlers.Deps{
 		Logger: c.logger, Tokens: tokens.Service{Store: c.tokens, Hook: c.changed},
 		Webhooks: c.webhooks, Audit: c.audit, AuthRefused: c.audit.Refused, Ingests: c.jobs,
+		Schedules: c.schedules, Drafts: c.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(c.db), NewID: storage.NewPreviewLinkID},
 		Checks:       []handlers.Check{{Name: "database", Ping: c.db.Ready}, {Name: "object_store", Ping: c.objs.Ready}},
 		Partnerships: c.content.Partnerships, Blocks: c.content.Blocks, Pages: c.content.Pages, Published: c.published,
 		Locales: c.locales(), MaxJSONBytes: c.cfg.MaxJSONBytes, BodyLimit: 4 << 20,

@@ -77,6 +77,7 @@ import (
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
+	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/webhooks"
 )
@@ -111,6 +112,8 @@ type CMS struct {
 	// snapshot: the audit log and the webhooks.
 	changes models.Hooks
 	jobs    *bulk.Jobs
+	// schedules publish and unpublish at set times.
+	schedules *schedule.Service
 
 	mu      sync.Mutex
 	mounted bool
