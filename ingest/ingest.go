@@ -81,18 +81,9 @@ type Service struct {
 func originalKey(id string) string        { return "originals/" + id }
 func renditionKey(id, name string) string { return "renditions/" + id + "/" + name + ".png" }
 
-// DuplicateError reports bytes that are already stored as another document.
-type DuplicateError struct{ ExistingID string }
-
-func (e *DuplicateError) Error() string {
-	return "these bytes are already stored as document " + e.ExistingID
-}
-
-// DuplicateOf names the existing document (the problem's duplicate_of).
-func (e *DuplicateError) DuplicateOf() string { return e.ExistingID }
-
-// Unwrap makes a duplicate a conflict.
-func (e *DuplicateError) Unwrap() error { return models.ErrConflict }
+// DuplicateError reports bytes that are already stored as another
+// (active) document.
+type DuplicateError = models.DuplicateError
 
 // Ingest stores f as a new document described by in (already validated).
 // On any failure nothing stays behind: no object, no record.

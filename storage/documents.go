@@ -22,17 +22,30 @@ const (
 type Documents struct {
 	db    *DB
 	locks stripedLocks
+	// mem, when set, serves reads from memory (UseMemoryIndex).
+	mem     *memoryIndex
+	changes *docChanges
 }
 
-// NewDocuments creates the indexes.
+// NewDocuments creates the indexes: the ones MongoDB answers lists and
+// searches from (the embedded store scans regardless; there the memory
+// index serves them, see UseMemoryIndex).
 func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
-	if err := db.ensureIndex(ctx, documentsCollection, bson.D{{Key: "file.sha256", Value: 1}}, false); err != nil {
-		return nil, err
+	for _, keys := range []bson.D{
+		{{Key: "file.sha256", Value: 1}},
+		{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}},
+		{{Key: "partnership_ids", Value: 1}, {Key: "created_at", Value: -1}},
+		{{Key: "kind", Value: 1}, {Key: "created_at", Value: -1}},
+		{{Key: "year", Value: 1}},
+	} {
+		if err := db.ensureIndex(ctx, documentsCollection, keys, false); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
 		return nil, err
 	}
-	return &Documents{db: db}, nil
+	return &Documents{db: db, changes: &docChanges{counter: NewCounter(db, "documents"), own: map[int64]bool{}}}, nil
 }
 
 // NewDocumentID makes the id of a document before it is stored, so its
@@ -48,29 +61,51 @@ func (d *Documents) Insert(ctx context.Context, doc *models.Document, ev models.
 	if _, err := d.db.collection(documentsCollection).InsertOne(ctx, doc); err != nil {
 		return translateDB(err)
 	}
+	d.stored(ctx, doc)
 	return d.AppendEvent(ctx, ev)
 }
 
 // Get returns a document by id.
+// The caller may change the copy it gets. With the memory index, a miss
+// asks the database: a document another instance just created is found.
 func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error) {
+	if d.mem != nil {
+		if doc, ok := d.mem.idx.Get(id); ok {
+			return doc, nil
+		}
+	}
 	var doc models.Document
 	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
 		return nil, translateDB(err)
 	}
+	if d.mem != nil {
+		d.mem.idx.Put(&doc)
+	}
 	return &doc, nil
 }
 
-// BySHA256 returns the document holding these bytes, ErrNotFound if none.
+// BySHA256 returns the active document holding these bytes, ErrNotFound
+// if none (withdrawn and purged documents do not count).
 func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document, error) {
+	if d.mem != nil {
+		if doc, ok := d.mem.idx.Active(sum); ok {
+			return doc, nil
+		}
+		return nil, fmt.Errorf("%w: no active document with sha256 %s", models.ErrNotFound, sum)
+	}
 	var doc models.Document
-	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "file.sha256", Value: sum}}).Decode(&doc); err != nil {
+	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "file.sha256", Value: sum}, {Key: "status", Value: models.DocumentActive}}).Decode(&doc); err != nil {
 		return nil, translateDB(err)
 	}
 	return &doc, nil
 }
 
-// List filters and pages documents, newest first.
+// List filters and pages documents, newest first (from memory with the
+// memory index, which applies the same filter: docindex.Query).
 func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error) {
+	if d.mem != nil {
+		return d.mem.idx.Query(q), nil
+	}
 	f := bson.D{}
 	if q.Kind != "" {
 		f = append(f, bson.E{Key: "kind", Value: q.Kind})
@@ -118,8 +153,17 @@ func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.Li
 	return models.List[*models.Document]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
 }
 
-// All returns every document record (for snapshots and sweeps).
+// All returns every document record (for snapshots and sweeps), newest
+// first with the memory index. The records may be shared: never change
+// them.
 func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
+	if d.mem != nil {
+		return d.mem.idx.All(), nil
+	}
+	return d.allFromDB(ctx)
+}
+
+func (d *Documents) allFromDB(ctx context.Context) ([]*models.Document, error) {
 	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{})
 	if err != nil {
 		return nil, translateDB(err)
@@ -130,9 +174,44 @@ func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
 
 // Replace stores doc as the next version if expected is still current, and
 // appends ev. Serialized per document in this process (see Content.Replace).
+//
+// A checksum is unique among active documents: withdrawing releases the
+// document's claim (its bytes may be uploaded again), restoring takes it
+// back first, and fails with a *models.DuplicateError when an active
+// document holds those bytes now.
 func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	unlock := d.locks.lock(doc.ID)
 	defer unlock()
+	// The status of version expected, from the database: the replace
+	// below is conditional on that version, so this is the status it
+	// replaces (the memory index may lag another instance's write).
+	prior, err := d.statusAt(ctx, doc.ID, expected)
+	if err != nil {
+		return nil, err
+	}
+	restoring := prior == models.DocumentWithdrawn && doc.Status == models.DocumentActive
+	if restoring {
+		if err := d.reclaim(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
+	saved, err := d.replace(ctx, doc, expected, ev)
+	if err != nil {
+		if restoring {
+			_ = d.ReleaseClaim(context.WithoutCancel(ctx), doc.File.SHA256, doc.ID)
+		}
+		return nil, err
+	}
+	if prior == models.DocumentActive && doc.Status == models.DocumentWithdrawn {
+		// Best effort: a claim left behind is one a withdrawn document
+		// holds, which the next upload of the bytes takes over.
+		_ = d.ReleaseClaim(context.WithoutCancel(ctx), doc.File.SHA256, doc.ID)
+	}
+	return saved, d.AppendEvent(ctx, ev)
+}
+
+// replace writes doc as version expected+1.
+func (d *Documents) replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	doc.Version = expected + 1
 	doc.UpdatedAt, doc.UpdatedBy = ev.At, ev.Actor
 	res, err := d.db.collection(documentsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: expected}}, doc)
@@ -149,7 +228,8 @@ func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected 
 		}
 		return nil, fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, doc.ID)
 	}
-	return doc, d.AppendEvent(ctx, ev)
+	d.stored(ctx, doc)
+	return doc, nil
 }
 
 // Delete removes the record (purge) and releases its checksum claim; its
@@ -178,6 +258,7 @@ func (d *Documents) FinishPurge(ctx context.Context, id string) error {
 	if _, err := d.db.collection(documentsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return translateDB(err)
 	}
+	d.removed(ctx, id)
 	_, err := d.db.collection(claimsCollection).DeleteMany(ctx, bson.D{{Key: "document_id", Value: id}})
 	return translateDB(err)
 }
@@ -260,4 +341,37 @@ func (d *Documents) Uploads(ctx context.Context) ([]*models.Upload, error) {
 	}
 	out := []*models.Upload{}
 	return out, translateDB(cur.All(ctx, &out))
+}
+
+// InsertBatch stores many new records at once with their claims and
+// ingest events (seeding a large store for benchmarks, bulk loads whose
+// objects are already stored and hashed). Each record's claim must be
+// free: the first taken checksum fails the batch with ErrConflict.
+func (d *Documents) InsertBatch(ctx context.Context, docs []*models.Document, evs []models.Event) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	claims := make([]any, len(docs))
+	records := make([]any, len(docs))
+	for i, doc := range docs {
+		claims[i] = models.Claim{SHA256: doc.File.SHA256, DocumentID: doc.ID, ClaimedAt: doc.CreatedAt}
+		records[i] = doc
+	}
+	if _, err := d.db.collection(claimsCollection).InsertMany(ctx, claims); err != nil {
+		return translateDB(err)
+	}
+	if _, err := d.db.collection(documentsCollection).InsertMany(ctx, records); err != nil {
+		return translateDB(err)
+	}
+	d.stored(ctx, docs...)
+	events := make([]any, len(evs))
+	for i, ev := range evs {
+		events[i] = ev
+	}
+	if len(events) > 0 {
+		if _, err := d.db.collection(eventsCollection).InsertMany(ctx, events); err != nil {
+			return translateDB(err)
+		}
+	}
+	return nil
 }

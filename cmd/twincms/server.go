@@ -97,11 +97,16 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.documents.WatchIndex(bgCtx, documentIndexPoll, logger) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
 	return s, nil
 }
+
+// documentIndexPoll is how often the document index looks for other
+// instances' writes: their staleness bound, plus one reload.
+const documentIndexPoll = 2 * time.Second
 
 // sweepGrace protects objects of uploads still streaming on another
 // instance from the orphan sweep.
@@ -192,6 +197,11 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
+	}
+	if cfg.DocumentIndex {
+		if err := s.documents.UseMemoryIndex(ctx); err != nil {
+			return err
+		}
 	}
 	s.ingest = &ingest.Service{Objects: s.objs, Records: s.documents, NewID: storage.NewDocumentID,
 		MaxBytes: cfg.MaxUploadBytes, Logger: s.logger}
