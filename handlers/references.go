@@ -43,10 +43,18 @@ func (a *API) checkDocumentRefs(ctx context.Context, p *models.Partnership) erro
 	return pr.Err(models.ErrInvalid)
 }
 
+// AgreementIndex answers agreementDocuments from memory (storage.Agreements).
+type AgreementIndex interface {
+	Documents(ctx context.Context, from, to int) ([]string, error)
+}
+
 // agreementDocuments lists the documents that record an agreement signed
 // within [from, to] (0: open), so a year search finds a charter by the year
 // of the agreement even when its scan has no date of its own.
 func (a *API) agreementDocuments(ctx context.Context, from, to int) ([]string, error) {
+	if a.d.Agreements != nil {
+		return a.d.Agreements.Documents(ctx, from, to)
+	}
 	all, err := a.d.Partnerships.All(ctx, "")
 	if err != nil {
 		return nil, err

@@ -46,6 +46,7 @@ type Server struct {
 	blocks       *storage.Blocks
 	pages        *storage.Pages
 	documents    *storage.Documents
+	agreements   *storage.Agreements
 	ingest       *ingest.Service
 	published    *handlers.Published
 	fixity       *archive.Fixity
@@ -121,7 +122,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
+		Documents: s.documents, Agreements: s.agreements, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
@@ -198,6 +199,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
+	s.agreements = storage.NewAgreements(s.db)
 	if cfg.DocumentIndex {
 		if err := s.documents.UseMemoryIndex(ctx); err != nil {
 			return err
