@@ -35,11 +35,13 @@ import (
 // HTTP API: single uploads one at a time (p50), and the bulk rate as 200
 // uploads by 4 parallel clients at each level.
 //
+// TWINCMS_BENCH_PARTNERSHIPS and TWINCMS_BENCH_BULK change the 5,000
+// partnerships and the 200 bulk uploads per level.
 // TWINCMS_BENCH_PROFILE_DIR=DIR writes CPU profiles of the upload and
 // the q search at 1,000 and 10,000 documents into DIR.
 func BenchmarkScale(b *testing.B) {
 	s := benchServer(b)
-	parts := seedPartnerships(b, s, 5000)
+	parts := seedPartnerships(b, s, envInt("TWINCMS_BENCH_PARTNERSHIPS", 5000))
 	pageSlug := seedPublicPage(b, s, parts[:5])
 	table := map[int]map[string]float64{}
 	var ops []string
@@ -261,11 +263,14 @@ func postTiny(s *testServer, name string) error {
 
 // bulkCount is how many uploads the bulk rate is measured over at each
 // level: TWINCMS_BENCH_BULK, 200 by default.
-func bulkCount() int {
-	if n, err := strconv.Atoi(os.Getenv("TWINCMS_BENCH_BULK")); err == nil && n > 0 {
+func bulkCount() int { return envInt("TWINCMS_BENCH_BULK", 200) }
+
+// envInt reads a positive number from the environment.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
 	}
-	return 200
+	return def
 }
 
 // bulkUploads posts n tiny PDFs with c parallel clients and returns the
