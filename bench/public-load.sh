@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark of the public page, in one run, side by side:
-#   1. Fiber serving the page's bytes as a static response (baseline)
+#   1. Fiber serving the page's bytes as a static response (baseline), and its 304 to If-None-Match
 #   2. GET /api/v1/public/pages/pobratene-obcine?locale=en (18 signed links, localized)
 #   3. the same with If-None-Match (304 revalidation)
 #   4. one of its file links (/api/v1/public/files/…: signature and snapshot check, 302 to a
@@ -34,15 +34,20 @@ run() { # name url [header]
   echo "$1 $rps $p99"
 }
 static=$(run static "http://127.0.0.1:18181/")
+static304=$(run static304 "http://127.0.0.1:18181/" "If-None-Match: $etag")
 full=$(run page "$page")
 revalidate=$(run 304 "$page" "If-None-Match: $etag")
 link=$(grep -o '"url":"/api/v1/public/files/[^"]*"' "$work/page.json" | head -1 | cut -d'"' -f4 | sed 's/\\u0026/\&/g')
 filelink=$(run link "http://127.0.0.1:18180$link")
 echo "file link answers $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:18180$link")"
 echo
-printf '%-8s %12s %10s %14s\n' path req/s p99 "ratio/static"
-for line in "$static" "$full" "$revalidate" "$filelink"; do
+# Each twincms row is compared with its static twin: the page and the link
+# with static's 200, the 304 with static's 304.
+printf '%-9s %12s %10s %14s\n' path req/s p99 "ratio/static"
+for line in "$static" "$static304" "$full" "$revalidate" "$filelink"; do
   set -- $line
-  ratio=$(awk -v a="$2" -v b="$(echo "$static" | cut -d' ' -f2)" 'BEGIN {printf "%.2f", a/b}')
-  printf '%-8s %12s %10s %14s\n' "$1" "$2" "$3" "$ratio"
+  base=$static
+  case $1 in static304|304) base=$static304 ;; esac
+  ratio=$(awk -v a="$2" -v b="$(echo "$base" | cut -d' ' -f2)" 'BEGIN {printf "%.2f", a/b}')
+  printf '%-9s %12s %10s %14s\n' "$1" "$2" "$3" "$ratio"
 done

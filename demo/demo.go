@@ -13,6 +13,7 @@ import (
 	"image/color"
 	"log/slog"
 
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -64,14 +65,6 @@ func Jesenice() (Site, error) {
 	return s, nil
 }
 
-// Store is what loading needs of a content store: the same calls the
-// editor API makes.
-type Store[P models.Content] interface {
-	Create(ctx context.Context, it P, by string) (P, error)
-	GetByKey(ctx context.Context, key string) (P, error)
-	Replace(ctx context.Context, it P, expected int64, action models.Action, by string, changed []string) (P, error)
-}
-
 // Flags remember that the demo was loaded, so content an editor deleted
 // is not brought back at the next start.
 type Flags interface {
@@ -81,18 +74,16 @@ type Flags interface {
 
 const loadedFlag = "demo-loaded"
 
-// Loader puts the demo site into the stores.
+// Loader puts the demo site into the stores, writing content through the
+// content services like every other writer.
 type Loader struct {
-	Partnerships Store[*models.Partnership]
-	Blocks       Store[*models.Block]
-	Pages        Store[*models.ContentPage]
-	Documents    Ingester
-	Flags        Flags
-	Locales      models.Locales
-	Logger       *slog.Logger
+	Content   *content.Services
+	Documents Ingester
+	Flags     Flags
+	Logger    *slog.Logger
 }
 
-// actor is how demo content appears in version history.
+// actor is how demo content appears in version history and events.
 const actor = "demo"
 
 // LoadOnce loads the demo site unless it was loaded before. Each record is
@@ -106,8 +97,9 @@ func (l Loader) LoadOnce(ctx context.Context) error {
 	if done, err := l.Flags.IsSet(ctx, loadedFlag); err != nil || done {
 		return err
 	}
+	ctx = models.WithActor(ctx, models.Actor{Name: actor})
 	for i := range site.Blocks {
-		if err := put(ctx, l, l.Blocks, &site.Blocks[i]); err != nil {
+		if err := put(ctx, l.Content.Blocks, &site.Blocks[i]); err != nil {
 			return err
 		}
 	}
@@ -116,7 +108,7 @@ func (l Loader) LoadOnce(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := put(ctx, l, l.Pages, &site.Page); err != nil {
+	if err := put(ctx, l.Content.Pages, &site.Page); err != nil {
 		return err
 	}
 	if err := l.Flags.Set(ctx, loadedFlag); err != nil {
@@ -127,21 +119,18 @@ func (l Loader) LoadOnce(ctx context.Context) error {
 	return nil
 }
 
-// put validates, creates and publishes one record unless its key exists.
-func put[P models.Content](ctx context.Context, l Loader, s Store[P], it P) error {
+// put creates and publishes one record unless its key exists.
+func put[T any, P content.Item[T]](ctx context.Context, s *content.Service[T, P], it P) error {
 	if _, err := s.GetByKey(ctx, it.Key()); err == nil {
 		return nil
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	if err := models.Prepare(it, l.Locales); err != nil {
-		return fmt.Errorf("%s: %w", it.Key(), err)
-	}
-	created, err := s.Create(ctx, it, actor)
+	created, err := s.Create(ctx, it)
 	if err != nil {
 		return fmt.Errorf("%s: %w", it.Key(), err)
 	}
-	if _, err := s.Replace(ctx, created, created.GetMeta().Version, models.ActionPublish, actor, []string{"status"}); err != nil {
+	if _, err := s.Transition(ctx, created.GetMeta().ID, created.GetMeta().Version, models.ActionPublish); err != nil {
 		return fmt.Errorf("%s: publish: %w", it.Key(), err)
 	}
 	return nil
@@ -150,15 +139,13 @@ func put[P models.Content](ctx context.Context, l Loader, s Store[P], it P) erro
 // putPartnership creates the partnership as a draft, stores its documents
 // and crest naming it, links them, then publishes.
 func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partnership) error {
-	if _, err := l.Partnerships.GetByKey(ctx, p.Slug); err == nil {
+	parts := l.Content.Partnerships
+	if _, err := parts.GetByKey(ctx, p.Slug); err == nil {
 		return nil
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	if err := models.Prepare(p, l.Locales); err != nil {
-		return fmt.Errorf("%s: %w", p.Slug, err)
-	}
-	created, err := l.Partnerships.Create(ctx, p, actor)
+	created, err := parts.Create(ctx, p)
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.Slug, err)
 	}
@@ -193,14 +180,11 @@ func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partner
 		}
 		linked.CrestID = id
 	}
-	changed := models.ChangedFields(created, &linked)
-	cur := created
-	if len(changed) > 0 {
-		if cur, err = l.Partnerships.Replace(ctx, &linked, created.Version, models.ActionUpdate, actor, changed); err != nil {
-			return fmt.Errorf("%s: link documents: %w", p.Slug, err)
-		}
+	cur, err := parts.Update(ctx, created.ID, created.Version, &linked)
+	if err != nil {
+		return fmt.Errorf("%s: link documents: %w", p.Slug, err)
 	}
-	if _, err := l.Partnerships.Replace(ctx, cur, cur.Version, models.ActionPublish, actor, []string{"status"}); err != nil {
+	if _, err := parts.Transition(ctx, cur.ID, cur.Version, models.ActionPublish); err != nil {
 		return fmt.Errorf("%s: publish: %w", p.Slug, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,13 +21,16 @@ type API struct {
 	doc     *openAPIDoc
 	// table is every registered route, for 405 answers.
 	table []route
+	// publicCache is the public bodies' Cache-Control, made once.
+	publicCache string
 }
 
 func newAPI(r fiber.Router, d Deps) *API {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
-	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc()}
+	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc(),
+		publicCache: "public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL))}
 	r.Use(a.middleware)
 	return a
 }

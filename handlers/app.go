@@ -20,10 +20,10 @@ type Deps struct {
 	Logger       *slog.Logger
 	Tokens       TokenStore
 	Checks       []Check
-	Partnerships ContentStore[models.Partnership, *models.Partnership]
-	Blocks       ContentStore[models.Block, *models.Block]
-	Pages        ContentStore[models.ContentPage, *models.ContentPage]
-	Published    *Published
+	Partnerships ContentService[models.Partnership, *models.Partnership]
+	Blocks       ContentService[models.Block, *models.Block]
+	Pages        ContentService[models.ContentPage, *models.ContentPage]
+	Published    PublicContent
 	Documents    DocumentStore
 	// Agreements, when set, answers which documents record an agreement
 	// of given years (else every partnership is read per year search).

@@ -70,7 +70,7 @@ func (a *API) archiveOriginal(c *fiber.Ctx) error {
 	c.Set("X-Checksum-Sha256", d.File.SHA256)
 	c.Set(fiber.HeaderAcceptRanges, "bytes")
 	c.Set(fiber.HeaderContentType, d.File.ContentType)
-	c.Set(fiber.HeaderContentDisposition, downloadParams(d).Get("response-content-disposition"))
+	c.Set(fiber.HeaderContentDisposition, models.DownloadParams(d).Get("response-content-disposition"))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	if partial {
 		c.Status(fiber.StatusPartialContent)

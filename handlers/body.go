@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
-	"reflect"
 	"slices"
-	"strings"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,7 +76,7 @@ func parseJSONObject(data []byte, what string, serverOwned []string) (map[string
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
-		return nil, models.Hide(models.ErrMalformed, what+" must be one JSON object: "+jsonErrorText(err), err)
+		return nil, models.Hide(models.ErrMalformed, what+" must be one JSON object: "+models.JSONErrorText(err), err)
 	}
 	var p models.Problems
 	for _, k := range serverOwned {
@@ -89,36 +85,6 @@ func parseJSONObject(data []byte, what string, serverOwned []string) (map[string
 		}
 	}
 	return fields, p.Err(models.ErrMalformed)
-}
-
-// strictDecode decodes data into dst, refusing unknown fields and type
-// mismatches with a field-level problem.
-func strictDecode(data []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var p models.Problems
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te):
-			field := te.Field
-			if field == "" {
-				field = "body"
-			}
-			got, _, _ := strings.Cut(te.Value, " ")
-			p.Add(field, "must be a JSON %s, not %s", jsonTypeName(te.Type), got)
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			p.Add(name, "is not a known field")
-		default:
-			return models.Hide(models.ErrMalformed, jsonErrorText(err), err)
-		}
-		return p.Err(models.ErrMalformed)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: data after the JSON object", models.ErrMalformed)
-	}
-	return nil
 }
 
 // decodeStrict is readBody + requireJSON + server-owned check + strictDecode.
@@ -131,73 +97,14 @@ func decodeStrict(c *fiber.Ctx, limit int64, dst any) error {
 	return strictDecode(raw, dst)
 }
 
-// jsonErrorText says what is wrong with a JSON text in our words:
-// encoding/json's own messages name Go types.
-func jsonErrorText(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return "null is not an object"
-	case errors.As(err, &se):
-		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
-	case errors.As(err, &te):
-		got, _, _ := strings.Cut(te.Value, " ")
-		return "found a JSON " + got + " where an object belongs"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the JSON text ends early"
-	default:
-		return "not a valid JSON text"
-	}
-}
+// The strict decoder and the merge patch live in models (the content
+// service applies merge patches too); short local names for the handlers.
+var (
+	strictDecode = models.DecodeStrict
+	mergePatch   = models.MergePatch
+)
 
-// jsonTypeName is the JSON type a Go type is decoded from.
-func jsonTypeName(t reflect.Type) string {
-	if t == nil {
-		return "value"
-	}
-	if reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return "string"
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return jsonTypeName(t.Elem())
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	default:
-		return "value"
-	}
-}
-
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-
-// mergePatch applies an RFC 7396 JSON merge patch to target.
-func mergePatch(target map[string]any, patch map[string]any) map[string]any {
-	for k, pv := range patch {
-		if pv == nil {
-			delete(target, k)
-			continue
-		}
-		if pm, ok := pv.(map[string]any); ok {
-			tm, _ := target[k].(map[string]any)
-			if tm == nil {
-				tm = map[string]any{}
-			}
-			target[k] = mergePatch(tm, pm)
-			continue
-		}
-		target[k] = pv
-	}
-	return target
+// fieldIndex names one element of a list field in problems: "documents[2]".
+func fieldIndex(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
 }

@@ -17,15 +17,18 @@ type item[T any] interface {
 	models.Content
 }
 
-// ContentStore keeps one versioned content type. Errors: models.ErrNotFound,
-// ErrConflict (key taken), ErrStale (version moved on), ErrUnavailable.
-type ContentStore[T any, P item[T]] interface {
-	Create(ctx context.Context, it P, by string) (P, error)
+// ContentService is what the editor endpoints call of one content type
+// (content.Service): the rules live there, these handlers only bind,
+// read If-Match and answer. Errors: models.ErrNotFound, ErrConflict,
+// ErrStale, ErrInvalid, ErrUnavailable.
+type ContentService[T any, P item[T]] interface {
+	Create(ctx context.Context, it P) (P, error)
 	Get(ctx context.Context, id string) (P, error)
-	GetByKey(ctx context.Context, key string) (P, error)
 	List(ctx context.Context, q models.ListQuery) (models.List[P], error)
 	All(ctx context.Context, status models.Status) ([]P, error)
-	Replace(ctx context.Context, it P, expected int64, action models.Action, by string, changed []string) (P, error)
+	Patch(ctx context.Context, id string, expected int64, patch map[string]json.RawMessage) (P, error)
+	Transition(ctx context.Context, id string, expected int64, act models.Action) (P, error)
+	Restore(ctx context.Context, id string, n, expected int64) (P, error)
 	Delete(ctx context.Context, id string, expected int64) error
 	Versions(ctx context.Context, id string) ([]models.Version[T], error)
 	Version(ctx context.Context, id string, n int64) (models.Version[T], error)
@@ -33,24 +36,8 @@ type ContentStore[T any, P item[T]] interface {
 
 // contentHandlers serve the editor endpoints of one content type.
 type contentHandlers[T any, P item[T]] struct {
-	api   *API
-	store ContentStore[T, P]
-	// changed is told after every successful write so the published
-	// snapshot can be rebuilt.
-	changed func(ctx context.Context)
-	// check, when set, validates references to other resources.
-	check func(ctx context.Context, it P) error
-}
-
-// prepare is models.Prepare plus the reference check.
-func (h *contentHandlers[T, P]) prepare(ctx context.Context, it P) error {
-	if err := models.Prepare(it, h.api.d.Locales); err != nil {
-		return err
-	}
-	if h.check != nil {
-		return h.check(ctx, it)
-	}
-	return nil
+	api     *API
+	service ContentService[T, P]
 }
 
 func (h *contentHandlers[T, P]) respond(c *fiber.Ctx, status int, it P) error {
@@ -106,33 +93,12 @@ func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	if err := decodeStrict(c, h.api.d.MaxJSONBytes, it); err != nil {
 		return err
 	}
-	if err := h.prepare(c.UserContext(), it); err != nil {
-		return err
-	}
-	it, err := h.store.Create(c.UserContext(), it, actor(c))
+	it, err := h.service.Create(c.UserContext(), it)
 	if err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
 	c.Location(c.Path() + "/" + it.GetMeta().ID)
 	return h.respond(c, fiber.StatusCreated, it)
-}
-
-// editable reads :id and If-Match and returns the current version, or
-// ErrStale when the client edited another one.
-func (h *contentHandlers[T, P]) editable(c *fiber.Ctx) (P, int64, error) {
-	id, expected, err := idAndVersion(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	cur, err := h.store.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, 0, err
-	}
-	if v := cur.GetMeta().Version; v != expected {
-		return nil, 0, fmt.Errorf("%w: you edited version %d, the current one is %d", models.ErrStale, expected, v)
-	}
-	return cur, expected, nil
 }
 
 func (h *contentHandlers[T, P]) get(c *fiber.Ctx) error {
@@ -140,7 +106,7 @@ func (h *contentHandlers[T, P]) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	it, err := h.store.Get(c.UserContext(), id)
+	it, err := h.service.Get(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -152,7 +118,7 @@ func (h *contentHandlers[T, P]) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.List(c.UserContext(), q)
+	list, err := h.service.List(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
@@ -162,7 +128,7 @@ func (h *contentHandlers[T, P]) list(c *fiber.Ctx) error {
 
 // patch applies a JSON merge patch (RFC 7396) to the editable fields.
 func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
-	cur, expected, err := h.editable(c)
+	id, expected, err := idAndVersion(c)
 	if err != nil {
 		return err
 	}
@@ -170,51 +136,11 @@ func (h *contentHandlers[T, P]) patch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next, err := applyPatch[T, P](cur, patch)
+	saved, err := h.service.Patch(c.UserContext(), id, expected, patch)
 	if err != nil {
 		return err
 	}
-	if err := h.prepare(c.UserContext(), next); err != nil {
-		return err
-	}
-	changed := models.ChangedFields(cur, next)
-	if len(changed) == 0 {
-		return h.respond(c, fiber.StatusOK, cur) // nothing to record
-	}
-	saved, err := h.store.Replace(c.UserContext(), next, expected, models.ActionUpdate, actor(c), changed)
-	if err != nil {
-		return err
-	}
-	h.changed(c.UserContext())
 	return h.respond(c, fiber.StatusOK, saved)
-}
-
-// applyPatch merges patch into the editable fields of cur and decodes the
-// result strictly, keeping cur's server-owned fields.
-func applyPatch[T any, P item[T]](cur P, patch map[string]json.RawMessage) (P, error) {
-	var base map[string]any
-	b, err := json.Marshal(cur)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, &base); err != nil {
-		return nil, err
-	}
-	for _, k := range models.ServerOwnedFields {
-		delete(base, k)
-	}
-	pb, _ := json.Marshal(patch)
-	var pm map[string]any
-	if err := json.Unmarshal(pb, &pm); err != nil {
-		return nil, models.Hide(models.ErrMalformed, "the patch is not valid JSON", err)
-	}
-	merged, _ := json.Marshal(mergePatch(base, pm))
-	next := P(new(T))
-	if err := strictDecode(merged, next); err != nil {
-		return nil, err
-	}
-	*next.GetMeta() = *cur.GetMeta()
-	return next, nil
 }
 
 func (h *contentHandlers[T, P]) delete(c *fiber.Ctx) error {
@@ -222,29 +148,23 @@ func (h *contentHandlers[T, P]) delete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.Delete(c.UserContext(), id, expected); err != nil {
+	if err := h.service.Delete(c.UserContext(), id, expected); err != nil {
 		return err
 	}
-	h.changed(c.UserContext())
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // action returns the handler of publish, unpublish or archive.
 func (h *contentHandlers[T, P]) action(act models.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		cur, expected, err := h.editable(c)
+		id, expected, err := idAndVersion(c)
 		if err != nil {
 			return err
 		}
-		target, _ := act.StatusAfter()
-		if cur.GetMeta().Status == target {
-			return fmt.Errorf("%w: it is already %s", models.ErrConflict, target)
-		}
-		saved, err := h.store.Replace(c.UserContext(), cur, expected, act, actor(c), []string{"status"})
+		saved, err := h.service.Transition(c.UserContext(), id, expected, act)
 		if err != nil {
 			return err
 		}
-		h.changed(c.UserContext())
 		return h.respond(c, fiber.StatusOK, saved)
 	}
 }

@@ -41,6 +41,12 @@ type Presigner interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error)
 }
 
+// documentChanged tells the published snapshot of a document write (until
+// the document lifecycle calls the change hook itself).
+func (a *API) documentChanged(c *fiber.Ctx, id string) {
+	a.d.Published.Changed(c.UserContext(), models.Change{Resource: models.ResourceDocument, ID: id})
+}
+
 // document reads :id and returns that document.
 func (a *API) document(c *fiber.Ctx) (*models.Document, error) {
 	id, err := pathID(c)
@@ -104,7 +110,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	a.d.Published.Changed(c.UserContext())
+	a.documentChanged(c, doc.ID)
 	c.Location(c.Path() + "/" + doc.ID)
 	return a.respondDocument(c, fiber.StatusCreated, doc)
 }
@@ -217,7 +223,7 @@ func (a *API) patchDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.d.Published.Changed(c.UserContext())
+	a.documentChanged(c, saved.ID)
 	return a.respondDocument(c, fiber.StatusOK, saved)
 }
 
@@ -249,7 +255,7 @@ func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) f
 		if err != nil {
 			return err
 		}
-		a.d.Published.Changed(c.UserContext())
+		a.documentChanged(c, saved.ID)
 		return a.respondDocument(c, fiber.StatusOK, saved)
 	}
 }
@@ -273,7 +279,7 @@ func (a *API) purgeDocument(c *fiber.Ctx) error {
 		return err
 	}
 	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
-	a.d.Published.Changed(c.UserContext())
+	a.documentChanged(c, d.ID)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -287,7 +293,7 @@ func (a *API) downloadDocument(c *fiber.Ctx) error {
 	if d.Status == models.DocumentWithdrawn {
 		return fmt.Errorf("%w: the document was withdrawn", models.ErrGone)
 	}
-	u, err := a.d.Presigner.PresignGet(c.UserContext(), d.File.Key, editorLinkTTL, downloadParams(d))
+	u, err := a.d.Presigner.PresignGet(c.UserContext(), d.File.Key, editorLinkTTL, models.DownloadParams(d))
 	if err != nil {
 		return err
 	}
@@ -297,11 +303,3 @@ func (a *API) downloadDocument(c *fiber.Ctx) error {
 
 // editorLinkTTL is short: editors follow the redirect at once.
 const editorLinkTTL = 5 * time.Minute
-
-func downloadParams(d *models.Document) url.Values {
-	name := d.File.OriginalFilename
-	if ext := models.Extension(d.File.ContentType); name == "" {
-		name = d.ID + ext
-	}
-	return url.Values{"response-content-disposition": {models.ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
-}

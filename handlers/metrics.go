@@ -19,6 +19,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
+	refresh  *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -41,7 +42,12 @@ func NewMetrics() *Metrics {
 	m.sweep = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "twincms_sweep_repairs_total", Help: "What the sweeper removed or repaired, by kind (incomplete_uploads, orphan_objects, stale_claims, ...).",
 	}, []string{"kind"})
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep,
+	m.refresh = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_published_refreshes_total", Help: "Published snapshot refreshes by kind: full (every published item relisted) or partial (one change applied).",
+	}, []string{"kind"})
+	m.refresh.WithLabelValues("full")
+	m.refresh.WithLabelValues("partial")
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -67,4 +73,10 @@ func (m *Metrics) FixityResult(ok bool) {
 // SweepRepairs counts n things of kind that one sweep removed or repaired.
 func (m *Metrics) SweepRepairs(kind string, n int) {
 	m.sweep.WithLabelValues(kind).Add(float64(n))
+}
+
+// PublishedRefresh counts one refresh of the published snapshot ("full"
+// or "partial").
+func (m *Metrics) PublishedRefresh(kind string) {
+	m.refresh.WithLabelValues(kind).Inc()
 }

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 )
 
 // Response schemas are generated from the Go types the handlers encode,
@@ -61,12 +62,6 @@ type storageUsageView struct {
 	Bytes     int64 `json:"bytes"`
 }
 
-// publicPartnershipList is GET /public/partnerships.
-type publicPartnershipList struct {
-	Locale string              `json:"locale"`
-	Items  []publicPartnership `json:"items"`
-}
-
 // responseTypes names the component schema of every response body op.Response
 // may name.
 var responseTypes = map[string]any{
@@ -90,10 +85,10 @@ var responseTypes = map[string]any{
 	"UploadTicket":           models.UploadTicket{},
 	"Health":                 healthView{},
 	"Vocabularies":           vocabulariesView{},
-	"PublicPage":             publicPage{},
-	"PublicPartnership":      publicPartnership{},
-	"PublicPartnershipList":  publicPartnershipList{},
-	"PublicBlock":            publicBlock{},
+	"PublicPage":             publish.PublicPage{},
+	"PublicPartnership":      publish.PublicPartnership{},
+	"PublicPartnershipList":  publish.PublicPartnershipList{},
+	"PublicBlock":            publish.PublicBlock{},
 	"Me":                     meView{},
 	"StorageUsage":           storageUsageView{},
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
-	"strconv"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -10,66 +12,82 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
+// PublicContent is the published snapshot the public routes serve from
+// (package publish): rendered bodies with their validators, and the
+// checking of public file links. Errors: models.ErrNotFound (nothing
+// published there); File also ErrLinkInvalid and ErrGone.
+type PublicContent interface {
+	Page(ctx context.Context, slug string, v models.PublicView) (*models.Rendered, error)
+	Partnerships(ctx context.Context, v models.PublicView) (*models.Rendered, error)
+	Partnership(ctx context.Context, slug string, v models.PublicView) (*models.Rendered, error)
+	Block(ctx context.Context, key string, v models.PublicView) (*models.Rendered, error)
+	File(ctx context.Context, id, rendition, exp, sig string) (*url.URL, error)
+	// Changed is the snapshot's change hook; handlers call it for the
+	// writes whose services do not call the hook themselves yet.
+	Changed(ctx context.Context, c models.Change)
+}
+
 // publicMaxAge is how long browsers and caches may reuse a public
 // response: at most a minute, and at most a quarter of the link lifetime,
 // so a cached body's links (issued with at least half their lifetime left)
 // outlive it.
-func (a *API) publicMaxAge() int {
-	return int(min(time.Minute, a.d.LinkTTL/4) / time.Second)
+func publicMaxAge(linkTTL time.Duration) int {
+	return int(min(time.Minute, linkTTL/4) / time.Second)
 }
 
-// publicLocale negotiates the response locale: ?locale= or Accept-Language.
-func (a *API) publicLocale(c *fiber.Ctx) (string, error) {
+// publicView negotiates the response locale (?locale= or Accept-Language)
+// and reads the mount prefix links are made under.
+func (a *API) publicView(c *fiber.Ctx) (models.PublicView, error) {
 	loc, ok := a.d.Locales.Negotiate(c.Query("locale"), c.Get(fiber.HeaderAcceptLanguage))
 	if !ok {
-		return "", fmt.Errorf("%w: locale %q is not offered (have %s)", models.ErrMalformed, loc, strings.Join(a.d.Locales.Supported, ", "))
+		return models.PublicView{}, fmt.Errorf("%w: locale %q is not offered (have %s)", models.ErrMalformed, loc, strings.Join(a.d.Locales.Supported, ", "))
 	}
-	return loc, nil
+	return models.PublicView{Locale: loc, Base: mountPrefix(c)}, nil
 }
 
-// sendPublic sends a cached public body with validators and caching
-// headers, or 304 when the client has it.
-func (a *API) sendPublic(c *fiber.Ctx, locale string, r *rendered) error {
-	c.Set(fiber.HeaderETag, r.etag)
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(a.publicMaxAge()))
+// sendPublic sends a rendered body with validators and caching headers,
+// or 304 when the client has it (If-None-Match first, RFC 9110 §13.2.2).
+func (a *API) sendPublic(c *fiber.Ctx, v models.PublicView, r *models.Rendered, err error) error {
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, r.ETag)
+	c.Set(fiber.HeaderLastModified, r.LastModified.Format(http.TimeFormat))
+	c.Set(fiber.HeaderCacheControl, a.publicCache)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
-	c.Set(fiber.HeaderContentLanguage, locale)
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagListHas(inm, r.etag) {
+	c.Set(fiber.HeaderContentLanguage, v.Locale)
+	if notModified(c, r) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(r.body)
+	return c.Send(r.Body)
 }
 
+// notModified evaluates If-None-Match, or without it If-Modified-Since.
+func notModified(c *fiber.Ctx, r *models.Rendered) bool {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
+		return etagListHas(inm, r.ETag)
+	}
+	if ims := c.Get(fiber.HeaderIfModifiedSince); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !r.LastModified.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+// etagListHas tells whether an If-None-Match list names etag (weak
+// comparison, "*" matches). It scans without allocating: it runs on every
+// revalidation.
 func etagListHas(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
 		t = strings.TrimSpace(t)
 		if t == etag || t == "*" || strings.TrimPrefix(t, "W/") == etag {
 			return true
 		}
 	}
 	return false
-}
-
-// servePublic negotiates the locale, finds the item in the snapshot and
-// sends its body, rendered once per snapshot, locale and link window.
-func (a *API) servePublic(c *fiber.Ctx, key string, find func(s *snapshot) (bool, func(loc string, ln *linker) any)) error {
-	loc, err := a.publicLocale(c)
-	if err != nil {
-		return err
-	}
-	pub := a.d.Published
-	s := pub.snapshot()
-	ok, build := find(s)
-	if !ok {
-		return fmt.Errorf("%w: nothing published at %s", models.ErrNotFound, c.Path())
-	}
-	base := mountPrefix(c)
-	r, err := pub.render(s, base+"|"+key+"|"+loc, base, func(ln *linker) any { return build(loc, ln) })
-	if err != nil {
-		return err
-	}
-	return a.sendPublic(c, loc, r)
 }
 
 // mountPrefix is the prefix the API is mounted under ("" at the root),
@@ -83,39 +101,39 @@ func mountPrefix(c *fiber.Ctx) string {
 }
 
 func (a *API) publicPartnerships(c *fiber.Ctx) error {
-	return a.servePublic(c, "partnerships", func(s *snapshot) (bool, func(string, *linker) any) {
-		return true, func(loc string, ln *linker) any {
-			items := make([]publicPartnership, len(s.partnerships))
-			for i, p := range s.partnerships {
-				items[i] = viewPartnership(a.d.Locales, loc, p, s, ln)
-			}
-			return fiber.Map{"locale": loc, "items": items}
-		}
-	})
+	v, err := a.publicView(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.d.Published.Partnerships(c.UserContext(), v)
+	return a.sendPublic(c, v, r, err)
 }
 
 func (a *API) publicPartnership(c *fiber.Ctx) error {
-	slug := c.Params("slug")
-	return a.servePublic(c, "partnership|"+slug, func(s *snapshot) (bool, func(string, *linker) any) {
-		p, ok := s.bySlug[slug]
-		return ok, func(loc string, ln *linker) any { return viewPartnership(a.d.Locales, loc, p, s, ln) }
-	})
+	v, err := a.publicView(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.d.Published.Partnership(c.UserContext(), c.Params("slug"), v)
+	return a.sendPublic(c, v, r, err)
 }
 
 func (a *API) publicBlock(c *fiber.Ctx) error {
-	key := c.Params("key")
-	return a.servePublic(c, "block|"+key, func(s *snapshot) (bool, func(string, *linker) any) {
-		b, ok := s.blocks[key]
-		return ok, func(loc string, _ *linker) any { return viewBlock(a.d.Locales, loc, b) }
-	})
+	v, err := a.publicView(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.d.Published.Block(c.UserContext(), c.Params("key"), v)
+	return a.sendPublic(c, v, r, err)
 }
 
 func (a *API) publicPage(c *fiber.Ctx) error {
-	slug := c.Params("slug")
-	return a.servePublic(c, "page|"+slug, func(s *snapshot) (bool, func(string, *linker) any) {
-		p, ok := s.pages[slug]
-		return ok, func(loc string, ln *linker) any { return viewPage(a.d.Locales, loc, s, p, ln) }
-	})
+	v, err := a.publicView(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.d.Published.Page(c.UserContext(), c.Params("slug"), v)
+	return a.sendPublic(c, v, r, err)
 }
 
 // vocabularies lists relations, agreement kinds and areas with labels.
@@ -123,5 +141,3 @@ func (a *API) vocabularies(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.JSON(fiber.Map{"relations": models.Relations, "agreement_kinds": models.AgreementKinds, "areas": models.Areas, "locales": a.d.Locales.Supported, "fallback": a.d.Locales.Fallback})
 }
-
-func itoaInt(i int) string { return strconv.Itoa(i) }

@@ -2,46 +2,7 @@ package handlers
 
 import (
 	"context"
-	"errors"
-
-	"github.com/jesenice/twincms/models"
 )
-
-// checkDocumentRefs refuses a partnership whose crest or documents do not
-// exist, or whose crest is not a crest.
-func (a *API) checkDocumentRefs(ctx context.Context, p *models.Partnership) error {
-	var pr models.Problems
-	ref := func(field, id string, wantCrest bool) error {
-		d, err := a.d.Documents.Get(ctx, id)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			pr.Add(field, "no document %s", id)
-		case err != nil:
-			return err
-		case wantCrest && d.Kind != models.KindCrest:
-			pr.Add(field, "document %s is a %s, not a crest", id, d.Kind)
-		}
-		return nil
-	}
-	if p.CrestID != "" {
-		if err := ref("crest_id", p.CrestID, true); err != nil {
-			return err
-		}
-	}
-	for i, d := range p.Documents {
-		if err := ref(fieldIndex("documents", i)+".document_id", d.DocumentID, false); err != nil {
-			return err
-		}
-	}
-	for i, ag := range p.Agreements {
-		if ag.DocumentID != "" {
-			if err := ref(fieldIndex("agreements", i)+".document_id", ag.DocumentID, false); err != nil {
-				return err
-			}
-		}
-	}
-	return pr.Err(models.ErrInvalid)
-}
 
 // AgreementIndex answers agreementDocuments from memory (storage.Agreements).
 type AgreementIndex interface {

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"context"
-
 	"github.com/jesenice/twincms/models"
 )
 
@@ -40,13 +38,12 @@ func (a *API) routes() {
 
 	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
 
-	changed := func(ctx context.Context) { a.d.Published.Changed(ctx) }
 	registerContent(a, "/api/v1/partnerships", "partnerships", "Partnership", append(listParams, "relation", "country", "area"),
-		&contentHandlers[models.Partnership, *models.Partnership]{api: a, store: a.d.Partnerships, changed: changed, check: a.checkDocumentRefs})
+		&contentHandlers[models.Partnership, *models.Partnership]{api: a, service: a.d.Partnerships})
 	registerContent(a, "/api/v1/blocks", "blocks", "Block", listParams,
-		&contentHandlers[models.Block, *models.Block]{api: a, store: a.d.Blocks, changed: changed})
+		&contentHandlers[models.Block, *models.Block]{api: a, service: a.d.Blocks})
 	registerContent(a, "/api/v1/pages", "pages", "Page", listParams,
-		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, store: a.d.Pages, changed: changed})
+		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, service: a.d.Pages})
 
 	ifm := []string{"If-Match"}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}

@@ -63,7 +63,7 @@ func (a *API) completeUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.d.Published.Changed(c.UserContext())
+	a.documentChanged(c, d.ID)
 	// The document's URL beside this one, so it holds under a mount prefix.
 	base, _, _ := strings.Cut(c.Path(), "/uploads/")
 	c.Location(base + "/documents/" + d.ID)

@@ -22,7 +22,7 @@ func (h *contentHandlers[T, P]) versions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Versions(c.UserContext(), id)
+	list, err := h.service.Versions(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (h *contentHandlers[T, P]) version(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.store.Version(c.UserContext(), id, n)
+	v, err := h.service.Version(c.UserContext(), id, n)
 	if err != nil {
 		return err
 	}
@@ -66,24 +66,13 @@ func (h *contentHandlers[T, P]) restore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cur, expected, err := h.editable(c)
+	id, expected, err := idAndVersion(c)
 	if err != nil {
 		return err
 	}
-	old, err := h.store.Version(c.UserContext(), cur.GetMeta().ID, n)
+	saved, err := h.service.Restore(c.UserContext(), id, n, expected)
 	if err != nil {
 		return err
 	}
-	next := P(&old.Snapshot)
-	*next.GetMeta() = *cur.GetMeta()
-	if err := h.prepare(c.UserContext(), next); err != nil {
-		return err
-	}
-	changed := models.ChangedFields(cur, next)
-	saved, err := h.store.Replace(c.UserContext(), next, expected, models.ActionRestore, actor(c), changed)
-	if err != nil {
-		return err
-	}
-	h.changed(c.UserContext())
 	return h.respond(c, fiber.StatusOK, saved)
 }

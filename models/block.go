@@ -77,7 +77,7 @@ func (p *ContentPage) Validate(l Locales) error {
 	}
 	for i, k := range p.Blocks {
 		if !ValidSlug(k) {
-			pr.Add(fieldIndex("blocks", i), "must be a block key")
+			pr.Add(FieldIndex("blocks", i), "must be a block key")
 		}
 	}
 	return pr.Err(ErrInvalid)

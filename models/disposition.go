@@ -52,3 +52,13 @@ func FoldCase(s string) string {
 	}
 	return b.String()
 }
+
+// DownloadParams are the response overrides of a presigned GET of d's
+// original: it downloads under its original name with its type.
+func DownloadParams(d *Document) url.Values {
+	name := d.File.OriginalFilename
+	if name == "" {
+		name = d.ID + Extension(d.File.ContentType)
+	}
+	return url.Values{"response-content-disposition": {ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
+}

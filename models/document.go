@@ -132,7 +132,7 @@ func (in DocumentInput) Validate(l Locales) error {
 	}
 	for i, id := range in.PartnershipIDs {
 		if !ValidID(id) {
-			p.Add(fieldIndex("partnership_ids", i), "must be a partnership id")
+			p.Add(FieldIndex("partnership_ids", i), "must be a partnership id")
 		}
 	}
 	for field, v := range map[string]string{"provenance.source": in.Provenance.Source, "provenance.archival_ref": in.Provenance.ArchivalRef,

@@ -122,14 +122,14 @@ func (p *Partnership) Validate(l Locales) error {
 		pr.Add("agreements", "at most %d entries", maxListLen)
 	}
 	for i, a := range p.Agreements {
-		a.check(&pr, fieldIndex("agreements", i), l)
+		a.check(&pr, FieldIndex("agreements", i), l)
 	}
 	seen := map[string]bool{}
 	for i, a := range p.Areas {
 		if _, ok := FindTerm(Areas, a); !ok {
-			pr.Add(fieldIndex("areas", i), "unknown area %q", a)
+			pr.Add(FieldIndex("areas", i), "unknown area %q", a)
 		} else if seen[a] {
-			pr.Add(fieldIndex("areas", i), "area %q is listed twice", a)
+			pr.Add(FieldIndex("areas", i), "area %q is listed twice", a)
 		}
 		seen[a] = true
 	}
@@ -145,12 +145,12 @@ func (p *Partnership) Validate(l Locales) error {
 	}
 	for i, d := range p.Documents {
 		if !ValidID(d.DocumentID) {
-			pr.Add(fieldIndex("documents", i)+".document_id", "must be a document id")
+			pr.Add(FieldIndex("documents", i)+".document_id", "must be a document id")
 		}
 		switch d.Role {
 		case RoleAgreementDoc, RoleOverview, RolePublication:
 		default:
-			pr.Add(fieldIndex("documents", i)+".role", "must be agreement, overview or publication")
+			pr.Add(FieldIndex("documents", i)+".role", "must be agreement, overview or publication")
 		}
 	}
 	if p.Sort < 0 || p.Sort > 1_000_000 {
@@ -206,6 +206,7 @@ func checkWebURL(s string) string {
 	return ""
 }
 
-func fieldIndex(field string, i int) string {
+// FieldIndex names element i of a list field in a problem: "documents[2]".
+func FieldIndex(field string, i int) string {
 	return field + "[" + itoa(i) + "]"
 }

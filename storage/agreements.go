@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/jesenice/twincms/models"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -11,9 +13,10 @@ import (
 // Agreements answers "which documents record an agreement signed in these
 // years" (the archive's year search) without reading every partnership
 // per search: the agreements are kept in memory and reloaded only when
-// the shared content counter (Changes, bumped after every content write
-// on any instance, before the write is answered) has moved. One read of
-// that tiny counter per search keeps it exact on every instance.
+// the shared "partnerships" counter has moved. Its change hook (Changed)
+// bumps that counter after every partnership write, on the writing
+// instance before the write is answered, so one read of the tiny counter
+// per search keeps the answer exact on every instance.
 type Agreements struct {
 	db      *DB
 	changes *Changes
@@ -31,7 +34,20 @@ type agreementRef struct {
 
 // NewAgreements returns the cache over the partnerships collection.
 func NewAgreements(db *DB) *Agreements {
-	return &Agreements{db: db, changes: NewChanges(db)}
+	return &Agreements{db: db, changes: NewCounter(db, "partnerships")}
+}
+
+// Changed is the change hook: a partnership write moves the counter (and,
+// should that fail, at least this instance reloads).
+func (a *Agreements) Changed(ctx context.Context, c models.Change) {
+	if c.Resource != models.ResourcePartnership {
+		return
+	}
+	if _, err := a.changes.Bump(context.WithoutCancel(ctx)); err != nil {
+		a.mu.Lock()
+		a.have = false
+		a.mu.Unlock()
+	}
 }
 
 // Documents returns the ids of documents recording an agreement signed in

@@ -84,6 +84,36 @@ func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error
 	return &doc, nil
 }
 
+// GetMany returns the documents with these ids, in no particular order;
+// ids not found are left out. The published snapshot loads only the
+// documents published content refers to this way.
+func (d *Documents) GetMany(ctx context.Context, ids []string) ([]*models.Document, error) {
+	out := []*models.Document{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if d.mem != nil {
+		// A miss asks the database by id (Get): a document another
+		// instance created just now.
+		for _, id := range ids {
+			doc, err := d.Get(ctx, id)
+			if errors.Is(err, models.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
+		}
+		return out, nil
+	}
+	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	return out, translateDB(cur.All(ctx, &out))
+}
+
 // BySHA256 returns the active document holding these bytes, ErrNotFound
 // if none (withdrawn and purged documents do not count).
 func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document, error) {

@@ -16,13 +16,10 @@ import (
 // HTTP, with the heap growth of each.
 func BenchmarkArchive500MB(b *testing.B) {
 	s := benchServer(b)
-	ctx := context.Background()
+	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	p := &models.Partnership{Slug: "bag-bench", Relation: models.RelationTwin,
 		Partner: models.Partner{Name: models.Localized{"sl": "Vreča"}, Country: "SI"}}
-	if err := models.Prepare(p, s.srv.Deps().Locales); err != nil {
-		b.Fatal(err)
-	}
-	p, err := s.srv.partnerships.Create(ctx, p, "bench")
+	p, err := s.srv.content.Partnerships.Create(ctx, p)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,47 +28,89 @@ type ui struct {
 	downloads string
 }
 
-// chromiumProfile is a fresh profile directory. Not t.TempDir: Chromium may
-// still write its profile while the test ends, and the profile's removal
-// must not fail the test.
-func chromiumProfile(t *testing.T) string {
+// browserDir is a fresh directory for a browser's profile or downloads.
+// Not t.TempDir: its clean-up would be registered after the browser's and
+// so run before the browser has exited; this one is registered first, so
+// it runs last, after the browser is gone (the allocator's cancel waits for
+// the process to exit).
+func browserDir(t *testing.T, pattern string) string {
 	t.Helper()
-	profile, err := os.MkdirTemp("", "twincms-chromium-")
+	dir, err := os.MkdirTemp("", pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = os.RemoveAll(profile) })
-	return profile
+	t.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Logf("remove %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// chromiumProfile is a fresh profile directory (see browserDir).
+func chromiumProfile(t *testing.T) string { return browserDir(t, "twincms-chromium-") }
+
+// warmOnce launches Chromium once per test binary, before the first test's
+// browser: a freshly installed Chromium's first launch sets up its caches
+// and fonts (slow, and it may write after it is told to quit), so no test
+// meets a first launch.
+var warmOnce sync.Once
+
+func warmChromium(t *testing.T, opts []chromedp.ExecAllocatorOption) {
+	warmOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "twincms-chromium-warm-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		actx, cancel := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(dir))...)
+		defer cancel() // waits for the browser process to exit
+		ctx, cancel2 := chromedp.NewContext(actx, chromedp.WithErrorf(browserErrorf(t)))
+		defer cancel2()
+		ctx, cancel3 := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel3()
+		var version string
+		if err := chromedp.Run(ctx, chromedp.Navigate("about:blank"), chromedp.Evaluate(`navigator.userAgent`, &version)); err != nil {
+			t.Fatalf("first Chromium launch: %v", err)
+		}
+		t.Logf("browser: %s", version)
+	})
+}
+
+// browserOptions are the flags of every test browser (the profile is added
+// per browser).
+func browserOptions(t *testing.T) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 900))
 }
 
 // newBrowser starts Chromium and returns its first tab; more tabs come
-// from tab().
+// from tab(). Clean-ups run in reverse: the tab closes, the browser
+// process exits, then its directories are removed.
 func newBrowser(t *testing.T) *ui {
 	t.Helper()
+	opts := browserOptions(t)
+	warmChromium(t, opts)
 	profile := chromiumProfile(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath(t)),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	downloads := browserDir(t, "twincms-downloads-")
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(profile))...)
 	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx, chromedp.WithErrorf(quietErrorf(t)))
+	ctx, cancel2 := chromedp.NewContext(actx, chromedp.WithErrorf(browserErrorf(t)))
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancel3)
-	u := &ui{t: t, ctx: ctx, downloads: t.TempDir(), base: shared.base}
+	u := &ui{t: t, ctx: ctx, downloads: downloads, base: shared.base}
 	u.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(u.downloads).WithEventsEnabled(true))
 	return u
 }
 
-// quietErrorf logs chromedp's errors except the protocol events newer
-// Chromium sends that cdproto cannot decode (harmless).
-func quietErrorf(t *testing.T) func(string, ...any) {
-	return func(format string, args ...any) {
-		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
-			t.Log(msg)
-		}
-	}
+// browserErrorf logs every error chromedp reports. Nothing is filtered:
+// an event the protocol bindings cannot decode means cdproto is older than
+// the installed Chromium (update chromedp), and must be seen.
+func browserErrorf(t *testing.T) func(string, ...any) {
+	return func(format string, args ...any) { t.Logf("chromedp: "+format, args...) }
 }
 
 // setValue sets a form control's value as typing or choosing would,

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,16 +31,14 @@ func chromiumPath(t *testing.T) string {
 // to English and downloads a document, which arrives under its UTF-8 name
 // with the stored SHA-256.
 func TestBrowserDemoSite(t *testing.T) {
-	// newBrowser's profile dir is removed best-effort: Chromium may still
-	// write it while the test ends.
-	ctx := newBrowser(t).ctx
+	u := newBrowser(t)
+	ctx := u.ctx
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 
 	var slugs, title, english string
-	downloads := t.TempDir()
+	downloads := u.downloads // removed after the browser has exited
 	err := chromedp.Run(ctx,
-		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
 		chromedp.Navigate(shared.base+"/"),
 		chromedp.WaitVisible(`li.partner[data-slug="trbiz"]`),
 		chromedp.Evaluate(`[...document.querySelectorAll("li.partner")].map(e => e.dataset.slug).join(",")`, &slugs),

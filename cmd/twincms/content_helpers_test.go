@@ -1,9 +1,20 @@
 package main
 
+import "github.com/jesenice/twincms/content"
+
 func minimalPartnership(slug, name string) map[string]any {
 	return map[string]any{
 		"slug":     slug,
 		"relation": "twin",
 		"partner":  map[string]any{"name": map[string]string{"sl": name}, "country": "SI"},
 	}
+}
+
+// quietContent is the content service over s's stores with no hooks, for
+// benchmarks that seed thousands of records (each hooked write would
+// rebuild the published snapshot); they rebuild once at the end.
+func quietContent(s *testServer) *content.Services {
+	d := s.srv
+	return content.New(content.Config{Partnerships: d.partnerships, Blocks: d.blocks, Pages: d.pages,
+		Documents: d.documents, Locales: d.Deps().Locales})
 }

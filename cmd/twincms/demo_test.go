@@ -106,8 +106,7 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 	before := partnershipTotal(t, shared, ed)
 	s := shared.srv
 	for _, flags := range []demo.Flags{storage.NewFlags(s.db), forgetful{}} {
-		l := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest, Flags: flags,
-			Locales: s.Deps().Locales, Logger: testLogger()}
+		l := demo.Loader{Content: s.content, Documents: s.ingest, Flags: flags, Logger: testLogger()}
 		if err := l.LoadOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}

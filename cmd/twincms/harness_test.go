@@ -77,6 +77,12 @@ func testLogger() *slog.Logger {
 // startTestServer starts twincms with its data in dir; env overrides the
 // test defaults (a fixed admin token, random ports).
 func startTestServer(dir string, env map[string]string) (*testServer, error) {
+	return startTestServerWith(dir, env)
+}
+
+// startTestServerWith is startTestServer with server options (change
+// hooks).
+func startTestServerWith(dir string, env map[string]string, opts ...Option) (*testServer, error) {
 	s3, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -95,13 +101,13 @@ func startTestServer(dir string, env map[string]string) (*testServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return startWithConfig(cfg)
+	return startWithConfig(cfg, opts...)
 }
 
-func startWithConfig(cfg config.Config) (*testServer, error) {
+func startWithConfig(cfg config.Config, opts ...Option) (*testServer, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := Start(ctx, cfg, testLogger(), io.Discard)
+	srv, err := Start(ctx, cfg, testLogger(), io.Discard, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -261,7 +261,9 @@ func TestPublicETagIsStableAcrossDownloadsAndRebuilds(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	ed := shared.newToken(t, "editor")
 	draft := create(t, shared, ed, minimalPartnership("etag-unrelated-draft", "Osnutek"))
-	defer expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + draft["id"].(string), Token: ed, Headers: ifMatch(1)}), 204)
+	t.Cleanup(func() {
+		expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + draft["id"].(string), Token: ed, Headers: ifMatch(1)}), 204)
+	})
 	again := expect(t, shared.do(t, req{Method: "GET", Path: path}), 200)
 	if again.Header.Get("ETag") != etag || string(again.Body) != string(first.Body) {
 		t.Fatalf("ETag %s → %s after a download and an unrelated change", etag, again.Header.Get("ETag"))

@@ -140,14 +140,13 @@ func seedDocuments(b *testing.B, s *testServer, from, to int, parts []string) {
 			b.Fatal(err)
 		}
 	}
-	s.srv.published.Changed(ctx) // as after any write: the instance sees it
 }
 
 // seedPartnerships stores n draft partnerships (the first 5 published)
 // through the storage layer, 2 at a time.
 func seedPartnerships(b *testing.B, s *testServer, n int) []string {
 	b.Helper()
-	ctx := context.Background()
+	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	ids := make([]string, n)
 	var wg sync.WaitGroup
 	var failed atomic.Value
@@ -158,13 +157,9 @@ func seedPartnerships(b *testing.B, s *testServer, n int) []string {
 			for i := w; i < n; i += 2 {
 				p := &models.Partnership{Slug: fmt.Sprintf("kraj-%04d", i), Relation: models.RelationTwin, Sort: i,
 					Partner: models.Partner{Name: models.Localized{"sl": fmt.Sprintf("Kraj %d", i), "en": fmt.Sprintf("Town %d", i)}, Country: "AT"}}
-				if err := models.Prepare(p, s.srv.Deps().Locales); err != nil {
-					failed.Store(err)
-					return
-				}
 				created, err := createRetrying(ctx, s, p)
 				if err == nil && i < 5 {
-					_, err = s.srv.partnerships.Replace(ctx, created, 1, models.ActionPublish, "bench", []string{"status"})
+					_, err = s.srv.content.Partnerships.Transition(ctx, created.ID, 1, models.ActionPublish)
 				}
 				if err != nil {
 					failed.Store(err)
@@ -187,7 +182,7 @@ func createRetrying(ctx context.Context, s *testServer, p *models.Partnership) (
 	var err error
 	for range 5 {
 		var created *models.Partnership
-		if created, err = s.srv.partnerships.Create(ctx, p, "bench"); err == nil {
+		if created, err = s.srv.content.Partnerships.Create(ctx, p); err == nil {
 			return created, nil
 		}
 		if got, gerr := s.srv.partnerships.GetByKey(ctx, p.Slug); gerr == nil {
@@ -201,19 +196,15 @@ func createRetrying(ctx context.Context, s *testServer, p *models.Partnership) (
 // seedPublicPage publishes a page listing the published partnerships.
 func seedPublicPage(b *testing.B, s *testServer, _ []string) string {
 	b.Helper()
-	ctx := context.Background()
+	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	pg := &models.ContentPage{Slug: "pobratene", Title: models.Localized{"sl": "Pobratene občine", "en": "Twin towns"}, Partnerships: true}
-	if err := models.Prepare(pg, s.srv.Deps().Locales); err != nil {
-		b.Fatal(err)
-	}
-	created, err := s.srv.pages.Create(ctx, pg, "bench")
+	created, err := s.srv.content.Pages.Create(ctx, pg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.srv.pages.Replace(ctx, created, 1, models.ActionPublish, "bench", []string{"status"}); err != nil {
+	if _, err := s.srv.content.Pages.Transition(ctx, created.ID, 1, models.ActionPublish); err != nil {
 		b.Fatal(err)
 	}
-	s.srv.published.Changed(ctx)
 	return pg.Slug
 }
 

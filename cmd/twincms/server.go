@@ -19,10 +19,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
@@ -47,8 +49,9 @@ type Server struct {
 	pages        *storage.Pages
 	documents    *storage.Documents
 	agreements   *storage.Agreements
+	content      *content.Services
 	ingest       *ingest.Service
-	published    *handlers.Published
+	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
 
@@ -56,12 +59,29 @@ type Server struct {
 
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
+
+	// hooks are subscribers to content changes added by options, told
+	// after the server's own.
+	hooks models.Hooks
+}
+
+// Option adjusts a Server before it starts.
+type Option func(*Server)
+
+// WithChangeHook adds a subscriber to every content change (models.Change),
+// after the server's own (the published snapshot): for embedding hosts and
+// tests.
+func WithChangeHook(h models.ChangeHook) Option {
+	return func(s *Server) { s.hooks = append(s.hooks, h) }
 }
 
 // Start opens storage, loads demo content when asked and builds the app.
 // out receives the one-time initial admin token when one is generated.
-func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (_ *Server, err error) {
+func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer, opts ...Option) (_ *Server, err error) {
 	s := &Server{cfg: cfg, logger: logger}
+	for _, o := range opts {
+		o(s)
+	}
 	defer func() {
 		if err != nil {
 			s.closeStorage(context.WithoutCancel(ctx))
@@ -78,16 +98,16 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err != nil {
 		return nil, err
 	}
-	s.published = handlers.NewPublished(handlers.PublishedSources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Changes: changes, Presigner: s.objs, LinkKey: linkKey, LinkTTL: cfg.LinkTTL}, logger)
+	s.published = publish.New(publish.Sources{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
+		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
+	// Every content write ends in these hooks; the published snapshot first.
+	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
+		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: append(models.Hooks{s.published.Changed, s.agreements.Changed}, s.hooks...)})
 	if cfg.Demo {
-		loader := demo.Loader{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Documents: s.ingest,
-			Flags: storage.NewFlags(s.db), Locales: s.Deps().Locales, Logger: logger}
+		loader := demo.Loader{Content: s.content, Documents: s.ingest, Flags: storage.NewFlags(s.db), Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
 			return nil, fmt.Errorf("demo content: %w", err)
-		}
-		if _, err := changes.Bump(ctx); err != nil {
-			return nil, err
 		}
 	}
 	if err := s.published.Rebuild(ctx); err != nil {
@@ -97,7 +117,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
-	s.goBG(func() { s.published.Watch(bgCtx, 2*time.Second) })
+	s.goBG(func() { s.published.Watch(bgCtx) })
 	s.goBG(func() { s.documents.WatchIndex(bgCtx, documentIndexPoll, logger) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
@@ -119,13 +139,17 @@ func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
 		Logger: s.logger, Tokens: s.tokens,
 		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
-		Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages, Published: s.published,
+		Partnerships: s.content.Partnerships, Blocks: s.content.Blocks, Pages: s.content.Pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Agreements: s.agreements, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
+
+// Content is the content services: the one way to write content, for
+// embedding hosts and tools (writes take the actor from the context).
+func (s *Server) Content() *content.Services { return s.content }
 
 func (s *Server) goBG(f func()) {
 	s.bg.Add(1)

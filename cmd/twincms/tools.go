@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -30,17 +31,19 @@ type siteExport struct {
 	Partnerships []*models.Partnership `json:"partnerships"`
 }
 
-// contentStores is the database side of a server, for the tools.
+// contentStores is the database side of a server, for the tools: content
+// is read and written through the content services, as the API does.
 type contentStores struct {
-	emb          *storage.EmbeddedDB
-	db           *storage.DB
-	partnerships *storage.Partnerships
-	blocks       *storage.Blocks
-	pages        *storage.Pages
-	changes      *storage.Changes
+	emb     *storage.EmbeddedDB
+	db      *storage.DB
+	content *content.Services
+	changes *storage.Changes
 }
 
-func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger) (*contentStores, error) {
+// openContent opens the database and the content services; hooks are told
+// of every content write (the tools run no published snapshot: an import
+// bumps the shared change counter once at its end instead).
+func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks ...models.ChangeHook) (*contentStores, error) {
 	cs := &contentStores{}
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
@@ -52,11 +55,7 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 	}
 	var err error
 	if cs.db, err = storage.OpenDB(ctx, uri, cfg.MongoDatabase); err == nil {
-		if cs.partnerships, err = storage.NewPartnerships(ctx, cs.db); err == nil {
-			if cs.blocks, err = storage.NewBlocks(ctx, cs.db); err == nil {
-				cs.pages, err = storage.NewPages(ctx, cs.db)
-			}
-		}
+		cs.content, err = newContent(ctx, cs.db, models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, hooks)
 	}
 	if err != nil {
 		cs.close(ctx)
@@ -64,6 +63,28 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 	}
 	cs.changes = storage.NewChanges(cs.db)
 	return cs, nil
+}
+
+// newContent opens the content stores (and the documents content refers
+// to) and returns the content services over them.
+func newContent(ctx context.Context, db *storage.DB, l models.Locales, hooks models.Hooks) (*content.Services, error) {
+	parts, err := storage.NewPartnerships(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := storage.NewBlocks(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := storage.NewPages(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := storage.NewDocuments(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return content.New(content.Config{Partnerships: parts, Blocks: blocks, Pages: pages, Documents: docs, Locales: l, Hooks: hooks}), nil
 }
 
 func (cs *contentStores) close(ctx context.Context) {
@@ -96,21 +117,20 @@ func runTool(ctx context.Context, name string, args []string, cfg config.Config,
 		return err
 	}
 	defer f.Close()
-	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
-	return importSite(ctx, cs, f, locales, os.Stderr)
+	return importSite(ctx, cs, f, os.Stderr)
 }
 
 func exportSite(ctx context.Context, cs *contentStores, w io.Writer) error {
 	var out siteExport
 	var err error
 	out.Format, out.ExportedAt = siteFormat, time.Now().UTC()
-	if out.Pages, err = cs.pages.All(ctx, ""); err != nil {
+	if out.Pages, err = cs.content.Pages.All(ctx, ""); err != nil {
 		return err
 	}
-	if out.Blocks, err = cs.blocks.All(ctx, ""); err != nil {
+	if out.Blocks, err = cs.content.Blocks.All(ctx, ""); err != nil {
 		return err
 	}
-	if out.Partnerships, err = cs.partnerships.All(ctx, ""); err != nil {
+	if out.Partnerships, err = cs.content.Partnerships.All(ctx, ""); err != nil {
 		return err
 	}
 	enc := json.NewEncoder(w)
@@ -121,10 +141,11 @@ func exportSite(ctx context.Context, cs *contentStores, w io.Writer) error {
 // importTally counts what an import did.
 type importTally struct{ created, updated, unchanged, failed int }
 
-// importSite creates or updates every record by its key, validated as the
-// API validates, and sets its status; running it twice changes nothing the
-// second time. A record that fails is reported and skipped.
-func importSite(ctx context.Context, cs *contentStores, r io.Reader, l models.Locales, progress io.Writer) error {
+// importSite creates or updates every record by its key, validated and
+// reference-checked as the API does, and sets its status; running it twice
+// changes nothing the second time. A record that fails is reported and
+// skipped.
+func importSite(ctx context.Context, cs *contentStores, r io.Reader, progress io.Writer) error {
 	var in siteExport
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -134,15 +155,16 @@ func importSite(ctx context.Context, cs *contentStores, r io.Reader, l models.Lo
 	if in.Format != siteFormat {
 		return fmt.Errorf("import: format %q, want %q", in.Format, siteFormat)
 	}
+	ctx = models.WithActor(ctx, models.Actor{Name: "import"})
 	var t importTally
 	for _, b := range in.Blocks {
-		importOne(ctx, cs.blocks, b, l, "block", progress, &t)
+		importOne(ctx, cs.content.Blocks, b, "block", progress, &t)
 	}
 	for _, p := range in.Partnerships {
-		importOne(ctx, cs.partnerships, p, l, "partnership", progress, &t)
+		importOne(ctx, cs.content.Partnerships, p, "partnership", progress, &t)
 	}
 	for _, p := range in.Pages {
-		importOne(ctx, cs.pages, p, l, "page", progress, &t)
+		importOne(ctx, cs.content.Pages, p, "page", progress, &t)
 	}
 	if _, err := cs.changes.Bump(ctx); err != nil {
 		return err
@@ -154,18 +176,9 @@ func importSite(ctx context.Context, cs *contentStores, r io.Reader, l models.Lo
 	return nil
 }
 
-// importStore is the part of a content store an import uses.
-type importStore[P models.Content] interface {
-	Create(ctx context.Context, it P, by string) (P, error)
-	GetByKey(ctx context.Context, key string) (P, error)
-	Replace(ctx context.Context, it P, expected int64, action models.Action, by string, changed []string) (P, error)
-}
-
-const importActor = "import"
-
-func importOne[P models.Content](ctx context.Context, s importStore[P], it P, l models.Locales, kind string, progress io.Writer, t *importTally) {
+func importOne[T any, P content.Item[T]](ctx context.Context, s *content.Service[T, P], it P, kind string, progress io.Writer, t *importTally) {
 	status := it.GetMeta().Status
-	result, err := upsert(ctx, s, it, l, status)
+	result, err := upsert(ctx, s, it, status)
 	if err != nil {
 		t.failed++
 		fmt.Fprintf(progress, "%-11s %-30s failed: %v\n", kind, it.Key(), err)
@@ -182,37 +195,37 @@ func importOne[P models.Content](ctx context.Context, s importStore[P], it P, l 
 	fmt.Fprintf(progress, "%-11s %-30s %s (%s)\n", kind, it.Key(), result, status)
 }
 
-func upsert[P models.Content](ctx context.Context, s importStore[P], it P, l models.Locales, status models.Status) (string, error) {
+// upsert creates it or updates the record with its key, then gives it
+// status; it says whether it created, updated or left the record unchanged.
+func upsert[T any, P content.Item[T]](ctx context.Context, s *content.Service[T, P], it P, status models.Status) (string, error) {
 	if !status.Valid() {
 		return "", fmt.Errorf("status %q is not draft, published or archived", status)
-	}
-	if err := models.Prepare(it, l); err != nil {
-		return "", err
 	}
 	cur, err := s.GetByKey(ctx, it.Key())
 	result := "updated"
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		if cur, err = s.Create(ctx, it, importActor); err != nil {
+		if cur, err = s.Create(ctx, it); err != nil {
 			return "", err
 		}
 		result = "created"
 	case err != nil:
 		return "", err
 	default:
-		*it.GetMeta() = *cur.GetMeta()
-		changed := models.ChangedFields(cur, it)
-		if len(changed) == 0 {
-			result = "unchanged"
-		} else if cur, err = s.Replace(ctx, it, cur.GetMeta().Version, models.ActionUpdate, importActor, changed); err != nil {
+		before := cur.GetMeta().Version
+		if cur, err = s.Update(ctx, cur.GetMeta().ID, before, it); err != nil {
 			return "", err
 		}
+		if cur.GetMeta().Version == before {
+			result = "unchanged"
+		}
 	}
-	if cur.GetMeta().Status == status {
+	m := cur.GetMeta()
+	if m.Status == status {
 		return result, nil
 	}
 	act := map[models.Status]models.Action{models.StatusPublished: models.ActionPublish, models.StatusDraft: models.ActionUnpublish, models.StatusArchived: models.ActionArchive}[status]
-	if _, err := s.Replace(ctx, cur, cur.GetMeta().Version, act, importActor, []string{"status"}); err != nil {
+	if _, err := s.Transition(ctx, m.ID, m.Version, act); err != nil {
 		return "", err
 	}
 	if result == "unchanged" {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/publish"
+)
+
+// refreshes reads the published snapshot's refresh counters from /metrics.
+func (s *testServer) refreshes(t *testing.T) (full, partial int) {
+	t.Helper()
+	body := expect(t, s.do(t, req{Method: "GET", Path: "/metrics"}), 200).Body
+	read := func(kind string) int {
+		m := regexp.MustCompile(`(?m)^twincms_published_refreshes_total\{kind="` + kind + `"\} (\d+)$`).FindSubmatch(body)
+		if m == nil {
+			t.Fatalf("/metrics has no %s refresh count", kind)
+		}
+		n, _ := strconv.Atoi(string(m[1]))
+		return n
+	}
+	return read("full"), read("partial")
+}
+
+// publicDocumentCount is how many documents the public body of a
+// partnership lists.
+func publicDocumentCount(t *testing.T, s *testServer, slug string) int {
+	t.Helper()
+	var v struct {
+		Documents []any `json:"documents"`
+	}
+	expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/" + slug}), 200).JSON(t, &v)
+	return len(v.Documents)
+}
+
+// Publish, withdraw, unpublish and a block's publish show on the public
+// routes of the writing instance as soon as the write is answered (read
+// your writes), each by applying that one change: nothing is relisted.
+func TestWritesUpdateThePublicSnapshotWithoutARelist(t *testing.T) {
+	ed := shared.newToken(t, "editor")
+	full, partial := shared.refreshes(t)
+
+	// publishWithLinks reads the public body right after the publish.
+	lp := publishWithLinks(t, shared, ed, "partial-refresh", 77)
+	if n := publicDocumentCount(t, shared, lp.slug); n != 1 {
+		t.Fatalf("%d public documents after the publish", n)
+	}
+	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: ifMatch(1)}), 200)
+	if n := publicDocumentCount(t, shared, lp.slug); n != 0 {
+		t.Fatalf("a withdrawn document is still public (%d)", n)
+	}
+	expectLinkProblem(t, shared.followLink(t, lp.docLink), 410, "gone")
+	path := "/api/v1/partnerships/" + lp.id
+	expect(t, shared.do(t, req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: ifMatch(2)}), 200)
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/" + lp.slug}), 404, "not-found")
+	expectLinkProblem(t, shared.followLink(t, lp.icon), 404, "not-found")
+
+	b := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+		Body: map[string]any{"key": "partial-refresh-block", "body": map[string]string{"sl": "<p>Delno</p>"}}}), 201).Map(t)
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/blocks/partial-refresh-block"}), 404, "not-found")
+	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/blocks/" + b["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/blocks/partial-refresh-block"}), 200)
+	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/blocks/" + b["id"].(string), Token: ed, Headers: ifMatch(2)}), 204)
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/blocks/partial-refresh-block"}), 404, "not-found")
+
+	fullAfter, partialAfter := shared.refreshes(t)
+	if fullAfter != full {
+		t.Errorf("%d full relists of published content for single changes", fullAfter-full)
+	}
+	// Two uploads, a create, a publish, a withdraw, an unpublish and three
+	// block writes: each applied on its own.
+	if partialAfter-partial < 9 {
+		t.Errorf("%d changes applied, want at least 9", partialAfter-partial)
+	}
+}
+
+// Two instances on one database: an unpublish and a block's publish made
+// on one show on the other within the stated staleness (its change-counter
+// poll; the bound asserted is generous, for a loaded machine), while the
+// writing instance shows them at once.
+func TestASecondInstanceFollowsChangesWithinTheStaleness(t *testing.T) {
+	other, err := startTestServer(t.TempDir(), map[string]string{
+		"TWINCMS_MONGODB_URI": shared.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": shared.srv.embS3.Addr(),
+		"TWINCMS_S3_ACCESS_KEY": accessKey(t), "TWINCMS_S3_SECRET_KEY": secretKey(t), "TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.close()
+	ed := shared.newToken(t, "editor")
+	within := 5 * publish.Staleness
+	waitFor := func(path string, status int) {
+		t.Helper()
+		start := time.Now()
+		for other.do(t, req{Method: "GET", Path: path}).Status != status {
+			if time.Since(start) > within {
+				t.Fatalf("the other instance still does not answer %d on %s after %v", status, path, within)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("%s: %d on the other instance after %v", path, status, time.Since(start).Round(100*time.Millisecond))
+	}
+
+	p := create(t, shared, ed, minimalPartnership("followed-elsewhere", "Drugod"))
+	path := "/api/v1/partnerships/" + p["id"].(string)
+	public := "/api/v1/public/partnerships/followed-elsewhere"
+	t.Cleanup(func() {
+		expect(t, shared.do(t, req{Method: "DELETE", Path: path, Token: ed, Headers: ifMatch(3)}), 204)
+	})
+	expect(t, shared.do(t, req{Method: "POST", Path: path + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	expect(t, shared.do(t, req{Method: "GET", Path: public}), 200)
+	waitFor(public, 200)
+
+	expect(t, shared.do(t, req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: ifMatch(2)}), 200)
+	expectProblem(t, shared.do(t, req{Method: "GET", Path: public}), 404, "not-found")
+	waitFor(public, 404)
+
+	b := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+		Body: map[string]any{"key": "followed-block", "body": map[string]string{"sl": "<p>Drugod</p>"}}}), 201).Map(t)
+	t.Cleanup(func() {
+		expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/blocks/" + b["id"].(string), Token: ed, Headers: ifMatch(2)}), 204)
+	})
+	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/blocks/" + b["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/blocks/followed-block"}), 200)
+	waitFor("/api/v1/public/blocks/followed-block", 200)
+}

@@ -1,0 +1,41 @@
+package content
+
+import "github.com/jesenice/twincms/models"
+
+// Partnerships, Blocks and Pages are the services of the three content
+// types.
+type (
+	Partnerships = Service[models.Partnership, *models.Partnership]
+	Blocks       = Service[models.Block, *models.Block]
+	Pages        = Service[models.ContentPage, *models.ContentPage]
+)
+
+// Config is what the content services are made of.
+type Config struct {
+	Partnerships Store[models.Partnership, *models.Partnership]
+	Blocks       Store[models.Block, *models.Block]
+	Pages        Store[models.ContentPage, *models.ContentPage]
+	// Documents checks the documents partnerships name.
+	Documents Documents
+	Locales   models.Locales
+	// Hooks are told of every successful write (published snapshot,
+	// webhooks, audit log …); nil tells no one.
+	Hooks models.Hooks
+}
+
+// Services are the content services of one site.
+type Services struct {
+	Partnerships *Partnerships
+	Blocks       *Blocks
+	Pages        *Pages
+}
+
+// New returns the services of the three content types.
+func New(c Config) *Services {
+	return &Services{
+		Partnerships: &Partnerships{resource: models.ResourcePartnership, store: c.Partnerships, locales: c.Locales,
+			hooks: c.Hooks, check: documentRefs(c.Documents)},
+		Blocks: &Blocks{resource: models.ResourceBlock, store: c.Blocks, locales: c.Locales, hooks: c.Hooks},
+		Pages:  &Pages{resource: models.ResourcePage, store: c.Pages, locales: c.Locales, hooks: c.Hooks},
+	}
+}

@@ -1,0 +1,305 @@
+// Package publish owns the published snapshot: the in-memory view of
+// published content that every public request is served from (no public
+// request queries the database), and the rendering of public bodies and
+// their signed file links.
+//
+// The snapshot is fed by the change hook (Changed): a write re-reads only
+// what it touched, on the instance that made it, before the request is
+// answered. Other instances sharing the database notice the shared change
+// counter move at their next poll (Watch, every 2 s) and rebuild.
+package publish
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// ContentReader reads one content type. Errors: models.ErrNotFound,
+// ErrUnavailable.
+type ContentReader[P any] interface {
+	Get(ctx context.Context, id string) (P, error)
+	All(ctx context.Context, status models.Status) ([]P, error)
+}
+
+// DocumentReader reads document records. Get's errors: models.ErrNotFound,
+// ErrUnavailable; GetMany leaves out ids it does not find.
+type DocumentReader interface {
+	Get(ctx context.Context, id string) (*models.Document, error)
+	GetMany(ctx context.Context, ids []string) ([]*models.Document, error)
+}
+
+// ChangeCounter is the content change counter shared by all instances.
+type ChangeCounter interface {
+	Bump(ctx context.Context) (int64, error)
+	Current(ctx context.Context) (int64, error)
+}
+
+// Presigner signs the short object-store links a public file link
+// redirects to.
+type Presigner interface {
+	PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error)
+}
+
+// Sources is what a Publisher reads from and how it signs.
+type Sources struct {
+	Partnerships ContentReader[*models.Partnership]
+	Blocks       ContentReader[*models.Block]
+	Pages        ContentReader[*models.ContentPage]
+	Documents    DocumentReader
+	Changes      ChangeCounter
+	Presigner    Presigner
+	Locales      models.Locales
+	// LinkKey signs public file links; instances sharing a database must
+	// share it. When empty a random key is made (links then verify on
+	// this process only).
+	LinkKey []byte
+	LinkTTL time.Duration
+	Logger  *slog.Logger
+	// OnRefresh, when set, is told of every snapshot refresh: "full" (a
+	// relist of all published content) or "partial" (one change applied).
+	OnRefresh func(kind string)
+}
+
+// Staleness is how long another instance may serve content from before a
+// change made elsewhere (Watch's poll interval).
+const Staleness = 2 * time.Second
+
+// Publisher holds the published snapshot and renders public bodies.
+type Publisher struct {
+	src    Sources
+	links  Links
+	logger *slog.Logger
+
+	// clock is the clock; tests move it to cross link windows and expire
+	// links (atomic: requests read it while a test sets it).
+	clock atomic.Pointer[func() time.Time]
+	cur   atomic.Pointer[snapshot]
+	// update serializes snapshot changes (requests never wait for it).
+	update sync.Mutex
+	full   atomic.Int64
+	parts  atomic.Int64
+}
+
+// New returns a Publisher with an empty snapshot; call Rebuild before
+// serving.
+func New(src Sources) *Publisher {
+	if src.Logger == nil {
+		src.Logger = slog.New(slog.DiscardHandler)
+	}
+	key := src.LinkKey
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+		src.Logger.Warn("no public link key given: links verify on this process only")
+	}
+	p := &Publisher{src: src, links: NewLinks(key, src.LinkTTL), logger: src.Logger}
+	p.SetClock(time.Now)
+	p.cur.Store(newSnapshot(0, nil, nil, nil))
+	return p
+}
+
+// SetClock replaces the clock (tests).
+func (p *Publisher) SetClock(now func() time.Time) { p.clock.Store(&now) }
+
+func (p *Publisher) now() time.Time { return (*p.clock.Load())() }
+
+// Stats counts snapshot refreshes since start: full relists and single
+// changes applied.
+type Stats struct{ Full, Partial int64 }
+
+// Stats returns the refresh counts.
+func (p *Publisher) Stats() Stats { return Stats{Full: p.full.Load(), Partial: p.parts.Load()} }
+
+func (p *Publisher) refreshed(kind string, n *atomic.Int64) {
+	n.Add(1)
+	if p.src.OnRefresh != nil {
+		p.src.OnRefresh(kind)
+	}
+}
+
+// Rebuild reads all published content, and the documents it refers to,
+// into a new snapshot. The counter is read first: a change that lands
+// meanwhile moves it again and the next poll rebuilds.
+func (p *Publisher) Rebuild(ctx context.Context) error {
+	p.update.Lock()
+	defer p.update.Unlock()
+	return p.rebuild(ctx)
+}
+
+func (p *Publisher) rebuild(ctx context.Context) error {
+	seq, err := p.src.Changes.Current(ctx)
+	if err != nil {
+		return err
+	}
+	parts, err := p.src.Partnerships.All(ctx, models.StatusPublished)
+	if err != nil {
+		return err
+	}
+	blocks, err := p.src.Blocks.All(ctx, models.StatusPublished)
+	if err != nil {
+		return err
+	}
+	pages, err := p.src.Pages.All(ctx, models.StatusPublished)
+	if err != nil {
+		return err
+	}
+	s := newSnapshot(seq, parts, blocks, pages)
+	if err := p.loadDocuments(ctx, s); err != nil {
+		return err
+	}
+	p.cur.Store(s)
+	p.refreshed("full", &p.full)
+	return nil
+}
+
+// loadDocuments loads the documents s's partnerships refer to that it
+// does not hold yet, and drops those no longer referred to.
+func (p *Publisher) loadDocuments(ctx context.Context, s *snapshot) error {
+	missing := s.missingDocuments()
+	if len(missing) == 0 {
+		return nil
+	}
+	docs, err := p.src.Documents.GetMany(ctx, missing)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		s.documents[d.ID] = d
+	}
+	return nil
+}
+
+// Changed is the change hook (a models.ChangeHook): it applies one write
+// to the snapshot by re-reading what it touched, then bumps the shared
+// counter for the other instances. Called after the write is stored and
+// before the request is answered, so the writer reads its own write. A
+// change it cannot apply (store unreachable) falls back to a full
+// rebuild; failing that, the next poll retries.
+func (p *Publisher) Changed(ctx context.Context, c models.Change) {
+	switch c.Resource {
+	case models.ResourcePartnership, models.ResourceBlock, models.ResourcePage, models.ResourceDocument:
+	default:
+		return // tokens, webhooks, schedules: nothing public
+	}
+	p.update.Lock()
+	defer p.update.Unlock()
+	cur := p.cur.Load()
+	next, err := p.apply(ctx, cur, c)
+	if err != nil {
+		p.logger.Warn("published snapshot: change not applied, rebuilding", "resource", c.Resource, "id", c.ID, "err", err)
+		if err := p.rebuild(ctx); err != nil {
+			p.logger.Warn("published snapshot not rebuilt", "err", err)
+		}
+		p.bump(ctx, nil)
+		return
+	}
+	p.bump(ctx, next)
+	p.cur.Store(next)
+	p.refreshed("partial", &p.parts)
+}
+
+// bump moves the shared counter. When it moved by exactly one, nobody
+// else changed anything since s was read, so s is current at the new
+// value; otherwise s keeps its older value and the next poll rebuilds.
+func (p *Publisher) bump(ctx context.Context, s *snapshot) {
+	seq, err := p.src.Changes.Bump(ctx)
+	if err != nil {
+		p.logger.Warn("content change counter not bumped", "err", err)
+		return
+	}
+	if s != nil && seq == s.seq+1 {
+		s.seq = seq
+	}
+}
+
+// apply returns a copy of cur with c applied.
+func (p *Publisher) apply(ctx context.Context, cur *snapshot, c models.Change) (*snapshot, error) {
+	if c.ID == "" {
+		return nil, errors.New("a change without an id")
+	}
+	next := cur.clone()
+	switch c.Resource {
+	case models.ResourcePartnership:
+		it, err := current(ctx, p.src.Partnerships, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		next.putPartnership(c.ID, it)
+		return next, p.loadDocuments(ctx, next)
+	case models.ResourceBlock:
+		it, err := current(ctx, p.src.Blocks, c.ID)
+		next.putBlock(c.ID, it)
+		return next, err
+	case models.ResourcePage:
+		it, err := current(ctx, p.src.Pages, c.ID)
+		next.putPage(c.ID, it)
+		return next, err
+	}
+	// A document: only one published content refers to matters.
+	if _, ok := next.documents[c.ID]; !ok {
+		return next, nil
+	}
+	d, err := p.src.Documents.Get(ctx, c.ID)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		delete(next.documents, c.ID) // purged
+	case err != nil:
+		return nil, err
+	default:
+		next.documents[c.ID] = d
+	}
+	return next, nil
+}
+
+// current reads id from r; nil when it no longer exists.
+func current[P any](ctx context.Context, r ContentReader[*P], id string) (*P, error) {
+	it, err := r.Get(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	return it, err
+}
+
+// Watch polls the change counter every Staleness until ctx ends and
+// rebuilds when another instance changed content.
+func (p *Publisher) Watch(ctx context.Context) {
+	t := time.NewTicker(Staleness)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			p.poll(ctx)
+		}
+	}
+}
+
+func (p *Publisher) poll(ctx context.Context) {
+	seq, err := p.src.Changes.Current(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			p.logger.Warn("content change counter unreadable", "err", err)
+		}
+		return
+	}
+	if seq == p.cur.Load().seq {
+		return
+	}
+	p.update.Lock()
+	defer p.update.Unlock()
+	if seq == p.cur.Load().seq { // a local change caught up meanwhile
+		return
+	}
+	if err := p.rebuild(ctx); err != nil && ctx.Err() == nil {
+		p.logger.Warn("published snapshot not rebuilt", "err", err)
+	}
+}

@@ -1,0 +1,213 @@
+package publish
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// renderer builds the public views of one body from one snapshot: it
+// resolves localized fields, signs links, and notes the latest change of
+// anything it shows (the body's Last-Modified).
+type renderer struct {
+	locales  models.Locales
+	locale   string
+	s        *snapshot
+	ln       linker
+	modified time.Time
+}
+
+func (r *renderer) saw(t time.Time) {
+	if t.After(r.modified) {
+		r.modified = t
+	}
+}
+
+// localizer resolves localized fields for one view and records which
+// locale each field's text came from.
+type localizer struct {
+	chain []string
+	from  map[string]string
+}
+
+func (r *renderer) localizer() *localizer {
+	return &localizer{chain: r.locales.Chain(r.locale), from: map[string]string{}}
+}
+
+func (z *localizer) text(field string, t models.Localized) string {
+	v, from := t.Resolve(z.chain)
+	if from != "" {
+		z.from[field] = from
+	}
+	return v
+}
+
+func (z *localizer) term(vocabulary []models.Term, code string) PublicTerm {
+	t, _ := models.FindTerm(vocabulary, code)
+	v, _ := t.Labels.Resolve(z.chain)
+	return PublicTerm{Code: code, Label: v}
+}
+
+// PublicTerm is a vocabulary value with its label in the request locale.
+type PublicTerm struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+type PublicAgreement struct {
+	Kind    PublicTerm `json:"kind"`
+	Title   string     `json:"title"`
+	Year    int        `json:"year"`
+	Date    string     `json:"date,omitempty"`
+	Parties string     `json:"parties,omitempty"`
+}
+
+// PublicPartnership is a published partnership in one locale.
+type PublicPartnership struct {
+	Slug         string            `json:"slug"`
+	Relation     PublicTerm        `json:"relation"`
+	Name         string            `json:"name"`
+	OfficialName string            `json:"official_name,omitempty"`
+	Country      string            `json:"country"`
+	Website      string            `json:"website,omitempty"`
+	Agreements   []PublicAgreement `json:"agreements"`
+	Areas        []PublicTerm      `json:"areas"`
+	Summary      string            `json:"summary,omitempty"`
+	Body         string            `json:"body,omitempty"`
+	Crest        *PublicCrest      `json:"crest"`
+	Documents    []PublicDocument  `json:"documents"`
+	Locale       string            `json:"locale"`
+	FieldLocales map[string]string `json:"field_locales"`
+}
+
+// partnership renders p with signed links to its active documents;
+// withdrawn or missing documents are left out.
+func (r *renderer) partnership(p *models.Partnership) PublicPartnership {
+	r.saw(p.UpdatedAt)
+	z := r.localizer()
+	v := PublicPartnership{
+		Slug: p.Slug, Relation: z.term(models.Relations, string(p.Relation)),
+		Name: z.text("name", p.Partner.Name), OfficialName: z.text("official_name", p.Partner.OfficialName),
+		Country: p.Partner.Country, Website: p.Partner.Website,
+		Agreements: make([]PublicAgreement, len(p.Agreements)), Areas: make([]PublicTerm, len(p.Areas)),
+		Summary: z.text("summary", p.Summary), Body: z.text("body", p.Body), Locale: r.locale,
+	}
+	for i, a := range p.Agreements {
+		f := fieldIndex("agreements", i)
+		v.Agreements[i] = PublicAgreement{Kind: z.term(models.AgreementKinds, string(a.Kind)),
+			Title: z.text(f+".title", a.Title), Year: a.Year, Date: a.Date, Parties: z.text(f+".parties", a.Parties)}
+	}
+	for i, code := range p.Areas {
+		v.Areas[i] = z.term(models.Areas, code)
+	}
+	if d := r.s.activeDocument(p.CrestID); d != nil {
+		v.Crest = r.crest(z, d)
+	}
+	v.Documents = []PublicDocument{}
+	for i, ref := range p.Documents {
+		if d := r.s.activeDocument(ref.DocumentID); d != nil {
+			v.Documents = append(v.Documents, r.document(z, fieldIndex("documents", i), d, string(ref.Role)))
+		}
+	}
+	v.FieldLocales = z.from
+	return v
+}
+
+type PublicBlock struct {
+	Key          string            `json:"key"`
+	Title        string            `json:"title,omitempty"`
+	Body         string            `json:"body"`
+	Locale       string            `json:"locale"`
+	FieldLocales map[string]string `json:"field_locales"`
+}
+
+func (r *renderer) block(b *models.Block) PublicBlock {
+	r.saw(b.UpdatedAt)
+	z := r.localizer()
+	v := PublicBlock{Key: b.BlockKey, Title: z.text("title", b.Title), Body: z.text("body", b.Body), Locale: r.locale}
+	v.FieldLocales = z.from
+	return v
+}
+
+type PublicPage struct {
+	Slug         string              `json:"slug"`
+	Title        string              `json:"title"`
+	Blocks       []PublicBlock       `json:"blocks"`
+	Partnerships []PublicPartnership `json:"partnerships"`
+	Locale       string              `json:"locale"`
+	FieldLocales map[string]string   `json:"field_locales"`
+}
+
+func (r *renderer) page(p *models.ContentPage) PublicPage {
+	r.saw(p.UpdatedAt)
+	z := r.localizer()
+	v := PublicPage{Slug: p.Slug, Title: z.text("title", p.Title), Blocks: []PublicBlock{}, Partnerships: []PublicPartnership{}, Locale: r.locale}
+	for _, key := range p.Blocks {
+		// A block that is not published is left out, like a draft anywhere.
+		if b, ok := r.s.blocks[key]; ok {
+			v.Blocks = append(v.Blocks, r.block(b))
+		}
+	}
+	if p.Partnerships {
+		v.Partnerships = r.partnerships()
+	}
+	v.FieldLocales = z.from
+	return v
+}
+
+// partnerships renders every published partnership in page order.
+func (r *renderer) partnerships() []PublicPartnership {
+	items := make([]PublicPartnership, len(r.s.partnerships))
+	for i, p := range r.s.partnerships {
+		items[i] = r.partnership(p)
+	}
+	return items
+}
+
+func fieldIndex(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
+}
+
+// PublicDocument is a downloadable document as the website shows it.
+type PublicDocument struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Kind        string    `json:"kind"`
+	Role        string    `json:"role,omitempty"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	Filename    string    `json:"filename"`
+	URL         string    `json:"url"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// PublicImage is one rendition of a crest.
+type PublicImage struct {
+	URL         string `json:"url"`
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	ContentType string `json:"content_type"`
+}
+
+// PublicCrest is a partner's crest with its web renditions.
+type PublicCrest struct {
+	Title      string                 `json:"title"`
+	Renditions map[string]PublicImage `json:"renditions"`
+	ExpiresAt  time.Time              `json:"expires_at"`
+}
+
+func (r *renderer) document(z *localizer, field string, d *models.Document, role string) PublicDocument {
+	r.saw(d.UpdatedAt)
+	return PublicDocument{ID: d.ID, Title: z.text(field+".title", d.Title), Kind: string(d.Kind), Role: role, Size: d.File.Size,
+		ContentType: d.File.ContentType, Filename: d.File.OriginalFilename, URL: r.ln.link(d.ID, ""), ExpiresAt: r.ln.expires}
+}
+
+func (r *renderer) crest(z *localizer, d *models.Document) *PublicCrest {
+	r.saw(d.UpdatedAt)
+	c := &PublicCrest{Title: z.text("crest.title", d.Title), Renditions: map[string]PublicImage{}, ExpiresAt: r.ln.expires}
+	for _, rd := range d.Renditions {
+		c.Renditions[rd.Name] = PublicImage{URL: r.ln.link(d.ID, rd.Name), Width: rd.Width, Height: rd.Height, ContentType: rd.ContentType}
+	}
+	return c
+}
