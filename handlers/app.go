@@ -25,14 +25,14 @@ type Deps struct {
 	Pages        ContentService[models.ContentPage, *models.ContentPage]
 	Published    PublicContent
 	Documents    DocumentStore
-	// Agreements, when set, answers which documents record an agreement
-	// of given years (else every partnership is read per year search).
-	Agreements AgreementIndex
-	Ingest     Ingester
-	Presigner  Presigner
-	Fixity     FixityService
-	Bags       BagWriter
-	Originals  RangeReader
+	// PartnershipIndex, when set, answers the archive's partnership list
+	// and year search from memory (else every partnership is read).
+	PartnershipIndex PartnershipIndex
+	Ingest           Ingester
+	Presigner        Presigner
+	Fixity           FixityService
+	Bags             BagWriter
+	Originals        RangeReader
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.

@@ -24,7 +24,7 @@ type Documents struct {
 	locks stripedLocks
 	// mem, when set, serves reads from memory (UseMemoryIndex).
 	mem     *memoryIndex
-	changes *docChanges
+	changes *ownCounter
 }
 
 // NewDocuments creates the indexes: the ones MongoDB answers lists and
@@ -45,7 +45,7 @@ func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
 	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
 		return nil, err
 	}
-	return &Documents{db: db, changes: &docChanges{counter: NewCounter(db, "documents"), own: map[int64]bool{}}}, nil
+	return &Documents{db: db, changes: newOwnCounter(db, "documents")}, nil
 }
 
 // NewDocumentID makes the id of a document before it is stored, so its

@@ -36,20 +36,6 @@ type memoryIndex struct {
 	reload sync.Mutex
 }
 
-// docChanges is the shared "documents" counter as one instance uses it.
-// Every document write bumps it, with or without a memory index, so that
-// instances that have one hear of writes made by instances that have not.
-type docChanges struct {
-	counter *Changes
-
-	mu   sync.Mutex
-	seen int64          // the counter value the index reflects
-	own  map[int64]bool // counter values this instance's writes made
-	// unbumped is set when a write could not bump the counter: the
-	// watcher bumps it, so other instances still hear of the write.
-	unbumped bool
-}
-
 // UseMemoryIndex loads every record into memory and serves gets, lists,
 // searches and duplicate checks from there from now on (the embedded
 // store). Call WatchIndex to follow other instances' writes.
@@ -75,7 +61,7 @@ func (d *Documents) IndexStats() int {
 func (d *Documents) reloadIndex(ctx context.Context, m *memoryIndex) error {
 	m.reload.Lock()
 	defer m.reload.Unlock()
-	seq, err := d.changes.counter.Current(ctx)
+	seq, err := d.changes.Current(ctx)
 	if err != nil {
 		return err
 	}
@@ -86,9 +72,7 @@ func (d *Documents) reloadIndex(ctx context.Context, m *memoryIndex) error {
 		return err
 	}
 	m.idx.FinishLoad(docs)
-	d.changes.mu.Lock()
-	d.changes.seen = max(d.changes.seen, seq)
-	d.changes.mu.Unlock()
+	d.changes.loaded(seq)
 	return nil
 }
 
@@ -112,51 +96,15 @@ func (d *Documents) WatchIndex(ctx context.Context, every time.Duration, logger 
 
 // syncIndex reloads when the counter moved by a write not made here.
 func (d *Documents) syncIndex(ctx context.Context) error {
-	m := d.changes
-	m.mu.Lock()
-	retry := m.unbumped
-	m.unbumped = false
-	m.mu.Unlock()
-	if retry {
-		m.bump(ctx)
-	}
+	d.changes.retry(ctx)
 	if d.mem == nil {
 		return nil
 	}
-	cur, err := m.counter.Current(ctx)
-	if err != nil {
+	foreign, err := d.changes.foreign(ctx)
+	if err != nil || !foreign {
 		return err
 	}
-	m.mu.Lock()
-	foreign := false
-	for s := m.seen + 1; s <= cur; s++ {
-		if !m.own[s] {
-			foreign = true
-		}
-		delete(m.own, s)
-	}
-	if !foreign {
-		m.seen = max(m.seen, cur)
-	}
-	m.mu.Unlock()
-	if !foreign {
-		return nil
-	}
 	return d.reloadIndex(ctx, d.mem)
-}
-
-// bump tells other instances of a write made here.
-func (m *docChanges) bump(ctx context.Context) {
-	seq, err := m.counter.Bump(context.WithoutCancel(ctx))
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err != nil {
-		m.unbumped = true
-		return
-	}
-	if seq > m.seen {
-		m.own[seq] = true
-	}
 }
 
 // stored records a write that reached the database.

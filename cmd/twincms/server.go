@@ -43,17 +43,17 @@ type Server struct {
 	db    *storage.DB
 	objs  *storage.Objects
 
-	tokens       *storage.Tokens
-	partnerships *storage.Partnerships
-	blocks       *storage.Blocks
-	pages        *storage.Pages
-	documents    *storage.Documents
-	agreements   *storage.Agreements
-	content      *content.Services
-	ingest       *ingest.Service
-	published    *publish.Publisher
-	fixity       *archive.Fixity
-	metrics      *handlers.Metrics
+	tokens           *storage.Tokens
+	partnerships     *storage.Partnerships
+	blocks           *storage.Blocks
+	pages            *storage.Pages
+	documents        *storage.Documents
+	partnershipIndex *storage.PartnershipIndex
+	content          *content.Services
+	ingest           *ingest.Service
+	published        *publish.Publisher
+	fixity           *archive.Fixity
+	metrics          *handlers.Metrics
 
 	App *fiber.App
 
@@ -103,7 +103,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	// Every content write ends in these hooks; the published snapshot first.
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
-		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: append(models.Hooks{s.published.Changed, s.agreements.Changed}, s.hooks...)})
+		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: append(models.Hooks{s.published.Changed, s.partnershipIndex.Changed}, s.hooks...)})
 	if cfg.Demo {
 		loader := demo.Loader{Content: s.content, Documents: s.ingest, Flags: storage.NewFlags(s.db), Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
@@ -142,7 +142,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.content.Partnerships, Blocks: s.content.Blocks, Pages: s.content.Pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Agreements: s.agreements, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
+		Documents: s.documents, PartnershipIndex: s.partnershipIndex, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 	}
 }
@@ -223,7 +223,7 @@ func (s *Server) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
-	s.agreements = storage.NewAgreements(s.db)
+	s.partnershipIndex = storage.NewPartnershipIndex(s.db)
 	if cfg.DocumentIndex {
 		if err := s.documents.UseMemoryIndex(ctx); err != nil {
 			return err
