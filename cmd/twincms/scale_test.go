@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,5 +196,74 @@ func waitFor(t *testing.T, ok func() bool) {
 			t.Fatal("not within 15 s")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The archive's partnership list and year search come from an in-memory
+// partnership index: a partnership written on one instance shows at once
+// on that instance and on another sharing the database (each request
+// checks the shared counter), renamed, re-dated and deleted alike.
+func TestPartnershipIndexAcrossInstances(t *testing.T) {
+	first, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.close()
+	second := first.siblingWith(t, map[string]string{"TWINCMS_DOCUMENT_INDEX": "true"})
+	defer second.close()
+	names := func(s *testServer) map[string]string {
+		var list struct {
+			Items []map[string]string `json:"items"`
+		}
+		expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: testAdminToken}), 200).JSON(t, &list)
+		out := map[string]string{}
+		for _, it := range list.Items {
+			out[it["id"]] = it["name"]
+		}
+		return out
+	}
+	byYear := func(s *testServer, query string) []string { return archiveDocs(t, s, testAdminToken, query) }
+	// Both load their index before the writes.
+	names(first)
+	names(second)
+	doc := expect(t, first.upload(t, testAdminToken, map[string]any{"kind": "agreement", "title": map[string]string{"sl": "Pogodba"}},
+		"pogodba.pdf", "", pdfBytes("partnership index", 2048)), 201).Map(t)["id"].(string)
+	p := minimalPartnership("indeks", "Indeks")
+	p["agreements"] = []any{map[string]any{"kind": "cooperation_agreement", "title": map[string]string{"sl": "Pogodba"}, "year": 1991, "document_id": doc}}
+	id := expect(t, first.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: p}), 201).Map(t)["id"].(string)
+	// The document itself reaches the second's document index within its
+	// poll; the partnership at once.
+	waitFor(t, func() bool { return len(archiveDocs(t, second, testAdminToken, "q=pogodba.pdf")) == 1 })
+	for _, s := range []*testServer{first, second} {
+		if got := names(s)[id]; got != "Indeks" {
+			t.Fatalf("archive list names %q, want Indeks", got)
+		}
+		if got := byYear(s, "year_from=1991&year_to=1991"); strings.Join(got, ",") != doc {
+			t.Fatalf("year search: %v, want %s", got, doc)
+		}
+	}
+	// Renamed and re-dated on the second.
+	expect(t, second.do(t, req{Method: "PATCH", Path: "/api/v1/partnerships/" + id, Token: testAdminToken,
+		Body: `{"partner":{"name":{"sl":"Preimenovan"}},"agreements":[{"kind":"cooperation_agreement","title":{"sl":"Pogodba"},"year":1993,"document_id":"` + doc + `"}]}`,
+		Headers: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": `"1"`}}), 200)
+	for _, s := range []*testServer{second, first} {
+		if got := names(s)[id]; got != "Preimenovan" {
+			t.Fatalf("archive list names %q, want Preimenovan", got)
+		}
+		if got := byYear(s, "year_from=1991&year_to=1991"); len(got) != 0 {
+			t.Fatalf("year search 1991 after the change: %v", got)
+		}
+		if got := byYear(s, "year_from=1993&year_to=1993"); strings.Join(got, ",") != doc {
+			t.Fatalf("year search 1993: %v, want %s", got, doc)
+		}
+	}
+	expect(t, first.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + id, Token: testAdminToken, Headers: ifMatch(2)}), 204)
+	for _, s := range []*testServer{first, second} {
+		if _, ok := names(s)[id]; ok {
+			t.Fatal("a deleted partnership is still listed")
+		}
+		if got := byYear(s, "year_from=1993&year_to=1993"); len(got) != 0 {
+			t.Fatalf("year search after the delete: %v", got)
+		}
 	}
 }
