@@ -194,7 +194,7 @@ func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
 }
 
 func (d *Documents) allFromDB(ctx context.Context) ([]*models.Document, error) {
-	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{})
+	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(loadBatch))
 	if err != nil {
 		return nil, translateDB(err)
 	}

@@ -5,6 +5,12 @@ import (
 	"sync"
 )
 
+// loadBatch bounds the records one cursor batch of a full load carries:
+// the client's operation timeout (dbOpTimeout) covers each batch, and a
+// single batch of every record of a large collection can exceed it on a
+// loaded machine (seen at 5,000 partnerships, load average 30).
+const loadBatch = 500
+
 // ownCounter is a shared change counter (Changes) as one instance uses it
 // to keep an in-memory copy fresh: every write bumps it, and the instance
 // remembers which bumps were its own, so that it reloads only for writes

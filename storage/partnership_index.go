@@ -39,7 +39,8 @@ func NewPartnershipIndex(db *DB) *PartnershipIndex {
 }
 
 var summaryFields = options.Find().SetProjection(bson.D{{Key: "slug", Value: 1}, {Key: "status", Value: 1}, {Key: "sort", Value: 1},
-	{Key: "name_key", Value: 1}, {Key: "partner.name", Value: 1}, {Key: "agreements.document_id", Value: 1}, {Key: "agreements.year", Value: 1}})
+	{Key: "name_key", Value: 1}, {Key: "partner.name", Value: 1}, {Key: "agreements.document_id", Value: 1}, {Key: "agreements.year", Value: 1}}).
+	SetBatchSize(loadBatch)
 
 // Changed is the change hook: a partnership written here is re-read (or
 // dropped when deleted) and the counter bumped.
@@ -133,4 +134,3 @@ func (x *PartnershipIndex) Documents(ctx context.Context, from, to int) ([]strin
 	}
 	return ids, nil
 }
-

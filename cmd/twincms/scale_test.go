@@ -244,7 +244,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 	}
 	// Renamed and re-dated on the second.
 	expect(t, second.do(t, req{Method: "PATCH", Path: "/api/v1/partnerships/" + id, Token: testAdminToken,
-		Body: `{"partner":{"name":{"sl":"Preimenovan"}},"agreements":[{"kind":"cooperation_agreement","title":{"sl":"Pogodba"},"year":1993,"document_id":"` + doc + `"}]}`,
+		Body:    `{"partner":{"name":{"sl":"Preimenovan"}},"agreements":[{"kind":"cooperation_agreement","title":{"sl":"Pogodba"},"year":1993,"document_id":"` + doc + `"}]}`,
 		Headers: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": `"1"`}}), 200)
 	for _, s := range []*testServer{second, first} {
 		if got := names(s)[id]; got != "Preimenovan" {
