@@ -24,6 +24,7 @@ type Index struct {
 	order         []*models.Document // newest first: created_at desc, id asc
 	bySHA         map[string][]string
 	byPartnership map[string]map[string]struct{}
+	grams         *grams
 
 	// loading collects the writes made while a reload reads the store, to
 	// be applied again on top of what it read (see BeginLoad).
@@ -39,7 +40,7 @@ type entry struct {
 
 // New returns an empty index.
 func New() *Index {
-	return &Index{byID: map[string]*models.Document{}, bySHA: map[string][]string{}, byPartnership: map[string]map[string]struct{}{}}
+	return &Index{byID: map[string]*models.Document{}, bySHA: map[string][]string{}, byPartnership: map[string]map[string]struct{}{}, grams: newGrams()}
 }
 
 // Len is the number of records.
@@ -135,7 +136,7 @@ func (x *Index) FinishLoad(docs []*models.Document) {
 			fresh.remove(e.removed)
 		}
 	}
-	x.byID, x.order, x.bySHA, x.byPartnership = fresh.byID, fresh.order, fresh.bySHA, fresh.byPartnership
+	x.byID, x.order, x.bySHA, x.byPartnership, x.grams = fresh.byID, fresh.order, fresh.bySHA, fresh.byPartnership, fresh.grams
 	x.loading, x.journal = false, nil
 }
 
@@ -173,6 +174,8 @@ func (x *Index) remove(id string) {
 		return
 	}
 	delete(x.byID, id)
+	x.grams.drop(d)
+	defer x.grams.compact(x.byID)
 	if i, found := slices.BinarySearchFunc(x.order, d, compare); found {
 		x.order = slices.Delete(x.order, i, i+1)
 	}
@@ -191,6 +194,7 @@ func (x *Index) remove(id string) {
 }
 
 func (x *Index) link(d *models.Document) {
+	x.grams.add(d)
 	x.bySHA[d.File.SHA256] = append(x.bySHA[d.File.SHA256], d.ID)
 	for _, p := range d.PartnershipIDs {
 		if x.byPartnership[p] == nil {

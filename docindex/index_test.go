@@ -55,6 +55,19 @@ func TestQueryMatchesAFullScan(t *testing.T) {
 		all = append(all, d)
 	}
 	x.FinishLoad(slices.Clone(all)) // no BeginLoad: a plain load
+	// New versions (renamed) and removals leave dead trigram postings.
+	for i := 0; i < 300; i += 7 {
+		v := Clone(all[i])
+		v.Version++
+		v.Title = models.Localized{"sl": fmt.Sprintf("Preimenovan Žiri %d", i)}
+		v.Apply(v.Input())
+		x.Put(v)
+		all[i] = v
+	}
+	for i := 299; i > 0; i -= 13 {
+		x.Remove(all[i].ID)
+		all = slices.Delete(all, i, i+1)
+	}
 	for _, q := range []models.DocumentQuery{
 		{},
 		{Kind: models.KindCharter},
@@ -64,6 +77,10 @@ func TestQueryMatchesAFullScan(t *testing.T) {
 		{SHA256: "sum-42"},
 		{Q: "trbiz 1"},
 		{Q: "REF-29"},
+		{Q: "ziri 14"},
+		{Q: "Listina Trbiž 2"},
+		{Q: "-2"},
+		{Q: "ref-28", Kind: models.KindCharter},
 		{YearFrom: 1970},
 		{YearTo: 1970},
 		{YearFrom: 1970, YearTo: 1980, AlsoIDs: []string{all[1].ID}},

@@ -28,6 +28,13 @@ func (x *Index) Query(q models.DocumentQuery) models.List[*models.Document] {
 			ids = append(ids, id)
 		}
 		candidates = x.pick(ids)
+	case q.Q != "":
+		// The records sharing the query's rarest trigram, unless that is
+		// a large share of all (then walking the order is cheaper than
+		// sorting them).
+		if post, ok := x.grams.rarest(models.FoldText(q.Q)); ok && len(post) < len(x.order)/4 {
+			candidates = x.live(post)
+		}
 	}
 	from := (q.Page - 1) * q.PerPage
 	items := []*models.Document{}
@@ -46,6 +53,19 @@ func (x *Index) Query(q models.DocumentQuery) models.List[*models.Document] {
 		items[i] = Clone(d)
 	}
 	return models.List[*models.Document]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}
+}
+
+// live returns the postings that still are the current record, in list
+// order (call with mu held).
+func (x *Index) live(post []*models.Document) []*models.Document {
+	out := make([]*models.Document, 0, len(post))
+	for _, d := range post {
+		if x.byID[d.ID] == d {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, compare)
+	return out
 }
 
 // pick returns the records of ids in list order (call with mu held).
