@@ -33,6 +33,7 @@ type Deps struct {
 	Fixity           FixityService
 	Bags             BagWriter
 	Originals        RangeReader
+	Ingests          IngestJobs
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.
@@ -47,6 +48,12 @@ type Deps struct {
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
 	BodyLimit int
 	Metrics   *Metrics
+	// Webhooks manages webhooks (admin routes).
+	Webhooks WebhookService
+	// Audit reads the audit log (admin routes).
+	Audit AuditLog
+	// AuthRefused is told of every refused authentication (audit log).
+	AuthRefused func(ctx context.Context, reason string)
 }
 
 // Check is one readiness check (database, object store).

@@ -202,8 +202,11 @@ func (d *Documents) allFromDB(ctx context.Context) ([]*models.Document, error) {
 	return out, translateDB(cur.All(ctx, &out))
 }
 
-// Replace stores doc as the next version if expected is still current, and
-// appends ev. Serialized per document in this process (see Content.Replace).
+// Replace stores doc as the next version if expected is still current,
+// carrying ev as its pending event (fixed id, models.VersionEventID):
+// record and event land in one write, so a crash cannot keep one without
+// the other. SettleEvent then moves the event into the history.
+// Serialized per document in this process (see Content.Replace).
 //
 // A checksum is unique among active documents: withdrawing releases the
 // document's claim (its bytes may be uploaded again), restoring takes it
@@ -237,13 +240,15 @@ func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected 
 		// holds, which the next upload of the bytes takes over.
 		_ = d.ReleaseClaim(context.WithoutCancel(ctx), doc.File.SHA256, doc.ID)
 	}
-	return saved, d.AppendEvent(ctx, ev)
+	return saved, nil
 }
 
 // replace writes doc as version expected+1.
 func (d *Documents) replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	doc.Version = expected + 1
 	doc.UpdatedAt, doc.UpdatedBy = ev.At, ev.Actor
+	ev.ID = models.VersionEventID(doc.ID, doc.Version)
+	doc.PendingEvent = &ev
 	res, err := d.db.collection(documentsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: expected}}, doc)
 	if err != nil {
 		return nil, translateDB(err)
@@ -260,6 +265,22 @@ func (d *Documents) replace(ctx context.Context, doc *models.Document, expected 
 	}
 	d.stored(ctx, doc)
 	return doc, nil
+}
+
+// SettleEvent appends a record's pending event to the history (once: its
+// id is fixed) and then clears it from the record, unless a later write
+// already replaced it with its own.
+func (d *Documents) SettleEvent(ctx context.Context, ev models.Event) error {
+	if err := d.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	_, err := d.db.collection(documentsCollection).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: ev.DocumentID}, {Key: "pending_event._id", Value: ev.ID}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "pending_event", Value: ""}}}})
+	if err == nil {
+		d.settled(ev)
+	}
+	return translateDB(err)
 }
 
 // Delete removes the record (purge) and releases its checksum claim; its

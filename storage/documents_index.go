@@ -117,6 +117,18 @@ func (d *Documents) stored(ctx context.Context, docs ...*models.Document) {
 	d.changes.bump(ctx)
 }
 
+// settled clears a settled pending event from the indexed record (the
+// database's copy no longer has it).
+func (d *Documents) settled(ev models.Event) {
+	if d.mem == nil {
+		return
+	}
+	if doc, ok := d.mem.idx.Get(ev.DocumentID); ok && doc.PendingEvent != nil && doc.PendingEvent.ID == ev.ID {
+		doc.PendingEvent = nil
+		d.mem.idx.Put(doc)
+	}
+}
+
 // removed records a purge that reached the database.
 func (d *Documents) removed(ctx context.Context, id string) {
 	if d.mem != nil {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
 
@@ -167,5 +169,46 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 	}
 	if docs != 8 || len(distinct) != 8 {
 		t.Fatalf("%d demo document links to %d documents, want the page's 8", docs, len(distinct))
+	}
+}
+
+// crestMixUp stores files as the real ingest does but hands back, for a
+// crest, the id of the document stored before it (a scan): a mix-up the
+// reference check must catch.
+type crestMixUp struct {
+	real demo.Ingester
+	last string
+}
+
+func (m *crestMixUp) Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error) {
+	d, err := m.real.Ingest(ctx, f, in)
+	if err != nil || in.Kind != models.KindCrest {
+		if err == nil {
+			m.last = d.ID
+		}
+		return d, err
+	}
+	wrong := *d
+	wrong.ID = m.last
+	return &wrong, nil
+}
+
+// Demo loading writes through the content service, so it checks
+// references as the API does: a partnership whose crest is not a crest is
+// refused and not published.
+func TestDemoLoadChecksReferences(t *testing.T) {
+	s, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	l := demo.Loader{Content: s.srv.Content(), Documents: &crestMixUp{real: s.srv.ingest}, Flags: forgetful{}, Logger: testLogger()}
+	err = l.LoadOnce(context.Background())
+	if err == nil || !errors.Is(err, models.ErrInvalid) || !regexp.MustCompile(`crest_id: document [0-9a-f]{24} is a \w+, not a crest`).MatchString(err.Error()) {
+		t.Fatalf("demo load with a mixed-up crest: %v", err)
+	}
+	ed := s.newToken(t, "editor")
+	if n := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published", Token: ed}), 200).Map(t)["total"]; n != 0.0 {
+		t.Fatalf("%v partnerships published after a refused load", n)
 	}
 }

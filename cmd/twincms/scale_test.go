@@ -121,7 +121,7 @@ func TestWithdrawnBytesRaceHasOneWinner(t *testing.T) {
 			// Exactly one active record with these bytes, as both
 			// instances see it once their indexes caught up.
 			for _, s := range tc.instances {
-				waitFor(t, func() bool {
+				waitFor(t, 15*time.Second, "the other instance to catch up", func() bool {
 					var list struct {
 						Items []map[string]any `json:"items"`
 					}
@@ -163,7 +163,7 @@ func TestDocumentIndexAcrossInstances(t *testing.T) {
 		t.Fatalf("the writer does not list its upload: %v", got)
 	}
 	expect(t, second.do(t, req{Method: "GET", Path: "/api/v1/documents/" + id, Token: testAdminToken}), 200)
-	waitFor(t, func() bool { return ids(second, "q=kranjska")[id] == "Listina Kranjska" })
+	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return ids(second, "q=kranjska")[id] == "Listina Kranjska" })
 
 	// A change on the second: the second at once, the first within its poll.
 	expect(t, second.do(t, req{Method: "PATCH", Path: "/api/v1/documents/" + id, Token: testAdminToken, Body: `{"title":{"sl":"Listina Gorenjska"}}`,
@@ -171,7 +171,7 @@ func TestDocumentIndexAcrossInstances(t *testing.T) {
 	if got := ids(second, "q=gorenjska"); got[id] != "Listina Gorenjska" {
 		t.Fatalf("the writer does not list its change: %v", got)
 	}
-	waitFor(t, func() bool { return ids(first, "q=gorenjska")[id] == "Listina Gorenjska" })
+	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return ids(first, "q=gorenjska")[id] == "Listina Gorenjska" })
 	// A stale version is refused on either instance: the database judges.
 	expect(t, first.do(t, req{Method: "PATCH", Path: "/api/v1/documents/" + id, Token: testAdminToken, Body: `{"title":{"sl":"Zastarelo"}}`,
 		Headers: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": `"1"`}}), 412)
@@ -181,22 +181,10 @@ func TestDocumentIndexAcrossInstances(t *testing.T) {
 	if got := ids(first, "q=gorenjska"); got[id] != nil {
 		t.Fatalf("the writer still lists its purged document: %v", got)
 	}
-	waitFor(t, func() bool {
+	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool {
 		return ids(second, "q=gorenjska")[id] == nil &&
 			second.do(t, req{Method: "GET", Path: "/api/v1/documents/" + id, Token: testAdminToken}).Status == 404
 	})
-}
-
-// waitFor polls ok every 100 ms for up to 15 s.
-func waitFor(t *testing.T, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal("not within 15 s")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // The archive's partnership list and year search come from an in-memory
@@ -233,7 +221,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 	id := expect(t, first.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: p}), 201).Map(t)["id"].(string)
 	// The document itself reaches the second's document index within its
 	// poll; the partnership at once.
-	waitFor(t, func() bool { return len(archiveDocs(t, second, testAdminToken, "q=pogodba.pdf")) == 1 })
+	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return len(archiveDocs(t, second, testAdminToken, "q=pogodba.pdf")) == 1 })
 	for _, s := range []*testServer{first, second} {
 		if got := names(s)[id]; got != "Indeks" {
 			t.Fatalf("archive list names %q, want Indeks", got)
