@@ -3,9 +3,11 @@ package storage
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,6 +32,11 @@ type PartnershipIndex struct {
 	mu   sync.Mutex
 	have bool
 	byID map[string]*models.PartnershipSummary
+	// loading is closed when the load in progress ends (nil: none);
+	// loadErr is its outcome; written marks a hooked write during it.
+	loading chan struct{}
+	loadErr error
+	written bool
 }
 
 // NewPartnershipIndex returns the index over the partnerships collection;
@@ -52,6 +59,9 @@ func (x *PartnershipIndex) Changed(ctx context.Context, c models.Change) {
 	rows, err := x.find(ctx, bson.D{{Key: "_id", Value: c.ID}})
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.loading != nil {
+		x.written = true // the load may have read before this write
+	}
 	switch {
 	case err != nil:
 		x.have = false // read everything at the next use
@@ -71,41 +81,76 @@ func (x *PartnershipIndex) find(ctx context.Context, filter bson.D) ([]*models.P
 	return rows, translateDB(cur.All(ctx, &rows))
 }
 
-// fresh reloads when another instance wrote or a re-read failed; call
-// with mu held.
+// fresh makes sure the index is loaded and current. A load runs in the
+// background, detached from the request (reading 5,000 partnerships
+// can outlast a request's deadline on a loaded machine): a request
+// that times out waiting is a 503, and the load completes for the next.
 func (x *PartnershipIndex) fresh(ctx context.Context) error {
 	x.changes.retry(ctx)
 	foreign, err := x.changes.foreign(ctx)
 	if err != nil {
 		return err
 	}
-	if x.have && !foreign {
+	x.mu.Lock()
+	if foreign {
+		x.have = false
+	}
+	if x.have {
+		x.mu.Unlock()
 		return nil
 	}
-	seq, err := x.changes.Current(ctx)
-	if err != nil {
-		return err
+	done := x.loading
+	if done == nil {
+		done = make(chan struct{})
+		x.loading, x.written = done, false
+		go x.load(context.WithoutCancel(ctx), done)
 	}
-	rows, err := x.find(ctx, bson.D{})
+	x.mu.Unlock()
+	select {
+	case <-done:
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		return x.loadErr
+	case <-ctx.Done():
+		return fmt.Errorf("%w: the partnership index is still loading", models.ErrUnavailable)
+	}
+}
+
+// load reads the counter, then every partnership's summary.
+func (x *PartnershipIndex) load(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	ctx, cancel := context.WithTimeout(ctx, partnershipLoadTimeout)
+	defer cancel()
+	seq, err := x.changes.Current(ctx)
+	var rows []*models.PartnershipSummary
+	if err == nil {
+		rows, err = x.find(ctx, bson.D{})
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.loading, x.loadErr = nil, err
 	if err != nil {
-		return err
+		return
 	}
 	x.byID = make(map[string]*models.PartnershipSummary, len(rows))
 	for _, r := range rows {
 		x.byID[r.ID] = r
 	}
-	x.have = true
+	// A write hooked during the load may be missing: load again next time.
+	x.have = !x.written
 	x.changes.loaded(seq)
-	return nil
 }
+
+// partnershipLoadTimeout bounds a background load.
+const partnershipLoadTimeout = 5 * time.Minute
 
 // Summaries returns every partnership in page order (sort, then name).
 func (x *PartnershipIndex) Summaries(ctx context.Context) ([]*models.PartnershipSummary, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	if err := x.fresh(ctx); err != nil {
 		return nil, err
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	out := make([]*models.PartnershipSummary, 0, len(x.byID))
 	for _, s := range x.byID {
 		out = append(out, s)
@@ -119,11 +164,11 @@ func (x *PartnershipIndex) Summaries(ctx context.Context) ([]*models.Partnership
 // Documents returns the ids of documents recording an agreement signed in
 // [from, to] (0: open).
 func (x *PartnershipIndex) Documents(ctx context.Context, from, to int) ([]string, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	if err := x.fresh(ctx); err != nil {
 		return nil, err
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	var ids []string
 	for _, p := range x.byID {
 		for _, ag := range p.Agreements {
