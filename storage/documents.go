@@ -70,6 +70,9 @@ func (d *Documents) Insert(ctx context.Context, doc *models.Document, ev models.
 // asks the database: a document another instance just created is found.
 func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error) {
 	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return nil, err
+		}
 		if doc, ok := d.mem.idx.Get(id); ok {
 			return doc, nil
 		}
@@ -134,6 +137,9 @@ func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document,
 // memory index, which applies the same filter: docindex.Query).
 func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error) {
 	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return models.List[*models.Document]{}, err
+		}
 		return d.mem.idx.Query(q), nil
 	}
 	f := bson.D{}
@@ -188,6 +194,9 @@ func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.Li
 // them.
 func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
 	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return nil, err
+		}
 		return d.mem.idx.All(), nil
 	}
 	return d.allFromDB(ctx)

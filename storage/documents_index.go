@@ -28,6 +28,8 @@ import (
 //     the poll interval plus one reload (about 1 s at 10,000 documents);
 //     a get by id that misses asks the database, so a document created
 //     elsewhere is found at once;
+//   - a database that is down or hung is a 503 as without the index: each
+//     read from memory pings it first (a round trip, no collection read);
 //   - two instances writing: the database stays the judge (conditional
 //     replaces, unique claims); the index only serves reads, and a reload
 //     keeps a record's later version and never brings back a purged one.
