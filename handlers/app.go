@@ -27,12 +27,15 @@ type Deps struct {
 	Pages        ContentService[models.ContentPage, *models.ContentPage]
 	Published    PublicContent
 	Documents    DocumentStore
-	Ingest       Ingester
-	Presigner    Presigner
-	Fixity       FixityService
-	Bags         BagWriter
-	Originals    RangeReader
-	Ingests      IngestJobs
+	// PartnershipIndex, when set, answers the archive's partnership list
+	// and year search from memory (else every partnership is read).
+	PartnershipIndex PartnershipIndex
+	Ingest           Ingester
+	Presigner        Presigner
+	Fixity           FixityService
+	Bags             BagWriter
+	Originals        RangeReader
+	Ingests          IngestJobs
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.

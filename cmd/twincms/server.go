@@ -55,14 +55,17 @@ type Server struct {
 	blocks       *storage.Blocks
 	pages        *storage.Pages
 	documents    *storage.Documents
-	content      *content.Services
-	ingest       *ingest.Service
-	published    *publish.Publisher
-	fixity       *archive.Fixity
-	metrics      *handlers.Metrics
-	schedules    *schedule.Service
-	webhooks     *webhooks.Service
-	audit        *audit.Log
+	// partnershipIndex serves the archive's partnership list and year
+	// search from memory.
+	partnershipIndex *storage.PartnershipIndex
+	content          *content.Services
+	ingest           *ingest.Service
+	published        *publish.Publisher
+	fixity           *archive.Fixity
+	metrics          *handlers.Metrics
+	webhooks         *webhooks.Service
+	audit            *audit.Log
+	schedules        *schedule.Service
 	// changes is every subscriber of the change hook but the published
 	// snapshot: the audit log and the webhooks.
 	changes models.Hooks
@@ -115,9 +118,10 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
 		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks; the published
-	// snapshot first, the scheduler last (deleting a record cancels its
-	// schedules, and the cancellations it tells of follow the deletion).
-	hooks := append(append(models.Hooks{s.published.Changed, s.changed}, s.hooks...), func(ctx context.Context, c models.Change) { s.schedules.Changed(ctx, c) })
+	// snapshot first, then the partnership index, the scheduler last
+	// (deleting a record cancels its schedules, and the cancellations it
+	// tells of follow the deletion).
+	hooks := append(append(models.Hooks{s.published.Changed, s.partnershipIndex.Changed, s.changed}, s.hooks...), func(ctx context.Context, c models.Change) { s.schedules.Changed(ctx, c) })
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: hooks})
 	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
@@ -146,6 +150,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.stopBG = stop
 	s.goBG(func() { s.tokens.RefreshEvery(bgCtx, 5*time.Second, logger) })
 	s.goBG(func() { s.published.Watch(bgCtx) })
+	s.goBG(func() { s.documents.WatchIndex(bgCtx, documentIndexPoll, logger) })
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
@@ -178,6 +183,10 @@ func (s *Server) openSchedules(ctx context.Context, hook models.ChangeHook) erro
 	return nil
 }
 
+// documentIndexPoll is how often the document index looks for other
+// instances' writes: their staleness bound, plus one reload.
+const documentIndexPoll = 2 * time.Second
+
 // sweepGrace protects objects of uploads still streaming on another
 // instance from the orphan sweep.
 const sweepGrace = 2 * time.Hour
@@ -192,7 +201,7 @@ func (s *Server) Deps() handlers.Deps {
 		Partnerships: s.content.Partnerships, Blocks: s.content.Blocks, Pages: s.content.Pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
+		Documents: s.documents, PartnershipIndex: s.partnershipIndex, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
 		Schedules: s.schedules, Drafts: s.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(s.db), NewID: storage.NewPreviewLinkID},
 		Ingests: s.jobs,
@@ -274,6 +283,12 @@ func (s *Server) openStorage(ctx context.Context) error {
 	}
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
+	}
+	s.partnershipIndex = storage.NewPartnershipIndex(s.db)
+	if cfg.DocumentIndex {
+		if err := s.documents.UseMemoryIndex(ctx); err != nil {
+			return err
+		}
 	}
 	s.metrics = handlers.NewMetrics()
 	host, _ := os.Hostname()
