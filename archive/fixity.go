@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -56,6 +57,8 @@ type Fixity struct {
 	RateBytes int64
 	// OnResult is told every check's outcome (metrics).
 	OnResult func(ok bool)
+	// OnFailed is told of every stored fixity_failed event (webhooks).
+	OnFailed func(ctx context.Context, doc *models.Document, ev models.Event)
 	// NewID makes event ids, so the event a check returns is the one
 	// stored, id included.
 	NewID func() string
@@ -73,7 +76,7 @@ const (
 // appends fixity_ok or fixity_failed (also when the object is missing).
 func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) (models.Event, int64, error) {
 	sum, n, err := f.hash(ctx, doc.File.Key)
-	ev := models.Event{ID: f.NewID(), DocumentID: doc.ID, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor}
+	ev := models.Event{ID: f.NewID(), DocumentID: doc.ID, At: models.Now(), Actor: actor}
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		ev.Type, ev.Detail = models.EventFixityFailed, "the stored object is missing"
@@ -87,7 +90,13 @@ func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) 
 	if f.OnResult != nil {
 		f.OnResult(ev.Type == models.EventFixityOK)
 	}
-	return ev, n, f.Records.AppendEvent(ctx, ev)
+	if err := f.Records.AppendEvent(ctx, ev); err != nil {
+		return ev, n, err
+	}
+	if f.OnFailed != nil && ev.Type == models.EventFixityFailed {
+		f.OnFailed(ctx, doc, ev)
+	}
+	return ev, n, nil
 }
 
 func (f *Fixity) hash(ctx context.Context, key string) (string, int64, error) {
@@ -172,7 +181,7 @@ func (f *Fixity) Audit(ctx context.Context) (models.FixityRun, error) {
 	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
 	run := state.Current
 	if run == nil {
-		now := time.Now().UTC().Truncate(time.Millisecond)
+		now := models.Now()
 		run = &models.FixityRun{ID: now.Format("20060102T150405.000Z"), StartedAt: now, FailedIDs: []string{}}
 	}
 	run.Holder, run.Total = f.Holder, len(docs)
@@ -204,7 +213,7 @@ func (f *Fixity) Audit(ctx context.Context) (models.FixityRun, error) {
 		read += n
 		f.throttle(ctx, start, read)
 	}
-	finished := time.Now().UTC().Truncate(time.Millisecond)
+	finished := models.Now()
 	run.FinishedAt = &finished
 	state.Current, state.Last = nil, run
 	if err := f.States.Save(ctx, state); err != nil {
@@ -249,9 +258,7 @@ func (f *Fixity) keepLease(ctx context.Context) {
 // it: the lease picks one.
 func (f *Fixity) AuditEvery(ctx context.Context, every time.Duration) {
 	started := time.Now()
-	t := time.NewTicker(min(time.Minute, every))
-	defer t.Stop()
-	for {
+	loop.Every(ctx, min(time.Minute, every), func(ctx context.Context) error {
 		state, err := f.States.Load(ctx)
 		var due bool
 		switch {
@@ -263,15 +270,12 @@ func (f *Fixity) AuditEvery(ctx context.Context, every time.Duration) {
 		default:
 			due = time.Since(started) >= every
 		}
-		if due {
-			if _, err := f.Audit(ctx); err != nil && !errors.Is(err, ErrAuditBusy) && ctx.Err() == nil {
-				f.Logger.Warn("fixity audit failed", "err", err)
-			}
+		if !due {
+			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		if _, err := f.Audit(ctx); !errors.Is(err, ErrAuditBusy) {
+			return err
 		}
-	}
+		return nil
+	}, f.Logger, loop.Name("fixity audit"), loop.Immediately())
 }

@@ -51,7 +51,7 @@ type DemoCrest struct {
 // Ingester stores files as documents (see package ingest); an error with
 // DuplicateOf() means the bytes are stored already.
 type Ingester interface {
-	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error)
+	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error)
 }
 
 // Jesenice returns the demo site, parsed strictly.
@@ -193,7 +193,7 @@ func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partner
 // ingest stores a placeholder file; bytes stored before (an interrupted
 // earlier load) are reused.
 func (l Loader) ingest(ctx context.Context, data []byte, filename string, in models.DocumentInput) (string, error) {
-	d, err := l.Documents.Ingest(ctx, models.IncomingFile{Body: bytes.NewReader(data), Filename: filename}, in, actor)
+	d, err := l.Documents.Ingest(ctx, models.IncomingFile{Body: bytes.NewReader(data), Filename: filename}, in)
 	var dup interface{ DuplicateOf() string }
 	if errors.As(err, &dup) {
 		return dup.DuplicateOf(), nil

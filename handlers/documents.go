@@ -10,41 +10,37 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
 )
 
-// DocumentStore keeps document records and their events. Errors:
-// models.ErrNotFound, ErrStale, ErrUnavailable.
+// DocumentStore reads document records and their events. Errors:
+// models.ErrNotFound, ErrUnavailable.
 type DocumentStore interface {
 	Get(ctx context.Context, id string) (*models.Document, error)
 	List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error)
 	All(ctx context.Context) ([]*models.Document, error)
-	Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error)
-	Delete(ctx context.Context, id string, ev models.Event) error
 	Events(ctx context.Context, id string) ([]models.Event, error)
 }
 
-// Ingester brings files in (see package ingest).
+// Ingester brings files in and carries documents through their lifecycle
+// (see package ingest); every write it makes passes the change hook.
 type Ingester interface {
-	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error)
-	StartUpload(ctx context.Context, req models.UploadRequest, actor string) (*models.UploadTicket, error)
-	CompleteUpload(ctx context.Context, id, actor string) (*models.Document, error)
-	RemoveObjects(ctx context.Context, id string)
+	CheckInput(ctx context.Context, in models.DocumentInput) error
+	Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error)
+	StartUpload(ctx context.Context, req models.UploadRequest) (*models.UploadTicket, error)
+	CompleteUpload(ctx context.Context, id string) (*models.Document, error)
+	Describe(ctx context.Context, id string, expected int64, patch func(models.DocumentInput) (models.DocumentInput, error)) (*models.Document, error)
+	Withdraw(ctx context.Context, id string, expected int64) (*models.Document, error)
+	Restore(ctx context.Context, id string, expected int64) (*models.Document, error)
+	Purge(ctx context.Context, id string) error
 }
 
 // Presigner signs GET links to objects.
 type Presigner interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error)
-}
-
-// documentChanged tells the published snapshot of a document write (until
-// the document lifecycle calls the change hook itself).
-func (a *API) documentChanged(c *fiber.Ctx, id string) {
-	a.d.Published.Changed(c.UserContext(), models.Change{Resource: models.ResourceDocument, ID: id})
 }
 
 // document reads :id and returns that document.
@@ -86,8 +82,11 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	if err != nil || int64(len(raw)) > a.d.MaxJSONBytes {
 		return fmt.Errorf("%w: the metadata part is unreadable or over %d bytes", models.ErrMalformed, a.d.MaxJSONBytes)
 	}
-	in, err := a.documentInput(c.UserContext(), raw, nil)
+	in, err := decodeDocumentInput(raw, nil)
 	if err != nil {
+		return err
+	}
+	if err := a.d.Ingest.CheckInput(c.UserContext(), in); err != nil {
 		return err
 	}
 	file, err := mr.NextPart()
@@ -103,31 +102,22 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		return p.Err(models.ErrInvalid)
 	}
 	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
-	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in, actor(c))
+	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in)
 	if err != nil {
 		if errors.Is(err, models.ErrTooLarge) {
 			c.Context().SetConnectionClose() // the rest of the body is still coming
 		}
 		return err
 	}
-	a.documentChanged(c, doc.ID)
 	c.Location(c.Path() + "/" + doc.ID)
 	return a.respondDocument(c, fiber.StatusCreated, doc)
 }
 
-// documentInput decodes and validates document metadata; base, when set,
-// is the current description a merge patch applies to.
-func (a *API) documentInput(ctx context.Context, raw []byte, base *models.DocumentInput) (models.DocumentInput, error) {
-	in, err := decodeDocumentInput(raw, base, a.d.Locales)
-	if err != nil {
-		return in, err
-	}
-	return in, a.checkPartnerships(ctx, in.PartnershipIDs)
-}
-
-// decodeDocumentInput is documentInput without the reference check: the
-// parser of untrusted metadata (fuzzed in FuzzDocumentMetadata).
-func decodeDocumentInput(raw []byte, base *models.DocumentInput, l models.Locales) (models.DocumentInput, error) {
+// decodeDocumentInput binds document metadata: one JSON object without
+// server-owned or unknown fields; base, when set, is the current
+// description a merge patch applies to. The rules of a description are
+// the ingest service's (CheckInput). Fuzzed in FuzzDocumentMetadata.
+func decodeDocumentInput(raw []byte, base *models.DocumentInput) (models.DocumentInput, error) {
 	if _, err := parseJSONObject(raw, "metadata", models.ServerOwnedDocumentFields); err != nil {
 		return models.DocumentInput{}, err
 	}
@@ -139,23 +129,7 @@ func decodeDocumentInput(raw []byte, base *models.DocumentInput, l models.Locale
 		raw, _ = json.Marshal(mergePatch(cur, patch))
 	}
 	var in models.DocumentInput
-	if err := strictDecode(raw, &in); err != nil {
-		return in, err
-	}
-	return in, in.Validate(l)
-}
-
-// checkPartnerships refuses references to partnerships that do not exist.
-func (a *API) checkPartnerships(ctx context.Context, ids []string) error {
-	var p models.Problems
-	for i, id := range ids {
-		if _, err := a.d.Partnerships.Get(ctx, id); errors.Is(err, models.ErrNotFound) {
-			p.Add(fieldIndex("partnership_ids", i), "no partnership %s", id)
-		} else if err != nil {
-			return err
-		}
-	}
-	return p.Err(models.ErrInvalid)
+	return in, strictDecode(raw, &in)
 }
 
 func (a *API) getDocument(c *fiber.Ctx) error {
@@ -197,89 +171,47 @@ func (a *API) patchDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Documents.Get(c.UserContext(), id)
+	saved, err := a.d.Ingest.Describe(c.UserContext(), id, expected, func(cur models.DocumentInput) (models.DocumentInput, error) {
+		return decodeDocumentInput(raw, &cur)
+	})
 	if err != nil {
 		return err
 	}
-	if d.Version != expected {
-		return fmt.Errorf("%w: you edited version %d, the current one is %d", models.ErrStale, expected, d.Version)
-	}
-	cur := d.Input()
-	in, err := a.documentInput(c.UserContext(), raw, &cur)
-	if err != nil {
-		return err
-	}
-	if in.Kind != cur.Kind && (in.Kind == models.KindCrest) != (cur.Kind == models.KindCrest) {
-		var p models.Problems
-		p.Add("kind", "cannot change to or from crest after upload (renditions depend on it)")
-		return p.Err(models.ErrInvalid)
-	}
-	changed := models.ChangedFields(cur, in)
-	if len(changed) == 0 {
-		return a.respondDocument(c, fiber.StatusOK, d)
-	}
-	d.Apply(in)
-	saved, err := a.d.Documents.Replace(c.UserContext(), d, expected, a.event(c, id, models.EventMetadataChanged, "changed: "+strings.Join(changed, ", ")))
-	if err != nil {
-		return err
-	}
-	a.documentChanged(c, saved.ID)
 	return a.respondDocument(c, fiber.StatusOK, saved)
 }
 
-func (a *API) event(c *fiber.Ctx, id string, t models.EventType, detail string) models.Event {
-	return models.Event{DocumentID: id, Type: t, At: time.Now().UTC().Truncate(time.Millisecond), Actor: actor(c), Detail: detail}
+// withdrawDocument: DELETE /documents/:id; the original is kept.
+func (a *API) withdrawDocument(c *fiber.Ctx) error {
+	return a.documentStatus(c, a.d.Ingest.Withdraw)
 }
 
-// setDocumentStatus returns the withdraw (DELETE) or restore handler.
-func (a *API) setDocumentStatus(to models.DocumentStatus, ev models.EventType) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, expected, err := idAndVersion(c)
-		if err != nil {
-			return err
-		}
-		d, err := a.d.Documents.Get(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		if d.Version != expected {
-			// The precondition comes first (RFC 9110 §13.2.2): a stale
-			// tag is 412 whatever the document's state.
-			return fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, id)
-		}
-		if d.Status == to {
-			return fmt.Errorf("%w: the document is already %s", models.ErrConflict, to)
-		}
-		d.Status = to
-		saved, err := a.d.Documents.Replace(c.UserContext(), d, expected, a.event(c, id, ev, ""))
-		if err != nil {
-			return err
-		}
-		a.documentChanged(c, saved.ID)
-		return a.respondDocument(c, fiber.StatusOK, saved)
+// restoreDocument: POST /documents/:id/restore.
+func (a *API) restoreDocument(c *fiber.Ctx) error {
+	return a.documentStatus(c, a.d.Ingest.Restore)
+}
+
+// documentStatus reads :id and If-Match for a withdraw or restore.
+func (a *API) documentStatus(c *fiber.Ctx, set func(ctx context.Context, id string, expected int64) (*models.Document, error)) error {
+	id, expected, err := idAndVersion(c)
+	if err != nil {
+		return err
 	}
+	saved, err := set(c.UserContext(), id, expected)
+	if err != nil {
+		return err
+	}
+	return a.respondDocument(c, fiber.StatusOK, saved)
 }
 
-// purgeDocument removes a document and its objects for good (admin). Its
-// events stay, recording that it existed and who removed it.
+// purgeDocument removes a document and its objects for good (admin).
 func (a *API) purgeDocument(c *fiber.Ctx) error {
-	d, err := a.document(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ev := a.event(c, d.ID, models.EventPurged, fmt.Sprintf("sha256 %s, %q", d.File.SHA256, d.File.OriginalFilename))
-	err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
-	if errors.Is(err, models.ErrInsufficientStorage) {
-		// A full disk: purging is how an admin frees space, so the objects
-		// go first, making room to remove the record and write its event.
-		a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
-		err = a.d.Documents.Delete(c.UserContext(), d.ID, ev)
-	}
-	if err != nil {
+	if err := a.d.Ingest.Purge(c.UserContext(), id); err != nil {
 		return err
 	}
-	a.d.Ingest.RemoveObjects(c.UserContext(), d.ID)
-	a.documentChanged(c, d.ID)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

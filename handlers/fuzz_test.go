@@ -113,7 +113,10 @@ func FuzzDocumentMetadata(f *testing.F) {
 			cp := *base
 			b = &cp
 		}
-		in, err := decodeDocumentInput(data, b, l)
+		in, err := decodeDocumentInput(data, b)
+		if err == nil {
+			err = in.Validate(l)
+		}
 		if err != nil {
 			checkRefusal(t, err)
 			return

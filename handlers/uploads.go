@@ -41,11 +41,14 @@ func (a *API) startUpload(c *fiber.Ctx) error {
 	if err := p.Err(models.ErrInvalid); err != nil {
 		return err
 	}
-	in, err := a.documentInput(c.UserContext(), req.Metadata, nil)
+	in, err := decodeDocumentInput(req.Metadata, nil)
 	if err != nil {
 		return err
 	}
-	t, err := a.d.Ingest.StartUpload(c.UserContext(), models.UploadRequest{Filename: name, Size: req.Size, SHA256: req.SHA256, Metadata: in}, actor(c))
+	if err := a.d.Ingest.CheckInput(c.UserContext(), in); err != nil {
+		return err
+	}
+	t, err := a.d.Ingest.StartUpload(c.UserContext(), models.UploadRequest{Filename: name, Size: req.Size, SHA256: req.SHA256, Metadata: in})
 	if err != nil {
 		return err
 	}
@@ -59,11 +62,10 @@ func (a *API) completeUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Ingest.CompleteUpload(c.UserContext(), id, actor(c))
+	d, err := a.d.Ingest.CompleteUpload(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	a.documentChanged(c, d.ID)
 	// The document's URL beside this one, so it holds under a mount prefix.
 	base, _, _ := strings.Cut(c.Path(), "/uploads/")
 	c.Location(base + "/documents/" + d.ID)

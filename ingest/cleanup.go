@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/media"
 	"github.com/jesenice/twincms/models"
 )
@@ -137,33 +138,25 @@ func (s *Service) CleanUpEvery(ctx context.Context) {
 	s.cleanup.mu.Lock()
 	wake := s.cleanup.signal()
 	s.cleanup.mu.Unlock()
-	backoff := time.Second
-	retry := time.NewTimer(time.Hour)
-	retry.Stop()
-	defer retry.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-		case <-retry.C:
-		}
-		failed := 0
-		for id, lo := range s.cleanup.snapshot() {
-			if err := s.cleanUp(ctx, id, lo); err != nil {
-				failed++
-				if ctx.Err() == nil {
-					s.Logger.Warn("leftovers of a failed ingest not removed yet; will retry", "document", id, "err", err)
-				}
-				continue
+	// Each failure is logged by the work itself, per document.
+	loop.Every(ctx, 0, s.cleanUpQueued, nil, loop.Wake(wake), loop.Retry(time.Second, time.Minute))
+}
+
+// cleanUpQueued tries every queued clean-up once; it fails if any did.
+func (s *Service) cleanUpQueued(ctx context.Context) error {
+	failed := 0
+	for id, lo := range s.cleanup.snapshot() {
+		if err := s.cleanUp(ctx, id, lo); err != nil {
+			failed++
+			if ctx.Err() == nil {
+				s.Logger.Warn("leftovers of a failed ingest not removed yet; will retry", "document", id, "err", err)
 			}
-			s.cleanup.done(id)
-		}
-		if failed == 0 {
-			backoff = time.Second
 			continue
 		}
-		retry.Reset(backoff)
-		backoff = min(2*backoff, time.Minute)
+		s.cleanup.done(id)
 	}
+	if failed > 0 {
+		return fmt.Errorf("%d clean-ups failed", failed)
+	}
+	return nil
 }

@@ -4,6 +4,13 @@
 // then writes the record. It also sweeps up what an interrupted ingest
 // leaves behind. The editor API, direct uploads and the demo loader all
 // ingest through it.
+//
+// The rest of a document's life is here too (lifecycle.go): describe,
+// withdraw, restore and purge, and the rules of a description. They share
+// what keeps a crash repairable — the fixed event ids, the order of
+// purge, the claims, the sweeper that finishes what a crash cut off — so
+// that reasoning stays in one package. Every document write ends in one
+// call of the change hook (Deps.Hooks).
 package ingest
 
 import (
@@ -59,22 +66,46 @@ type Records interface {
 	GetUpload(ctx context.Context, id string) (*models.Upload, error)
 	DeleteUpload(ctx context.Context, id string) error
 	Uploads(ctx context.Context) ([]*models.Upload, error)
+	// Replace stores the next version with ev pending in the record;
+	// SettleEvent moves it into the history. Errors: ErrNotFound, ErrStale.
+	Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error)
+	SettleEvent(ctx context.Context, ev models.Event) error
+	// Delete writes the purged event, then removes the record and claim.
+	Delete(ctx context.Context, id string, ev models.Event) error
 }
 
-// Service ingests documents.
-type Service struct {
-	Objects  Objects
-	Records  Records
+// Partnerships are what a description may refer to. Errors:
+// models.ErrNotFound, ErrUnavailable.
+type Partnerships interface {
+	Get(ctx context.Context, id string) (*models.Partnership, error)
+}
+
+// Deps are the service's dependencies and settings.
+type Deps struct {
+	Objects      Objects
+	Records      Records
+	Partnerships Partnerships
+	// Hooks hear of every document write (see Change): created, described,
+	// withdrawn, restored, purged.
+	Hooks    models.Hooks
 	NewID    func() string
 	MaxBytes int64
+	Locales  models.Locales
 	Logger   *slog.Logger
-
 	// OnSweep, when set, hears what each sweep that found work did.
 	OnSweep func(SweepResult)
+}
+
+// Service ingests documents and carries them through their lifecycle.
+type Service struct {
+	Deps
 
 	inflight sync.Map // document id → struct{}: being ingested here
 	cleanup  cleanupQueue
 }
+
+// New returns a service working with d.
+func New(d Deps) *Service { return &Service{Deps: d} }
 
 // Object key layout: originals and renditions are named by document id,
 // so the sweeper can tell which record an object belongs to.
@@ -94,9 +125,10 @@ func (e *DuplicateError) DuplicateOf() string { return e.ExistingID }
 // Unwrap makes a duplicate a conflict.
 func (e *DuplicateError) Unwrap() error { return models.ErrConflict }
 
-// Ingest stores f as a new document described by in (already validated).
-// On any failure nothing stays behind: no object, no record.
-func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error) {
+// Ingest stores f as a new document described by in (already checked with
+// CheckInput), created by the actor ctx carries. On any failure nothing
+// stays behind: no object, no record.
+func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error) {
 	br := bufio.NewReaderSize(f.Body, 64<<10)
 	head, err := br.Peek(models.SniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -122,7 +154,7 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 		return nil, err
 	}
 	facts := models.FileFacts{Key: key, Size: info.Size, ContentType: ct, SHA256: hex.EncodeToString(h.Sum(nil)), OriginalFilename: f.Filename}
-	return s.finish(ctx, id, facts, in, actor)
+	return s.finish(ctx, id, facts, in)
 }
 
 // checkType detects the type from the bytes and refuses what is not
@@ -150,15 +182,16 @@ func checkType(head []byte, declared string, kind models.DocumentKind) (string, 
 // crash leaves, at worst, an object and a claim with no record (the
 // sweeper removes both after its grace; an upload of the same bytes takes
 // over a claim older than ClaimStale) or a record without its event (the
-// sweeper writes the event from the record).
-func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts, in models.DocumentInput, actor string) (_ *models.Document, err error) {
+// sweeper writes the event from the record). The change hook hears of the
+// new document last.
+func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts, in models.DocumentInput) (_ *models.Document, err error) {
 	var lo leftovers
 	defer func() {
 		if err != nil {
 			s.discard(ctx, id, lo, err)
 		}
 	}()
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now, actor := models.Now(), models.ActorFrom(ctx).Ref()
 	if err := s.claim(ctx, id, facts.SHA256, now); err != nil {
 		return nil, err
 	}
@@ -183,6 +216,7 @@ func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts,
 	if err := s.Records.Insert(ctx, doc, ingestedEvent(doc)); err != nil {
 		return nil, err
 	}
+	s.changed(ctx, doc, models.ActionCreate, "", nil)
 	return doc, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -23,6 +24,9 @@ type SweepResult struct {
 	RepairedEvents int `json:"repaired_events"`
 	// BackfilledClaims are claims made for records stored before claims.
 	BackfilledClaims int `json:"backfilled_claims"`
+	// SettledEvents are events of a describe, withdraw or restore written
+	// into the history from the record, where a crash left them pending.
+	SettledEvents int `json:"settled_events"`
 }
 
 func (r SweepResult) any() bool {
@@ -34,7 +38,7 @@ func (r SweepResult) Counts() map[string]int {
 	out := map[string]int{}
 	for k, n := range map[string]int{"expired_uploads": r.ExpiredUploads, "orphan_objects": r.OrphanObjects,
 		"incomplete_uploads": r.IncompleteUploads, "stale_claims": r.StaleClaims, "finished_purges": r.FinishedPurges,
-		"repaired_events": r.RepairedEvents, "backfilled_claims": r.BackfilledClaims} {
+		"repaired_events": r.RepairedEvents, "backfilled_claims": r.BackfilledClaims, "settled_events": r.SettledEvents} {
 		if n > 0 {
 			out[k] = n
 		}
@@ -119,7 +123,7 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 	if res.any() {
 		s.Logger.Info("sweep", "expired_uploads", res.ExpiredUploads, "orphan_objects", res.OrphanObjects,
 			"incomplete_uploads", res.IncompleteUploads, "stale_claims", res.StaleClaims, "finished_purges", res.FinishedPurges,
-			"repaired_events", res.RepairedEvents, "backfilled_claims", res.BackfilledClaims)
+			"repaired_events", res.RepairedEvents, "backfilled_claims", res.BackfilledClaims, "settled_events", res.SettledEvents)
 	}
 	return res, nil
 }
@@ -148,9 +152,10 @@ func (s *Service) sweepUploads(ctx context.Context, now time.Time, res *SweepRes
 	return pending, nil
 }
 
-// sweepRecords finishes interrupted purges and writes the ingest event of
-// records whose ingest stopped between record and event. It returns the
-// documents that exist.
+// sweepRecords finishes interrupted purges, writes the ingest event of
+// records whose ingest stopped between record and event, and settles the
+// events that records still carry as pending. It returns the documents
+// that exist.
 func (s *Service) sweepRecords(ctx context.Context, res *SweepResult) (map[string]bool, error) {
 	docs, err := s.Records.All(ctx)
 	if err != nil {
@@ -179,6 +184,12 @@ func (s *Service) sweepRecords(ctx context.Context, res *SweepResult) (map[strin
 				return nil, err
 			}
 			res.RepairedEvents++
+		}
+		if d.PendingEvent != nil {
+			if err := s.Records.SettleEvent(ctx, *d.PendingEvent); err != nil {
+				return nil, err
+			}
+			res.SettledEvents++
 		}
 	}
 	// Records the claims know nothing of (stored before claims existed).
@@ -223,18 +234,10 @@ func (s *Service) sweepClaims(ctx context.Context, now time.Time, grace time.Dur
 	return nil
 }
 
-// SweepEvery sweeps until ctx ends.
+// SweepEvery sweeps at once, then every interval, until ctx ends.
 func (s *Service) SweepEvery(ctx context.Context, every, grace time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.Sweep(ctx, grace); err != nil && ctx.Err() == nil {
-			s.Logger.Warn("sweep failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	loop.Every(ctx, every, func(ctx context.Context) error {
+		_, err := s.Sweep(ctx, grace)
+		return err
+	}, s.Logger, loop.Name("sweep"), loop.Immediately(), loop.Jitter(0.1))
 }

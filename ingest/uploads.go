@@ -24,12 +24,12 @@ const uploadGrace = time.Hour
 // StartUpload registers a direct upload and signs the PUT. The signature
 // covers x-amz-checksum-sha256, so the object store itself refuses bytes
 // with another checksum.
-func (s *Service) StartUpload(ctx context.Context, req models.UploadRequest, actor string) (*models.UploadTicket, error) {
+func (s *Service) StartUpload(ctx context.Context, req models.UploadRequest) (*models.UploadTicket, error) {
 	if req.Size > s.MaxBytes {
 		return nil, fmt.Errorf("%w: %d bytes is over the limit of %d", models.ErrTooLarge, req.Size, s.MaxBytes)
 	}
 	raw, _ := hex.DecodeString(req.SHA256)
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now, actor := models.Now(), models.ActorFrom(ctx).Ref()
 	u := &models.Upload{ID: s.NewID(), DocumentID: s.NewID(), Filename: req.Filename, Size: req.Size, SHA256: req.SHA256,
 		Metadata: req.Metadata, ExpiresAt: now.Add(UploadTTL), CreatedAt: now, CreatedBy: actor}
 	u.Key = originalKey(u.DocumentID)
@@ -47,9 +47,9 @@ func (s *Service) StartUpload(ctx context.Context, req models.UploadRequest, act
 }
 
 // CompleteUpload re-reads the uploaded object, checks size, SHA-256 and
-// type, and creates the document. A mismatch removes the object and the
-// upload: the client starts again.
-func (s *Service) CompleteUpload(ctx context.Context, id, actor string) (*models.Document, error) {
+// type, and creates the document (its creator: the actor ctx carries). A
+// mismatch removes the object and the upload: the client starts again.
+func (s *Service) CompleteUpload(ctx context.Context, id string) (*models.Document, error) {
 	u, err := s.Records.GetUpload(ctx, id)
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func (s *Service) CompleteUpload(ctx context.Context, id, actor string) (*models
 		_ = s.Records.DeleteUpload(context.WithoutCancel(ctx), u.ID)
 		return nil, verr
 	}
-	doc, err := s.finish(ctx, u.DocumentID, facts, u.Metadata, actor)
+	doc, err := s.finish(ctx, u.DocumentID, facts, u.Metadata)
 	if err != nil {
 		// finish removed the object; the upload cannot be completed again.
 		_ = s.Records.DeleteUpload(context.WithoutCancel(ctx), u.ID)

@@ -13,8 +13,3 @@ type Claim struct {
 	DocumentID string    `json:"document_id" bson:"document_id"`
 	ClaimedAt  time.Time `json:"claimed_at" bson:"claimed_at"`
 }
-
-// EventID is the fixed id of a document's event that happens at most once
-// (ingested, purged). Writing it twice, by a retry or by the sweeper
-// repairing an interrupted ingest, is then a harmless duplicate.
-func EventID(documentID string, t EventType) string { return documentID + "-" + string(t) }

@@ -58,6 +58,11 @@ type Document struct {
 	Search         string         `json:"-" bson:"search"`
 	// Year is the original date's year, stored for range filters.
 	Year int `json:"-" bson:"year"`
+	// PendingEvent is the event of the write that made this version, kept
+	// in the record until it is in the history: record and event are
+	// written as one, so a crash between the two writes loses nothing
+	// (the sweeper appends what is still pending).
+	PendingEvent *Event `json:"-" bson:"pending_event,omitempty"`
 }
 
 // FileFacts are measured by the server while it stores the bytes.

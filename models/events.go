@@ -1,7 +1,7 @@
 package models
 
 import (
-	"io"
+	"strconv"
 	"time"
 )
 
@@ -31,75 +31,15 @@ type Event struct {
 	Detail     string    `json:"detail,omitempty" bson:"detail,omitempty"`
 }
 
-// ObjectInfo is what the object store knows of one object.
-type ObjectInfo struct {
-	Key          string
-	Size         int64
-	ContentType  string
-	LastModified time.Time
-	Metadata     map[string]string
-}
+// EventID is the fixed id of a document's event that happens at most once
+// (ingested, purged). Writing it twice, by a retry or by the sweeper
+// repairing an interrupted ingest, is then a harmless duplicate.
+func EventID(documentID string, t EventType) string { return documentID + "-" + string(t) }
 
-// IncompleteUpload is a multipart upload the object store holds parts of
-// but that was never completed nor aborted (a crash or a cut stream).
-type IncompleteUpload struct {
-	Key       string
-	UploadID  string
-	Initiated time.Time
-}
-
-// Upload is a direct upload in progress: the client puts the bytes to a
-// presigned URL, then asks the server to complete it.
-type Upload struct {
-	ID         string        `json:"id" bson:"_id"`
-	DocumentID string        `json:"document_id" bson:"document_id"`
-	Key        string        `json:"-" bson:"key"`
-	Filename   string        `json:"filename" bson:"filename"`
-	Size       int64         `json:"size" bson:"size"`
-	SHA256     string        `json:"sha256" bson:"sha256"`
-	Metadata   DocumentInput `json:"metadata" bson:"metadata"`
-	ExpiresAt  time.Time     `json:"expires_at" bson:"expires_at"`
-	CreatedAt  time.Time     `json:"created_at" bson:"created_at"`
-	CreatedBy  string        `json:"created_by" bson:"created_by"`
-}
-
-// UploadRequest is what a client sends to start a direct upload.
-type UploadRequest struct {
-	Filename string        `json:"filename"`
-	Size     int64         `json:"size"`
-	SHA256   string        `json:"sha256"`
-	Metadata DocumentInput `json:"metadata"`
-}
-
-// DocumentQuery filters document lists (editor and archive).
-type DocumentQuery struct {
-	Kind        DocumentKind
-	Partnership string
-	Status      DocumentStatus
-	SHA256      string
-	Q           string
-	YearFrom    int
-	YearTo      int
-	// AlsoIDs are documents that match the year range through the
-	// agreement they record (its year), whatever their own date says.
-	AlsoIDs []string
-	Page    int
-	PerPage int
-}
-
-// IncomingFile is a file arriving in an upload: its bytes, the type the
-// client declared (may be empty) and its cleaned original name.
-type IncomingFile struct {
-	Body         io.Reader
-	DeclaredType string
-	Filename     string
-}
-
-// UploadTicket is what a client needs to put the bytes of a direct upload.
-type UploadTicket struct {
-	Upload    *Upload           `json:"upload"`
-	URL       string            `json:"url"`
-	Method    string            `json:"method"`
-	Headers   map[string]string `json:"headers"`
-	ExpiresAt time.Time         `json:"expires_at"`
+// VersionEventID is the fixed id of the event that a document's version
+// was written with (metadata_changed, withdrawn, restored): each version
+// has exactly one, so the record can carry it as pending and the sweeper
+// can write it after a crash without ever writing it twice.
+func VersionEventID(documentID string, version int64) string {
+	return documentID + "-v" + strconv.FormatInt(version, 10)
 }

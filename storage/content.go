@@ -52,7 +52,7 @@ func NewContent[T any, P Item[T]](ctx context.Context, db *DB, spec ContentSpec)
 	return c, nil
 }
 
-func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+func now() time.Time { return models.Now() }
 
 func versionID(id string, v int64) string { return fmt.Sprintf("%s:%d", id, v) }
 

@@ -1,3 +1,6 @@
+// Package storage holds the MongoDB repositories and the object store. The
+// same code serves the embedded servers (package embedded) and production
+// MongoDB and MinIO; only the addresses differ.
 package storage
 
 import (

@@ -143,13 +143,18 @@ func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
 	return out, translateDB(cur.All(ctx, &out))
 }
 
-// Replace stores doc as the next version if expected is still current, and
-// appends ev. Serialized per document in this process (see Content.Replace).
+// Replace stores doc as the next version if expected is still current,
+// carrying ev as its pending event (fixed id, models.VersionEventID):
+// record and event land in one write, so a crash cannot keep one without
+// the other. SettleEvent then moves the event into the history.
+// Serialized per document in this process (see Content.Replace).
 func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	unlock := d.locks.lock(doc.ID)
 	defer unlock()
 	doc.Version = expected + 1
 	doc.UpdatedAt, doc.UpdatedBy = ev.At, ev.Actor
+	ev.ID = models.VersionEventID(doc.ID, doc.Version)
+	doc.PendingEvent = &ev
 	res, err := d.db.collection(documentsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: expected}}, doc)
 	if err != nil {
 		return nil, translateDB(err)
@@ -164,7 +169,20 @@ func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected 
 		}
 		return nil, fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, doc.ID)
 	}
-	return doc, d.AppendEvent(ctx, ev)
+	return doc, nil
+}
+
+// SettleEvent appends a record's pending event to the history (once: its
+// id is fixed) and then clears it from the record, unless a later write
+// already replaced it with its own.
+func (d *Documents) SettleEvent(ctx context.Context, ev models.Event) error {
+	if err := d.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	_, err := d.db.collection(documentsCollection).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: ev.DocumentID}, {Key: "pending_event._id", Value: ev.ID}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "pending_event", Value: ""}}}})
+	return translateDB(err)
 }
 
 // Delete removes the record (purge) and releases its checksum claim; its

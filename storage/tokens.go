@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -68,18 +69,7 @@ func (t *Tokens) Reload(ctx context.Context) error {
 // RefreshEvery reloads the tokens until ctx ends, so a token revoked on
 // another instance stops working here within one interval.
 func (t *Tokens) RefreshEvery(ctx context.Context, every time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := t.Reload(ctx); err != nil && ctx.Err() == nil {
-				logger.Warn("token refresh failed", "err", err)
-			}
-		}
-	}
+	loop.Every(ctx, every, t.Reload, logger, loop.Name("token refresh"))
 }
 
 // Authenticate finds the token whose secret is given, without a query.
@@ -98,7 +88,7 @@ func (t *Tokens) Create(ctx context.Context, in models.TokenInput, by string) (m
 	tok := models.Token{
 		ID: bson.NewObjectID().Hex(), Name: in.Name, Role: in.Role,
 		Hash: models.HashToken(secret), Prefix: models.SecretPrefix(secret),
-		CreatedAt: time.Now().UTC().Truncate(time.Millisecond), CreatedBy: by,
+		CreatedAt: models.Now(), CreatedBy: by,
 	}
 	if _, err := t.db.collection(tokensCollection).InsertOne(ctx, tok); err != nil {
 		return models.Token{}, "", translateDB(err)
@@ -112,7 +102,7 @@ func (t *Tokens) EnsureBootstrap(ctx context.Context, secret string) error {
 	tok := models.Token{
 		ID: "bootstrap", Name: "bootstrap (TWINCMS_BOOTSTRAP_TOKEN)", Role: models.RoleAdmin,
 		Hash: models.HashToken(secret), Prefix: models.SecretPrefix(secret),
-		CreatedAt: time.Now().UTC().Truncate(time.Millisecond), CreatedBy: "config",
+		CreatedAt: models.Now(), CreatedBy: "config",
 	}
 	if cur, ok := t.Authenticate(secret); ok && cur.ID == tok.ID {
 		return nil

@@ -26,8 +26,8 @@ func BenchmarkArchive500MB(b *testing.B) {
 	const n, size = 5, 100 << 20
 	var docs []*models.Document
 	for i := range n {
-		d, err := s.srv.ingest.Ingest(ctx, models.IncomingFile{Body: newScanReader(uint64(i)+77, size), Filename: fmt.Sprintf("scan-%d.pdf", i)},
-			models.DocumentInput{Kind: models.KindScan, Title: models.Localized{"sl": fmt.Sprint("Sken ", i)}, PartnershipIDs: []string{p.ID}}, "bench")
+		d, err := s.srv.ingest.Ingest(models.WithActor(ctx, models.Actor{Name: "bench"}), models.IncomingFile{Body: newScanReader(uint64(i)+77, size), Filename: fmt.Sprintf("scan-%d.pdf", i)},
+			models.DocumentInput{Kind: models.KindScan, Title: models.Localized{"sl": fmt.Sprint("Sken ", i)}, PartnershipIDs: []string{p.ID}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/embedded"
 )
 
 // shared is the server most tests use: started once for the package on
@@ -25,7 +25,7 @@ var shared *testServer
 const testAdminToken = "test-admin-token-0123456789"
 
 func TestMain(m *testing.M) {
-	storage.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	if os.Getenv("TWINCMS_TEST_RUN_MAIN") == "1" {
 		// The shutdown test runs the real program as a child process.
 		os.Exit(run(nil, os.Getenv, os.Stdout, os.Stderr))

@@ -18,12 +18,12 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/embedded"
 )
 
 func main() {
 	// When started as the embedded S3 child, be that and nothing else.
-	storage.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 

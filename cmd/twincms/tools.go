@@ -13,6 +13,7 @@ import (
 
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -34,7 +35,7 @@ type siteExport struct {
 // contentStores is the database side of a server, for the tools: content
 // is read and written through the content services, as the API does.
 type contentStores struct {
-	emb     *storage.EmbeddedDB
+	emb     *embedded.DB
 	db      *storage.DB
 	content *content.Services
 	changes *storage.Changes
@@ -47,7 +48,7 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger, ho
 	cs := &contentStores{}
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
-		e, err := storage.StartEmbeddedDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,10 @@
-// Package storage holds the MongoDB repositories and the object store. The
-// same code serves the embedded servers (FerretDB on SQLite, versitygw on a
-// directory) and production MongoDB and MinIO; only the addresses differ.
-package storage
+// Package embedded runs the servers twincms brings along when no external
+// ones are configured: FerretDB on SQLite inside this process, versitygw on
+// a directory as a supervised child process of this same executable, and
+// the lock that keeps a second process off their data directory. Package
+// storage talks to them as to production MongoDB and S3; only the
+// addresses differ.
+package embedded
 
 import (
 	"context"
@@ -16,8 +19,8 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
-// EmbeddedDB is a FerretDB running inside this process on SQLite files.
-type EmbeddedDB struct {
+// DB is a FerretDB running inside this process on SQLite files.
+type DB struct {
 	uri    string
 	cancel context.CancelFunc
 	done   chan error
@@ -25,10 +28,10 @@ type EmbeddedDB struct {
 	err    error
 }
 
-// StartEmbeddedDB starts FerretDB with its SQLite files in dir, listening on
+// StartDB starts FerretDB with its SQLite files in dir, listening on
 // a random loopback port (it has no authentication, so never on another
 // interface). Stop it with Close after every client has disconnected.
-func StartEmbeddedDB(ctx context.Context, dir string, logger *slog.Logger) (*EmbeddedDB, error) {
+func StartDB(ctx context.Context, dir string, logger *slog.Logger) (*DB, error) {
 	if !filepath.IsAbs(dir) {
 		return nil, fmt.Errorf("embedded db: %q is not an absolute path", dir)
 	}
@@ -46,17 +49,17 @@ func StartEmbeddedDB(ctx context.Context, dir string, logger *slog.Logger) (*Emb
 	}
 	// FerretDB lives until Close, not until the start-up context ends.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &EmbeddedDB{uri: f.MongoDBURI(), cancel: cancel, done: make(chan error, 1)}
+	e := &DB{uri: f.MongoDBURI(), cancel: cancel, done: make(chan error, 1)}
 	go func() { e.done <- f.Run(runCtx) }()
 	return e, nil
 }
 
 // URI is the MongoDB connection string of the embedded server.
-func (e *EmbeddedDB) URI() string { return e.uri }
+func (e *DB) URI() string { return e.uri }
 
 // Close stops FerretDB and waits for it to close its SQLite files. Later
 // calls return the first call's result.
-func (e *EmbeddedDB) Close() error {
+func (e *DB) Close() error {
 	e.once.Do(func() {
 		e.cancel()
 		select {

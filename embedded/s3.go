@@ -1,4 +1,4 @@
-package storage
+package embedded
 
 import (
 	"bufio"
@@ -37,12 +37,12 @@ const (
 	readyTimeout = 15 * time.Second
 )
 
-// EmbeddedS3 is the versitygw child process and its supervisor: when the
+// S3 is the versitygw child process and its supervisor: when the
 // child dies (killed, crashed, out of memory) it is started again, on the
 // same address with the same credentials, so clients and signed links
 // keep working once it is back.
-type EmbeddedS3 struct {
-	opts EmbeddedS3Options
+type S3 struct {
+	opts S3Options
 	exe  string
 	log  *slog.Logger
 
@@ -65,10 +65,10 @@ type s3Proc struct {
 	err   error
 }
 
-// EmbeddedS3Options says where the embedded S3 keeps its objects and where
+// S3Options says where the embedded S3 keeps its objects and where
 // it listens. The address must be stable across restarts: presigned links
 // name it.
-type EmbeddedS3Options struct {
+type S3Options struct {
 	Root      string // absolute directory; each bucket is a subdirectory
 	Addr      string // host:port
 	AccessKey string
@@ -80,9 +80,9 @@ type EmbeddedS3Options struct {
 	Logger *slog.Logger
 }
 
-// StartEmbeddedS3 starts the child, waits until it serves and supervises it
+// StartS3 starts the child, waits until it serves and supervises it
 // until Close.
-func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, error) {
+func StartS3(ctx context.Context, opts S3Options) (*S3, error) {
 	if !filepath.IsAbs(opts.Root) {
 		return nil, fmt.Errorf("embedded s3: %q is not an absolute path", opts.Root)
 	}
@@ -97,7 +97,7 @@ func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &EmbeddedS3{opts: opts, exe: exe, log: log, stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &S3{opts: opts, exe: exe, log: log, stop: make(chan struct{}), stopped: make(chan struct{})}
 	p, err := s.start(ctx)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func StartEmbeddedS3(ctx context.Context, opts EmbeddedS3Options) (*EmbeddedS3, 
 }
 
 // start runs one child and waits until it serves.
-func (s *EmbeddedS3) start(ctx context.Context) (*s3Proc, error) {
+func (s *S3) start(ctx context.Context) (*s3Proc, error) {
 	o := s.opts
 	// Not CommandContext: the child must outlive the start-up context and
 	// stop in order at Close.
@@ -162,7 +162,7 @@ func (s *EmbeddedS3) start(ctx context.Context) (*s3Proc, error) {
 }
 
 // supervise restarts the child whenever it exits, until Close.
-func (s *EmbeddedS3) supervise(p *s3Proc) {
+func (s *S3) supervise(p *s3Proc) {
 	defer close(s.stopped)
 	backoff := restartMin
 	for {
@@ -201,7 +201,7 @@ func (s *EmbeddedS3) supervise(p *s3Proc) {
 }
 
 // startUnlessStopped starts a child, giving up when Close is called.
-func (s *EmbeddedS3) startUnlessStopped() (*s3Proc, error) {
+func (s *S3) startUnlessStopped() (*s3Proc, error) {
 	ctx, cancel := context.WithCancel(s.base)
 	defer cancel()
 	go func() {
@@ -215,17 +215,17 @@ func (s *EmbeddedS3) startUnlessStopped() (*s3Proc, error) {
 }
 
 // Addr is the host:port the child serves on; it never changes.
-func (s *EmbeddedS3) Addr() string { return s.opts.Addr }
+func (s *S3) Addr() string { return s.opts.Addr }
 
 // PID is the current child's process id (a restart changes it).
-func (s *EmbeddedS3) PID() int {
+func (s *S3) PID() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cur.cmd.Process.Pid
 }
 
 // Restarts counts the restarts since start.
-func (s *EmbeddedS3) Restarts() int {
+func (s *S3) Restarts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.restarts
@@ -233,7 +233,7 @@ func (s *EmbeddedS3) Restarts() int {
 
 // Close stops supervising and stops the child: its stdin is closed, and it
 // is killed if it has not exited within 5 s.
-func (s *EmbeddedS3) Close() error {
+func (s *S3) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
 		<-s.stopped

@@ -1,4 +1,4 @@
-package storage
+package embedded
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 )
 
 // RunS3ChildIfRequested turns this process into the embedded S3 server when
-// it was started as one by StartEmbeddedS3, and exits when that server
+// it was started as one by StartS3, and exits when that server
 // stops. Call it first thing in main and in every TestMain that starts the
 // embedded servers, because under go test the executable is the test binary.
 func RunS3ChildIfRequested() {
