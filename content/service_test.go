@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/embedded"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		ctx := context.Background()
-		emb, err := storage.StartEmbeddedDB(ctx, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		emb, err := embedded.StartDB(ctx, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

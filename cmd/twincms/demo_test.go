@@ -180,8 +180,8 @@ type crestMixUp struct {
 	last string
 }
 
-func (m *crestMixUp) Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput, actor string) (*models.Document, error) {
-	d, err := m.real.Ingest(ctx, f, in, actor)
+func (m *crestMixUp) Ingest(ctx context.Context, f models.IncomingFile, in models.DocumentInput) (*models.Document, error) {
+	d, err := m.real.Ingest(ctx, f, in)
 	if err != nil || in.Kind != models.KindCrest {
 		if err == nil {
 			m.last = d.ID
