@@ -39,7 +39,10 @@ type Config struct {
 	// Organization names the archive's owner in BagIt exports.
 	Organization string
 
-	MaxUploadBytes  int64
+	MaxUploadBytes int64
+	// MaxIngestBytes bounds a zipped bag sent to POST /archive/ingests
+	// (each file in it is still bounded by MaxUploadBytes).
+	MaxIngestBytes  int64
 	MaxJSONBytes    int64
 	LinkTTL         time.Duration
 	FixityInterval  time.Duration
@@ -90,6 +93,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("s3_bucket", c.S3Bucket), slog.String("s3_access_key", mask(c.S3AccessKey)),
 		slog.String("s3_secret_key", mask(c.S3SecretKey)), slog.String("bootstrap_token", mask(c.BootstrapToken)),
 		slog.Bool("demo", c.Demo), slog.Int64("max_upload_bytes", c.MaxUploadBytes),
+		slog.Int64("max_ingest_bytes", c.MaxIngestBytes),
 		slog.Duration("link_ttl", c.LinkTTL), slog.Duration("fixity_interval", c.FixityInterval),
 		slog.Any("locales", c.Locales), slog.Any("fallback", c.Fallback),
 	)
@@ -116,6 +120,7 @@ func Load(getenv func(string) string) (Config, error) {
 		BootstrapToken:  l.token("TWINCMS_BOOTSTRAP_TOKEN"),
 		Organization:    l.str("TWINCMS_ORGANIZATION", "Občina Jesenice"),
 		MaxUploadBytes:  l.size("TWINCMS_MAX_UPLOAD_BYTES", 1<<30),
+		MaxIngestBytes:  l.size("TWINCMS_MAX_INGEST_BYTES", 4<<30),
 		MaxJSONBytes:    l.size("TWINCMS_MAX_JSON_BYTES", 1<<20),
 		LinkTTL:         l.duration("TWINCMS_LINK_TTL", time.Hour, time.Minute, 7*24*time.Hour),
 		FixityInterval:  l.duration("TWINCMS_FIXITY_INTERVAL", 24*time.Hour, time.Second, 365*24*time.Hour),

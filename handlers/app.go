@@ -30,6 +30,7 @@ type Deps struct {
 	Fixity       FixityService
 	Bags         BagWriter
 	Originals    RangeReader
+	Ingests      IngestJobs
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.

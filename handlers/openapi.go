@@ -69,13 +69,16 @@ func (d *openAPIDoc) add(method, path string, o op) {
 	d.paths[p][strings.ToLower(method)] = operation
 }
 
-// requestBody: multipart for uploads, a merge patch for PATCH, else JSON.
+// requestBody: multipart for uploads, a zip for bags, a merge patch for
+// PATCH, else JSON.
 func (d *openAPIDoc) requestBody(method, schema string) map[string]any {
 	content := map[string]any{}
 	switch {
 	case schema == "DocumentUpload":
 		content["multipart/form-data"] = map[string]any{"schema": ref(schema),
 			"encoding": map[string]any{"metadata": map[string]any{"contentType": "application/json"}}}
+	case schema == "BagZip":
+		content["application/zip"] = map[string]any{"schema": ref(schema)}
 	case method == http.MethodPatch:
 		d.patches[schema] = true
 		patch := map[string]any{"schema": ref(strings.TrimSuffix(schema, "Input") + "Patch")}

@@ -81,6 +81,10 @@ func successResponse(o op, status int) map[string]any {
 	switch {
 	case status == http.StatusFound:
 		headers["Location"] = headerRef("Location", true)
+	case status == http.StatusAccepted:
+		// Where the accepted work's status is, then its body.
+		headers["Location"] = headerRef("Location", true)
+		res["content"] = map[string]any{"application/json": map[string]any{"schema": ref(o.Response)}}
 	case len(o.Produces) > 0:
 		content := map[string]any{}
 		for _, mt := range o.Produces {

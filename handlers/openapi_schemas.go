@@ -99,6 +99,7 @@ var responseTypes = map[string]any{
 	"Delivery":               models.Delivery{},
 	"DeliveryList":           models.List[models.Delivery]{},
 	"AuditList":              models.List[models.AuditEntry]{},
+	"IngestJob":              models.IngestJob{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -112,6 +113,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
+	reflect.TypeFor[models.IngestStatus]():   {"queued", "verifying", "ingesting", "done", "failed"},
 }
 
 func terms(ts []models.Term) []string {

@@ -79,6 +79,8 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest, Also: []int{409}}, a.runAudit)
 	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
 	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
+	a.handle("POST", "/api/v1/archive/ingests", op{Summary: "Bulk ingest a zipped BagIt bag: its manifests are verified before anything is stored, then every file is ingested as an upload would be (already stored bytes are skipped); 202 with the job, whose status is at Location", Tag: "archive", Roles: archivists, Request: "BagZip", Response: "IngestJob", Status: 202, Timeout: longRequest}, a.submitIngest)
+	a.handle("GET", "/api/v1/archive/ingests/:id", op{Summary: "A bulk ingest job: status (queued, verifying, ingesting, done, failed), counts and the files that failed", Tag: "archive", Roles: archivists, Response: "IngestJob"}, a.ingestJob)
 
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match"}

@@ -3,6 +3,7 @@
 //	twincms            serve (the default)
 //	twincms export     write all content as JSON to stdout
 //	twincms import F   load content from a file written by export
+//	twincms ingest P   store a folder or BagIt bag of documents (see ingest.go)
 package main
 
 import (
@@ -45,8 +46,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "serve":
 		err = serve(ctx, cfg, logger, stdout)
+	case "ingest":
+		err = ingestMain(ctx, args[1:], cfg, logger, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: twincms [serve | export | import FILE]")
+		fmt.Fprintln(stdout, "usage: twincms [serve | export | import FILE | ingest PATH [--metadata CSV] [-j N]]")
 		return 0
 	default:
 		err = runTool(ctx, cmd, args[1:], cfg, logger, stdout)

@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/audit"
+	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/demo"
@@ -62,6 +63,7 @@ type Server struct {
 	// changes is every subscriber of the change hook but the published
 	// snapshot: the audit log and the webhooks.
 	changes models.Hooks
+	jobs    *bulk.Jobs
 
 	App *fiber.App
 
@@ -131,6 +133,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	if err := s.published.Rebuild(ctx); err != nil {
 		return nil, err
 	}
+	s.jobs = newIngestJobs(s.bulkParts(), cfg.MaxIngestBytes)
 	s.App = handlers.New(s.Deps())
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stop
@@ -162,6 +165,7 @@ func (s *Server) Deps() handlers.Deps {
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
+		Ingests: s.jobs,
 	}
 }
 
@@ -331,6 +335,9 @@ func (s *Server) Shutdown(ctx context.Context, timeout time.Duration) error {
 		if err := s.App.ShutdownWithTimeout(timeout); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if s.jobs != nil {
+		s.jobs.Close() // running bulk ingests record themselves as interrupted
 	}
 	if s.stopBG != nil {
 		s.stopBG()

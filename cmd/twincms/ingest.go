@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jesenice/twincms/bulk"
+	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/ingest"
+	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/storage"
+)
+
+const ingestUsage = "usage: twincms ingest PATH [--metadata CSV] [-j N]\n" +
+	"  PATH  a folder, or a BagIt bag (a directory or a .zip)\n"
+
+// ingestArgs are the command's arguments.
+type ingestArgs struct {
+	path     string
+	metadata string
+	workers  int
+}
+
+// parseIngestArgs reads PATH and the flags in any order (flag alone stops
+// at the first argument that is not a flag).
+func parseIngestArgs(args []string, out io.Writer) (ingestArgs, error) {
+	a := ingestArgs{}
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() { fmt.Fprint(out, ingestUsage); fs.PrintDefaults() }
+	fs.StringVar(&a.metadata, "metadata", "", "a CSV of metadata: file, kind, title_<locale>, archival_ref, original_date, partnership")
+	fs.IntVar(&a.workers, "j", bulk.DefaultWorkers, "files ingested at once")
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return a, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		paths, args = append(paths, fs.Arg(0)), fs.Args()[1:]
+	}
+	switch {
+	case len(paths) != 1:
+		return a, fmt.Errorf("give one PATH\n%s", ingestUsage)
+	case a.workers < 1 || a.workers > 64:
+		return a, fmt.Errorf("-j must be 1..64, got %d", a.workers)
+	}
+	a.path = paths[0]
+	return a, nil
+}
+
+// bulkParts are what a bulk ingest needs of an open twincms: the ingest
+// service (with its change hooks), the stores it reads, the locales.
+type bulkParts struct {
+	ingest       *ingest.Service
+	documents    *storage.Documents
+	partnerships *storage.Partnerships
+	db           *storage.DB
+	locales      models.Locales
+	logger       *slog.Logger
+}
+
+// bulkParts are this server's.
+func (s *Server) bulkParts() bulkParts {
+	return bulkParts{ingest: s.ingest, documents: s.documents, partnerships: s.partnerships, db: s.db,
+		locales: models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback}, logger: s.logger}
+}
+
+// runner is the bulk ingest over these parts: the same ingest service and
+// partnership store the API uses.
+func (p bulkParts) runner() *bulk.Runner {
+	return &bulk.Runner{Ingest: p.ingest, Documents: p.documents, Partnerships: p.partnerships, Locales: p.locales, Logger: p.logger}
+}
+
+// newIngestJobs runs the bulk ingests received over HTTP.
+func newIngestJobs(p bulkParts, maxBytes int64) *bulk.Jobs {
+	return &bulk.Jobs{Store: storage.NewIngests(p.db), Runner: p.runner(), NewID: storage.NewDocumentID,
+		MaxBytes: maxBytes, Workers: bulk.DefaultWorkers, Logger: p.logger}
+}
+
+// ingestMain is `twincms ingest`: it opens the configured stores (the
+// embedded ones need the data dir, so a twincms serving it must be
+// stopped, or use POST /api/v1/archive/ingests), ingests, and returns an
+// error (exit status 1) when anything failed. The command's ingest
+// service has no change hooks: no snapshot lives in this process, and the
+// shared change counter is bumped at the end instead.
+func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *slog.Logger, stderr io.Writer) error {
+	a, err := parseIngestArgs(args, stderr)
+	if err != nil {
+		return err
+	}
+	quiet := levelFilter(logger, slog.LevelWarn)
+	s := &Server{cfg: cfg, logger: quiet}
+	if err := s.openStorage(ctx); err != nil {
+		s.closeStorage(context.WithoutCancel(ctx))
+		return err
+	}
+	defer s.closeStorage(context.WithoutCancel(ctx))
+	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
+	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
+		NewID: storage.NewDocumentID, MaxBytes: cfg.MaxUploadBytes, Locales: locales, Logger: quiet})
+	// What a failed file leaves behind when the store is briefly away is
+	// removed by the ingest service's clean-up loop, as in the server.
+	cleanCtx, stopCleaning := context.WithCancel(context.WithoutCancel(ctx))
+	cleaned := make(chan struct{})
+	go func() { defer close(cleaned); s.ingest.CleanUpEvery(cleanCtx) }()
+	err = ingestFiles(ctx, s.bulkParts(), a, stderr, isTerminal(stderr))
+	for i := 0; i < 100 && s.ingest.PendingCleanups() > 0; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := s.ingest.PendingCleanups(); n > 0 {
+		logger.Warn("ingest: leftovers of failed files not removed yet; a running twincms's sweeper removes them", "documents", n)
+	}
+	stopCleaning()
+	<-cleaned
+	return err
+}
+
+// ingestFiles runs one bulk ingest, telling out how it goes (a redrawn
+// progress bar when tty) and what it did.
+func ingestFiles(ctx context.Context, p bulkParts, a ingestArgs, out io.Writer, tty bool) error {
+	var meta *bulk.Metadata
+	if a.metadata != "" {
+		f, err := os.Open(a.metadata)
+		if err != nil {
+			return fmt.Errorf("metadata: %w", err)
+		}
+		meta, err = bulk.ParseMetadata(f, p.locales)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	src, err := bulk.Open(a.path, a.metadata)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	ctx = models.WithActor(ctx, models.Actor{Name: "ingest"})
+	bar := &progressBar{w: out, tty: tty}
+	sum, err := p.runner().Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
+	bar.finish()
+	if sum.Stored > 0 {
+		// Other instances on this database rebuild their public snapshot.
+		if _, berr := storage.NewChanges(p.db).Bump(context.WithoutCancel(ctx)); berr != nil {
+			p.logger.Warn("ingest: change counter not bumped; other instances see the documents at their next change", "err", berr)
+		}
+	}
+	var bagErr *bulk.BagError
+	if errors.As(err, &bagErr) {
+		fmt.Fprintf(out, "the bag is refused; nothing was stored:\n")
+		for _, pr := range bagErr.Problems {
+			fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(pr.File+": "+pr.Reason, ": "))
+		}
+		return errors.New("ingest: the bag failed verification")
+	}
+	printSummary(out, sum)
+	switch {
+	case err != nil && sum.Interrupted:
+		return fmt.Errorf("ingest interrupted; run it again to store the rest: %w", err)
+	case err != nil:
+		return err
+	case !sum.OK():
+		return fmt.Errorf("ingest: %d files failed, %d metadata rows describe no file", sum.Failed, len(sum.Failures)-sum.Failed)
+	}
+	return nil
+}
+
+// printSummary says what a run did: counts, bytes, rate, every failure and
+// the first skipped files.
+func printSummary(out io.Writer, s bulk.Summary) {
+	fmt.Fprintf(out, "ingest done: %d files: %d stored, %d skipped (already stored), %d failed; %s stored in %s (%.1f documents/s)\n",
+		s.Total, s.Stored, s.Skipped, s.Failed, humanBytes(s.Bytes), s.Elapsed.Round(100*time.Millisecond), s.Rate())
+	if s.Interrupted {
+		fmt.Fprintf(out, "interrupted: %d files were not attempted; run the same command again to store them\n", s.Total-s.Stored-s.Skipped-s.Failed)
+	}
+	if len(s.Failures) > 0 {
+		fmt.Fprintln(out, "failed:")
+		for _, f := range s.Failures {
+			fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(f.File+": "+f.Reason, ": "))
+		}
+	}
+	const shown = 20
+	if len(s.Skips) > 0 {
+		fmt.Fprintln(out, "skipped (already stored):")
+		for i, k := range s.Skips {
+			if i == shown {
+				fmt.Fprintf(out, "  … and %d more\n", len(s.Skips)-shown)
+				break
+			}
+			fmt.Fprintf(out, "  %s: document %s\n", k.File, k.DuplicateOf)
+		}
+	}
+}
