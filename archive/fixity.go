@@ -57,6 +57,8 @@ type Fixity struct {
 	RateBytes int64
 	// OnResult is told every check's outcome (metrics).
 	OnResult func(ok bool)
+	// OnFailed is told of every stored fixity_failed event (webhooks).
+	OnFailed func(ctx context.Context, doc *models.Document, ev models.Event)
 	// NewID makes event ids, so the event a check returns is the one
 	// stored, id included.
 	NewID func() string
@@ -88,7 +90,13 @@ func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) 
 	if f.OnResult != nil {
 		f.OnResult(ev.Type == models.EventFixityOK)
 	}
-	return ev, n, f.Records.AppendEvent(ctx, ev)
+	if err := f.Records.AppendEvent(ctx, ev); err != nil {
+		return ev, n, err
+	}
+	if f.OnFailed != nil && ev.Type == models.EventFixityFailed {
+		f.OnFailed(ctx, doc, ev)
+	}
+	return ev, n, nil
 }
 
 func (f *Fixity) hash(ctx context.Context, key string) (string, int64, error) {

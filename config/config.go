@@ -52,6 +52,19 @@ type Config struct {
 	Fallback []string
 
 	LogLevel slog.Level
+
+	// WebhookAllowPrivate lets webhooks reach loopback, private and
+	// link-local addresses (tests, closed networks).
+	WebhookAllowPrivate bool
+	// WebhookBackoff is the wait before each retry of a delivery.
+	WebhookBackoff []time.Duration
+	// WebhookTimeout bounds one delivery attempt.
+	WebhookTimeout time.Duration
+	// WebhookWorkers is how many deliveries one instance sends at once;
+	// 0: this instance only queues them (another one delivers).
+	WebhookWorkers int
+	// AuditRetention prunes audit entries older than this; 0 keeps them.
+	AuditRetention time.Duration
 }
 
 // Embedded reports whether the database is the embedded FerretDB.
@@ -115,6 +128,12 @@ func Load(getenv func(string) string) (Config, error) {
 		Locales:         l.locales("TWINCMS_LOCALES", "sl,en,de,it,sr"),
 		Fallback:        l.locales("TWINCMS_LOCALE_FALLBACK", "en,sl"),
 		LogLevel:        l.level("TWINCMS_LOG_LEVEL"),
+
+		WebhookAllowPrivate: l.boolean("TWINCMS_WEBHOOK_ALLOW_PRIVATE", false),
+		WebhookBackoff:      l.durations("TWINCMS_WEBHOOK_BACKOFF", "5s,30s,2m,10m,1h,6h"),
+		WebhookTimeout:      l.duration("TWINCMS_WEBHOOK_TIMEOUT", 10*time.Second, 100*time.Millisecond, 5*time.Minute),
+		WebhookWorkers:      l.count("TWINCMS_WEBHOOK_WORKERS", 4, 0, 64),
+		AuditRetention:      l.duration("TWINCMS_AUDIT_RETENTION", 0, 0, 100*365*24*time.Hour),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	if l.err == nil && !c.EmbeddedS3() && (c.S3AccessKey == "" || c.S3SecretKey == "") {
@@ -266,6 +285,36 @@ func (l *loader) duration(name string, def, minimum, maximum time.Duration) time
 		l.fail(name, fmt.Sprintf("must be a duration between %v and %v such as 1h, got %q", minimum, maximum, v))
 	}
 	return d
+}
+
+// durations reads a comma-separated list of durations (a retry schedule).
+func (l *loader) durations(name, def string) []time.Duration {
+	var out []time.Duration
+	for _, part := range strings.Split(l.str(name, def), ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 10*time.Millisecond || d > 7*24*time.Hour {
+			l.fail(name, fmt.Sprintf("must be a comma-separated list of durations from 10ms to 168h such as 5s,30s,2m, got %q", part))
+			return nil
+		}
+		out = append(out, d)
+	}
+	if len(out) > 20 {
+		l.fail(name, "must list at most 20 retries")
+	}
+	return out
+}
+
+// count reads an integer within [lo, hi].
+func (l *loader) count(name string, def, lo, hi int) int {
+	v := l.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		l.fail(name, fmt.Sprintf("must be an integer from %d to %d, got %q", lo, hi, v))
+	}
+	return n
 }
 
 func (l *loader) locales(name, def string) []string {

@@ -45,6 +45,12 @@ type Deps struct {
 	// BodyLimit is Fiber's in-memory body limit; larger bodies are streamed.
 	BodyLimit int
 	Metrics   *Metrics
+	// Webhooks manages webhooks (admin routes).
+	Webhooks WebhookService
+	// Audit reads the audit log (admin routes).
+	Audit AuditLog
+	// AuthRefused is told of every refused authentication (audit log).
+	AuthRefused func(ctx context.Context, reason string)
 }
 
 // Check is one readiness check (database, object store).

@@ -34,11 +34,13 @@ func (a *API) requireRole(roles ...models.Role) fiber.Handler {
 		secret, ok := bearerToken(c.Get(fiber.HeaderAuthorization))
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms"`)
+			a.authRefused(c, "no bearer token")
 			return fmt.Errorf("%w: send Authorization: Bearer <token>", models.ErrUnauthorized)
 		}
 		tok, ok := a.d.Tokens.Authenticate(secret)
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms", error="invalid_token"`)
+			a.authRefused(c, "unknown or revoked token")
 			return fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized)
 		}
 		if tok.Role != models.RoleAdmin && !slices.Contains(roles, tok.Role) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // Response schemas are generated from the Go types the handlers encode,
@@ -92,6 +93,12 @@ var responseTypes = map[string]any{
 	"Me":                     meView{},
 	"StorageUsage":           storageUsageView{},
 	"ArchivePartnershipList": itemsOf[archivePartnership]{},
+	"Webhook":                models.Webhook{},
+	"WebhookCreated":         webhooks.Created{},
+	"WebhookList":            itemsOf[models.Webhook]{},
+	"Delivery":               models.Delivery{},
+	"DeliveryList":           models.List[models.Delivery]{},
+	"AuditList":              models.List[models.AuditEntry]{},
 	"IngestJob":              models.IngestJob{},
 }
 
@@ -103,6 +110,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.Role]():           {"admin", "editor", "archivist"},
 	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged"},
 	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
+	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
 	reflect.TypeFor[models.IngestStatus]():   {"queued", "verifying", "ingesting", "done", "failed"},

@@ -33,6 +33,18 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
 	a.handle("DELETE", "/api/v1/tokens/:id", op{Summary: "Revoke a token", Tag: "tokens", Roles: admins, Status: 204}, a.deleteToken)
 
+	webhook := "/api/v1/webhooks/:id"
+	a.handle("POST", "/api/v1/webhooks", op{Summary: "Create a webhook; its whsec_ signing secret is shown once", Tag: "webhooks", Roles: admins, Request: "WebhookInput", Response: "WebhookCreated", Status: 201}, a.createWebhook)
+	a.handle("GET", "/api/v1/webhooks", op{Summary: "List webhooks (never their secrets)", Tag: "webhooks", Roles: admins, Response: "WebhookList"}, a.listWebhooks)
+	a.handle("GET", webhook, op{Summary: "One webhook", Tag: "webhooks", Roles: admins, Response: "Webhook"}, a.getWebhook)
+	a.handle("PATCH", webhook, op{Summary: "Change url, events, description or active (merge patch)", Tag: "webhooks", Roles: admins, Request: "WebhookPatch", Response: "Webhook"}, a.patchWebhook)
+	a.handle("DELETE", webhook, op{Summary: "Delete a webhook; its pending deliveries fail", Tag: "webhooks", Roles: admins, Status: 204}, a.deleteWebhook)
+	a.handle("GET", webhook+"/deliveries", op{Summary: "Deliveries, newest first: attempts, status codes, next attempt, final state", Tag: "webhooks", Roles: admins, Response: "DeliveryList", Query: []string{"page", "per_page"}}, a.webhookDeliveries)
+	a.handle("POST", webhook+"/deliveries/:delivery_id/redeliver", op{Summary: "Send a delivery again now (same webhook-id), with a fresh round of attempts", Tag: "webhooks", Roles: admins, Response: "Delivery", Status: 202}, a.redeliver)
+	auditQuery := []string{"actor", "resource", "action", "from", "to", "page", "per_page"}
+	a.handle("GET", "/api/v1/audit", op{Summary: "The audit log, newest first, with filters and paging", Tag: "audit", Roles: admins, Response: "AuditList", Query: auditQuery}, a.listAudit)
+	a.handle("GET", "/api/v1/audit.jsonl", op{Summary: "The audit log as JSON Lines, streamed (filters as /audit, no paging)", Tag: "audit", Roles: admins, Query: auditQuery[:5], Produces: []string{"application/jsonl"}}, a.exportAudit)
+
 	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
 	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 

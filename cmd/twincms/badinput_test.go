@@ -156,7 +156,13 @@ func snapshotStore(t *testing.T, s *testServer, dir string) storeSnapshot {
 		t.Fatal(err)
 	}
 	for _, n := range names {
-		if st.Collections[n], err = db.Collection(n).CountDocuments(ctx, bson.D{}); err != nil {
+		filter := bson.D{}
+		if n == "audit" {
+			// The audit log records every refused authentication by design
+			// (issue 15.3); nothing else may be written.
+			filter = bson.D{{Key: "action", Value: bson.D{{Key: "$ne", Value: "refused"}}}}
+		}
+		if st.Collections[n], err = db.Collection(n).CountDocuments(ctx, filter); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/archive"
+	"github.com/jesenice/twincms/audit"
 	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
@@ -28,8 +29,10 @@ import (
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
+	"github.com/jesenice/twincms/tokens"
 	"github.com/jesenice/twincms/web"
 	"github.com/jesenice/twincms/web/admin"
+	"github.com/jesenice/twincms/webhooks"
 )
 
 // Server is one running twincms: its storage (embedded or external), the
@@ -55,7 +58,12 @@ type Server struct {
 	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
-	jobs         *bulk.Jobs
+	webhooks     *webhooks.Service
+	audit        *audit.Log
+	// changes is every subscriber of the change hook but the published
+	// snapshot: the audit log and the webhooks.
+	changes models.Hooks
+	jobs    *bulk.Jobs
 
 	App *fiber.App
 
@@ -105,7 +113,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks; the published
 	// snapshot first.
-	hooks := append(models.Hooks{s.published.Changed}, s.hooks...)
+	hooks := append(models.Hooks{s.published.Changed, s.changed}, s.hooks...)
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: hooks})
 	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
@@ -134,6 +142,10 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
+	s.goBG(func() { s.webhooks.Run(bgCtx) })
+	s.goBG(func() {
+		s.audit.PruneEvery(bgCtx, cfg.AuditRetention, min(cfg.AuditRetention/2+time.Second, time.Hour))
+	})
 	return s, nil
 }
 
@@ -145,7 +157,8 @@ const sweepGrace = 2 * time.Hour
 // another Fiber app with handlers.Register.
 func (s *Server) Deps() handlers.Deps {
 	return handlers.Deps{
-		Logger: s.logger, Tokens: s.tokens,
+		Logger: s.logger, Tokens: tokens.Service{Store: s.tokens, Hook: s.changed},
+		Webhooks: s.webhooks, Audit: s.audit, AuthRefused: s.audit.Refused,
 		Checks:       []handlers.Check{{Name: "database", Ping: s.db.Ready}, {Name: "object_store", Ping: s.objs.Ready}},
 		Partnerships: s.content.Partnerships, Blocks: s.content.Blocks, Pages: s.content.Pages, Published: s.published,
 		Locales:      models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback},
@@ -237,6 +250,29 @@ func (s *Server) openStorage(ctx context.Context) error {
 	s.fixity = &archive.Fixity{Objects: s.objs, Records: s.documents, Leases: storage.NewLeases(s.db),
 		States: storage.NewFixityStates(s.db), Logger: s.logger, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
 		RateBytes: 200 << 20, OnResult: s.metrics.FixityResult, NewID: storage.NewDocumentID}
+	return s.openWorkflow(ctx)
+}
+
+// openWorkflow builds the change hook's subscribers: the audit log and the
+// webhooks (whose own changes the audit log records).
+func (s *Server) openWorkflow(ctx context.Context) error {
+	cfg := s.cfg
+	auditStore, err := storage.NewAudit(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.audit = audit.New(auditStore, storage.NewAuditID, s.logger, s.metrics.Registry)
+	outbox, err := storage.NewOutbox(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	s.webhooks = webhooks.New(storage.NewWebhooks(s.db), outbox, storage.NewLeases(s.db), webhooks.Options{
+		AllowPrivate: cfg.WebhookAllowPrivate, Backoff: cfg.WebhookBackoff, Timeout: cfg.WebhookTimeout,
+		Workers: cfg.WebhookWorkers, Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)),
+	}, s.changed, s.logger, s.metrics.Registry)
+	s.changes = models.Hooks{s.audit.Changed, s.webhooks.Changed}
+	s.fixity.OnFailed = func(ctx context.Context, doc *models.Document, _ models.Event) { s.webhooks.FixityFailed(ctx, doc) }
 	return nil
 }
 
@@ -326,6 +362,9 @@ func (s *Server) closeStorage(ctx context.Context) {
 	// Last: the data dir is free once nothing of ours has a file open there.
 	_ = s.lock.Release()
 }
+
+// changed tells the change hook's subscribers (s.changes) of c.
+func (s *Server) changed(ctx context.Context, c models.Change) { s.changes.Changed(ctx, c) }
 
 // siteFiles is the demo website (web/static) as served at /.
 func siteFiles() fs.FS {

@@ -1,0 +1,116 @@
+// Package audit keeps the audit log: every change of content, documents,
+// tokens, webhooks and schedules (as the change hook sees it) and every
+// refused authentication, with who, when, from where and which fields,
+// never a secret or a value.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Store keeps entries.
+type Store interface {
+	Append(ctx context.Context, e models.AuditEntry) error
+	List(ctx context.Context, q models.AuditQuery) (models.List[models.AuditEntry], error)
+	Each(ctx context.Context, q models.AuditQuery, fn func(models.AuditEntry) error) error
+	Prune(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Log is the audit log service.
+type Log struct {
+	store   Store
+	newID   func() string
+	logger  *slog.Logger
+	entries prometheus.Counter
+}
+
+// New builds the log; reg receives its metric.
+func New(store Store, newID func() string, logger *slog.Logger, reg prometheus.Registerer) *Log {
+	l := &Log{store: store, newID: newID, logger: logger, entries: prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "twincms_audit_entries_total", Help: "Entries appended to the audit log (changes and refused authentications).",
+	})}
+	if reg != nil {
+		reg.MustRegister(l.entries)
+	}
+	return l
+}
+
+// Changed is the change hook: one entry per change. It never fails the
+// write; an entry that cannot be stored is logged (without values).
+func (l *Log) Changed(ctx context.Context, c models.Change) {
+	at := c.At
+	if at.IsZero() {
+		at = time.Now().UTC()
+	}
+	fields := c.Changed
+	if fields == nil {
+		fields = []string{}
+	}
+	l.append(ctx, models.AuditEntry{At: at, Actor: c.Actor, Action: string(c.Action), Resource: string(c.Resource),
+		ResourceID: c.ID, Version: c.Version, Fields: fields, RequestID: c.RequestID, Client: c.Client})
+}
+
+// Refused records a refused authentication: reason says why (no token,
+// unknown token), never what was presented.
+func (l *Log) Refused(ctx context.Context, reason string) {
+	l.append(ctx, models.AuditEntry{At: time.Now().UTC(), Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
+		Resource: string(models.ResourceToken), Fields: []string{}, RequestID: models.RequestID(ctx),
+		Client: models.Client(ctx), Detail: reason})
+}
+
+func (l *Log) append(ctx context.Context, e models.AuditEntry) {
+	e.ID = l.newID()
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	// The write is stored already; a client hanging up must not lose its
+	// entry, so only the request's values are kept, with a deadline.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := l.store.Append(ctx, e); err != nil {
+		l.logger.ErrorContext(ctx, "audit: entry not stored", "action", e.Action, "resource", e.Resource,
+			"resource_id", e.ResourceID, "request_id", e.RequestID, "err", err)
+		return
+	}
+	l.entries.Inc()
+}
+
+// List returns a page of entries, newest first.
+func (l *Log) List(ctx context.Context, q models.AuditQuery) (models.List[models.AuditEntry], error) {
+	return l.store.List(ctx, q)
+}
+
+// Export writes every matching entry as JSON Lines, newest first.
+func (l *Log) Export(ctx context.Context, q models.AuditQuery, w io.Writer) error {
+	enc := json.NewEncoder(w)
+	return l.store.Each(ctx, q, func(e models.AuditEntry) error { return enc.Encode(e) })
+}
+
+// PruneEvery removes entries older than keep, at start and then every
+// interval, until ctx ends. keep 0 keeps everything (the default).
+func (l *Log) PruneEvery(ctx context.Context, keep, every time.Duration) {
+	if keep <= 0 {
+		return
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		n, err := l.store.Prune(ctx, time.Now().UTC().Add(-keep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			l.logger.WarnContext(ctx, "audit: pruning failed", "err", err)
+		case n > 0:
+			l.logger.InfoContext(ctx, "audit: pruned entries past retention", "removed", n, "retention", keep.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
