@@ -47,6 +47,9 @@ type Config struct {
 	LinkTTL         time.Duration
 	FixityInterval  time.Duration
 	ShutdownTimeout time.Duration
+	// ScheduleLateAfter: a schedule that runs later than this after its
+	// time (the service was down) is recorded as late.
+	ScheduleLateAfter time.Duration
 
 	Locales  []string
 	Fallback []string
@@ -134,6 +137,8 @@ func Load(getenv func(string) string) (Config, error) {
 		WebhookTimeout:      l.duration("TWINCMS_WEBHOOK_TIMEOUT", 10*time.Second, 100*time.Millisecond, 5*time.Minute),
 		WebhookWorkers:      l.count("TWINCMS_WEBHOOK_WORKERS", 4, 0, 64),
 		AuditRetention:      l.duration("TWINCMS_AUDIT_RETENTION", 0, 0, 100*365*24*time.Hour),
+
+		ScheduleLateAfter: l.duration("TWINCMS_SCHEDULE_LATE_AFTER", 30*time.Second, time.Second, 24*time.Hour),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	if l.err == nil && !c.EmbeddedS3() && (c.S3AccessKey == "" || c.S3SecretKey == "") {

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"maps"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +23,7 @@ type Metrics struct {
 	fixity   *prometheus.CounterVec
 	sweep    *prometheus.CounterVec
 	refresh  *prometheus.CounterVec
+	schedule *prometheus.CounterVec
 }
 
 // NewMetrics registers request metrics and the Go runtime collectors.
@@ -47,7 +51,13 @@ func NewMetrics() *Metrics {
 	}, []string{"kind"})
 	m.refresh.WithLabelValues("full")
 	m.refresh.WithLabelValues("partial")
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh,
+	m.schedule = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "twincms_schedule_runs_total", Help: "Schedule runs by outcome (done, failed, retry: the record changed under the run or a store was down).",
+	}, []string{"outcome"})
+	for _, o := range []string{"done", "failed", "retry"} {
+		m.schedule.WithLabelValues(o)
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh, m.schedule,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -79,4 +89,52 @@ func (m *Metrics) SweepRepairs(kind string, n int) {
 // or "partial").
 func (m *Metrics) PublishedRefresh(kind string) {
 	m.refresh.WithLabelValues(kind).Inc()
+}
+
+// routeKey names a registered route: method and path as registered.
+type routeKey struct{ method, path string }
+
+// routeMetrics are one route's metric handles, made once: looking a
+// metric up by its label values on every request hashes them and
+// allocates. The counters by status are made on first use and kept in a
+// map replaced on write (copy on write), so reads take no lock.
+type routeMetrics struct {
+	m             *Metrics
+	method, route string
+	latency       prometheus.Observer
+	mu            sync.Mutex
+	byStatus      atomic.Pointer[map[int]prometheus.Counter]
+}
+
+func (m *Metrics) forRoute(method, route string) *routeMetrics {
+	rm := &routeMetrics{m: m, method: method, route: route, latency: m.latency.WithLabelValues(method, route)}
+	rm.byStatus.Store(&map[int]prometheus.Counter{})
+	return rm
+}
+
+func (rm *routeMetrics) observe(status int, d time.Duration) {
+	rm.counter(status).Inc()
+	rm.latency.Observe(d.Seconds())
+}
+
+func (rm *routeMetrics) counter(status int) prometheus.Counter {
+	if c, ok := (*rm.byStatus.Load())[status]; ok {
+		return c
+	}
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	cur := *rm.byStatus.Load()
+	if c, ok := cur[status]; ok {
+		return c
+	}
+	c := rm.m.requests.WithLabelValues(rm.method, rm.route, strconv.Itoa(status))
+	next := maps.Clone(cur)
+	next[status] = c
+	rm.byStatus.Store(&next)
+	return c
+}
+
+// ScheduleRun counts one schedule run by its outcome.
+func (m *Metrics) ScheduleRun(outcome string) {
+	m.schedule.WithLabelValues(outcome).Inc()
 }

@@ -210,8 +210,8 @@ func queryParamSchema(name string) map[string]any {
 	case "q":
 		return map[string]any{"type": "string", "maxLength": 100, "description": "words matched in names and titles, accents folded"}
 	case "status":
-		return map[string]any{"type": "string", "description": "content: draft, published or archived; documents: active or withdrawn",
-			"enum": []string{"draft", "published", "archived", "active", "withdrawn"}}
+		return map[string]any{"type": "string", "description": "content: draft, published or archived; documents: active or withdrawn; schedules: pending, running, done, failed or cancelled",
+			"enum": []string{"draft", "published", "archived", "active", "withdrawn", "pending", "running", "done", "failed", "cancelled"}}
 	case "relation":
 		return enum(terms(models.Relations)...)
 	case "area":
@@ -232,6 +232,10 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9]+$", "description": "the link's expiry, Unix seconds"}
 	case "sig":
 		return map[string]any{"type": "string", "description": "the link's signature"}
+	case "against":
+		return map[string]any{"type": "integer", "minimum": 0, "description": "the version to compare with; 0 is the empty document"}
+	case "resource":
+		return map[string]any{"type": "string", "maxLength": 40, "description": "a resource name; schedules take partnership, block or page"}
 	case "locale":
 		return map[string]any{"type": "string", "maxLength": 35, "description": "a configured locale; others fall back"}
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+
 	"github.com/jesenice/twincms/models"
 )
 
@@ -58,6 +60,34 @@ func (a *API) routes() {
 		&contentHandlers[models.ContentPage, *models.ContentPage]{api: a, service: a.d.Pages})
 
 	ifm := []string{"If-Match"}
+	if a.d.Schedules != nil {
+		for _, k := range []struct {
+			base string
+			r    models.Resource
+		}{{"/api/v1/partnerships", models.ResourcePartnership}, {"/api/v1/blocks", models.ResourceBlock}, {"/api/v1/pages", models.ResourcePage}} {
+			a.handle("POST", k.base+"/:id/schedule", op{Summary: "Schedule a publish (of a version) or an unpublish. " + scheduleRules, Tag: "schedules", Roles: editors, Request: "ScheduleInput", Response: "Schedule", Status: 201, Headers: ifm}, a.createSchedule(k.r))
+		}
+		a.handle("GET", "/api/v1/schedules", op{Summary: "Schedules, the soonest first, filtered by resource and status", Tag: "schedules", Roles: editors, Response: "ScheduleList", Query: []string{"resource", "status", "page", "per_page"}}, a.listSchedules)
+		a.handle("GET", "/api/v1/schedules/:id", op{Summary: "One schedule: its status, when it ran and whether late", Tag: "schedules", Roles: editors, Response: "Schedule"}, a.getSchedule)
+		a.handle("DELETE", "/api/v1/schedules/:id", op{Summary: "Cancel a pending schedule (409 once it ran, was cancelled, or while it runs)", Tag: "schedules", Roles: editors, Response: "Schedule", Also: []int{409}}, a.cancelSchedule)
+	}
+	if a.d.PreviewLinks != nil {
+		for _, k := range []struct {
+			base   string
+			r      models.Resource
+			exists func(ctx context.Context, id string) error
+		}{
+			{"/api/v1/partnerships", models.ResourcePartnership, func(ctx context.Context, id string) error { _, err := a.d.Partnerships.Get(ctx, id); return err }},
+			{"/api/v1/pages", models.ResourcePage, func(ctx context.Context, id string) error { _, err := a.d.Pages.Get(ctx, id); return err }},
+		} {
+			a.handle("POST", k.base+"/:id/preview-links", op{Summary: "Make a draft preview link. " + previewRules, Tag: "previews", Roles: editors, Request: "PreviewLinkInput", Response: "PreviewLinkCreated", Status: 201}, a.createPreviewLink(k.r, k.exists))
+			a.handle("DELETE", k.base+"/:id/preview-links/:link_id", op{Summary: "Revoke a preview link: it stops working at once", Tag: "previews", Roles: editors, Status: 204}, a.revokePreviewLink)
+		}
+		a.handle("GET", "/api/v1/public/preview", op{Summary: "The draft a preview link's token grants, rendered as the public API renders published content (the demo website's /preview page reads it). 403 when the token is invalid, expired or revoked", Tag: "previews", Response: "PreviewView", Query: []string{"token", "locale"}, Headers: []string{"Accept-Language"}, Also: []int{403, 503}}, a.publicPreview)
+		if a.d.Site != nil {
+			a.handle("GET", "/preview", op{Summary: "The demo website's draft preview page (marked as a draft; its script reads the token from the query)", Tag: "site", Produces: []string{"text/html"}}, a.previewPage)
+		}
+	}
 	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
 	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409}}, a.uploadDocument)
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
@@ -83,15 +113,15 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/archive/ingests/:id", op{Summary: "A bulk ingest job: status (queued, verifying, ingesting, done, failed), counts and the files that failed", Tag: "archive", Roles: archivists, Response: "IngestJob"}, a.ingestJob)
 
 	loc := []string{"locale"}
-	lang := []string{"Accept-Language", "If-None-Match"}
-	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang}, a.publicPage)
-	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang}, a.publicPartnerships)
-	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang}, a.publicPartnership)
+	lang := []string{"Accept-Language", "If-None-Match", "If-Modified-Since"}
+	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang, InMemory: true}, a.publicPage)
+	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang, InMemory: true}, a.publicPartnerships)
+	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang, InMemory: true}, a.publicPartnership)
 	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published, then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
 	sig := []string{"exp", "sig"}
 	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
-	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang}, a.publicBlock)
+	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang, InMemory: true}, a.publicBlock)
 }
 
 // registerContent adds the editor endpoints of one content type.
@@ -107,5 +137,6 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
 	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)
 	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
+	a.handle("GET", base+"/:id/versions/:version/diff", op{Summary: "What changed from version against (default: the one before; 0 is the empty document) to this version, as RFC 6902 operations on the editable fields; localized fields per locale, arrays by index", Tag: tag, Roles: editors, Response: "VersionDiff", Query: []string{"against"}}, h.diff)
 	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)
 }

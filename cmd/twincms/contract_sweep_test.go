@@ -17,6 +17,8 @@ var invalidBodies = map[string]any{
 	"PageInput":        map[string]any{"slug": "Bad Slug", "title": map[string]string{"sl": "x"}},
 	"DocumentInput":    map[string]any{"kind": "poster"},
 	"TokenInput":       map[string]any{"name": "x", "role": "king"},
+	"PreviewLinkInput": map[string]any{"expires_in": 99999999},
+	"ScheduleInput":    map[string]any{"action": "explode", "at": "2030-01-01T00:00:00Z"},
 	"UploadRequest":    map[string]any{"filename": "a.pdf", "size": 10, "sha256": "zz", "metadata": map[string]any{"kind": "scan", "title": map[string]string{"sl": "x"}}},
 }
 

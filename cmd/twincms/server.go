@@ -27,7 +27,9 @@ import (
 	"github.com/jesenice/twincms/handlers"
 	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/models"
+	"github.com/jesenice/twincms/preview"
 	"github.com/jesenice/twincms/publish"
+	"github.com/jesenice/twincms/schedule"
 	"github.com/jesenice/twincms/storage"
 	"github.com/jesenice/twincms/tokens"
 	"github.com/jesenice/twincms/web"
@@ -58,6 +60,7 @@ type Server struct {
 	published    *publish.Publisher
 	fixity       *archive.Fixity
 	metrics      *handlers.Metrics
+	schedules    *schedule.Service
 	webhooks     *webhooks.Service
 	audit        *audit.Log
 	// changes is every subscriber of the change hook but the published
@@ -112,8 +115,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		Documents: s.documents, Changes: changes, Presigner: s.objs, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
 		LinkKey: linkKey, LinkTTL: cfg.LinkTTL, Logger: logger, OnRefresh: s.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks; the published
-	// snapshot first.
-	hooks := append(models.Hooks{s.published.Changed, s.changed}, s.hooks...)
+	// snapshot first, the scheduler last (deleting a record cancels its
+	// schedules, and the cancellations it tells of follow the deletion).
+	hooks := append(append(models.Hooks{s.published.Changed, s.changed}, s.hooks...), func(ctx context.Context, c models.Change) { s.schedules.Changed(ctx, c) })
 	s.content = content.New(content.Config{Partnerships: s.partnerships, Blocks: s.blocks, Pages: s.pages,
 		Documents: s.documents, Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, Hooks: hooks})
 	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
@@ -124,6 +128,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 				s.metrics.SweepRepairs(kind, n)
 			}
 		}})
+	if err := s.openSchedules(ctx, hooks.Changed); err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
 		loader := demo.Loader{Content: s.content, Documents: s.ingest, Flags: storage.NewFlags(s.db), Logger: logger}
 		if err := loader.LoadOnce(ctx); err != nil {
@@ -142,11 +149,33 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	s.goBG(func() { s.ingest.SweepEvery(bgCtx, 15*time.Minute, sweepGrace) })
 	s.goBG(func() { s.ingest.CleanUpEvery(bgCtx) })
 	s.goBG(func() { s.fixity.AuditEvery(bgCtx, cfg.FixityInterval) })
+	s.goBG(func() { s.schedules.RunEvery(bgCtx, time.Second) })
 	s.goBG(func() { s.webhooks.Run(bgCtx) })
 	s.goBG(func() {
 		s.audit.PruneEvery(bgCtx, cfg.AuditRetention, min(cfg.AuditRetention/2+time.Second, time.Hour))
 	})
 	return s, nil
+}
+
+// openSchedules builds the scheduler: it publishes through the content
+// services (so their hook sees what it does) and tells hook of schedules
+// made and cancelled.
+func (s *Server) openSchedules(ctx context.Context, hook models.ChangeHook) error {
+	store, err := storage.NewSchedules(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	s.schedules = &schedule.Service{Store: store, Leases: storage.NewLeases(s.db),
+		Targets: map[models.Resource]schedule.Target{
+			models.ResourcePartnership: contentTarget[models.Partnership, *models.Partnership]{s.content.Partnerships},
+			models.ResourceBlock:       contentTarget[models.Block, *models.Block]{s.content.Blocks},
+			models.ResourcePage:        contentTarget[models.ContentPage, *models.ContentPage]{s.content.Pages},
+		},
+		Hook:   hook,
+		Holder: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomHex(4)), LateAfter: s.cfg.ScheduleLateAfter,
+		OnRun: s.metrics.ScheduleRun, NewID: storage.NewScheduleID, Logger: s.logger}
+	return nil
 }
 
 // sweepGrace protects objects of uploads still streaming on another
@@ -165,6 +194,7 @@ func (s *Server) Deps() handlers.Deps {
 		MaxJSONBytes: s.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: s.documents, Ingest: s.ingest, Presigner: s.objs, LinkTTL: s.cfg.LinkTTL, Site: siteFiles(), Admin: admin.Files, S3Origin: s.objs.PublicOrigin(),
 		Fixity: s.fixity, Bags: archive.Bags{Objects: s.objs, Org: s.cfg.Organization}, Originals: s.objs, Metrics: s.metrics,
+		Schedules: s.schedules, Drafts: s.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(s.db), NewID: storage.NewPreviewLinkID},
 		Ingests: s.jobs,
 	}
 }

@@ -3,10 +3,34 @@
 "use strict";
 
 const labels = {
-  sl: { website: "Uradna spletna stran", loading: "Nalaganje …", failed: "Stran se ni naložila.", documents: "Dokumenti", areas: "Področja sodelovanja" },
-  en: { website: "Official website", loading: "Loading …", failed: "The page could not be loaded.", documents: "Documents", areas: "Areas of cooperation" },
-  de: { website: "Offizielle Website", loading: "Wird geladen …", failed: "Die Seite konnte nicht geladen werden.", documents: "Dokumente", areas: "Bereiche der Zusammenarbeit" },
+  sl: { website: "Uradna spletna stran", loading: "Nalaganje …", failed: "Stran se ni naložila.", documents: "Dokumenti", areas: "Področja sodelovanja",
+    linkInvalid: "Povezava za predogled ni veljavna ali je potekla." },
+  en: { website: "Official website", loading: "Loading …", failed: "The page could not be loaded.", documents: "Documents", areas: "Areas of cooperation",
+    linkInvalid: "The preview link is not valid or has expired." },
+  de: { website: "Offizielle Website", loading: "Wird geladen …", failed: "Die Seite konnte nicht geladen werden.", documents: "Dokumente", areas: "Bereiche der Zusammenarbeit",
+    linkInvalid: "Der Vorschaulink ist ungültig oder abgelaufen." },
 };
+
+// A draft preview (/preview?token=…) shows the draft a preview link
+// grants instead of the published page; the page marks it as a draft.
+const previewToken = document.body.dataset.preview === "true" ? new URLSearchParams(location.search).get("token") || "" : null;
+
+async function fetchPage(locale) {
+  if (previewToken === null) {
+    const res = await fetch("/api/v1/public/pages/pobratene-obcine?locale=" + encodeURIComponent(locale));
+    if (!res.ok) throw new Error(res.status);
+    return res.json();
+  }
+  const res = await fetch("/api/v1/public/preview?token=" + encodeURIComponent(previewToken) + "&locale=" + encodeURIComponent(locale),
+    { cache: "no-store", referrerPolicy: "no-referrer" });
+  if (res.status === 403) throw new Error("link");
+  if (!res.ok) throw new Error(res.status);
+  const v = await res.json();
+  document.body.dataset.previewVersion = String(v.version);
+  if (v.page) return v.page;
+  // A partnership on its own: shown as a page with one partner.
+  return { title: v.partnership.name, blocks: [], partnerships: [v.partnership] };
+}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -52,10 +76,8 @@ async function load(locale) {
   document.documentElement.lang = locale;
   for (const b of document.querySelectorAll("nav button")) b.setAttribute("aria-pressed", String(b.dataset.locale === locale));
   try {
-    const res = await fetch("/api/v1/public/pages/pobratene-obcine?locale=" + encodeURIComponent(locale));
-    if (!res.ok) throw new Error(res.status);
-    const page = await res.json();
-    document.title = page.title;
+    const page = await fetchPage(locale);
+    document.title = (previewToken === null ? "" : "Osnutek — predogled · ") + page.title;
     document.getElementById("title").textContent = page.title;
     const intro = document.getElementById("intro");
     intro.replaceChildren(...page.blocks.map(b => el("div", { class: "block", html: b.body })));
@@ -63,7 +85,7 @@ async function load(locale) {
     status.textContent = "";
     document.body.dataset.locale = locale;
   } catch (e) {
-    status.textContent = l.failed;
+    status.textContent = e.message === "link" ? l.linkInvalid : l.failed;
   }
 }
 
