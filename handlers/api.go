@@ -23,6 +23,10 @@ type API struct {
 	table []route
 	// publicCache is the public bodies' Cache-Control, made once.
 	publicCache string
+	ids         *requestIDs
+	// routeMetrics are the metric handles of every registered route,
+	// filled while routes are registered and only read after.
+	routeMetrics map[routeKey]*routeMetrics
 }
 
 func newAPI(r fiber.Router, d Deps) *API {
@@ -30,7 +34,8 @@ func newAPI(r fiber.Router, d Deps) *API {
 		d.Metrics = NewMetrics()
 	}
 	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc(),
-		publicCache: "public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL))}
+		publicCache: "public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL)), ids: newRequestIDs(),
+		routeMetrics: map[routeKey]*routeMetrics{}}
 	r.Use(a.middleware)
 	return a
 }
@@ -50,22 +55,32 @@ type op struct {
 	// Timeout is the deadline of the request's context; zero is
 	// shortRequest, streaming routes use longRequest.
 	Timeout time.Duration
+	// InMemory says the handler only reads memory (the published
+	// snapshot) and never blocks: its context gets no deadline and no
+	// request id, which would cost a timer and allocations per request on
+	// the busiest routes. Nothing below it logs.
+	InMemory bool
 }
 
 // handle registers a route with its documentation and role check.
 func (a *API) handle(method, path string, o op, h fiber.Handler) {
 	a.doc.add(method, path, o)
 	a.table = append(a.table, newRoute(method, path))
-	handlers := []fiber.Handler{withDeadline(o.Timeout)}
+	var handlers []fiber.Handler
+	if !o.InMemory {
+		handlers = append(handlers, withDeadline(o.Timeout))
+	}
 	if len(o.Roles) > 0 {
 		handlers = append(handlers, a.requireRole(o.Roles...))
 	}
 	handlers = append(handlers, h)
 	a.r.Add(method, path, handlers...)
+	a.routeMetrics[routeKey{method, path}] = a.metrics.forRoute(method, path)
 	if method == fiber.MethodGet {
 		// RFC 9110 §9.3.2: HEAD is GET without the body (fasthttp drops it).
 		a.table = append(a.table, newRoute(fiber.MethodHead, path))
 		a.r.Add(fiber.MethodHead, path, handlers...)
+		a.routeMetrics[routeKey{fiber.MethodHead, path}] = a.metrics.forRoute(fiber.MethodHead, path)
 	}
 }
 

@@ -3,12 +3,14 @@ package handlers
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io/fs"
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -96,21 +98,26 @@ func Register(r fiber.Router, d Deps) *API {
 }
 
 // middleware wraps every request: id, recovery, problems, metrics, log.
+// It runs on every request, the public pages' too, so it allocates little:
+// ids come from a counter, metric handles are made once per route, and the
+// access log is built only when its level is on. The request's context
+// (id, deadline) is made by the route's chain (withDeadline), which routes
+// served from memory skip.
 func (a *API) middleware(c *fiber.Ctx) (err error) {
 	start := time.Now()
-	id := strings.Clone(c.Get(fiber.HeaderXRequestID))
-	if !validRequestID(id) {
-		id = newRequestID()
+	// The id lives in the response header only (requestID reads it back),
+	// so a request that never needs it as a string allocates nothing for it.
+	if id := c.Get(fiber.HeaderXRequestID); validRequestID(id) {
+		c.Set(fiber.HeaderXRequestID, id) // copied into the response
+	} else {
+		var b [24]byte
+		a.ids.next(&b)
+		c.Response().Header.SetBytesV(fiber.HeaderXRequestID, b[:])
 	}
-	c.Locals(localRequestID, id)
-	c.Set(fiber.HeaderXRequestID, id)
-	// Every layer below gets the id through the context (log lines); the
-	// route's handler chain adds the deadline (withDeadline).
-	c.SetUserContext(models.WithRequestID(c.UserContext(), id))
 	func() {
 		defer func() {
 			if rec := recover(); rec != nil {
-				a.logger.Error("panic", "request_id", id, "panic", rec, "stack", string(debug.Stack()))
+				a.logger.Error("panic", "request_id", requestID(c), "panic", rec, "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()
@@ -119,27 +126,37 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 	if err != nil {
 		err = WriteProblem(a.logger)(c, err)
 	}
-	// Clones: Fiber reuses request memory, and metric labels outlive it.
-	route, method := strings.Clone(c.Route().Path), strings.Clone(c.Method())
-	status := c.Response().StatusCode()
-	a.metrics.observe(method, route, status, time.Since(start))
-	// Paths and methods only: tokens live in headers we never log, and no
-	// presigned URL passes through here.
-	a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-		slog.String("request_id", id), slog.String("method", method), slog.String("path", c.Path()),
-		slog.String("route", route), slog.Int("status", status), slog.Duration("duration", time.Since(start)),
-		slog.Int("bytes", responseSize(c)))
+	status, took := c.Response().StatusCode(), time.Since(start)
+	a.observe(c, status, took)
+	if a.logger.Enabled(c.UserContext(), slog.LevelInfo) {
+		// Paths and methods only: tokens live in headers we never log, and
+		// no presigned URL passes through here.
+		a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
+			slog.String("request_id", requestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.String("route", c.Route().Path), slog.Int("status", status), slog.Duration("duration", took),
+			slog.Int("bytes", responseSize(c)))
+	}
 	return err
 }
 
-const localRequestID = "request_id"
+// observe counts the request in the metrics, with the route's prebuilt
+// handles when it has them (routes registered by handle).
+func (a *API) observe(c *fiber.Ctx, status int, took time.Duration) {
+	if rm := a.routeMetrics[routeKey{c.Method(), c.Route().Path}]; rm != nil {
+		rm.observe(status, took)
+		return
+	}
+	// Clones: Fiber reuses request memory, and metric labels outlive it.
+	a.metrics.observe(strings.Clone(c.Method()), strings.Clone(c.Route().Path), status, took)
+}
 
 // errPanic is an internal error: the client sees only the request id.
 var errPanic = errors.New("handler panicked")
 
+// requestID is the request's id, as the middleware put it in the
+// response header ("" before it ran: fasthttp's own errors).
 func requestID(c *fiber.Ctx) string {
-	id, _ := c.Locals(localRequestID).(string)
-	return id
+	return string(c.Response().Header.Peek(fiber.HeaderXRequestID))
 }
 
 // validRequestID accepts a client's X-Request-Id only if it is a plain
@@ -156,10 +173,28 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [12]byte
+// requestIDs makes request ids: 24 hex characters, a random prefix made
+// once per process and a counter. Unique across instances and restarts,
+// without reading the system's random source on every request.
+type requestIDs struct {
+	prefix [16]byte
+	n      atomic.Uint32
+}
+
+func newRequestIDs() *requestIDs {
+	g := &requestIDs{}
+	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	hex.Encode(g.prefix[:], b[:])
+	return g
+}
+
+// next writes the next id into b.
+func (g *requestIDs) next(b *[24]byte) {
+	copy(b[:], g.prefix[:])
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], g.n.Add(1))
+	hex.Encode(b[16:], n[:])
 }
 
 // responseSize is the body length without reading a streamed body.
@@ -168,4 +203,12 @@ func responseSize(c *fiber.Ctx) int {
 		return c.Response().Header.ContentLength()
 	}
 	return len(c.Response().Body())
+}
+
+// newRequestID is a random id, for the rare requests that never reach the
+// middleware (fasthttp's own errors).
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

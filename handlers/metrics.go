@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"maps"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -91,4 +94,47 @@ func (m *Metrics) PublishedRefresh(kind string) {
 // ScheduleRun counts one schedule run by its outcome.
 func (m *Metrics) ScheduleRun(outcome string) {
 	m.schedule.WithLabelValues(outcome).Inc()
+}
+
+// routeKey names a registered route: method and path as registered.
+type routeKey struct{ method, path string }
+
+// routeMetrics are one route's metric handles, made once: looking a
+// metric up by its label values on every request hashes them and
+// allocates. The counters by status are made on first use and kept in a
+// map replaced on write (copy on write), so reads take no lock.
+type routeMetrics struct {
+	m             *Metrics
+	method, route string
+	latency       prometheus.Observer
+	mu            sync.Mutex
+	byStatus      atomic.Pointer[map[int]prometheus.Counter]
+}
+
+func (m *Metrics) forRoute(method, route string) *routeMetrics {
+	rm := &routeMetrics{m: m, method: method, route: route, latency: m.latency.WithLabelValues(method, route)}
+	rm.byStatus.Store(&map[int]prometheus.Counter{})
+	return rm
+}
+
+func (rm *routeMetrics) observe(status int, d time.Duration) {
+	rm.counter(status).Inc()
+	rm.latency.Observe(d.Seconds())
+}
+
+func (rm *routeMetrics) counter(status int) prometheus.Counter {
+	if c, ok := (*rm.byStatus.Load())[status]; ok {
+		return c
+	}
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	cur := *rm.byStatus.Load()
+	if c, ok := cur[status]; ok {
+		return c
+	}
+	c := rm.m.requests.WithLabelValues(rm.method, rm.route, strconv.Itoa(status))
+	next := maps.Clone(cur)
+	next[status] = c
+	rm.byStatus.Store(&next)
+	return c
 }

@@ -22,9 +22,6 @@ type PublicContent interface {
 	Partnership(ctx context.Context, slug string, v models.PublicView) (*models.Rendered, error)
 	Block(ctx context.Context, key string, v models.PublicView) (*models.Rendered, error)
 	File(ctx context.Context, id, rendition, exp, sig string) (*url.URL, error)
-	// Changed is the snapshot's change hook; handlers call it for the
-	// writes whose services do not call the hook themselves yet.
-	Changed(ctx context.Context, c models.Change)
 }
 
 // publicMaxAge is how long browsers and caches may reuse a public
@@ -52,7 +49,7 @@ func (a *API) sendPublic(c *fiber.Ctx, v models.PublicView, r *models.Rendered, 
 		return err
 	}
 	c.Set(fiber.HeaderETag, r.ETag)
-	c.Set(fiber.HeaderLastModified, r.LastModified.Format(http.TimeFormat))
+	c.Set(fiber.HeaderLastModified, r.LastModifiedHTTP)
 	c.Set(fiber.HeaderCacheControl, a.publicCache)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
 	c.Set(fiber.HeaderContentLanguage, v.Locale)
@@ -70,7 +67,7 @@ func notModified(c *fiber.Ctx, r *models.Rendered) bool {
 	}
 	if ims := c.Get(fiber.HeaderIfModifiedSince); ims != "" {
 		t, err := http.ParseTime(ims)
-		return err == nil && !r.LastModified.Truncate(time.Second).After(t)
+		return err == nil && !r.LastModified.After(t)
 	}
 	return false
 }

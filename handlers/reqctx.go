@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/models"
 )
 
 // Deadlines of a request's context. JSON API calls touch a few records and
@@ -16,8 +17,8 @@ const (
 	longRequest  = time.Hour
 )
 
-// withDeadline gives the request's context the route's deadline (the
-// middleware already put the request id in it). fasthttp tells a handler
+// withDeadline gives the request's context the request id (log lines of
+// every layer below name it) and the route's deadline. fasthttp tells a handler
 // nothing when its client goes away, so the context is cancelled:
 //   - when the deadline passes;
 //   - when the handler returns, unless a streamed response took the
@@ -32,7 +33,7 @@ func withDeadline(d time.Duration) fiber.Handler {
 		d = shortRequest
 	}
 	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), d)
+		ctx, cancel := context.WithTimeout(models.WithRequestID(c.UserContext(), requestID(c)), d)
 		c.SetUserContext(ctx)
 		owner := &streamCancel{cancel: cancel}
 		c.Locals(streamCancelKey{}, owner)

@@ -113,15 +113,15 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/archive/ingests/:id", op{Summary: "A bulk ingest job: status (queued, verifying, ingesting, done, failed), counts and the files that failed", Tag: "archive", Roles: archivists, Response: "IngestJob"}, a.ingestJob)
 
 	loc := []string{"locale"}
-	lang := []string{"Accept-Language", "If-None-Match"}
-	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang}, a.publicPage)
-	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang}, a.publicPartnerships)
-	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang}, a.publicPartnership)
+	lang := []string{"Accept-Language", "If-None-Match", "If-Modified-Since"}
+	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang, InMemory: true}, a.publicPage)
+	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang, InMemory: true}, a.publicPartnerships)
+	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang, InMemory: true}, a.publicPartnership)
 	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published, then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
 	sig := []string{"exp", "sig"}
 	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
-	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang}, a.publicBlock)
+	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang, InMemory: true}, a.publicBlock)
 }
 
 // registerContent adds the editor endpoints of one content type.

@@ -9,6 +9,8 @@ type Rendered struct {
 	Body         []byte
 	ETag         string
 	LastModified time.Time
+	// LastModifiedHTTP is LastModified as an HTTP date, formatted once.
+	LastModifiedHTTP string
 }
 
 // PublicView is how a public body is rendered for one request: in which

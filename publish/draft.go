@@ -32,19 +32,22 @@ func (p *Publisher) RenderDraft(ctx context.Context, resource models.Resource, i
 		if err := p.loadDocuments(ctx, draft); err != nil {
 			return nil, err
 		}
-		return p.render(draft, idx, v, func(r *renderer) any { return r.partnership(it) })
+		r := p.renderer(draft, idx, v)
+		return r.done(r.partnership(it))
 	case models.ResourceBlock:
 		it, err := p.src.Blocks.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		return p.render(s, idx, v, func(r *renderer) any { return r.block(it) })
+		r := p.renderer(s, idx, v)
+		return r.done(r.block(it))
 	case models.ResourcePage:
 		it, err := p.src.Pages.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		return p.render(s, idx, v, func(r *renderer) any { return r.page(it) })
+		r := p.renderer(s, idx, v)
+		return r.done(r.page(it))
 	}
 	return nil, fmt.Errorf("%w: %q has no public body", models.ErrMalformed, resource)
 }

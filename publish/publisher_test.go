@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -255,4 +256,34 @@ func exp(f *fixture) string {
 func sig(f *fixture, id string) string {
 	u, _ := url.Parse(f.pub.links.URL("", id, "", f.pub.links.Expiry(f.pub.links.Window(f.pub.now()))))
 	return u.Query().Get("sig")
+}
+
+// A draft renders for one request, with its documents, and the public
+// snapshot stays as it was.
+func TestRenderDraftLeavesThePublicSnapshotAlone(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r, err := f.pub.RenderDraft(ctx, models.ResourcePartnership, "p3", models.PublicView{Locale: "sl", Base: "/cms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v PublicPartnership
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Slug != "draft" || len(v.Documents) != 1 || v.Documents[0].ID != "d3" || r.ETag == "" {
+		t.Fatalf("draft body %s", r.Body)
+	}
+	if u := v.Documents[0].URL; !strings.HasPrefix(u, "/cms"+FilesPath+"d3?exp=") {
+		t.Fatalf("draft link %s", u)
+	}
+	if got := f.slugs(t); !slices.Equal(got, []string{"two", "one"}) {
+		t.Fatalf("the draft leaked into the public list: %v", got)
+	}
+	if _, err := f.pub.Partnership(ctx, "draft", models.PublicView{Locale: "sl"}); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("the draft is public: %v", err)
+	}
+	if _, err := f.pub.RenderDraft(ctx, models.ResourceToken, "t1", models.PublicView{Locale: "sl"}); !errors.Is(err, models.ErrMalformed) {
+		t.Fatalf("a token rendered: %v", err)
+	}
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/jesenice/twincms/models"
 )
@@ -53,15 +55,23 @@ func (p *Publisher) Page(_ context.Context, slug string, v models.PublicView) (*
 	if !ok {
 		return nil, notPublished("page", slug)
 	}
-	return p.cached(s, cacheKey{"page", slug, v}, func(r *renderer) any { return r.page(it) })
+	w, k := p.window(s), cacheKey{"page", slug, v}
+	if r := w.get(k); r != nil {
+		return r, nil
+	}
+	r := p.renderer(s, w.index, v).keepIn(w, k)
+	return r.done(r.page(it))
 }
 
 // Partnerships is every published partnership in page order.
 func (p *Publisher) Partnerships(_ context.Context, v models.PublicView) (*models.Rendered, error) {
 	s := p.cur.Load()
-	return p.cached(s, cacheKey{"partnerships", "", v}, func(r *renderer) any {
-		return PublicPartnershipList{Locale: v.Locale, Items: r.partnerships()}
-	})
+	w, k := p.window(s), cacheKey{"partnerships", "", v}
+	if r := w.get(k); r != nil {
+		return r, nil
+	}
+	r := p.renderer(s, w.index, v).keepIn(w, k)
+	return r.done(PublicPartnershipList{Locale: v.Locale, Items: r.partnerships()})
 }
 
 // PublicPartnershipList is the body of GET /public/partnerships.
@@ -77,7 +87,12 @@ func (p *Publisher) Partnership(_ context.Context, slug string, v models.PublicV
 	if !ok {
 		return nil, notPublished("partnership", slug)
 	}
-	return p.cached(s, cacheKey{"partnership", slug, v}, func(r *renderer) any { return r.partnership(it) })
+	w, k := p.window(s), cacheKey{"partnership", slug, v}
+	if r := w.get(k); r != nil {
+		return r, nil
+	}
+	r := p.renderer(s, w.index, v).keepIn(w, k)
+	return r.done(r.partnership(it))
 }
 
 // Block is the published block key. Errors: models.ErrNotFound.
@@ -87,46 +102,64 @@ func (p *Publisher) Block(_ context.Context, key string, v models.PublicView) (*
 	if !ok {
 		return nil, notPublished("block", key)
 	}
-	return p.cached(s, cacheKey{"block", key, v}, func(r *renderer) any { return r.block(it) })
+	w, k := p.window(s), cacheKey{"block", key, v}
+	if r := w.get(k); r != nil {
+		return r, nil
+	}
+	r := p.renderer(s, w.index, v).keepIn(w, k)
+	return r.done(r.block(it))
 }
 
 func notPublished(what, key string) error {
 	return fmt.Errorf("%w: no published %s %q", models.ErrNotFound, what, key)
 }
 
-// cached returns the body of k in the current window, rendering it with
-// view once per snapshot and window.
-func (p *Publisher) cached(s *snapshot, k cacheKey, view func(r *renderer) any) (*models.Rendered, error) {
-	w := p.window(s)
+// get is the body of k rendered in this window, or nil.
+func (w *windowCache) get(k cacheKey) *models.Rendered {
 	w.mu.RLock()
-	r, ok := w.rendered[k]
-	w.mu.RUnlock()
-	if ok {
-		return r, nil
-	}
-	r, err := p.render(s, w.index, k.view, view)
-	if err != nil {
-		return nil, err
-	}
+	defer w.mu.RUnlock()
+	return w.rendered[k]
+}
+
+// put keeps r as the body of k unless another request rendered it first
+// (then that one is returned: one body per window).
+func (w *windowCache) put(k cacheKey, r *models.Rendered) *models.Rendered {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if old, ok := w.rendered[k]; ok {
-		return old, nil
+		return old
 	}
 	w.rendered[k] = r
-	return r, nil
+	return r
 }
 
-// render builds one body from s with the links of window idx. Its
-// Last-Modified is the latest change of what it shows, or the window's
-// start when later (the links changed then).
-func (p *Publisher) render(s *snapshot, idx int64, v models.PublicView, view func(r *renderer) any) (*models.Rendered, error) {
-	r := &renderer{locales: p.src.Locales, locale: v.Locale, s: s,
+// renderer starts a body rendered from s with the links of window idx.
+// Its Last-Modified starts at the window's start (the links changed then)
+// and moves to the latest change of anything it shows.
+func (p *Publisher) renderer(s *snapshot, idx int64, v models.PublicView) *renderer {
+	return &renderer{locales: p.src.Locales, locale: v.Locale, s: s,
 		ln: linker{links: p.links, base: v.Base, expires: p.links.Expiry(idx)}, modified: p.links.WindowStart(idx)}
-	body, err := json.Marshal(view(r))
+}
+
+// keepIn makes done keep the body in w as k.
+func (r *renderer) keepIn(w *windowCache, k cacheKey) *renderer {
+	r.cache, r.key = w, k
+	return r
+}
+
+// done encodes the rendered view with its validators (and keeps it in
+// the window's cache when asked to).
+func (r *renderer) done(view any) (*models.Rendered, error) {
+	body, err := json.Marshal(view)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	return &models.Rendered{Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, LastModified: r.modified.UTC()}, nil
+	modified := r.modified.UTC().Truncate(time.Second)
+	out := &models.Rendered{Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`,
+		LastModified: modified, LastModifiedHTTP: modified.Format(http.TimeFormat)}
+	if r.cache != nil {
+		out = r.cache.put(r.key, out)
+	}
+	return out, nil
 }

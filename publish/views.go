@@ -16,6 +16,9 @@ type renderer struct {
 	s        *snapshot
 	ln       linker
 	modified time.Time
+	// cache and key, when set, are where done keeps the body.
+	cache *windowCache
+	key   cacheKey
 }
 
 func (r *renderer) saw(t time.Time) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"testing"
@@ -124,4 +125,27 @@ func TestASecondInstanceFollowsChangesWithinTheStaleness(t *testing.T) {
 	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/blocks/" + b["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
 	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/blocks/followed-block"}), 200)
 	waitFor("/api/v1/public/blocks/followed-block", 200)
+}
+
+// Public bodies carry Last-Modified; without If-None-Match, If-Modified-
+// Since at or after it answers 304, before it the body.
+func TestPublicBodiesAnswerIfModifiedSince(t *testing.T) {
+	path := "/api/v1/public/pages/pobratene-obcine?locale=sl"
+	r := expect(t, shared.do(t, req{Method: "GET", Path: path}), 200)
+	lm, err := http.ParseTime(r.Header.Get("Last-Modified"))
+	if err != nil || lm.After(time.Now()) {
+		t.Fatalf("Last-Modified %q (%v)", r.Header.Get("Last-Modified"), err)
+	}
+	at := func(t time.Time) map[string]string {
+		return map[string]string{"If-Modified-Since": t.UTC().Format(http.TimeFormat)}
+	}
+	nm := expect(t, shared.do(t, req{Method: "GET", Path: path, Headers: at(lm)}), 304)
+	if len(nm.Body) != 0 || nm.Header.Get("ETag") != r.Header.Get("ETag") {
+		t.Fatalf("304 with body %q, ETag %s", nm.Body, nm.Header.Get("ETag"))
+	}
+	expect(t, shared.do(t, req{Method: "GET", Path: path, Headers: at(lm.Add(-time.Second))}), 200)
+	// If-None-Match decides when both are sent (RFC 9110 §13.2.2).
+	both := at(lm)
+	both["If-None-Match"] = `"another"`
+	expect(t, shared.do(t, req{Method: "GET", Path: path, Headers: both}), 200)
 }
