@@ -10,6 +10,10 @@ import (
 // instance from the orphan sweep.
 const sweepGrace = 2 * time.Hour
 
+// documentIndexPoll is how often the document index looks for other
+// instances' writes: their staleness bound, plus one reload.
+const documentIndexPoll = 2 * time.Second
+
 // Run does the background work until ctx ends, then returns once all of
 // it has stopped: token reloads (tokens made on other instances), the
 // published snapshot's refresh (changes made on other instances), the
@@ -35,6 +39,7 @@ func (c *CMS) loops() []func(context.Context) {
 		func(ctx context.Context) { c.ingest.CleanUpEvery(ctx) },
 		func(ctx context.Context) { c.fixity.AuditEvery(ctx, c.cfg.FixityInterval) },
 		func(ctx context.Context) { c.webhooks.Run(ctx) },
+		func(ctx context.Context) { c.documents.WatchIndex(ctx, documentIndexPoll, c.logger) },
 		func(ctx context.Context) { c.schedules.RunEvery(ctx, time.Second) },
 		func(ctx context.Context) {
 			c.audit.PruneEvery(ctx, c.cfg.AuditRetention, min(c.cfg.AuditRetention/2+time.Second, time.Hour))

@@ -24,11 +24,11 @@ func (c *CMS) openContent(ctx context.Context) error {
 		Documents: c.documents, Changes: storage.NewChanges(c.db), Presigner: c.objs, Locales: c.locales(),
 		LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL, Logger: c.logger, OnRefresh: c.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks: the published
-	// snapshot first, then the audit log and the webhooks, then the
+	// snapshot first, then the partnership index, the audit log and the webhooks, then the
 	// subscribers the options add, the scheduler last (deleting a record
 	// cancels its schedules, and the cancellations it tells of follow the
 	// deletion).
-	hooks := append(append(models.Hooks{c.published.Changed, c.changed}, c.opts.hooks...),
+	hooks := append(append(models.Hooks{c.published.Changed, c.partnershipIndex.Changed, c.changed}, c.opts.hooks...),
 		func(ctx context.Context, ch models.Change) { c.schedules.Changed(ctx, ch) })
 	c.content = content.New(content.Config{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
 		Documents: c.documents, Locales: c.locales(), Hooks: hooks})

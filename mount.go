@@ -68,7 +68,7 @@ func (c *CMS) deps() handlers.Deps {
 		Checks:       []handlers.Check{{Name: "database", Ping: c.db.Ready}, {Name: "object_store", Ping: c.objs.Ready}},
 		Partnerships: c.content.Partnerships, Blocks: c.content.Blocks, Pages: c.content.Pages, Published: c.published,
 		Locales: c.locales(), MaxJSONBytes: c.cfg.MaxJSONBytes, BodyLimit: 4 << 20,
-		Documents: c.documents, Ingest: c.ingest, Presigner: c.objs, LinkTTL: c.cfg.LinkTTL, S3Origin: c.objs.PublicOrigin(),
+		Documents: c.documents, PartnershipIndex: c.partnershipIndex, Ingest: c.ingest, Presigner: c.objs, LinkTTL: c.cfg.LinkTTL, S3Origin: c.objs.PublicOrigin(),
 		Fixity: c.fixity, Bags: archive.Bags{Objects: c.objs, Org: c.cfg.Organization}, Originals: c.objs, Metrics: c.metrics,
 	}
 	if c.opts.site {

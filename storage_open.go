@@ -88,6 +88,12 @@ func (s *CMS) openStorage(ctx context.Context) error {
 	if s.documents, err = storage.NewDocuments(ctx, s.db); err != nil {
 		return err
 	}
+	s.partnershipIndex = storage.NewPartnershipIndex(s.db)
+	if cfg.DocumentIndex {
+		if err := s.documents.UseMemoryIndex(ctx); err != nil {
+			return err
+		}
+	}
 	if s.metrics, err = s.newMetrics(); err != nil {
 		return err
 	}

@@ -101,13 +101,16 @@ type CMS struct {
 	blocks       *storage.Blocks
 	pages        *storage.Pages
 	documents    *storage.Documents
-	content      *content.Services
-	ingest       *ingest.Service
-	published    *publish.Publisher
-	fixity       *archive.Fixity
-	metrics      *handlers.Metrics
-	webhooks     *webhooks.Service
-	audit        *audit.Log
+	// partnershipIndex serves the archive's partnership list and year
+	// search from memory.
+	partnershipIndex *storage.PartnershipIndex
+	content          *content.Services
+	ingest           *ingest.Service
+	published        *publish.Publisher
+	fixity           *archive.Fixity
+	metrics          *handlers.Metrics
+	webhooks         *webhooks.Service
+	audit            *audit.Log
 	// changes is every subscriber of the change hook but the published
 	// snapshot: the audit log and the webhooks.
 	changes models.Hooks

@@ -247,13 +247,7 @@ func (r *Runner) one(ctx context.Context, src *Source, tk task, have map[string]
 		t.skipped(f.Path, id)
 		return
 	}
-	body, err := src.open(f)
-	if err != nil {
-		t.failed(&models.IngestError{File: f.Path, Reason: "cannot be read"})
-		return
-	}
-	defer body.Close()
-	doc, err := r.Ingest.Ingest(ctx, models.IncomingFile{Body: &checkedReader{r: body, h: sha256.New(), want: f.SHA256, size: f.Size}, Filename: name}, tk.input)
+	doc, err := r.store(ctx, src, f, name, tk.input)
 	var dup interface{ DuplicateOf() string }
 	switch {
 	case err == nil:
@@ -268,6 +262,28 @@ func (r *Runner) one(ctx context.Context, src *Source, tk task, have map[string]
 		t.failed(&models.IngestError{File: f.Path, Reason: fmt.Sprintf("these bytes are being ingested as document %s, which has no record yet (another ingest, or one cut off: then they are free again within %s); run again to store it", dup.DuplicateOf(), claimWait)})
 	default:
 		t.failed(r.reason(f.Path, err))
+	}
+}
+
+// retries are the pauses before storing a file again after the store
+// was unavailable (a busy embedded store, a MinIO node restarting): a
+// bulk run rides out what a single upload would answer 503 to.
+var retries = []time.Duration{time.Second, 3 * time.Second}
+
+// store ingests one file, again after a pause while the store is
+// unavailable (the ingest service leaves nothing behind a failed try).
+func (r *Runner) store(ctx context.Context, src *Source, f File, name string, in models.DocumentInput) (*models.Document, error) {
+	for attempt := 0; ; attempt++ {
+		body, err := src.open(f)
+		if err != nil {
+			return nil, fmt.Errorf("%w: cannot be read", models.ErrInvalid)
+		}
+		doc, err := r.Ingest.Ingest(ctx, models.IncomingFile{Body: &checkedReader{r: body, h: sha256.New(), want: f.SHA256, size: f.Size}, Filename: name}, in)
+		body.Close()
+		if err == nil || !errors.Is(err, models.ErrUnavailable) || attempt == len(retries) {
+			return doc, err
+		}
+		time.Sleep(retries[attempt])
 	}
 }
 

@@ -36,6 +36,10 @@ type Config struct {
 
 	BootstrapToken string
 	Demo           bool
+	// DocumentIndex serves document reads from an in-memory index
+	// (TWINCMS_DOCUMENT_INDEX; default on with the embedded database, whose
+	// queries scan, off with MongoDB, whose indexes answer them).
+	DocumentIndex bool
 	// Organization names the archive's owner in BagIt exports.
 	Organization string
 
@@ -141,6 +145,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ScheduleLateAfter: l.duration("TWINCMS_SCHEDULE_LATE_AFTER", 30*time.Second, time.Second, 24*time.Hour),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
+	c.DocumentIndex = l.boolean("TWINCMS_DOCUMENT_INDEX", c.EmbeddedDB())
 	if l.err == nil && !c.EmbeddedS3() && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		l.fail("TWINCMS_S3_ACCESS_KEY", "is required (with TWINCMS_S3_SECRET_KEY) when TWINCMS_S3_ENDPOINT is set")
 	}

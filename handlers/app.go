@@ -27,16 +27,19 @@ type Deps struct {
 	Pages        ContentService[models.ContentPage, *models.ContentPage]
 	Published    PublicContent
 	Documents    DocumentStore
-	Ingest       Ingester
-	Presigner    Presigner
-	Fixity       FixityService
-	Bags         BagWriter
-	Originals    RangeReader
+	// PartnershipIndex, when set, answers the archive's partnership list
+	// and year search from memory (else every partnership is read).
+	PartnershipIndex PartnershipIndex
+	Ingest           Ingester
+	Presigner        Presigner
+	Fixity           FixityService
+	Bags             BagWriter
+	Originals        RangeReader
+	Ingests          IngestJobs
 	// Authenticate, when set, names the caller of a request without an
 	// Authorization header from the host app's own session (twincms as a
 	// plugin); ok false leaves the request unauthenticated.
 	Authenticate func(c *fiber.Ctx) (tok models.Token, ok bool)
-	Ingests      IngestJobs
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.

@@ -13,7 +13,7 @@ import (
 // may block uploads of the same bytes. A claim is taken after the bytes
 // are stored and hashed, so only renditions and two writes separate it
 // from the record: a claim this old with no record was left by a crash.
-const ClaimStale = 10 * time.Minute
+const ClaimStale = models.ClaimStale
 
 // claim reserves sum for document id, or reports the document that holds
 // it as a *DuplicateError: exactly one of several uploads of the same
@@ -27,15 +27,26 @@ func (s *Service) claim(ctx context.Context, id, sum string, now time.Time) erro
 		if held.DocumentID == "" {
 			continue
 		}
-		if _, err := s.Records.Get(ctx, held.DocumentID); err == nil {
+		holder, err := s.Records.Get(ctx, held.DocumentID)
+		switch {
+		case err == nil && holder.Status == models.DocumentActive:
 			return &DuplicateError{ExistingID: held.DocumentID}
-		} else if !errors.Is(err, models.ErrNotFound) {
+		case err == nil:
+			// A withdrawn holder: a restore in progress (it claims first)
+			// while the claim is young, else a claim kept from before
+			// withdrawing released claims: checksums are unique among
+			// active documents only.
+			if now.Sub(held.ClaimedAt) < ClaimStale {
+				return &DuplicateError{ExistingID: held.DocumentID}
+			}
+		case !errors.Is(err, models.ErrNotFound):
 			return err
-		}
-		// No record (yet): the holder is being ingested right now, unless
-		// its claim is stale.
-		if _, busy := s.inflight.Load(held.DocumentID); busy || now.Sub(held.ClaimedAt) < ClaimStale {
-			return &DuplicateError{ExistingID: held.DocumentID}
+		default:
+			// No record (yet): the holder is being ingested right now,
+			// unless its claim is stale.
+			if _, busy := s.inflight.Load(held.DocumentID); busy || now.Sub(held.ClaimedAt) < ClaimStale {
+				return &DuplicateError{ExistingID: held.DocumentID}
+			}
 		}
 		if ok, err := s.Records.TakeOverClaim(ctx, held, id, now); err != nil || ok {
 			if ok {

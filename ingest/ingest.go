@@ -112,18 +112,9 @@ func New(d Deps) *Service { return &Service{Deps: d} }
 func originalKey(id string) string        { return "originals/" + id }
 func renditionKey(id, name string) string { return "renditions/" + id + "/" + name + ".png" }
 
-// DuplicateError reports bytes that are already stored as another document.
-type DuplicateError struct{ ExistingID string }
-
-func (e *DuplicateError) Error() string {
-	return "these bytes are already stored as document " + e.ExistingID
-}
-
-// DuplicateOf names the existing document (the problem's duplicate_of).
-func (e *DuplicateError) DuplicateOf() string { return e.ExistingID }
-
-// Unwrap makes a duplicate a conflict.
-func (e *DuplicateError) Unwrap() error { return models.ErrConflict }
+// DuplicateError reports bytes that are already stored as another
+// (active) document.
+type DuplicateError = models.DuplicateError
 
 // Ingest stores f as a new document described by in (already checked with
 // CheckInput), created by the actor ctx carries. On any failure nothing

@@ -202,7 +202,7 @@ func (s *Service) sweepRecords(ctx context.Context, res *SweepResult) (map[strin
 		claimed[c.SHA256] = true
 	}
 	for _, d := range docs {
-		if !known[d.ID] || claimed[d.File.SHA256] || d.File.SHA256 == "" {
+		if !known[d.ID] || claimed[d.File.SHA256] || d.File.SHA256 == "" || d.Status != models.DocumentActive {
 			continue
 		}
 		if _, won, err := s.Records.Claim(ctx, d.File.SHA256, d.ID, d.CreatedAt); err != nil {

@@ -14,11 +14,16 @@ import (
 // one database notice each other's changes without change streams (the
 // embedded store has none). Polling reads one tiny document.
 type Changes struct {
-	db *DB
+	db  *DB
+	key string
 }
 
-// NewChanges returns the counter.
-func NewChanges(db *DB) *Changes { return &Changes{db: db} }
+// NewChanges returns the content counter.
+func NewChanges(db *DB) *Changes { return &Changes{db: db, key: "content"} }
+
+// NewCounter returns another named counter in the same collection (the
+// document index's is "documents").
+func NewCounter(db *DB, key string) *Changes { return &Changes{db: db, key: key} }
 
 const changesCollection = "changes"
 
@@ -27,7 +32,7 @@ func (c *Changes) Bump(ctx context.Context) (int64, error) {
 	var doc struct {
 		Seq int64 `bson:"seq"`
 	}
-	err := c.db.collection(changesCollection).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: "content"}},
+	err := c.db.collection(changesCollection).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: c.key}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
 	return doc.Seq, translateDB(err)
@@ -38,7 +43,7 @@ func (c *Changes) Current(ctx context.Context) (int64, error) {
 	var doc struct {
 		Seq int64 `bson:"seq"`
 	}
-	err := translateDB(c.db.collection(changesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: "content"}}).Decode(&doc))
+	err := translateDB(c.db.collection(changesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: c.key}}).Decode(&doc))
 	if errors.Is(err, models.ErrNotFound) {
 		return 0, nil
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jesenice/twincms/models"
@@ -63,4 +64,38 @@ func (d *Documents) Claims(ctx context.Context) ([]models.Claim, error) {
 	}
 	out := []models.Claim{}
 	return out, translateDB(cur.All(ctx, &out))
+}
+
+// reclaim takes the claim on a withdrawn document's bytes back before it
+// is restored. A claim still held by a withdrawn document (kept from
+// before withdrawing released claims) older than models.ClaimStale is
+// taken over; one held by an active document, by one being ingested or
+// by one being restored is a *models.DuplicateError.
+func (d *Documents) reclaim(ctx context.Context, doc *models.Document) error {
+	for range 3 { // a claim can change hands between two reads; then look again
+		at := now()
+		held, won, err := d.Claim(ctx, doc.File.SHA256, doc.ID, at)
+		if err != nil || won {
+			return err
+		}
+		if held.DocumentID == "" {
+			continue
+		}
+		if held.DocumentID != doc.ID {
+			status, err := d.statusAt(ctx, held.DocumentID, 0)
+			if err != nil && !errors.Is(err, models.ErrNotFound) {
+				return err
+			}
+			if status != models.DocumentWithdrawn || at.Sub(held.ClaimedAt) < models.ClaimStale {
+				return &models.DuplicateError{ExistingID: held.DocumentID}
+			}
+		}
+		// Our own old claim, or a withdrawn document's old one: made
+		// fresh, so that for ClaimStale no upload takes it over on the
+		// strength of an index that still says "withdrawn".
+		if ok, err := d.TakeOverClaim(ctx, held, doc.ID, at); err != nil || ok {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: the checksum claim is contended; try again", models.ErrUnavailable)
 }

@@ -22,17 +22,30 @@ const (
 type Documents struct {
 	db    *DB
 	locks stripedLocks
+	// mem, when set, serves reads from memory (UseMemoryIndex).
+	mem     *memoryIndex
+	changes *ownCounter
 }
 
-// NewDocuments creates the indexes.
+// NewDocuments creates the indexes: the ones MongoDB answers lists and
+// searches from (the embedded store scans regardless; there the memory
+// index serves them, see UseMemoryIndex).
 func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
-	if err := db.ensureIndex(ctx, documentsCollection, bson.D{{Key: "file.sha256", Value: 1}}, false); err != nil {
-		return nil, err
+	for _, keys := range []bson.D{
+		{{Key: "file.sha256", Value: 1}},
+		{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}},
+		{{Key: "partnership_ids", Value: 1}, {Key: "created_at", Value: -1}},
+		{{Key: "kind", Value: 1}, {Key: "created_at", Value: -1}},
+		{{Key: "year", Value: 1}},
+	} {
+		if err := db.ensureIndex(ctx, documentsCollection, keys, false); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
 		return nil, err
 	}
-	return &Documents{db: db}, nil
+	return &Documents{db: db, changes: newOwnCounter(db, "documents")}, nil
 }
 
 // NewDocumentID makes the id of a document before it is stored, so its
@@ -48,14 +61,28 @@ func (d *Documents) Insert(ctx context.Context, doc *models.Document, ev models.
 	if _, err := d.db.collection(documentsCollection).InsertOne(ctx, doc); err != nil {
 		return translateDB(err)
 	}
+	d.stored(ctx, doc)
 	return d.AppendEvent(ctx, ev)
 }
 
 // Get returns a document by id.
+// The caller may change the copy it gets. With the memory index, a miss
+// asks the database: a document another instance just created is found.
 func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error) {
+	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return nil, err
+		}
+		if doc, ok := d.mem.idx.Get(id); ok {
+			return doc, nil
+		}
+	}
 	var doc models.Document
 	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
 		return nil, translateDB(err)
+	}
+	if d.mem != nil {
+		d.mem.idx.Put(&doc)
 	}
 	return &doc, nil
 }
@@ -68,6 +95,21 @@ func (d *Documents) GetMany(ctx context.Context, ids []string) ([]*models.Docume
 	if len(ids) == 0 {
 		return out, nil
 	}
+	if d.mem != nil {
+		// A miss asks the database by id (Get): a document another
+		// instance created just now.
+		for _, id := range ids {
+			doc, err := d.Get(ctx, id)
+			if errors.Is(err, models.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
+		}
+		return out, nil
+	}
 	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
 	if err != nil {
 		return nil, translateDB(err)
@@ -75,17 +117,31 @@ func (d *Documents) GetMany(ctx context.Context, ids []string) ([]*models.Docume
 	return out, translateDB(cur.All(ctx, &out))
 }
 
-// BySHA256 returns the document holding these bytes, ErrNotFound if none.
+// BySHA256 returns the active document holding these bytes, ErrNotFound
+// if none (withdrawn and purged documents do not count).
 func (d *Documents) BySHA256(ctx context.Context, sum string) (*models.Document, error) {
+	if d.mem != nil {
+		if doc, ok := d.mem.idx.Active(sum); ok {
+			return doc, nil
+		}
+		return nil, fmt.Errorf("%w: no active document with sha256 %s", models.ErrNotFound, sum)
+	}
 	var doc models.Document
-	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "file.sha256", Value: sum}}).Decode(&doc); err != nil {
+	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "file.sha256", Value: sum}, {Key: "status", Value: models.DocumentActive}}).Decode(&doc); err != nil {
 		return nil, translateDB(err)
 	}
 	return &doc, nil
 }
 
-// List filters and pages documents, newest first.
+// List filters and pages documents, newest first (from memory with the
+// memory index, which applies the same filter: docindex.Query).
 func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.List[*models.Document], error) {
+	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return models.List[*models.Document]{}, err
+		}
+		return d.mem.idx.Query(q), nil
+	}
 	f := bson.D{}
 	if q.Kind != "" {
 		f = append(f, bson.E{Key: "kind", Value: q.Kind})
@@ -133,9 +189,21 @@ func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.Li
 	return models.List[*models.Document]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
 }
 
-// All returns every document record (for snapshots and sweeps).
+// All returns every document record (for snapshots and sweeps), newest
+// first with the memory index. The records may be shared: never change
+// them.
 func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
-	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{})
+	if d.mem != nil {
+		if err := d.db.Ping(ctx); err != nil {
+			return nil, err
+		}
+		return d.mem.idx.All(), nil
+	}
+	return d.allFromDB(ctx)
+}
+
+func (d *Documents) allFromDB(ctx context.Context) ([]*models.Document, error) {
+	cur, err := d.db.collection(documentsCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(loadBatch))
 	if err != nil {
 		return nil, translateDB(err)
 	}
@@ -148,9 +216,44 @@ func (d *Documents) All(ctx context.Context) ([]*models.Document, error) {
 // record and event land in one write, so a crash cannot keep one without
 // the other. SettleEvent then moves the event into the history.
 // Serialized per document in this process (see Content.Replace).
+//
+// A checksum is unique among active documents: withdrawing releases the
+// document's claim (its bytes may be uploaded again), restoring takes it
+// back first, and fails with a *models.DuplicateError when an active
+// document holds those bytes now.
 func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	unlock := d.locks.lock(doc.ID)
 	defer unlock()
+	// The status of version expected, from the database: the replace
+	// below is conditional on that version, so this is the status it
+	// replaces (the memory index may lag another instance's write).
+	prior, err := d.statusAt(ctx, doc.ID, expected)
+	if err != nil {
+		return nil, err
+	}
+	restoring := prior == models.DocumentWithdrawn && doc.Status == models.DocumentActive
+	if restoring {
+		if err := d.reclaim(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
+	saved, err := d.replace(ctx, doc, expected, ev)
+	if err != nil {
+		if restoring {
+			_ = d.ReleaseClaim(context.WithoutCancel(ctx), doc.File.SHA256, doc.ID)
+		}
+		return nil, err
+	}
+	if prior == models.DocumentActive && doc.Status == models.DocumentWithdrawn {
+		// Best effort: a claim left behind is one a withdrawn document
+		// holds, which the next upload of the bytes takes over.
+		_ = d.ReleaseClaim(context.WithoutCancel(ctx), doc.File.SHA256, doc.ID)
+	}
+	return saved, nil
+}
+
+// replace writes doc as version expected+1.
+func (d *Documents) replace(ctx context.Context, doc *models.Document, expected int64, ev models.Event) (*models.Document, error) {
 	doc.Version = expected + 1
 	doc.UpdatedAt, doc.UpdatedBy = ev.At, ev.Actor
 	ev.ID = models.VersionEventID(doc.ID, doc.Version)
@@ -169,6 +272,7 @@ func (d *Documents) Replace(ctx context.Context, doc *models.Document, expected 
 		}
 		return nil, fmt.Errorf("%w: document %s was changed by someone else", models.ErrStale, doc.ID)
 	}
+	d.stored(ctx, doc)
 	return doc, nil
 }
 
@@ -182,6 +286,9 @@ func (d *Documents) SettleEvent(ctx context.Context, ev models.Event) error {
 	_, err := d.db.collection(documentsCollection).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: ev.DocumentID}, {Key: "pending_event._id", Value: ev.ID}},
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "pending_event", Value: ""}}}})
+	if err == nil {
+		d.settled(ev)
+	}
 	return translateDB(err)
 }
 
@@ -211,6 +318,7 @@ func (d *Documents) FinishPurge(ctx context.Context, id string) error {
 	if _, err := d.db.collection(documentsCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return translateDB(err)
 	}
+	d.removed(ctx, id)
 	_, err := d.db.collection(claimsCollection).DeleteMany(ctx, bson.D{{Key: "document_id", Value: id}})
 	return translateDB(err)
 }
@@ -293,4 +401,37 @@ func (d *Documents) Uploads(ctx context.Context) ([]*models.Upload, error) {
 	}
 	out := []*models.Upload{}
 	return out, translateDB(cur.All(ctx, &out))
+}
+
+// InsertBatch stores many new records at once with their claims and
+// ingest events (seeding a large store for benchmarks, bulk loads whose
+// objects are already stored and hashed). Each record's claim must be
+// free: the first taken checksum fails the batch with ErrConflict.
+func (d *Documents) InsertBatch(ctx context.Context, docs []*models.Document, evs []models.Event) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	claims := make([]any, len(docs))
+	records := make([]any, len(docs))
+	for i, doc := range docs {
+		claims[i] = models.Claim{SHA256: doc.File.SHA256, DocumentID: doc.ID, ClaimedAt: doc.CreatedAt}
+		records[i] = doc
+	}
+	if _, err := d.db.collection(claimsCollection).InsertMany(ctx, claims); err != nil {
+		return translateDB(err)
+	}
+	if _, err := d.db.collection(documentsCollection).InsertMany(ctx, records); err != nil {
+		return translateDB(err)
+	}
+	d.stored(ctx, docs...)
+	events := make([]any, len(evs))
+	for i, ev := range evs {
+		events[i] = ev
+	}
+	if len(events) > 0 {
+		if _, err := d.db.collection(eventsCollection).InsertMany(ctx, events); err != nil {
+			return translateDB(err)
+		}
+	}
+	return nil
 }

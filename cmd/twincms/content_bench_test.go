@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
+	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -66,4 +68,33 @@ func populate(b *testing.B, s *testServer, n int) []string {
 		b.Fatal(err)
 	}
 	return ids
+}
+
+// BenchmarkContentPatch measures one content write on the embedded store,
+// with 50 published partnerships beside it: through HTTP, through the
+// content service with the server's hooks (the published snapshot's
+// update), and through a content service with no hooks; the differences
+// are what HTTP and the hook cost.
+func BenchmarkContentPatch(b *testing.B) {
+	s := benchServer(b)
+	ids := populate(b, s, 50)
+	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
+	v := int64(2) // created, then published
+	b.Run("http", func(b *testing.B) {
+		for b.Loop() {
+			expect(b, s.do(b, req{Method: "PATCH", Path: "/api/v1/partnerships/" + ids[0], Token: testAdminToken,
+				Headers: ifMatch(v), Body: map[string]any{"sort": v}}), 200)
+			v++
+		}
+	})
+	for name, svc := range map[string]*content.Partnerships{"hooked": s.srv.Content().Partnerships, "no-hooks": quietContent(s).Partnerships} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := svc.Patch(ctx, ids[0], v, map[string]json.RawMessage{"sort": json.RawMessage(fmt.Sprint(v))}); err != nil {
+					b.Fatal(err)
+				}
+				v++
+			}
+		})
+	}
 }

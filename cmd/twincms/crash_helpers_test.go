@@ -122,6 +122,12 @@ func pdfBytes(seed string, n int) []byte {
 // two replicas behind one load balancer would run.
 func (s *testServer) sibling(t testing.TB) *testServer {
 	t.Helper()
+	return s.siblingWith(t, nil)
+}
+
+// siblingWith is sibling with more settings (extra wins).
+func (s *testServer) siblingWith(t testing.TB, extra map[string]string) *testServer {
+	t.Helper()
 	env := map[string]string{"TWINCMS_MONGODB_URI": s.srv.embDB.URI(), "TWINCMS_DEMO": "false"}
 	if ext := externalS3Env(s.cfg.DataDir); ext != nil {
 		for k, v := range ext { // the same external store and bucket
@@ -138,6 +144,9 @@ func (s *testServer) sibling(t testing.TB) *testServer {
 			t.Fatal(err)
 		}
 		env["TWINCMS_S3_ENDPOINT"], env["TWINCMS_S3_ACCESS_KEY"], env["TWINCMS_S3_SECRET_KEY"] = s.srv.embS3.Addr(), k.Access, k.Secret
+	}
+	for k, v := range extra {
+		env[k] = v
 	}
 	other, err := startTestServer(t.TempDir(), env)
 	if err != nil {

@@ -13,9 +13,9 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
-// A bag of 1,000 small scans through `twincms ingest`: every file is
-// stored once with its checksum; running it again stores nothing and
-// skips all 1,000 by SHA-256.
+// A bag of 1,000 small scans (250 under -race) through `twincms ingest`:
+// every file is stored once with its checksum; running it again stores
+// nothing and skips them all by SHA-256.
 func TestIngestCommandStoresABagOf1000Files(t *testing.T) {
 	s := emptyServer(t, nil)
 	ar := s.newToken(t, "archivist")
@@ -23,15 +23,15 @@ func TestIngestCommandStoresABagOf1000Files(t *testing.T) {
 	bag := writeBag(t, t.TempDir(), files)
 
 	out, err := s.ingestCommand(t, context.Background(), bag, "", 4)
-	t.Log(out)
-	if err != nil || !strings.Contains(out, "1000 files: 1000 stored, 0 skipped (already stored), 0 failed") {
+	n := testBagSize
+	if err != nil || !strings.Contains(out, fmt.Sprintf("%d files: %d stored, 0 skipped (already stored), 0 failed", n, n)) {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
 	list := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?per_page=1", Token: ar}), 200).Map(t)
-	if list["total"].(float64) != 1000 || s.distinctChecksums(t) != 1000 {
-		t.Fatalf("archive holds %v documents, %d distinct checksums; want 1000", list["total"], s.distinctChecksums(t))
+	if list["total"].(float64) != float64(n) || s.distinctChecksums(t) != n {
+		t.Fatalf("archive holds %v documents, %d distinct checksums; want %d", list["total"], s.distinctChecksums(t), n)
 	}
-	probe := files[417]
+	probe := files[n*2/5]
 	found := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(probe.body), Token: ar}), 200).Map(t)
 	items := found["items"].([]any)
 	if len(items) != 1 {
@@ -45,7 +45,7 @@ func TestIngestCommandStoresABagOf1000Files(t *testing.T) {
 	}
 	before := s.stored(t)
 	out, err = s.ingestCommand(t, context.Background(), bag, "", 8)
-	if err != nil || !strings.Contains(out, "1000 files: 0 stored, 1000 skipped (already stored), 0 failed") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("%d files: 0 stored, %d skipped (already stored), 0 failed", n, n)) {
 		t.Fatalf("second run: %v\n%s", err, out)
 	}
 	if after := s.stored(t); after != before {
@@ -139,9 +139,14 @@ func TestIngestResumesAnInterruptedRun(t *testing.T) {
 	}
 }
 
+// testBagSize is the size of the large bag: 1,000 files, 250 under the
+// race detector; TWINCMS_TEST_BAG_SIZE overrides it.
 var testBagSize = 1000
 
 func init() {
+	if raceEnabled {
+		testBagSize = 250
+	}
 	if v := os.Getenv("TWINCMS_TEST_BAG_SIZE"); v != "" {
 		fmt.Sscan(v, &testBagSize)
 	}
