@@ -36,6 +36,10 @@ type Deps struct {
 	Bags             BagWriter
 	Originals        RangeReader
 	Ingests          IngestJobs
+	// Authenticate, when set, names the caller of a request without an
+	// Authorization header from the host app's own session (twincms as a
+	// plugin); ok false leaves the request unauthenticated.
+	Authenticate func(c *fiber.Ctx) (tok models.Token, ok bool)
 	// Site is the demo website served at /; nil serves none.
 	Site fs.FS
 	// Admin is the admin web UI served at /admin; nil serves none.
@@ -107,6 +111,9 @@ func Register(r fiber.Router, d Deps) *API {
 // (id, deadline) is made by the route's chain (withDeadline), which routes
 // served from memory skip.
 func (a *API) middleware(c *fiber.Ctx) (err error) {
+	if outsideMount(c) {
+		return c.Next()
+	}
 	start := time.Now()
 	// The id lives in the response header only (requestID reads it back),
 	// so a request that never needs it as a string allocates nothing for it.

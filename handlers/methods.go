@@ -63,6 +63,9 @@ func (a *API) allowedMethods(path string) []string {
 // noRoute answers a request no handler took: 405 with Allow when the path
 // exists under other methods, else 404.
 func (a *API) noRoute(c *fiber.Ctx) error {
+	if outsideMount(c) {
+		return c.Next()
+	}
 	// Mounted under a prefix, the catch-all's path is that prefix.
 	rel := strings.TrimPrefix(c.Path(), strings.TrimSuffix(c.Route().Path, "/"))
 	if allow := a.allowedMethods(rel); len(allow) > 0 {
@@ -79,4 +82,13 @@ func methodName(m string) string {
 		return "the method sent"
 	}
 	return m
+}
+
+// outsideMount reports a request that reached one of the API's
+// middlewares without being under its mount prefix: Fiber matches
+// middleware by string prefix, so a group at /cms also sees /cmsx. Such a
+// request is the host app's, passed on untouched.
+func outsideMount(c *fiber.Ctx) bool {
+	mount, p := c.Route().Path, c.Path()
+	return len(mount) > 1 && len(p) > len(mount) && p[len(mount)] != '/'
 }

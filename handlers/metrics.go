@@ -24,12 +24,50 @@ type Metrics struct {
 	sweep    *prometheus.CounterVec
 	refresh  *prometheus.CounterVec
 	schedule *prometheus.CounterVec
+	// reg is where other parts (audit, webhooks) register their metrics:
+	// Registry, the host's registerer, or nil (none).
+	reg prometheus.Registerer
 }
 
-// NewMetrics registers request metrics and the Go runtime collectors.
+// Registerer is where other parts of this instance register their
+// metrics; nil when metrics go nowhere (twincms.WithoutMetrics).
+func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
+
+// NewMetrics registers request metrics and the Go runtime collectors in a
+// registry of this instance, served at /metrics.
 func NewMetrics() *Metrics {
+	m := newMetrics()
+	m.Registry = prometheus.NewRegistry()
+	m.reg = m.Registry
+	m.Registry.MustRegister(append(m.own(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))...)
+	return m
+}
+
+// own are the twincms_* collectors.
+func (m *Metrics) own() []prometheus.Collector {
+	return []prometheus.Collector{m.requests, m.latency, m.fixity, m.sweep, m.refresh, m.schedule}
+}
+
+// NewHostMetrics registers the twincms_* metrics with a host's registerer
+// (none when reg is nil). Registry stays nil, so the API serves no
+// /metrics: the host exposes them with its own, and the runtime collectors
+// are its to choose.
+func NewHostMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := newMetrics()
+	if reg == nil {
+		return m, nil
+	}
+	m.reg = reg
+	for _, c := range m.own() {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func newMetrics() *Metrics {
 	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "twincms_http_requests_total", Help: "HTTP requests by method, route and status.",
 		}, []string{"method", "route", "status"}),
@@ -57,8 +95,6 @@ func NewMetrics() *Metrics {
 	for _, o := range []string{"done", "failed", "retry"} {
 		m.schedule.WithLabelValues(o)
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.fixity, m.sweep, m.refresh, m.schedule,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -26,7 +26,9 @@ func (a *API) routes() {
 	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
-	a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
+	if a.metrics.Registry != nil { // nil: the host exposes the metrics (twincms.WithRegisterer)
+		a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
+	}
 	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system", Produces: []string{"application/json"}}, a.openAPI)
 	a.handle("GET", "/docs", op{Summary: "The API reference (this document, rendered)", Tag: "system", Produces: []string{"text/html"}}, a.apiDocs)
 	a.handle("GET", "/docs/:file", op{Summary: "The API reference's renderer", Tag: "system", Produces: []string{"text/javascript"}}, a.apiDocsFile)

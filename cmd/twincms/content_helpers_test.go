@@ -1,14 +1,11 @@
 package main
 
-import "github.com/jesenice/twincms/content"
+import (
+	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/internal/apitest"
+)
 
-func minimalPartnership(slug, name string) map[string]any {
-	return map[string]any{
-		"slug":     slug,
-		"relation": "twin",
-		"partner":  map[string]any{"name": map[string]string{"sl": name}, "country": "SI"},
-	}
-}
+var minimalPartnership = apitest.MinimalPartnership
 
 // quietContent is the content service over s's stores with no hooks, for
 // benchmarks that seed thousands of records (each hooked write would

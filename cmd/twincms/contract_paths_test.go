@@ -8,7 +8,7 @@ import (
 )
 
 // These tests walk the paths the rest of the suite leaves out, so every
-// status the document promises is one a test has seen (contractCoverage).
+// status the document promises is one a test has seen (apitest.AfterSuite).
 
 // TestContentLifecycleAnswersAsDocumented drives each content type
 // through create, duplicate, list, patch, the status actions (each twice:

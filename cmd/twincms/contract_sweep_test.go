@@ -8,6 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 // invalidBodies break one rule of each request schema (422 expected).
@@ -33,7 +34,7 @@ var invalidBodies = map[string]any{
 func TestContractConformanceSweep(t *testing.T) {
 	s := shared
 	expect(t, s.do(t, req{Method: "GET", Path: "/healthz"}), 200) // loads the document
-	doc := httpClient.Transport.(*contractTransport).doc
+	doc := apitest.Document()
 	ed, ar := s.newToken(t, "editor"), s.newToken(t, "archivist")
 	tokens := map[string]string{"admin": testAdminToken, "editor": ed, "archivist": ar}
 

@@ -11,9 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/ingest"
+	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -68,22 +70,17 @@ type bulkParts struct {
 	logger       *slog.Logger
 }
 
-// bulkParts are this server's.
-func (s *Server) bulkParts() bulkParts {
-	return bulkParts{ingest: s.ingest, documents: s.documents, partnerships: s.partnerships, db: s.db,
-		locales: models.Locales{Supported: s.cfg.Locales, Fallback: s.cfg.Fallback}, logger: s.logger}
+// partsOf are the bulk ingest's parts of an open twincms, with ing as
+// its ingest service.
+func partsOf(in twincms.Internals, ing *ingest.Service, logger *slog.Logger) bulkParts {
+	return bulkParts{ingest: ing, documents: in.Documents, partnerships: in.Partnerships, db: in.DB,
+		locales: in.Locales, logger: logger}
 }
 
 // runner is the bulk ingest over these parts: the same ingest service and
 // partnership store the API uses.
 func (p bulkParts) runner() *bulk.Runner {
 	return &bulk.Runner{Ingest: p.ingest, Documents: p.documents, Partnerships: p.partnerships, Locales: p.locales, Logger: p.logger}
-}
-
-// newIngestJobs runs the bulk ingests received over HTTP.
-func newIngestJobs(p bulkParts, maxBytes int64) *bulk.Jobs {
-	return &bulk.Jobs{Store: storage.NewIngests(p.db), Runner: p.runner(), NewID: storage.NewDocumentID,
-		MaxBytes: maxBytes, Workers: bulk.DefaultWorkers, Logger: p.logger}
 }
 
 // ingestMain is `twincms ingest`: it opens the configured stores (the
@@ -97,26 +94,25 @@ func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *s
 	if err != nil {
 		return err
 	}
-	quiet := levelFilter(logger, slog.LevelWarn)
-	s := &Server{cfg: cfg, logger: quiet}
-	if err := s.openStorage(ctx); err != nil {
-		s.closeStorage(context.WithoutCancel(ctx))
+	quiet := logx.LevelFilter(logger, slog.LevelWarn)
+	cms, err := twincms.OpenStorage(ctx, cfg, twincms.WithLogger(quiet))
+	if err != nil {
 		return err
 	}
-	defer s.closeStorage(context.WithoutCancel(ctx))
-	locales := models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}
-	s.ingest = ingest.New(ingest.Deps{Objects: s.objs, Records: s.documents, Partnerships: s.partnerships,
-		NewID: storage.NewDocumentID, MaxBytes: cfg.MaxUploadBytes, Locales: locales, Logger: quiet})
+	defer cms.Close(context.WithoutCancel(ctx))
+	in := cms.Internals()
+	ing := ingest.New(ingest.Deps{Objects: in.Objects, Records: in.Documents, Partnerships: in.Partnerships,
+		NewID: storage.NewDocumentID, MaxBytes: cfg.MaxUploadBytes, Locales: in.Locales, Logger: quiet})
 	// What a failed file leaves behind when the store is briefly away is
 	// removed by the ingest service's clean-up loop, as in the server.
 	cleanCtx, stopCleaning := context.WithCancel(context.WithoutCancel(ctx))
 	cleaned := make(chan struct{})
-	go func() { defer close(cleaned); s.ingest.CleanUpEvery(cleanCtx) }()
-	err = ingestFiles(ctx, s.bulkParts(), a, stderr, isTerminal(stderr))
-	for i := 0; i < 100 && s.ingest.PendingCleanups() > 0; i++ {
+	go func() { defer close(cleaned); ing.CleanUpEvery(cleanCtx) }()
+	err = ingestFiles(ctx, partsOf(in, ing, quiet), a, stderr, isTerminal(stderr))
+	for i := 0; i < 100 && ing.PendingCleanups() > 0; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if n := s.ingest.PendingCleanups(); n > 0 {
+	if n := ing.PendingCleanups(); n > 0 {
 		logger.Warn("ingest: leftovers of failed files not removed yet; a running twincms's sweeper removes them", "documents", n)
 	}
 	stopCleaning()

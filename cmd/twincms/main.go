@@ -18,13 +18,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/embedded"
 )
 
 func main() {
 	// When started as the embedded S3 child, be that and nothing else.
-	embedded.RunS3ChildIfRequested()
+	twincms.RunS3ChildIfRequested()
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -36,7 +36,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	logger := slog.New(requestIDs{slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})})
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	cmd := "serve"
@@ -61,7 +61,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	return 0
 }
 
-// serve runs the service until SIGINT/SIGTERM, then shuts down in order.
+// serve runs the service until SIGINT/SIGTERM, then shuts down in order:
+// stop accepting and drain requests, stop the background work, close
+// storage (database client, S3 child, FerretDB).
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
 	started := time.Now()
 	logger.Info("starting twincms", "config", cfg)
@@ -83,7 +85,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	case err = <-served:
 		logger.Error("server stopped", "err", err)
 	}
-	if serr := srv.Shutdown(context.Background(), cfg.ShutdownTimeout); serr != nil {
+	if serr := srv.Shutdown(context.WithoutCancel(ctx), cfg.ShutdownTimeout); serr != nil {
 		err = errors.Join(err, serr)
 	}
 	logger.Info("twincms stopped")

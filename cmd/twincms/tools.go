@@ -14,6 +14,7 @@ import (
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/embedded"
+	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -48,7 +49,7 @@ func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger, ho
 	cs := &contentStores{}
 	uri := cfg.MongoURI
 	if cfg.EmbeddedDB() {
-		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), levelFilter(logger, slog.LevelError))
+		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(logger, slog.LevelError))
 		if err != nil {
 			return nil, err
 		}

@@ -53,13 +53,13 @@ func BenchmarkWebhookDeliveryLatency(b *testing.B) {
 // difference.
 func BenchmarkContentPatchAudit(b *testing.B) {
 	s := benchServer(b)
-	full := s.srv.changes
+	full := *s.srv.changes
 	runs := 0
 	for _, withAudit := range []bool{false, true} {
 		name := "without-audit"
-		s.srv.changes = models.Hooks{s.srv.webhooks.Changed}
+		*s.srv.changes = models.Hooks{s.srv.webhooks.Changed}
 		if withAudit {
-			name, s.srv.changes = "with-audit", full
+			name, *s.srv.changes = "with-audit", full
 		}
 		b.Run(name, func(b *testing.B) {
 			r := expect(b, s.do(b, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: minimalPartnership(fmt.Sprintf("patch-%s-%d", name, runs), "Popravek")}), 201)
@@ -74,5 +74,5 @@ func BenchmarkContentPatchAudit(b *testing.B) {
 			}
 		})
 	}
-	s.srv.changes = full
+	*s.srv.changes = full
 }

@@ -1,4 +1,4 @@
-package main
+package logx
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // Log lines written under a request's context name its request id once.
 func TestLogLinesCarryTheRequestID(t *testing.T) {
 	var buf bytes.Buffer
-	logger := slog.New(requestIDs{slog.NewTextHandler(&buf, nil)})
+	logger := WithRequestIDs(slog.New(slog.NewTextHandler(&buf, nil)))
 	ctx := models.WithRequestID(context.Background(), "abc123")
 	logger.WarnContext(ctx, "object store slow")
 	logger.ErrorContext(ctx, "request failed", "request_id", "abc123")

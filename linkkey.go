@@ -1,4 +1,4 @@
-package main
+package twincms
 
 import (
 	"crypto/hmac"
@@ -10,7 +10,7 @@ import (
 // that secret, so a link handed out by one is honoured by all, and no new
 // secret has to be kept anywhere. Rotating the S3 secret invalidates the
 // links handed out (the page hands out fresh ones).
-func (s *Server) publicLinkKey() ([]byte, error) {
+func (s *CMS) publicLinkKey() ([]byte, error) {
 	secret := s.cfg.S3SecretKey
 	if s.cfg.EmbeddedS3() {
 		_, embedded, err := embeddedS3Keys(s.cfg.DataDir)

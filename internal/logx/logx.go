@@ -1,4 +1,6 @@
-package main
+// Package logx holds the slog handlers twincms wraps loggers in: a level
+// floor for chatty components and the request id on every record.
+package logx
 
 import (
 	"context"
@@ -24,7 +26,8 @@ func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler {
 
 func (h minLevel) WithGroup(n string) slog.Handler { return minLevel{h.Handler.WithGroup(n), h.min} }
 
-func levelFilter(l *slog.Logger, min slog.Level) *slog.Logger {
+// LevelFilter is l without records below min.
+func LevelFilter(l *slog.Logger, min slog.Level) *slog.Logger {
 	return slog.New(minLevel{l.Handler(), min})
 }
 
@@ -32,6 +35,9 @@ func levelFilter(l *slog.Logger, min slog.Level) *slog.Logger {
 // with it, so that storage, ingest and archive lines name the request a
 // user quotes (their callers pass the request's context, not the id).
 type requestIDs struct{ slog.Handler }
+
+// WithRequestIDs is l adding the request id of the context to every record.
+func WithRequestIDs(l *slog.Logger) *slog.Logger { return slog.New(requestIDs{l.Handler()}) }
 
 func (h requestIDs) Handle(ctx context.Context, r slog.Record) error {
 	if id := models.RequestID(ctx); id != "" {

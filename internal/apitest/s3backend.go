@@ -1,4 +1,4 @@
-package main
+package apitest
 
 import (
 	"crypto/sha256"
@@ -6,12 +6,12 @@ import (
 	"os"
 )
 
-// externalS3Env points a test server at an external S3 server (the MinIO
+// ExternalS3Env points a test server at an external S3 server (the MinIO
 // cluster .ci/run starts) when TWINCMS_TEST_S3_ENDPOINT is set, with a
 // bucket per data directory so tests stay apart and a restarted server
 // finds its objects again; unset, the embedded versitygw serves. The same
 // tests run against both.
-func externalS3Env(dataDir string) map[string]string {
+func ExternalS3Env(dataDir string) map[string]string {
 	endpoint := os.Getenv("TWINCMS_TEST_S3_ENDPOINT")
 	if endpoint == "" {
 		return nil
