@@ -119,5 +119,8 @@ func (a *API) redeliver(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// 202: the attempt is queued; its outcome shows in the webhook's
+	// deliveries, which Location names (RFC 9110 §15.3.3).
+	c.Location(strings.TrimSuffix(c.Path(), "/"+did+"/redeliver"))
 	return c.Status(fiber.StatusAccepted).JSON(d)
 }

@@ -97,6 +97,11 @@ func TestSiteAndDocsPages(t *testing.T) {
 	if !bytes.Contains(page.Body, []byte(`spec-url="/openapi.json"`)) || !bytes.Contains(page.Body, []byte(`src="/docs/redoc.standalone.js"`)) {
 		t.Fatalf("docs page: %s", page.Body)
 	}
+	// The document the reference page loads is there, with every path.
+	spec := expect(t, shared.do(t, req{Method: "GET", Path: "/openapi.json"}), 200)
+	if !bytes.Contains(spec.Body, []byte(`"openapi":"3.1.0"`)) || !bytes.Contains(spec.Body, []byte(`"/api/v1/public/pages/{slug}"`)) {
+		t.Fatalf("openapi.json: %.300s", spec.Body)
+	}
 	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/site/nope.js"}), 404, "not-found")
 	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/docs/nope.js"}), 404, "not-found")
 }
