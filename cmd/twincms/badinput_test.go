@@ -156,6 +156,12 @@ func snapshotStore(t *testing.T, s *testServer, dir string) storeSnapshot {
 		t.Fatal(err)
 	}
 	for _, n := range names {
+		if n == "leases" {
+			// Background loops (fixity audit, schedule runner, webhook
+			// worker) take and release leases on their own clock: not
+			// something a request writes.
+			continue
+		}
 		filter := bson.D{}
 		if n == "audit" {
 			// The audit log records every refused authentication by design
