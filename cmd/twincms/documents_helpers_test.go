@@ -5,15 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"os"
-	"strings"
 	"testing"
 
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -29,25 +26,7 @@ func uploadBody(t testing.TB, meta any, filename, declared string, data []byte) 
 }
 
 // multipartUpload is uploadBody for goroutines that have no test to fail.
-func multipartUpload(meta any, filename, declared string, data []byte) (string, []byte) {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	mh := textproto.MIMEHeader{}
-	mh.Set("Content-Disposition", `form-data; name="metadata"`)
-	mh.Set("Content-Type", "application/json")
-	mw, _ := w.CreatePart(mh)
-	mb, _ := json.Marshal(meta)
-	mw.Write(mb)
-	fh := textproto.MIMEHeader{}
-	fh.Set("Content-Disposition", `form-data; name="file"; filename="`+strings.ReplaceAll(filename, `"`, `\"`)+`"`)
-	if declared != "" {
-		fh.Set("Content-Type", declared)
-	}
-	fw, _ := w.CreatePart(fh)
-	fw.Write(data)
-	w.Close()
-	return w.FormDataContentType(), b.Bytes()
-}
+var multipartUpload = apitest.Multipart
 
 func (s *testServer) upload(t testing.TB, token string, meta any, filename, declared string, data []byte) resp {
 	t.Helper()
