@@ -172,6 +172,12 @@ func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody b
 	vreq := routed.Clone(context.Background())
 	if jsonBody {
 		vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	} else {
+		// A streamed body (uploads, zips) is not validated, and the
+		// transport may still be sending it when the server answered
+		// early (413, 415): the validator must not read it too (its
+		// security check reads any body it is given).
+		vreq.Body = http.NoBody
 	}
 	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: !jsonBody}}
