@@ -1,4 +1,4 @@
-package main
+package demo_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
@@ -16,11 +17,12 @@ import (
 // The seed page, as the municipality publishes it, is the reference: every
 // fact on it must be found in the demo content through the editor API.
 func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
-	seed, err := os.ReadFile("../../testdata/pobratene-obcine.txt")
+	shared := apitest.Shared(t)
+	seed, err := os.ReadFile("../testdata/pobratene-obcine.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ed := shared.newToken(t, "editor")
+	ed := shared.NewToken(t, "editor")
 	type agreement struct {
 		Kind    string            `json:"kind"`
 		Title   map[string]string `json:"title"`
@@ -44,7 +46,7 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 	var list struct {
 		Items []partnership `json:"items"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &list)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &list)
 
 	want := []struct {
 		slug, name, country, website, kind, title, parties string
@@ -92,7 +94,7 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 		t.Error("Italian name of Trbiž or Serbian name of Valjevo missing")
 	}
 
-	page := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine"}), 200).Map(t)
+	page := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine"}), 200).Map(t)
 	intro := page["blocks"].([]any)[0].(map[string]any)["body"].(string)
 	if page["title"] != "Pobratene in prijateljske občine" ||
 		!strings.Contains(string(seed), strings.TrimSpace(tags.ReplaceAllString(intro, ""))) ||
@@ -104,16 +106,17 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 // Loading the demo again never duplicates, even when the "loaded" flag is
 // lost (a load interrupted before it was set).
 func TestDemoLoadIsIdempotent(t *testing.T) {
-	ed := shared.newToken(t, "editor")
-	before := partnershipTotal(t, shared, ed)
-	s := shared.srv
-	for _, flags := range []demo.Flags{storage.NewFlags(s.db), forgetful{}} {
-		l := demo.Loader{Content: s.content, Documents: s.ingest, Flags: flags, Logger: testLogger()}
+	shared := apitest.Shared(t)
+	ed := shared.NewToken(t, "editor")
+	before := apitest.PartnershipTotal(t, shared, ed)
+	in := shared.CMS.Internals()
+	for _, flags := range []demo.Flags{storage.NewFlags(in.DB), forgetful{}} {
+		l := demo.Loader{Content: in.Content, Documents: in.Ingest, Flags: flags, Logger: apitest.Logger()}
 		if err := l.LoadOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if after := partnershipTotal(t, shared, ed); after != before {
+	if after := apitest.PartnershipTotal(t, shared, ed); after != before {
 		t.Fatalf("partnerships %d → %d after loading the demo again", before, after)
 	}
 }
@@ -127,11 +130,12 @@ func (forgetful) Set(context.Context, string) error           { return nil }
 // The page's documents and crests are in the demo: 8 documents with the
 // titles the page writes, one crest per partner, linked to partnerships.
 func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
-	seed, err := os.ReadFile("../../testdata/pobratene-obcine.txt")
+	shared := apitest.Shared(t)
+	seed, err := os.ReadFile("../testdata/pobratene-obcine.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ed := shared.newToken(t, "editor")
+	ed := shared.NewToken(t, "editor")
 	var parts struct {
 		Items []struct {
 			ID        string `json:"id"`
@@ -146,11 +150,11 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 			} `json:"agreements"`
 		} `json:"items"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &parts)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &parts)
 	docs := 0
 	distinct := map[string]bool{}
 	for _, p := range parts.Items {
-		crest := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + p.CrestID, Token: ed}), 200).Map(t)
+		crest := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + p.CrestID, Token: ed}), 200).Map(t)
 		if crest["kind"] != "crest" || len(crest["renditions"].([]any)) != 2 {
 			t.Errorf("%s: crest %v", p.Slug, crest)
 		}
@@ -158,7 +162,7 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 			t.Errorf("%s: the agreement has no document", p.Slug)
 		}
 		for _, ref := range p.Documents {
-			d := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
+			d := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
 			title := d["title"].(map[string]any)["sl"].(string)
 			if !strings.Contains(string(seed), title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
 				t.Errorf("%s: document %q is not on the seed page or not a PDF", p.Slug, title)
@@ -197,18 +201,15 @@ func (m *crestMixUp) Ingest(ctx context.Context, f models.IncomingFile, in model
 // references as the API does: a partnership whose crest is not a crest is
 // refused and not published.
 func TestDemoLoadChecksReferences(t *testing.T) {
-	s, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
-	l := demo.Loader{Content: s.srv.Content(), Documents: &crestMixUp{real: s.srv.ingest}, Flags: forgetful{}, Logger: testLogger()}
-	err = l.LoadOnce(context.Background())
+	s := apitest.Empty(t, nil)
+	in := s.CMS.Internals()
+	l := demo.Loader{Content: in.Content, Documents: &crestMixUp{real: in.Ingest}, Flags: forgetful{}, Logger: apitest.Logger()}
+	err := l.LoadOnce(context.Background())
 	if err == nil || !errors.Is(err, models.ErrInvalid) || !regexp.MustCompile(`crest_id: document [0-9a-f]{24} is a \w+, not a crest`).MatchString(err.Error()) {
 		t.Fatalf("demo load with a mixed-up crest: %v", err)
 	}
-	ed := s.newToken(t, "editor")
-	if n := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published", Token: ed}), 200).Map(t)["total"]; n != 0.0 {
+	ed := s.NewToken(t, "editor")
+	if n := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published", Token: ed}), 200).Map(t)["total"]; n != 0.0 {
 		t.Fatalf("%v partnerships published after a refused load", n)
 	}
 }
