@@ -14,14 +14,22 @@ import (
 	"github.com/jesenice/twincms/storage"
 )
 
+// seedPage is the municipality's page as it publishes it (testdata): the
+// reference the demo content is checked against.
+func seedPage(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/pobratene-obcine.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // The seed page, as the municipality publishes it, is the reference: every
 // fact on it must be found in the demo content through the editor API.
 func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 	shared := apitest.Shared(t)
-	seed, err := os.ReadFile("../testdata/pobratene-obcine.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := seedPage(t)
 	ed := shared.NewToken(t, "editor")
 	type agreement struct {
 		Kind    string            `json:"kind"`
@@ -80,12 +88,12 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 		}
 		// The paragraph is the page's own text, word for word.
 		paragraph := strings.TrimSpace(tags.ReplaceAllString(got.Summary["sl"], ""))
-		if !strings.Contains(string(seed), paragraph) {
+		if !strings.Contains(seed, paragraph) {
 			t.Errorf("%s: summary is not the seed page's paragraph: %q", w.slug, paragraph)
 		}
 		// The page's agreement title and website appear on the seed page.
 		for _, fact := range []string{w.title, w.website, w.parties} {
-			if !strings.Contains(string(seed), fact) {
+			if !strings.Contains(seed, fact) {
 				t.Errorf("%s: %q is not on the seed page (test data drifted)", w.slug, fact)
 			}
 		}
@@ -97,7 +105,7 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 	page := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine"}), 200).Map(t)
 	intro := page["blocks"].([]any)[0].(map[string]any)["body"].(string)
 	if page["title"] != "Pobratene in prijateljske občine" ||
-		!strings.Contains(string(seed), strings.TrimSpace(tags.ReplaceAllString(intro, ""))) ||
+		!strings.Contains(seed, strings.TrimSpace(tags.ReplaceAllString(intro, ""))) ||
 		len(page["partnerships"].([]any)) != 5 {
 		t.Fatalf("public page: title %v, intro %q, %d partnerships", page["title"], intro, len(page["partnerships"].([]any)))
 	}
@@ -131,10 +139,7 @@ func (forgetful) Set(context.Context, string) error           { return nil }
 // titles the page writes, one crest per partner, linked to partnerships.
 func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 	shared := apitest.Shared(t)
-	seed, err := os.ReadFile("../testdata/pobratene-obcine.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := seedPage(t)
 	ed := shared.NewToken(t, "editor")
 	var parts struct {
 		Items []struct {
@@ -164,7 +169,7 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 		for _, ref := range p.Documents {
 			d := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
 			title := d["title"].(map[string]any)["sl"].(string)
-			if !strings.Contains(string(seed), title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
+			if !strings.Contains(seed, title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
 				t.Errorf("%s: document %q is not on the seed page or not a PDF", p.Slug, title)
 			}
 			docs++
