@@ -1,4 +1,4 @@
-package main
+package content_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -15,40 +16,40 @@ import (
 // SQLite-backed FerretDB (which scans) is visible side by side.
 func BenchmarkEditorReads(b *testing.B) {
 	for _, n := range []int{5, 500, 5000} {
-		s := benchServer(b)
+		s := apitest.BenchServer(b)
 		ids := populate(b, s, n)
 		b.Run(fmt.Sprintf("list/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships?per_page=20&sort=name", Token: testAdminToken}), 200)
+				apitest.Expect(b, s.Do(b, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?per_page=20&sort=name", Token: apitest.AdminToken}), 200)
 			}
 		})
 		b.Run(fmt.Sprintf("list-filtered/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships?country=AT&q=town", Token: testAdminToken}), 200)
+				apitest.Expect(b, s.Do(b, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?country=AT&q=town", Token: apitest.AdminToken}), 200)
 			}
 		})
 		b.Run(fmt.Sprintf("get/n=%d", n), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
-				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/partnerships/" + ids[i%len(ids)], Token: testAdminToken}), 200)
+				apitest.Expect(b, s.Do(b, apitest.Req{Method: "GET", Path: "/api/v1/partnerships/" + ids[i%len(ids)], Token: apitest.AdminToken}), 200)
 				i++
 			}
 		})
 		b.Run(fmt.Sprintf("public-list/n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				expect(b, s.do(b, req{Method: "GET", Path: "/api/v1/public/partnerships/town-1?locale=en"}), 200)
+				apitest.Expect(b, s.Do(b, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/town-1?locale=en"}), 200)
 			}
 		})
-		s.close() // free it before the next size; Cleanup then does nothing
+		s.Close() // free it before the next size; Cleanup then does nothing
 	}
 }
 
 // populate stores n published partnerships through the content service
 // (faster than HTTP; the reads are what is measured).
-func populate(b *testing.B, s *testServer, n int) []string {
+func populate(b *testing.B, s *apitest.Server, n int) []string {
 	b.Helper()
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
-	parts := quietContent(s).Partnerships
+	parts := s.QuietContent().Partnerships
 	countries := []string{"SI", "AT", "IT", "DE", "RS", "HR"}
 	ids := make([]string, 0, n)
 	for i := range n {
@@ -64,7 +65,7 @@ func populate(b *testing.B, s *testServer, n int) []string {
 		}
 		ids = append(ids, created.ID)
 	}
-	if err := s.srv.published.Rebuild(ctx); err != nil {
+	if err := s.CMS.Internals().Published.Rebuild(ctx); err != nil {
 		b.Fatal(err)
 	}
 	return ids
@@ -76,18 +77,18 @@ func populate(b *testing.B, s *testServer, n int) []string {
 // update), and through a content service with no hooks; the differences
 // are what HTTP and the hook cost.
 func BenchmarkContentPatch(b *testing.B) {
-	s := benchServer(b)
+	s := apitest.BenchServer(b)
 	ids := populate(b, s, 50)
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	v := int64(2) // created, then published
 	b.Run("http", func(b *testing.B) {
 		for b.Loop() {
-			expect(b, s.do(b, req{Method: "PATCH", Path: "/api/v1/partnerships/" + ids[0], Token: testAdminToken,
-				Headers: ifMatch(v), Body: map[string]any{"sort": v}}), 200)
+			apitest.Expect(b, s.Do(b, apitest.Req{Method: "PATCH", Path: "/api/v1/partnerships/" + ids[0], Token: apitest.AdminToken,
+				Headers: apitest.IfMatch(v), Body: map[string]any{"sort": v}}), 200)
 			v++
 		}
 	})
-	for name, svc := range map[string]*content.Partnerships{"hooked": s.srv.Content().Partnerships, "no-hooks": quietContent(s).Partnerships} {
+	for name, svc := range map[string]*content.Partnerships{"hooked": s.CMS.Internals().Content.Partnerships, "no-hooks": s.QuietContent().Partnerships} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := svc.Patch(ctx, ids[0], v, map[string]json.RawMessage{"sort": json.RawMessage(fmt.Sprint(v))}); err != nil {

@@ -1,4 +1,4 @@
-package main
+package publish_test
 
 import (
 	"image/color"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 // linkedPartnership is a published partnership with one PDF and one crest,
@@ -19,21 +20,21 @@ type linkedPartnership struct {
 	docLink, icon string // the PDF's link, the crest's 64 px rendition link
 }
 
-func publishWithLinks(t *testing.T, s *testServer, ed, slug string, shade uint8) linkedPartnership {
+func publishWithLinks(t *testing.T, s *apitest.Server, ed, slug string, shade uint8) linkedPartnership {
 	t.Helper()
-	pdf := expect(t, s.upload(t, ed, docMeta("publication", "Zbornik "+t.Name()), "Zbornik – "+slug+".pdf", "", demo.PlaceholderPDF(t.Name()+slug)), 201).Map(t)
+	pdf := apitest.Expect(t, s.Upload(t, ed, apitest.DocMeta("publication", "Zbornik "+t.Name()), "Zbornik – "+slug+".pdf", "", demo.PlaceholderPDF(t.Name()+slug)), 201).Map(t)
 	shield := demo.ShieldPNG(color.NRGBA{R: shade, G: 31, B: 77, A: 255}, color.NRGBA{R: 9, G: shade, B: 140, A: 255})
-	crest := expect(t, s.upload(t, ed, docMeta("crest", "Grb "+slug), "grb.png", "image/png", shield), 201).Map(t)
-	body := minimalPartnership(slug, "Povezave "+slug)
+	crest := apitest.Expect(t, s.Upload(t, ed, apitest.DocMeta("crest", "Grb "+slug), "grb.png", "image/png", shield), 201).Map(t)
+	body := apitest.MinimalPartnership(slug, "Povezave "+slug)
 	body["crest_id"] = crest["id"]
 	body["documents"] = []any{map[string]any{"document_id": pdf["id"], "role": "publication"}}
-	p := create(t, s, ed, body)
+	p := apitest.Create(t, s, ed, body)
 	path := "/api/v1/partnerships/" + p["id"].(string)
-	expect(t, s.do(t, req{Method: "POST", Path: path + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	// Other tests count the partners on the shared public page.
 	t.Cleanup(func() {
-		cur := expect(t, s.do(t, req{Method: "GET", Path: path, Token: ed}), 200)
-		expect(t, s.do(t, req{Method: "DELETE", Path: path, Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 204)
+		cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path, Token: ed}), 200)
+		apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: path, Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 204)
 	})
 	lp := linkedPartnership{id: p["id"].(string), slug: slug, docID: pdf["id"].(string), crest: crest["id"].(string),
 		docSHA: pdf["file"].(map[string]any)["sha256"].(string)}
@@ -43,7 +44,7 @@ func publishWithLinks(t *testing.T, s *testServer, ed, slug string, shade uint8)
 
 // publicLinks reads the partnership's public body and returns its first
 // document's link and its crest's 64 px link ("" when absent).
-func publicLinks(t *testing.T, s *testServer, slug string) (doc, icon string) {
+func publicLinks(t *testing.T, s *apitest.Server, slug string) (doc, icon string) {
 	t.Helper()
 	var v struct {
 		Documents []struct {
@@ -55,7 +56,7 @@ func publicLinks(t *testing.T, s *testServer, slug string) (doc, icon string) {
 			} `json:"renditions"`
 		} `json:"crest"`
 	}
-	expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/" + slug}), 200).JSON(t, &v)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/" + slug}), 200).JSON(t, &v)
 	if len(v.Documents) > 0 {
 		doc = v.Documents[0].URL
 	}
@@ -67,11 +68,11 @@ func publicLinks(t *testing.T, s *testServer, slug string) (doc, icon string) {
 
 // waitForStatus follows link on s until it answers status (bounded), and
 // returns the last answer and how long it took.
-func waitForStatus(t *testing.T, s *testServer, link string, status int, within time.Duration) (resp, time.Duration) {
+func waitForStatus(t *testing.T, s *apitest.Server, link string, status int, within time.Duration) (apitest.Resp, time.Duration) {
 	t.Helper()
 	start := time.Now()
 	for {
-		r := s.followLink(t, link)
+		r := s.FollowLink(t, link)
 		if r.Status == status {
 			return r, time.Since(start)
 		}
@@ -82,7 +83,7 @@ func waitForStatus(t *testing.T, s *testServer, link string, status int, within 
 	}
 }
 
-func expectLinkProblem(t *testing.T, r resp, status int, typ string) {
+func expectLinkProblem(t *testing.T, r apitest.Resp, status int, typ string) {
 	t.Helper()
 	if r.Status != status || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") ||
 		!strings.Contains(string(r.Body), `"type":"urn:twincms:problem:`+typ+`"`) {
@@ -94,49 +95,50 @@ func expectLinkProblem(t *testing.T, r resp, status int, typ string) {
 // withdrawn, unpublished with its partnership, or purged; after a restore
 // the page's links work again. Crest renditions follow the same rule.
 func TestWithdrawAndPurgeRevokeLinksAlreadyHandedOut(t *testing.T) {
-	ed := shared.newToken(t, "editor")
+	shared := apitest.Shared(t)
+	ed := shared.NewToken(t, "editor")
 	lp := publishWithLinks(t, shared, ed, "revoked-links", 41)
-	got := expect(t, shared.followLink(t, lp.docLink), 200)
-	if sha(got.Body) != lp.docSHA || !strings.Contains(got.Header.Get("Content-Disposition"), "filename*=UTF-8''Zbornik%20%E2%80%93%20revoked-links.pdf") ||
+	got := apitest.Expect(t, shared.FollowLink(t, lp.docLink), 200)
+	if apitest.SHA(got.Body) != lp.docSHA || !strings.Contains(got.Header.Get("Content-Disposition"), "filename*=UTF-8''Zbornik%20%E2%80%93%20revoked-links.pdf") ||
 		got.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("the link served other bytes or headers: %v", got.Header)
 	}
-	if r := expect(t, shared.followLink(t, lp.icon), 200); r.Header.Get("Content-Type") != "image/png" || len(r.Body) == 0 {
+	if r := apitest.Expect(t, shared.FollowLink(t, lp.icon), 200); r.Header.Get("Content-Type") != "image/png" || len(r.Body) == 0 {
 		t.Fatalf("crest rendition: %v", r.Header)
 	}
 
 	// Withdraw: the link handed out before stops at once on this instance.
-	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: ifMatch(1)}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	r, took := waitForStatus(t, shared, lp.docLink, 410, 5*time.Second)
 	expectLinkProblem(t, r, 410, "gone")
 	t.Logf("withdrawn link refused after %v", took)
 
 	// Restore: the page hands out a link again, and it downloads.
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/restore", Token: ed, Headers: ifMatch(2)}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/restore", Token: ed, Headers: apitest.IfMatch(2)}), 200)
 	fresh, _ := publicLinks(t, shared, lp.slug)
 	if fresh == "" {
 		t.Fatal("the restored document is not on the public page")
 	}
-	if got := expect(t, shared.followLink(t, fresh), 200); sha(got.Body) != lp.docSHA {
+	if got := apitest.Expect(t, shared.FollowLink(t, fresh), 200); apitest.SHA(got.Body) != lp.docSHA {
 		t.Fatal("the restored document's link served other bytes")
 	}
 
 	// Unpublishing the partnership takes its documents' links with it.
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/unpublish", Token: ed, Headers: ifMatch(2)}), 200)
-	expectLinkProblem(t, shared.followLink(t, fresh), 404, "not-found")
-	expectLinkProblem(t, shared.followLink(t, lp.icon), 404, "not-found")
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/publish", Token: ed, Headers: ifMatch(3)}), 200)
-	expect(t, shared.followLink(t, fresh), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/unpublish", Token: ed, Headers: apitest.IfMatch(2)}), 200)
+	expectLinkProblem(t, shared.FollowLink(t, fresh), 404, "not-found")
+	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 404, "not-found")
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/publish", Token: ed, Headers: apitest.IfMatch(3)}), 200)
+	apitest.Expect(t, shared.FollowLink(t, fresh), 200)
 
 	// A withdrawn crest's renditions stop too.
-	expect(t, shared.followLink(t, lp.icon), 200)
-	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + lp.crest, Token: ed, Headers: ifMatch(1)}), 200)
-	expectLinkProblem(t, shared.followLink(t, lp.icon), 410, "gone")
+	apitest.Expect(t, shared.FollowLink(t, lp.icon), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.crest, Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 410, "gone")
 
 	// Purge: gone for good.
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/purge", Token: testAdminToken}), 204)
-	expectLinkProblem(t, shared.followLink(t, fresh), 404, "not-found")
-	expectLinkProblem(t, shared.followLink(t, lp.docLink), 404, "not-found")
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/purge", Token: apitest.AdminToken}), 204)
+	expectLinkProblem(t, shared.FollowLink(t, fresh), 404, "not-found")
+	expectLinkProblem(t, shared.FollowLink(t, lp.docLink), 404, "not-found")
 }
 
 // Two instances on one database and store: a link handed out by one works
@@ -144,22 +146,16 @@ func TestWithdrawAndPurgeRevokeLinksAlreadyHandedOut(t *testing.T) {
 // cuts the link on the second within its change poll. The second instance
 // has TWINCMS_S3_PUBLIC_URL set: its redirects name that host.
 func TestASecondInstanceRevokesLinksWithinSeconds(t *testing.T) {
-	s3Host := strings.Replace(shared.srv.embS3.Addr(), "127.0.0.1", "localhost", 1)
-	other, err := startTestServer(t.TempDir(), map[string]string{
-		"TWINCMS_MONGODB_URI": shared.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": shared.srv.embS3.Addr(),
-		"TWINCMS_S3_ACCESS_KEY": accessKey(t), "TWINCMS_S3_SECRET_KEY": secretKey(t), "TWINCMS_DEMO": "false",
-		"TWINCMS_S3_PUBLIC_URL": "http://" + s3Host})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.close()
-	ed := shared.newToken(t, "editor")
+	shared := apitest.Shared(t)
+	s3Host := strings.Replace(shared.CMS.Internals().EmbeddedS3.Addr(), "127.0.0.1", "localhost", 1)
+	other := shared.Sibling(t, map[string]string{"TWINCMS_S3_PUBLIC_URL": "http://" + s3Host})
+	ed := shared.NewToken(t, "editor")
 	lp := publishWithLinks(t, shared, ed, "revoked-elsewhere", 97)
 
 	start := time.Now()
 	var theirs string
 	for theirs == "" {
-		if r := other.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/" + lp.slug}); r.Status == 200 {
+		if r := other.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/" + lp.slug}); r.Status == 200 {
 			theirs, _ = publicLinks(t, other, lp.slug)
 		}
 		if time.Since(start) > 10*time.Second {
@@ -168,12 +164,12 @@ func TestASecondInstanceRevokesLinksWithinSeconds(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	for _, link := range []string{lp.docLink, theirs} {
-		if got := expect(t, other.followLink(t, link), 200); sha(got.Body) != lp.docSHA {
+		if got := apitest.Expect(t, other.FollowLink(t, link), 200); apitest.SHA(got.Body) != lp.docSHA {
 			t.Fatal("the link served other bytes on the other instance")
 		}
 	}
 
-	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: ifMatch(1)}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	for _, link := range []string{lp.docLink, theirs} {
 		r, took := waitForStatus(t, other, link, 410, 10*time.Second)
 		expectLinkProblem(t, r, 410, "gone")
@@ -185,19 +181,20 @@ func TestASecondInstanceRevokesLinksWithinSeconds(t *testing.T) {
 	if theirs != lp.docLink {
 		t.Fatalf("the instances hand out different links in one window: %s vs %s", theirs, lp.docLink)
 	}
-	redirect := expect(t, other.do(t, req{Method: "GET", Path: lp.icon}), 302)
+	redirect := apitest.Expect(t, other.Do(t, apitest.Req{Method: "GET", Path: lp.icon}), 302)
 	loc, err := url.Parse(redirect.Header.Get("Location"))
 	if err != nil || loc.Host != s3Host {
 		t.Fatalf("redirect to %v (%v), want host %s (TWINCMS_S3_PUBLIC_URL)", loc, err, s3Host)
 	}
-	expect(t, fetch(t, loc.String(), nil), 200)
+	apitest.Expect(t, apitest.Fetch(t, loc.String(), nil), 200)
 }
 
 // A link is good only as signed: another expiry, another document, another
 // rendition or a changed signature is refused with a problem, and nothing
 // is redirected.
 func TestTamperedPublicLinksAreRefused(t *testing.T) {
-	ed := shared.newToken(t, "editor")
+	shared := apitest.Shared(t)
+	ed := shared.NewToken(t, "editor")
 	lp := publishWithLinks(t, shared, ed, "tampered-links", 163)
 	if !strings.HasPrefix(lp.docLink, "/api/v1/public/files/"+lp.docID+"?") || !strings.HasPrefix(lp.icon, "/api/v1/public/files/"+lp.crest+"/64?") {
 		t.Fatalf("links %q, %q are not twincms file links", lp.docLink, lp.icon)
@@ -224,7 +221,7 @@ func TestTamperedPublicLinksAreRefused(t *testing.T) {
 		"unknown document":   base + "0123456789abcdef01234567?exp=" + exp + "&sig=" + sig,
 	}
 	for name, link := range cases {
-		r := shared.do(t, req{Method: "GET", Path: link})
+		r := shared.Do(t, apitest.Req{Method: "GET", Path: link})
 		if r.Header.Get("Location") != "" {
 			t.Errorf("%s: redirected to the store", name)
 		}
@@ -233,23 +230,24 @@ func TestTamperedPublicLinksAreRefused(t *testing.T) {
 			t.Errorf("%s: %d %s", name, r.Status, r.Body)
 		}
 	}
-	expect(t, shared.followLink(t, lp.docLink), 200)
+	apitest.Expect(t, shared.FollowLink(t, lp.docLink), 200)
 }
 
 // Downloads and unrelated changes (which rebuild the snapshot) leave a
 // public body and its ETag alone within a link window, and revalidation
 // still answers 304.
 func TestPublicETagIsStableAcrossDownloadsAndRebuilds(t *testing.T) {
+	shared := apitest.Shared(t)
 	path := "/api/v1/public/pages/pobratene-obcine?locale=de"
-	first := expect(t, shared.do(t, req{Method: "GET", Path: path}), 200)
+	first := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: path}), 200)
 	etag := first.Header.Get("ETag")
 	var page publicPageBody
 	first.JSON(t, &page)
 	followed := 0
 	for _, p := range page.Partnerships {
 		if p.Slug == "nagold" && p.Crest != nil && len(p.Documents) > 0 {
-			expect(t, shared.followLink(t, p.Documents[0].URL), 200)
-			expect(t, shared.followLink(t, p.Crest.Renditions["256"].URL), 200)
+			apitest.Expect(t, shared.FollowLink(t, p.Documents[0].URL), 200)
+			apitest.Expect(t, shared.FollowLink(t, p.Crest.Renditions["256"].URL), 200)
 			followed++
 		}
 	}
@@ -259,16 +257,16 @@ func TestPublicETagIsStableAcrossDownloadsAndRebuilds(t *testing.T) {
 	// Signatures are made to the second: an unrelated change a second
 	// later rebuilds the snapshot, and the page must not change.
 	time.Sleep(1100 * time.Millisecond)
-	ed := shared.newToken(t, "editor")
-	draft := create(t, shared, ed, minimalPartnership("etag-unrelated-draft", "Osnutek"))
+	ed := shared.NewToken(t, "editor")
+	draft := apitest.Create(t, shared, ed, apitest.MinimalPartnership("etag-unrelated-draft", "Osnutek"))
 	t.Cleanup(func() {
-		expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + draft["id"].(string), Token: ed, Headers: ifMatch(1)}), 204)
+		apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/partnerships/" + draft["id"].(string), Token: ed, Headers: apitest.IfMatch(1)}), 204)
 	})
-	again := expect(t, shared.do(t, req{Method: "GET", Path: path}), 200)
+	again := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: path}), 200)
 	if again.Header.Get("ETag") != etag || string(again.Body) != string(first.Body) {
 		t.Fatalf("ETag %s → %s after a download and an unrelated change", etag, again.Header.Get("ETag"))
 	}
-	nm := expect(t, shared.do(t, req{Method: "GET", Path: path, Headers: map[string]string{"If-None-Match": etag}}), 304)
+	nm := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: path, Headers: map[string]string{"If-None-Match": etag}}), 304)
 	if len(nm.Body) != 0 || nm.Header.Get("ETag") != etag {
 		t.Fatalf("304 with body %q, ETag %s", nm.Body, nm.Header.Get("ETag"))
 	}

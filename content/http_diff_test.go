@@ -1,8 +1,10 @@
-package main
+package content_test
 
 import (
 	"fmt"
 	"testing"
+
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 type diffOp struct {
@@ -20,15 +22,15 @@ type diffBody struct {
 // A diff of two versions lists field-level RFC 6902 operations, localized
 // fields per locale, and leaves out the server-owned fields.
 func TestVersionDiff(t *testing.T) {
-	s := shared
-	ed := s.newToken(t, "editor")
-	p := create(t, s, ed, minimalPartnership("diff-town", "Primerjava"))
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("diff-town", "Primerjava"))
 	path := "/api/v1/partnerships/" + p["id"].(string)
-	p = patchTo(t, s, ed, path, 1, map[string]any{"partner": map[string]any{"name": map[string]string{"en": "Comparison"}}, "areas": []string{"culture", "sport"}})
-	p = patchTo(t, s, ed, path, 2, map[string]any{"partner": map[string]any{"name": map[string]string{"sl": "Primerjava ob reki"}}, "areas": []string{"culture"}})
+	p = apitest.PatchTo(t, s, ed, path, 1, map[string]any{"partner": map[string]any{"name": map[string]string{"en": "Comparison"}}, "areas": []string{"culture", "sport"}})
+	p = apitest.PatchTo(t, s, ed, path, 2, map[string]any{"partner": map[string]any{"name": map[string]string{"sl": "Primerjava ob reki"}}, "areas": []string{"culture"}})
 
 	var d diffBody
-	expect(t, s.do(t, req{Method: "GET", Path: path + "/versions/3/diff", Token: ed}), 200).JSON(t, &d)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path + "/versions/3/diff", Token: ed}), 200).JSON(t, &d)
 	if d.From != 2 || d.To != 3 {
 		t.Fatalf("from %d to %d, want 2 to 3", d.From, d.To)
 	}
@@ -46,7 +48,7 @@ func TestVersionDiff(t *testing.T) {
 		}
 	}
 
-	expect(t, s.do(t, req{Method: "GET", Path: path + "/versions/3/diff?against=1", Token: ed}), 200).JSON(t, &d)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path + "/versions/3/diff?against=1", Token: ed}), 200).JSON(t, &d)
 	got := map[string]string{}
 	for _, op := range d.Operations {
 		got[op.Path] = op.Op
@@ -62,27 +64,27 @@ func TestVersionDiff(t *testing.T) {
 		}
 	}
 	// Version 1 against the empty document: what creating it set.
-	expect(t, s.do(t, req{Method: "GET", Path: path + "/versions/1/diff", Token: ed}), 200).JSON(t, &d)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path + "/versions/1/diff", Token: ed}), 200).JSON(t, &d)
 	if d.From != 0 || len(d.Operations) == 0 {
 		t.Fatalf("diff of version 1: %+v", d)
 	}
 
-	expectProblem(t, s.do(t, req{Method: "GET", Path: path + "/versions/9/diff", Token: ed}), 404, "not-found")
-	expectProblem(t, s.do(t, req{Method: "GET", Path: path + "/versions/3/diff?against=9", Token: ed}), 404, "not-found")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: path + "/versions/9/diff", Token: ed}), 404, "not-found")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: path + "/versions/3/diff?against=9", Token: ed}), 404, "not-found")
 	// A bad against is 400 on every content type.
 	for _, kind := range []string{"partnerships", "blocks", "pages"} {
 		id := p["id"].(string)
 		switch kind {
 		case "blocks":
-			id = expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+			id = apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
 				Body: map[string]any{"key": "diff-block", "body": map[string]string{"sl": "x"}}}), 201).Map(t)["id"].(string)
 		case "pages":
-			id = expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/pages", Token: ed,
+			id = apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/pages", Token: ed,
 				Body: map[string]any{"slug": "diff-page", "title": map[string]string{"sl": "x"}}}), 201).Map(t)["id"].(string)
 		}
 		base := fmt.Sprintf("/api/v1/%s/%s/versions/1/diff", kind, id)
-		expectProblem(t, s.do(t, req{Method: "GET", Path: base + "?against=x", Token: ed}), 400, "malformed-request")
-		expectProblem(t, s.do(t, req{Method: "GET", Path: base + "?against=-1", Token: ed}), 400, "malformed-request")
-		expect(t, s.do(t, req{Method: "GET", Path: base, Token: ed}), 200)
+		apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: base + "?against=x", Token: ed}), 400, "malformed-request")
+		apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: base + "?against=-1", Token: ed}), 400, "malformed-request")
+		apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: base, Token: ed}), 200)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package publish_test
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 type publicPageBody struct {
@@ -33,7 +34,8 @@ type publicPageBody struct {
 }
 
 func TestPublicPageHasSignedLinksAndCachesWell(t *testing.T) {
-	r := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
+	shared := apitest.Shared(t)
+	r := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
 	var page publicPageBody
 	r.JSON(t, &page)
 	var slugs []string
@@ -56,9 +58,9 @@ func TestPublicPageHasSignedLinksAndCachesWell(t *testing.T) {
 	if doc.Size == 0 || doc.ContentType != "application/pdf" || time.Until(doc.ExpiresAt) < 30*time.Minute {
 		t.Fatalf("document link: %+v", doc)
 	}
-	got := expect(t, shared.followLink(t, doc.URL), 200)
-	stored := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + doc.ID, Token: testAdminToken}), 200).Map(t)
-	if sha(got.Body) != stored["file"].(map[string]any)["sha256"] || !strings.Contains(got.Header.Get("Content-Disposition"), "filename*=UTF-8''Pogodba%20o%20sodelovanju%20%E2%80%93%20Nagold.pdf") {
+	got := apitest.Expect(t, shared.FollowLink(t, doc.URL), 200)
+	stored := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + doc.ID, Token: apitest.AdminToken}), 200).Map(t)
+	if apitest.SHA(got.Body) != stored["file"].(map[string]any)["sha256"] || !strings.Contains(got.Header.Get("Content-Disposition"), "filename*=UTF-8''Pogodba%20o%20sodelovanju%20%E2%80%93%20Nagold.pdf") {
 		t.Fatalf("link served other bytes or name: %s", got.Header.Get("Content-Disposition"))
 	}
 
@@ -68,21 +70,22 @@ func TestPublicPageHasSignedLinksAndCachesWell(t *testing.T) {
 	if !strings.HasPrefix(etag, `"`) || maxAge <= 0 || time.Duration(maxAge)*time.Second > time.Until(doc.ExpiresAt)/4 {
 		t.Fatalf("ETag %s, Cache-Control %q", etag, r.Header.Get("Cache-Control"))
 	}
-	again := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
+	again := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl"}), 200)
 	if again.Header.Get("ETag") != etag || string(again.Body) != string(r.Body) {
 		t.Fatal("the same window served another body")
 	}
-	nm := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl", Headers: map[string]string{"If-None-Match": etag}}), 304)
+	nm := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=sl", Headers: map[string]string{"If-None-Match": etag}}), 304)
 	if len(nm.Body) != 0 || nm.Header.Get("ETag") != etag {
 		t.Fatalf("304 with body %q", nm.Body)
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=en", Headers: map[string]string{"If-None-Match": etag}}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine?locale=en", Headers: map[string]string{"If-None-Match": etag}}), 200)
 }
 
 func TestLinksAreRenewedInTheNextWindowAndExpire(t *testing.T) {
-	pub := shared.srv.published
+	shared := apitest.Shared(t)
+	pub := shared.CMS.Internals().Published
 	defer pub.SetClock(time.Now)
-	first := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
+	first := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
 	var a, b struct {
 		Documents []struct {
 			URL       string    `json:"url"`
@@ -91,56 +94,57 @@ func TestLinksAreRenewedInTheNextWindowAndExpire(t *testing.T) {
 	}
 	first.JSON(t, &a)
 	// Half a link lifetime later is the next window: new links, new ETag.
-	later := time.Now().Add(shared.cfg.LinkTTL/2 + time.Second)
+	later := time.Now().Add(shared.Cfg.LinkTTL/2 + time.Second)
 	pub.SetClock(func() time.Time { return later })
-	second := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
+	second := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/trbiz?locale=it"}), 200)
 	second.JSON(t, &b)
 	if second.Header.Get("ETag") == first.Header.Get("ETag") || !b.Documents[0].ExpiresAt.After(a.Documents[0].ExpiresAt) ||
 		a.Documents[0].URL == b.Documents[0].URL {
 		t.Fatalf("links not renewed: %v → %v", a.Documents[0].ExpiresAt, b.Documents[0].ExpiresAt)
 	}
 	// Both windows' links still work: each has over half its life left.
-	expect(t, shared.followLink(t, a.Documents[0].URL), 200)
-	expect(t, shared.followLink(t, b.Documents[0].URL), 200)
+	apitest.Expect(t, shared.FollowLink(t, a.Documents[0].URL), 200)
+	apitest.Expect(t, shared.FollowLink(t, b.Documents[0].URL), 200)
 
 	// A link stops working when it expires: the first window's at its
 	// expires_at, the second's later.
 	expired := a.Documents[0].ExpiresAt
 	pub.SetClock(func() time.Time { return expired })
-	p := expectProblem(t, shared.do(t, req{Method: "GET", Path: a.Documents[0].URL}), 403, "link-invalid")
+	p := apitest.ExpectProblem(t, shared.Do(t, apitest.Req{Method: "GET", Path: a.Documents[0].URL}), 403, "link-invalid")
 	if !strings.Contains(p["detail"].(string), "expired") {
 		t.Fatalf("expired link: %v", p)
 	}
-	expect(t, shared.followLink(t, b.Documents[0].URL), 200)
+	apitest.Expect(t, shared.FollowLink(t, b.Documents[0].URL), 200)
 
 	// The object-store link a public link redirects to lives a minute and
 	// cannot be tampered with.
 	pub.SetClock(time.Now)
-	loc := expect(t, shared.do(t, req{Method: "GET", Path: b.Documents[0].URL}), 302).Header.Get("Location")
+	loc := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: b.Documents[0].URL}), 302).Header.Get("Location")
 	if !strings.Contains(loc, "X-Amz-Expires=60&") {
 		t.Fatalf("redirect target %s does not live 60 s", loc)
 	}
-	expect(t, fetch(t, strings.Replace(loc, "X-Amz-Expires=60&", "X-Amz-Expires=3600&", 1), nil), 403)
+	apitest.Expect(t, apitest.Fetch(t, strings.Replace(loc, "X-Amz-Expires=60&", "X-Amz-Expires=3600&", 1), nil), 403)
 }
 
 func TestWithdrawnDocumentsLeaveThePublicPage(t *testing.T) {
-	ed := shared.newToken(t, "editor")
-	pdf := expect(t, shared.upload(t, ed, docMeta("publication", "Zbornik "+t.Name()), "zbornik.pdf", "", demo.PlaceholderPDF(t.Name())), 201).Map(t)
-	body := minimalPartnership("withdraw-town", "Umik")
+	shared := apitest.Shared(t)
+	ed := shared.NewToken(t, "editor")
+	pdf := apitest.Expect(t, shared.Upload(t, ed, apitest.DocMeta("publication", "Zbornik "+t.Name()), "zbornik.pdf", "", demo.PlaceholderPDF(t.Name())), 201).Map(t)
+	body := apitest.MinimalPartnership("withdraw-town", "Umik")
 	body["documents"] = []any{map[string]any{"document_id": pdf["id"], "role": "publication"}}
-	p := create(t, shared, ed, body)
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	p := apitest.Create(t, shared, ed, body)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	count := func() int {
 		var v struct {
 			Documents []any `json:"documents"`
 		}
-		expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/partnerships/withdraw-town"}), 200).JSON(t, &v)
+		apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/withdraw-town"}), 200).JSON(t, &v)
 		return len(v.Documents)
 	}
 	if n := count(); n != 1 {
 		t.Fatalf("%d public documents before withdrawal", n)
 	}
-	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + pdf["id"].(string), Token: ed, Headers: ifMatch(1)}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + pdf["id"].(string), Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	if n := count(); n != 0 {
 		t.Fatalf("a withdrawn document is still public (%d)", n)
 	}
@@ -149,20 +153,15 @@ func TestWithdrawnDocumentsLeaveThePublicPage(t *testing.T) {
 // Two instances on one database: a publish on one shows on the other
 // within seconds, without change streams.
 func TestASecondInstanceSeesPublishesWithinSeconds(t *testing.T) {
-	other, err := startTestServer(t.TempDir(), map[string]string{
-		"TWINCMS_MONGODB_URI": shared.srv.embDB.URI(), "TWINCMS_S3_ENDPOINT": shared.srv.embS3.Addr(),
-		"TWINCMS_S3_ACCESS_KEY": accessKey(t), "TWINCMS_S3_SECRET_KEY": secretKey(t), "TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.close()
-	ed := shared.newToken(t, "editor")
-	p := create(t, shared, ed, minimalPartnership("seen-elsewhere", "Drugje"))
+	shared := apitest.Shared(t)
+	other := shared.Sibling(t, nil)
+	ed := shared.NewToken(t, "editor")
+	p := apitest.Create(t, shared, ed, apitest.MinimalPartnership("seen-elsewhere", "Drugje"))
 	path := "/api/v1/public/partnerships/seen-elsewhere"
-	expectProblem(t, other.do(t, req{Method: "GET", Path: path}), 404, "not-found")
-	expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	apitest.ExpectProblem(t, other.Do(t, apitest.Req{Method: "GET", Path: path}), 404, "not-found")
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + p["id"].(string) + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	start := time.Now()
-	for other.do(t, req{Method: "GET", Path: path}).Status != 200 {
+	for other.Do(t, apitest.Req{Method: "GET", Path: path}).Status != 200 {
 		if time.Since(start) > 10*time.Second {
 			t.Fatal("the other instance did not notice the publish within 10 s")
 		}

@@ -1,4 +1,4 @@
-package main
+package demo_test
 
 import (
 	"context"
@@ -9,18 +9,28 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/storage"
 )
 
-// The seed page, as the municipality publishes it, is the reference: every
-// fact on it must be found in the demo content through the editor API.
-func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
-	seed, err := os.ReadFile("../../testdata/pobratene-obcine.txt")
+// seedPage is the municipality's page as it publishes it (testdata): the
+// reference the demo content is checked against.
+func seedPage(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/pobratene-obcine.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ed := shared.newToken(t, "editor")
+	return string(b)
+}
+
+// The seed page, as the municipality publishes it, is the reference: every
+// fact on it must be found in the demo content through the editor API.
+func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
+	shared := apitest.Shared(t)
+	seed := seedPage(t)
+	ed := shared.NewToken(t, "editor")
 	type agreement struct {
 		Kind    string            `json:"kind"`
 		Title   map[string]string `json:"title"`
@@ -44,7 +54,7 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 	var list struct {
 		Items []partnership `json:"items"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &list)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &list)
 
 	want := []struct {
 		slug, name, country, website, kind, title, parties string
@@ -78,12 +88,12 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 		}
 		// The paragraph is the page's own text, word for word.
 		paragraph := strings.TrimSpace(tags.ReplaceAllString(got.Summary["sl"], ""))
-		if !strings.Contains(string(seed), paragraph) {
+		if !strings.Contains(seed, paragraph) {
 			t.Errorf("%s: summary is not the seed page's paragraph: %q", w.slug, paragraph)
 		}
 		// The page's agreement title and website appear on the seed page.
 		for _, fact := range []string{w.title, w.website, w.parties} {
-			if !strings.Contains(string(seed), fact) {
+			if !strings.Contains(seed, fact) {
 				t.Errorf("%s: %q is not on the seed page (test data drifted)", w.slug, fact)
 			}
 		}
@@ -92,10 +102,10 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 		t.Error("Italian name of Trbiž or Serbian name of Valjevo missing")
 	}
 
-	page := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine"}), 200).Map(t)
+	page := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/pages/pobratene-obcine"}), 200).Map(t)
 	intro := page["blocks"].([]any)[0].(map[string]any)["body"].(string)
 	if page["title"] != "Pobratene in prijateljske občine" ||
-		!strings.Contains(string(seed), strings.TrimSpace(tags.ReplaceAllString(intro, ""))) ||
+		!strings.Contains(seed, strings.TrimSpace(tags.ReplaceAllString(intro, ""))) ||
 		len(page["partnerships"].([]any)) != 5 {
 		t.Fatalf("public page: title %v, intro %q, %d partnerships", page["title"], intro, len(page["partnerships"].([]any)))
 	}
@@ -104,16 +114,17 @@ func TestDemoHoldsEveryFactOfTheSeedPage(t *testing.T) {
 // Loading the demo again never duplicates, even when the "loaded" flag is
 // lost (a load interrupted before it was set).
 func TestDemoLoadIsIdempotent(t *testing.T) {
-	ed := shared.newToken(t, "editor")
-	before := partnershipTotal(t, shared, ed)
-	s := shared.srv
-	for _, flags := range []demo.Flags{storage.NewFlags(s.db), forgetful{}} {
-		l := demo.Loader{Content: s.content, Documents: s.ingest, Flags: flags, Logger: testLogger()}
+	shared := apitest.Shared(t)
+	ed := shared.NewToken(t, "editor")
+	before := apitest.PartnershipTotal(t, shared, ed)
+	in := shared.CMS.Internals()
+	for _, flags := range []demo.Flags{storage.NewFlags(in.DB), forgetful{}} {
+		l := demo.Loader{Content: in.Content, Documents: in.Ingest, Flags: flags, Logger: apitest.Logger()}
 		if err := l.LoadOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if after := partnershipTotal(t, shared, ed); after != before {
+	if after := apitest.PartnershipTotal(t, shared, ed); after != before {
 		t.Fatalf("partnerships %d → %d after loading the demo again", before, after)
 	}
 }
@@ -127,11 +138,9 @@ func (forgetful) Set(context.Context, string) error           { return nil }
 // The page's documents and crests are in the demo: 8 documents with the
 // titles the page writes, one crest per partner, linked to partnerships.
 func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
-	seed, err := os.ReadFile("../../testdata/pobratene-obcine.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed := shared.newToken(t, "editor")
+	shared := apitest.Shared(t)
+	seed := seedPage(t)
+	ed := shared.NewToken(t, "editor")
 	var parts struct {
 		Items []struct {
 			ID        string `json:"id"`
@@ -146,11 +155,11 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 			} `json:"agreements"`
 		} `json:"items"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &parts)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published&sort=sort", Token: ed}), 200).JSON(t, &parts)
 	docs := 0
 	distinct := map[string]bool{}
 	for _, p := range parts.Items {
-		crest := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + p.CrestID, Token: ed}), 200).Map(t)
+		crest := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + p.CrestID, Token: ed}), 200).Map(t)
 		if crest["kind"] != "crest" || len(crest["renditions"].([]any)) != 2 {
 			t.Errorf("%s: crest %v", p.Slug, crest)
 		}
@@ -158,9 +167,9 @@ func TestDemoHasThePageDocumentsAndCrests(t *testing.T) {
 			t.Errorf("%s: the agreement has no document", p.Slug)
 		}
 		for _, ref := range p.Documents {
-			d := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
+			d := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + ref.DocumentID, Token: ed}), 200).Map(t)
 			title := d["title"].(map[string]any)["sl"].(string)
-			if !strings.Contains(string(seed), title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
+			if !strings.Contains(seed, title) || d["file"].(map[string]any)["content_type"] != "application/pdf" {
 				t.Errorf("%s: document %q is not on the seed page or not a PDF", p.Slug, title)
 			}
 			docs++
@@ -197,18 +206,15 @@ func (m *crestMixUp) Ingest(ctx context.Context, f models.IncomingFile, in model
 // references as the API does: a partnership whose crest is not a crest is
 // refused and not published.
 func TestDemoLoadChecksReferences(t *testing.T) {
-	s, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
-	l := demo.Loader{Content: s.srv.Content(), Documents: &crestMixUp{real: s.srv.ingest}, Flags: forgetful{}, Logger: testLogger()}
-	err = l.LoadOnce(context.Background())
+	s := apitest.Empty(t, nil)
+	in := s.CMS.Internals()
+	l := demo.Loader{Content: in.Content, Documents: &crestMixUp{real: in.Ingest}, Flags: forgetful{}, Logger: apitest.Logger()}
+	err := l.LoadOnce(context.Background())
 	if err == nil || !errors.Is(err, models.ErrInvalid) || !regexp.MustCompile(`crest_id: document [0-9a-f]{24} is a \w+, not a crest`).MatchString(err.Error()) {
 		t.Fatalf("demo load with a mixed-up crest: %v", err)
 	}
-	ed := s.newToken(t, "editor")
-	if n := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/partnerships?status=published", Token: ed}), 200).Map(t)["total"]; n != 0.0 {
+	ed := s.NewToken(t, "editor")
+	if n := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?status=published", Token: ed}), 200).Map(t)["total"]; n != 0.0 {
 		t.Fatalf("%v partnerships published after a refused load", n)
 	}
 }
