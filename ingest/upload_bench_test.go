@@ -1,4 +1,4 @@
-package main
+package ingest_test
 
 import (
 	"context"
@@ -15,22 +15,17 @@ import (
 
 const benchUploadSize = 200 << 20
 
-var (
-	newScanReader     = apitest.NewScanReader
-	measureHeapGrowth = apitest.MeasureHeapGrowth
-)
-
 // BenchmarkUpload200MB compares, in one run against the same embedded
 // S3: a 200 MB scan through POST /documents (multipart, streamed, hashed,
 // sniffed, recorded) and a plain PutObject of the same bytes. It reports
 // the heap growth during each (the server runs in this process).
 func BenchmarkUpload200MB(b *testing.B) {
-	s := benchServer(b)
+	s := apitest.BenchServer(b)
 	ctx := context.Background()
 	seed := uint64(time.Now().UnixNano())
 
 	b.Run("api-POST-documents", func(b *testing.B) {
-		measureHeapGrowth(b, benchUploadSize, func(i int) {
+		apitest.MeasureHeapGrowth(b, benchUploadSize, func(i int) {
 			pr, pw := io.Pipe()
 			mw := multipart.NewWriter(pw)
 			go func() {
@@ -41,13 +36,13 @@ func BenchmarkUpload200MB(b *testing.B) {
 				h = textproto.MIMEHeader{}
 				h.Set("Content-Disposition", `form-data; name="file"; filename="sken.pdf"`)
 				w, _ = mw.CreatePart(h)
-				_, err := io.Copy(w, newScanReader(seed+uint64(i), benchUploadSize))
+				_, err := io.Copy(w, apitest.NewScanReader(seed+uint64(i), benchUploadSize))
 				mw.Close()
 				pw.CloseWithError(err)
 			}()
-			hr, _ := http.NewRequest("POST", s.base+"/api/v1/documents", pr)
+			hr, _ := http.NewRequest("POST", s.Base+"/api/v1/documents", pr)
 			hr.Header.Set("Content-Type", mw.FormDataContentType())
-			hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+			hr.Header.Set("Authorization", "Bearer "+apitest.AdminToken)
 			// A plain client: the contract-checking one re-reads request bodies,
 			// which a streamed pipe cannot give twice.
 			res, err := (&http.Client{}).Do(hr)
@@ -62,13 +57,11 @@ func BenchmarkUpload200MB(b *testing.B) {
 		})
 	})
 	b.Run("plain-PutObject", func(b *testing.B) {
-		measureHeapGrowth(b, benchUploadSize, func(i int) {
+		apitest.MeasureHeapGrowth(b, benchUploadSize, func(i int) {
 			key := fmt.Sprintf("bench/plain-%d", i)
-			if _, err := s.srv.objs.Put(ctx, key, newScanReader(seed+1000+uint64(i), benchUploadSize), benchUploadSize, "application/pdf", nil); err != nil {
+			if _, err := s.CMS.Internals().Objects.Put(ctx, key, apitest.NewScanReader(seed+1000+uint64(i), benchUploadSize), benchUploadSize, "application/pdf", nil); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 }
-
-func benchServer(b *testing.B) *testServer { b.Helper(); return wrap(apitest.BenchServer(b)) }

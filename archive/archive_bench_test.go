@@ -1,4 +1,4 @@
-package main
+package archive_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -15,30 +16,30 @@ import (
 // audit over them (unthrottled), and streaming their BagIt export through
 // HTTP, with the heap growth of each.
 func BenchmarkArchive500MB(b *testing.B) {
-	s := benchServer(b)
+	s := apitest.BenchServer(b)
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	p := &models.Partnership{Slug: "bag-bench", Relation: models.RelationTwin,
 		Partner: models.Partner{Name: models.Localized{"sl": "Vreča"}, Country: "SI"}}
-	p, err := s.srv.content.Partnerships.Create(ctx, p)
+	p, err := s.CMS.Internals().Content.Partnerships.Create(ctx, p)
 	if err != nil {
 		b.Fatal(err)
 	}
 	const n, size = 5, 100 << 20
 	var docs []*models.Document
 	for i := range n {
-		d, err := s.srv.ingest.Ingest(models.WithActor(ctx, models.Actor{Name: "bench"}), models.IncomingFile{Body: newScanReader(uint64(i)+77, size), Filename: fmt.Sprintf("scan-%d.pdf", i)},
+		d, err := s.CMS.Internals().Ingest.Ingest(models.WithActor(ctx, models.Actor{Name: "bench"}), models.IncomingFile{Body: apitest.NewScanReader(uint64(i)+77, size), Filename: fmt.Sprintf("scan-%d.pdf", i)},
 			models.DocumentInput{Kind: models.KindScan, Title: models.Localized{"sl": fmt.Sprint("Sken ", i)}, PartnershipIDs: []string{p.ID}})
 		if err != nil {
 			b.Fatal(err)
 		}
 		docs = append(docs, d)
 	}
-	s.srv.fixity.RateBytes = 0
+	s.CMS.Internals().Fixity.RateBytes = 0
 
 	b.Run("raw-read", func(b *testing.B) {
-		measureHeapGrowth(b, n*size, func(int) {
+		apitest.MeasureHeapGrowth(b, n*size, func(int) {
 			for _, d := range docs {
-				rc, _, err := s.srv.objs.Get(ctx, d.File.Key)
+				rc, _, err := s.CMS.Internals().Objects.Get(ctx, d.File.Key)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -48,18 +49,18 @@ func BenchmarkArchive500MB(b *testing.B) {
 		})
 	})
 	b.Run("fixity-audit", func(b *testing.B) {
-		measureHeapGrowth(b, n*size, func(int) {
-			run, err := s.srv.fixity.Audit(ctx)
+		apitest.MeasureHeapGrowth(b, n*size, func(int) {
+			run, err := s.CMS.Internals().Fixity.Audit(ctx)
 			if err != nil || run.OK != n {
 				b.Fatalf("audit: %+v %v", run, err)
 			}
 		})
 	})
 	b.Run("bag-export", func(b *testing.B) {
-		measureHeapGrowth(b, n*size, func(int) {
-			hr, _ := http.NewRequest("GET", s.base+"/api/v1/archive/partnerships/"+p.ID+"/bag", nil)
-			hr.Header.Set("Authorization", "Bearer "+testAdminToken)
-			res, err := httpClient.Do(hr)
+		apitest.MeasureHeapGrowth(b, n*size, func(int) {
+			hr, _ := http.NewRequest("GET", s.Base+"/api/v1/archive/partnerships/"+p.ID+"/bag", nil)
+			hr.Header.Set("Authorization", "Bearer "+apitest.AdminToken)
+			res, err := apitest.Client.Do(hr)
 			if err != nil {
 				b.Fatal(err)
 			}
