@@ -1,6 +1,6 @@
 //go:build browser
 
-package main
+package web_test
 
 import (
 	"os"
@@ -9,21 +9,29 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jesenice/twincms/internal/apitest"
 )
+
+// previewLink is the answer to POST …/preview-links.
+type previewLink struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
 
 // A mayor opens a preview link without an account: the demo site shows the
 // draft partnership, marked as a draft preview; once the link has expired
 // the page says so instead.
 func TestBrowserDraftPreview(t *testing.T) {
-	s := shared
-	ed := s.newToken(t, "editor")
-	p := create(t, s, ed, map[string]any{"slug": "preview-in-browser", "relation": "friendship",
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	p := apitest.Create(t, s, ed, map[string]any{"slug": "preview-in-browser", "relation": "friendship",
 		"partner": map[string]any{"name": map[string]string{"sl": "Osnutkovo mesto", "en": "Draft Town"}, "country": "AT"},
 		"summary": map[string]string{"sl": "<p>Besedilo v odobritvi.</p>"}})
-	path := partnershipPath(p)
+	path := apitest.PartnershipPath(p)
 	var link, short previewLink
-	expect(t, s.do(t, req{Method: "POST", Path: path + "/preview-links", Token: ed, Body: map[string]any{}}), 201).JSON(t, &link)
-	expect(t, s.do(t, req{Method: "POST", Path: path + "/preview-links", Token: ed, Body: map[string]any{"expires_in": 1}}), 201).JSON(t, &short)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/preview-links", Token: ed, Body: map[string]any{}}), 201).JSON(t, &link)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/preview-links", Token: ed, Body: map[string]any{"expires_in": 1}}), 201).JSON(t, &short)
 
 	u := newBrowser(t)
 	u.run(chromedp.Navigate(link.URL))

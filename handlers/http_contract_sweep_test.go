@@ -1,4 +1,4 @@
-package main
+package handlers_test
 
 import (
 	"fmt"
@@ -32,21 +32,21 @@ var invalidBodies = map[string]any{
 // one. Each answer is checked here
 // and, like every response, against the document by the harness.
 func TestContractConformanceSweep(t *testing.T) {
-	s := shared
-	expect(t, s.do(t, req{Method: "GET", Path: "/healthz"}), 200) // loads the document
+	s := apitest.Shared(t)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/healthz"}), 200) // loads the document
 	doc := apitest.Document()
-	ed, ar := s.newToken(t, "editor"), s.newToken(t, "archivist")
-	tokens := map[string]string{"admin": testAdminToken, "editor": ed, "archivist": ar}
+	ed, ar := s.NewToken(t, "editor"), s.NewToken(t, "archivist")
+	tokens := map[string]string{"admin": apitest.AdminToken, "editor": ed, "archivist": ar}
 
 	// Real resources of each kind, made for the sweep (it never changes them).
 	ids := map[string]string{
-		"partnerships": create(t, s, ed, minimalPartnership("sweep", "Pregled"))["id"].(string),
-		"blocks": expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+		"partnerships": apitest.Create(t, s, ed, apitest.MinimalPartnership("sweep", "Pregled"))["id"].(string),
+		"blocks": apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
 			Body: map[string]any{"key": "sweep", "body": map[string]string{"sl": "x"}}}), 201).Map(t)["id"].(string),
-		"pages": expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/pages", Token: ed,
+		"pages": apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/pages", Token: ed,
 			Body: map[string]any{"slug": "sweep", "title": map[string]string{"sl": "x"}}}), 201).Map(t)["id"].(string),
 	}
-	ids["documents"] = expect(t, s.upload(t, ed, map[string]any{"kind": "scan", "title": map[string]string{"sl": "Pregled"}},
+	ids["documents"] = apitest.Expect(t, s.Upload(t, ed, map[string]any{"kind": "scan", "title": map[string]string{"sl": "Pregled"}},
 		"pregled.pdf", "", demo.PlaceholderPDF("Sweep "+t.Name())), 201).Map(t)["id"].(string)
 	const unknown = "0123456789abcdef01234567"
 
@@ -80,56 +80,56 @@ func TestContractConformanceSweep(t *testing.T) {
 					}
 				}
 			}
-			try := func(what string, r req, want int) {
+			try := func(what string, r apitest.Req, want int) {
 				t.Helper()
-				got := s.do(t, r)
+				got := s.Do(t, r)
 				if got.Status != want || !strings.HasPrefix(got.Header.Get("Content-Type"), "application/problem+json") {
 					t.Errorf("%s, %s: status %d (%s), want a %d problem; body %.200s", name, what, got.Status, got.Header.Get("Content-Type"), want, got.Body)
 				}
 			}
 			if len(roles) > 0 {
-				try("no token", req{Method: method, Path: real}, 401)
+				try("no token", apitest.Req{Method: method, Path: real}, 401)
 				other := "editor"
 				if slices.Contains(roles, any("editor")) {
 					other = "archivist"
 				}
 				if has("403") {
-					try("role "+other, req{Method: method, Path: real, Token: tokens[other]}, 403)
+					try("role "+other, apitest.Req{Method: method, Path: real, Token: tokens[other]}, 403)
 				}
 			}
 			if ifMatchRequired {
-				cur := s.do(t, req{Method: "GET", Path: "/api/v1/" + resourceOf(path) + "/" + id, Token: testAdminToken})
+				cur := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/" + resourceOf(path) + "/" + id, Token: apitest.AdminToken})
 				headers = map[string]string{"If-Match": cur.Header.Get("ETag")}
 			}
 			if has("404") && strings.Contains(path, "{id}") && !strings.HasPrefix(path, "/api/v1/public") {
 				h := map[string]string{"If-Match": `"1"`}
-				try("unknown id", req{Method: method, Path: fill(path, unknown, "1"), Token: testAdminToken, Headers: h, Body: emptyBodyFor(jsonBody)}, 404)
+				try("unknown id", apitest.Req{Method: method, Path: fill(path, unknown, "1"), Token: apitest.AdminToken, Headers: h, Body: emptyBodyFor(jsonBody)}, 404)
 			}
 			if strings.Contains(path, "{version}") {
-				try("unknown version", req{Method: method, Path: fill(path, id, "999"), Token: testAdminToken, Headers: headers}, 404)
+				try("unknown version", apitest.Req{Method: method, Path: fill(path, id, "999"), Token: apitest.AdminToken, Headers: headers}, 404)
 			}
 			if has("400") && len(o.Parameters) > 0 && slices.ContainsFunc(o.Parameters, func(p *openapi3.ParameterRef) bool { return p.Value.Name == "per_page" }) {
-				try("per_page=0", req{Method: method, Path: real + "?per_page=0", Token: testAdminToken}, 400)
+				try("per_page=0", apitest.Req{Method: method, Path: real + "?per_page=0", Token: apitest.AdminToken}, 400)
 			}
 			if jsonBody != "" {
-				try("text body", req{Method: method, Path: real, Token: testAdminToken, Body: "x",
-					Headers: with(headers, "Content-Type", "text/plain")}, 415)
-				try("malformed JSON", req{Method: method, Path: real, Token: testAdminToken, Body: "{", Headers: headers}, 400)
-				try("body over the limit", req{Method: method, Path: real, Token: testAdminToken, Headers: headers,
+				try("text body", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Body: "x",
+					Headers: withHeaders(map[string]string{"Content-Type": "text/plain"}, headers)}, 415)
+				try("malformed JSON", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Body: "{", Headers: headers}, 400)
+				try("body over the limit", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Headers: headers,
 					Body: fmt.Sprintf(`{"x":"%s"}`, strings.Repeat("a", 2<<20))}, 413)
 				input := jsonBody
 				if base, ok := strings.CutSuffix(jsonBody, "Patch"); ok {
 					input = base + "Input"
 				}
 				if bad, ok := invalidBodies[input]; ok {
-					try("invalid body", req{Method: method, Path: real, Token: testAdminToken, Headers: headers, Body: bad}, 422)
+					try("invalid body", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Headers: headers, Body: bad}, 422)
 				}
 			}
 			if ifMatchRequired {
-				try("no If-Match", req{Method: method, Path: real, Token: testAdminToken, Body: emptyBodyFor(jsonBody)}, 428)
-				try("If-Match not an entity tag", req{Method: method, Path: real, Token: testAdminToken, Body: emptyBodyFor(jsonBody),
+				try("no If-Match", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Body: emptyBodyFor(jsonBody)}, 428)
+				try("If-Match not an entity tag", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Body: emptyBodyFor(jsonBody),
 					Headers: map[string]string{"If-Match": "three"}}, 400)
-				try("stale If-Match", req{Method: method, Path: real, Token: testAdminToken, Body: emptyBodyFor(jsonBody),
+				try("stale If-Match", apitest.Req{Method: method, Path: real, Token: apitest.AdminToken, Body: emptyBodyFor(jsonBody),
 					Headers: map[string]string{"If-Match": `"999"`}}, 412)
 			}
 		}
@@ -142,12 +142,4 @@ func emptyBodyFor(schema string) any {
 		return map[string]any{}
 	}
 	return nil
-}
-
-func with(h map[string]string, k, v string) map[string]string {
-	out := map[string]string{k: v}
-	for hk, hv := range h {
-		out[hk] = hv
-	}
-	return out
 }

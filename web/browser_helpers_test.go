@@ -1,6 +1,6 @@
 //go:build browser
 
-package main
+package web_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 // ui is one headless Chromium tab driving the admin UI.
@@ -90,6 +91,7 @@ func browserOptions(t *testing.T) []chromedp.ExecAllocatorOption {
 // from tab(). Clean-ups run in reverse: the tab closes, the browser
 // process exits, then its directories are removed.
 func newBrowser(t *testing.T) *ui {
+	s := apitest.Shared(t)
 	t.Helper()
 	opts := browserOptions(t)
 	warmChromium(t, opts)
@@ -101,7 +103,7 @@ func newBrowser(t *testing.T) *ui {
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancel3)
-	u := &ui{t: t, ctx: ctx, downloads: downloads, base: shared.base}
+	u := &ui{t: t, ctx: ctx, downloads: downloads, base: s.Base}
 	u.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(u.downloads).WithEventsEnabled(true))
 	return u
 }

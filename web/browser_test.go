@@ -1,8 +1,8 @@
 //go:build browser
 
 // The browser test needs Chromium (Debian's chromium; .ci/run installs
-// it), so it runs with -tags browser: go test -tags browser -run Browser ./cmd/twincms
-package main
+// it), so it runs with -tags browser: go test -tags browser -run Browser ./web
+package web_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 func chromiumPath(t *testing.T) string {
@@ -31,6 +32,7 @@ func chromiumPath(t *testing.T) string {
 // to English and downloads a document, which arrives under its UTF-8 name
 // with the stored SHA-256.
 func TestBrowserDemoSite(t *testing.T) {
+	s := apitest.Shared(t)
 	u := newBrowser(t)
 	ctx := u.ctx
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -39,7 +41,7 @@ func TestBrowserDemoSite(t *testing.T) {
 	var slugs, title, english string
 	downloads := u.downloads // removed after the browser has exited
 	err := chromedp.Run(ctx,
-		chromedp.Navigate(shared.base+"/"),
+		chromedp.Navigate(s.Base+"/"),
 		chromedp.WaitVisible(`li.partner[data-slug="trbiz"]`),
 		chromedp.Evaluate(`[...document.querySelectorAll("li.partner")].map(e => e.dataset.slug).join(",")`, &slugs),
 		chromedp.Text("h1", &title),
@@ -83,14 +85,14 @@ func TestBrowserDemoSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ok bool
-	docs, _ := shared.srv.documents.All(context.Background())
+	docs, _ := s.CMS.Internals().Documents.All(context.Background())
 	for _, d := range docs {
 		if d.File.OriginalFilename == want {
-			ok = d.File.SHA256 == sha(got)
+			ok = d.File.SHA256 == apitest.SHA(got)
 		}
 	}
 	if !ok {
-		t.Fatalf("the downloaded file's SHA-256 %s matches no stored %q", sha(got), want)
+		t.Fatalf("the downloaded file's SHA-256 %s matches no stored %q", apitest.SHA(got), want)
 	}
 	// A screenshot for people to look at (kept in the test's temp dir).
 	var png []byte

@@ -1,8 +1,9 @@
-package main
+package handlers_test
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -59,7 +61,7 @@ type badPart struct {
 
 func loadBadCases(t *testing.T) []badCase {
 	t.Helper()
-	files, err := filepath.Glob("../../testdata/badinput/*.jsonl")
+	files, err := filepath.Glob("testdata/badinput/*.jsonl")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus: %v", err)
 	}
@@ -98,28 +100,28 @@ type corpusFixtures struct {
 	tokens map[string]string
 }
 
-func makeCorpusFixtures(t *testing.T, s *testServer) corpusFixtures {
+func makeCorpusFixtures(t *testing.T, s *apitest.Server) corpusFixtures {
 	t.Helper()
-	f := corpusFixtures{vars: map[string]string{}, tokens: map[string]string{"admin": testAdminToken}}
+	f := corpusFixtures{vars: map[string]string{}, tokens: map[string]string{"admin": apitest.AdminToken}}
 	for _, role := range []string{"editor", "archivist"} {
-		f.tokens[role] = s.newToken(t, role)
+		f.tokens[role] = s.NewToken(t, role)
 	}
 	ed := f.tokens["editor"]
-	p := create(t, s, ed, minimalPartnership("corpus-town", "Korpus"))
+	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("corpus-town", "Korpus"))
 	f.vars["partnership"] = p["id"].(string)
-	pub := create(t, s, ed, minimalPartnership("corpus-published", "Objavljeno"))
-	expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + pub["id"].(string) + "/publish", Token: ed, Headers: ifMatch(1)}), 200)
+	pub := apitest.Create(t, s, ed, apitest.MinimalPartnership("corpus-published", "Objavljeno"))
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + pub["id"].(string) + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
 	f.vars["published_slug"] = "corpus-published"
-	b := expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+	b := apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
 		Body: map[string]any{"key": "corpus-block", "body": map[string]string{"sl": "<p>Besedilo</p>"}}}), 201).Map(t)
 	f.vars["block"] = b["id"].(string)
-	d := expect(t, s.upload(t, ed, docMeta("scan", "Korpus"), "korpus.pdf", "", demo.PlaceholderPDF("corpus")), 201).Map(t)
+	d := apitest.Expect(t, s.Upload(t, ed, apitest.DocMeta("scan", "Korpus"), "korpus.pdf", "", demo.PlaceholderPDF("corpus")), 201).Map(t)
 	f.vars["document"] = d["id"].(string)
 	f.vars["document_sha256"] = d["file"].(map[string]any)["sha256"].(string)
-	toks := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/tokens", Token: testAdminToken}), 200).Map(t)
+	toks := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/tokens", Token: apitest.AdminToken}), 200).Map(t)
 	f.vars["token_id"] = toks["items"].([]any)[0].(map[string]any)["id"].(string)
 	f.vars["missing"] = "0123456789abcdef01234567"
-	f.vars["admin_token"] = testAdminToken
+	f.vars["admin_token"] = apitest.AdminToken
 	return f
 }
 
@@ -140,17 +142,17 @@ type storeSnapshot struct {
 	Files       []string
 }
 
-func snapshotStore(t *testing.T, s *testServer, dir string) storeSnapshot {
+func snapshotStore(t *testing.T, s *apitest.Server, dir string) storeSnapshot {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st := storeSnapshot{Collections: map[string]int64{}}
-	cl, err := mongo.Connect(options.Client().ApplyURI(s.srv.embDB.URI()))
+	cl, err := mongo.Connect(options.Client().ApplyURI(s.CMS.Internals().EmbeddedDB.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Disconnect(ctx)
-	db := cl.Database(s.cfg.MongoDatabase)
+	db := cl.Database(s.Cfg.MongoDatabase)
 	names, err := db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
 		t.Fatal(err)
@@ -178,17 +180,17 @@ func snapshotStore(t *testing.T, s *testServer, dir string) storeSnapshot {
 		t.Fatal(err)
 	}
 	_ = json.Unmarshal(b, &keys)
-	mc, err := minio.New(s.srv.embS3.Addr(), &minio.Options{Creds: credentials.NewStaticV4(keys.Access, keys.Secret, ""), Region: s.cfg.S3Region})
+	mc, err := minio.New(s.CMS.Internals().EmbeddedS3.Addr(), &minio.Options{Creds: credentials.NewStaticV4(keys.Access, keys.Secret, ""), Region: s.Cfg.S3Region})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for o := range mc.ListObjects(ctx, s.cfg.S3Bucket, minio.ListObjectsOptions{Recursive: true}) {
+	for o := range mc.ListObjects(ctx, s.Cfg.S3Bucket, minio.ListObjectsOptions{Recursive: true}) {
 		if o.Err != nil {
 			t.Fatal(o.Err)
 		}
 		st.Objects = append(st.Objects, fmt.Sprintf("%s %d", o.Key, o.Size))
 	}
-	for u := range mc.ListIncompleteUploads(ctx, s.cfg.S3Bucket, "", true) {
+	for u := range mc.ListIncompleteUploads(ctx, s.Cfg.S3Bucket, "", true) {
 		if u.Err != nil {
 			t.Fatal(u.Err)
 		}
@@ -262,24 +264,20 @@ func TestBadInputCorpus(t *testing.T) {
 	if len(cases) < 150 {
 		t.Fatalf("the corpus has %d cases, want at least 150", len(cases))
 	}
-	dir := t.TempDir()
-	s, err := startTestServer(dir, map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := apitest.Empty(t, nil)
+	dir := s.Cfg.DataDir
 	fx := makeCorpusFixtures(t, s)
 	before := snapshotStore(t, s, dir)
 	secrets := []string{fx.tokens["admin"], fx.tokens["editor"], fx.tokens["archivist"]}
 	for _, c := range cases {
 		t.Run(strings.TrimSuffix(c.file, ".jsonl")+"/"+c.Name, func(t *testing.T) {
-			var r resp
+			var r apitest.Resp
 			if c.Raw != "" {
-				r = s.rawDo(t, strings.ReplaceAll(fx.expand(c.Raw), "{pad}", strings.Repeat("a", c.Pad)))
+				r = apitest.RawDo(t, s.Base, strings.ReplaceAll(fx.expand(c.Raw), "{pad}", strings.Repeat("a", c.Pad)))
 			} else {
-				r = s.do(t, fx.request(t, c))
+				r = s.Do(t, fx.request(t, c))
 			}
-			p := expectProblem(t, r, c.Status, c.Type)
+			p := apitest.ExpectProblem(t, r, c.Status, c.Type)
 			if id, _ := p["request_id"].(string); id == "" || id != r.Header.Get("X-Request-Id") {
 				t.Errorf("request id %q, header %q", id, r.Header.Get("X-Request-Id"))
 			}
@@ -308,11 +306,11 @@ func TestBadInputCorpus(t *testing.T) {
 	t.Logf("%d cases; store unchanged (%d collections, %d objects, %d files)", len(cases), len(before.Collections), len(before.Objects), len(before.Files))
 }
 
-func (f corpusFixtures) request(t *testing.T, c badCase) req {
-	r := req{Method: c.Method, Path: f.expand(c.Path), Headers: map[string]string{}}
+func (f corpusFixtures) request(t *testing.T, c badCase) apitest.Req {
+	r := apitest.Req{Method: c.Method, Path: f.expand(c.Path), Headers: map[string]string{}}
 	switch c.Auth {
 	case "", "admin", "editor", "archivist":
-		r.Token = f.tokens[cmpOr(c.Auth, "admin")]
+		r.Token = f.tokens[cmp.Or(c.Auth, "admin")]
 	case "none":
 	case "bogus":
 		r.Token = "not-a-real-token-0000"
@@ -343,11 +341,4 @@ func (f corpusFixtures) request(t *testing.T, c badCase) req {
 		r.Body = strings.ReplaceAll(f.expand(*c.Body), "{pad}", strings.Repeat("a", c.Pad))
 	}
 	return r
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -1,9 +1,11 @@
-package main
+package handlers_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 // deniedText are fragments of text only Go's standard library, Fiber,
@@ -35,14 +37,15 @@ func checkClean(t testing.TB, body []byte, secrets ...string) {
 // A header fasthttp cannot parse used to answer with the raw request,
 // token included, and no request id.
 func TestUnparsableHeaderAnswersCleanProblem(t *testing.T) {
-	raw := "GET /api/v1/partnerships HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + testAdminToken +
+	s := apitest.Shared(t)
+	raw := "GET /api/v1/partnerships HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + apitest.AdminToken +
 		"\r\nX-Note: a\x01b\r\n\r\n"
-	r := shared.rawDo(t, raw)
-	p := expectProblem(t, r, 400, "malformed-request")
+	r := apitest.RawDo(t, s.Base, raw)
+	p := apitest.ExpectProblem(t, r, 400, "malformed-request")
 	if id, _ := p["request_id"].(string); id == "" || r.Header.Get("X-Request-Id") != id {
 		t.Fatalf("no request id in problem or header: %v / %q", p, r.Header.Get("X-Request-Id"))
 	}
-	checkClean(t, r.Body, testAdminToken)
+	checkClean(t, r.Body, apitest.AdminToken)
 	if strings.Contains(string(r.Body), "X-Note") || strings.Contains(string(r.Body), "GET /api") {
 		t.Fatalf("problem quotes the request: %s", r.Body)
 	}
@@ -50,18 +53,20 @@ func TestUnparsableHeaderAnswersCleanProblem(t *testing.T) {
 
 // A header section over the read buffer: 431 with a URN without spaces.
 func TestOversizeHeadersAnswer431(t *testing.T) {
-	raw := "GET /api/v1/partnerships HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + testAdminToken +
+	s := apitest.Shared(t)
+	raw := "GET /api/v1/partnerships HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + apitest.AdminToken +
 		"\r\nX-Big: " + strings.Repeat("b", 64<<10) + "\r\n\r\n"
-	r := shared.rawDo(t, raw)
-	p := expectProblem(t, r, 431, "header-fields-too-large")
+	r := apitest.RawDo(t, s.Base, raw)
+	p := apitest.ExpectProblem(t, r, 431, "header-fields-too-large")
 	if p["request_id"] == "" || strings.ContainsAny(p["type"].(string), " \t") {
 		t.Fatalf("bad 431 problem: %v", p)
 	}
-	checkClean(t, r.Body, testAdminToken)
+	checkClean(t, r.Body, apitest.AdminToken)
 }
 
 // encoding/json's messages name Go types; ours name JSON types and fields.
 func TestJSONErrorsAreInOurWords(t *testing.T) {
+	s := apitest.Shared(t)
 	cases := []struct {
 		body, inErrors string
 	}{
@@ -76,10 +81,10 @@ func TestJSONErrorsAreInOurWords(t *testing.T) {
 		{`{"slug":"x"} {}`, ""},
 	}
 	for _, tc := range cases {
-		r := shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: tc.body})
-		p := expectProblem(t, r, 400, "malformed-request")
+		r := s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: apitest.AdminToken, Body: tc.body})
+		p := apitest.ExpectProblem(t, r, 400, "malformed-request")
 		checkClean(t, r.Body)
-		if tc.inErrors != "" && !strings.Contains(string(mustJSON(t, p["errors"])), tc.inErrors) {
+		if tc.inErrors != "" && !strings.Contains(string(apitest.MustJSON(t, p["errors"])), tc.inErrors) {
 			t.Errorf("%s: errors do not say %q: %s", tc.body, tc.inErrors, r.Body)
 		}
 	}
@@ -87,20 +92,22 @@ func TestJSONErrorsAreInOurWords(t *testing.T) {
 
 // encoding/json replaces invalid UTF-8 with U+FFFD; the API refuses it.
 func TestInvalidUTF8InJSONIsRefused(t *testing.T) {
-	before := partnershipTotal(t, shared, testAdminToken)
+	s := apitest.Shared(t)
+	before := apitest.PartnershipTotal(t, s, apitest.AdminToken)
 	body := "{\"slug\":\"utf8-test\",\"relation\":\"twin\",\"partner\":{\"name\":{\"sl\":\"Bad \xff\xfe name\"},\"country\":\"SI\"}}"
-	r := shared.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: body})
-	expectProblem(t, r, 400, "malformed-request")
+	r := s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: apitest.AdminToken, Body: body})
+	apitest.ExpectProblem(t, r, 400, "malformed-request")
 	if strings.Contains(string(r.Body), "\ufffd") {
 		t.Fatalf("problem holds a replacement character: %s", r.Body)
 	}
-	if after := partnershipTotal(t, shared, testAdminToken); after != before {
+	if after := apitest.PartnershipTotal(t, s, apitest.AdminToken); after != before {
 		t.Fatalf("partnerships %d → %d", before, after)
 	}
 }
 
 // Wrong methods get 405 with Allow from the registered routes.
 func TestWrongMethodIs405WithAllow(t *testing.T) {
+	s := apitest.Shared(t)
 	cases := []struct{ method, path, allow string }{
 		{"DELETE", "/api/v1/partnerships", "GET, HEAD, POST"},
 		{"PUT", "/api/v1/partnerships/0123456789abcdef01234567", "DELETE, GET, HEAD, PATCH"},
@@ -110,16 +117,16 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		{"DELETE", "/api/v1/Partnerships/", "GET, HEAD, POST"}, // ignoring case and a trailing slash, like the router
 	}
 	for _, tc := range cases {
-		r := shared.do(t, req{Method: tc.method, Path: tc.path, Token: testAdminToken})
-		p := expectProblem(t, r, 405, "method-not-allowed")
+		r := s.Do(t, apitest.Req{Method: tc.method, Path: tc.path, Token: apitest.AdminToken})
+		p := apitest.ExpectProblem(t, r, 405, "method-not-allowed")
 		if got := r.Header.Get("Allow"); got != tc.allow {
 			t.Errorf("%s %s: Allow %q, want %q (%v)", tc.method, tc.path, got, tc.allow, p)
 		}
 	}
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/no-such-thing"}), 404, "not-found")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/no-such-thing"}), 404, "not-found")
 
 	// HEAD is GET without the body, with GET's headers.
-	res, err := http.Head(shared.base + "/api/v1/public/pages/pobratene-obcine")
+	res, err := http.Head(s.Base + "/api/v1/public/pages/pobratene-obcine")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +139,8 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 // The archive refuses a year range that ends before it starts, and every
 // other malformed filter, instead of answering an empty list.
 func TestArchiveQueryParametersAreChecked(t *testing.T) {
-	ar := shared.newToken(t, "archivist")
+	s := apitest.Shared(t)
+	ar := s.NewToken(t, "archivist")
 	cases := []struct{ query, field string }{
 		{"year_from=2000&year_to=1990", "year_from"},
 		{"year_from=abc", "year_from"},
@@ -149,55 +157,58 @@ func TestArchiveQueryParametersAreChecked(t *testing.T) {
 		{"q=%FF%FE", "q"},
 	}
 	for _, tc := range cases {
-		r := shared.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?" + tc.query, Token: ar})
-		p := expectProblem(t, r, 400, "malformed-request")
-		if !strings.Contains(string(mustJSON(t, p["errors"])), `"field":"`+tc.field+`"`) {
+		r := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?" + tc.query, Token: ar})
+		p := apitest.ExpectProblem(t, r, 400, "malformed-request")
+		if !strings.Contains(string(apitest.MustJSON(t, p["errors"])), `"field":"`+tc.field+`"`) {
 			t.Errorf("%s: errors do not name %s: %s", tc.query, tc.field, r.Body)
 		}
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?year_from=1990&year_to=1990", Token: ar}), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?year_from=1990&year_to=1990", Token: ar}), 200)
 }
 
 // RFC 9110: the authentication scheme is case-insensitive.
 func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
-	for _, h := range []string{"bearer " + testAdminToken, "BEARER " + testAdminToken, "Bearer  " + testAdminToken} {
-		r := shared.do(t, req{Method: "GET", Path: "/api/v1/tokens", Headers: map[string]string{"Authorization": h}})
-		expect(t, r, 200)
+	s := apitest.Shared(t)
+	for _, h := range []string{"bearer " + apitest.AdminToken, "BEARER " + apitest.AdminToken, "Bearer  " + apitest.AdminToken} {
+		r := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/tokens", Headers: map[string]string{"Authorization": h}})
+		apitest.Expect(t, r, 200)
 	}
-	for _, h := range []string{"Basic " + testAdminToken, "Bearer", "Bearer" + testAdminToken, "Token " + testAdminToken} {
-		r := shared.do(t, req{Method: "GET", Path: "/api/v1/tokens", Headers: map[string]string{"Authorization": h}})
-		expectProblem(t, r, 401, "unauthorized")
-		checkClean(t, r.Body, testAdminToken)
+	for _, h := range []string{"Basic " + apitest.AdminToken, "Bearer", "Bearer" + apitest.AdminToken, "Token " + apitest.AdminToken} {
+		r := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/tokens", Headers: map[string]string{"Authorization": h}})
+		apitest.ExpectProblem(t, r, 401, "unauthorized")
+		checkClean(t, r.Body, apitest.AdminToken)
 	}
 }
 
 // The request id a client sends (a plain token) is the one in the problem;
 // anything else is replaced by one of ours.
 func TestRequestIDIsInEveryProblem(t *testing.T) {
-	r := shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships", Headers: map[string]string{"X-Request-Id": "client-abc.123"}})
-	if p := expectProblem(t, r, 401, "unauthorized"); p["request_id"] != "client-abc.123" {
+	s := apitest.Shared(t)
+	r := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships", Headers: map[string]string{"X-Request-Id": "client-abc.123"}})
+	if p := apitest.ExpectProblem(t, r, 401, "unauthorized"); p["request_id"] != "client-abc.123" {
 		t.Fatalf("request id %v, want the client's", p["request_id"])
 	}
-	r = shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships", Headers: map[string]string{"X-Request-Id": "<script>x</script>"}})
-	if p := expectProblem(t, r, 401, "unauthorized"); p["request_id"] == "" || strings.Contains(r.Header.Get("X-Request-Id"), "<") {
+	r = s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships", Headers: map[string]string{"X-Request-Id": "<script>x</script>"}})
+	if p := apitest.ExpectProblem(t, r, 401, "unauthorized"); p["request_id"] == "" || strings.Contains(r.Header.Get("X-Request-Id"), "<") {
 		t.Fatalf("unsafe request id kept: %v", p)
 	}
 }
 
 // POST …/fixity answers with the event it stored, id included.
 func TestFixityEventHasItsStoredID(t *testing.T) {
-	ar := shared.newToken(t, "archivist")
+	s := apitest.Shared(t)
+	ar := s.NewToken(t, "archivist")
 	var list struct {
 		Items []struct {
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?per_page=1", Token: ar}), 200).JSON(t, &list)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?per_page=1", Token: ar}), 200).JSON(t, &list)
 	if len(list.Items) == 0 {
 		t.Fatal("the demo has no documents")
 	}
 	id := list.Items[0].ID
-	ev := expect(t, shared.do(t, req{Method: "POST", Path: "/api/v1/archive/documents/" + id + "/fixity", Token: ar}), 200).Map(t)
+	ev := apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/archive/documents/" + id + "/fixity", Token: ar}), 200).Map(t)
 	evID, _ := ev["id"].(string)
 	if len(evID) != 24 {
 		t.Fatalf("event id %q: %v", evID, ev)
@@ -205,7 +216,7 @@ func TestFixityEventHasItsStoredID(t *testing.T) {
 	var hist struct {
 		Events []map[string]any `json:"events"`
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/documents/" + id, Token: ar}), 200).JSON(t, &hist)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents/" + id, Token: ar}), 200).JSON(t, &hist)
 	for _, e := range hist.Events {
 		if e["id"] == evID {
 			return

@@ -1,15 +1,18 @@
-package main
+package handlers_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/jesenice/twincms/internal/apitest"
 )
 
 // The admin UI is served from the binary at /admin with security headers
 // that allow only our own scripts and styles plus the object store.
 func TestAdminUIServedWithSecurityHeaders(t *testing.T) {
-	s3 := shared.srv.objs.PublicOrigin()
+	s := apitest.Shared(t)
+	s3 := s.CMS.Internals().Objects.PublicOrigin()
 	cases := []struct {
 		path, ctype, contains string
 	}{
@@ -22,7 +25,7 @@ func TestAdminUIServedWithSecurityHeaders(t *testing.T) {
 		{"/site/app.js", "javascript", "labels"},
 	}
 	for _, tc := range cases {
-		r := expect(t, shared.do(t, req{Method: "GET", Path: tc.path}), 200)
+		r := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: tc.path}), 200)
 		if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, tc.ctype) {
 			t.Errorf("%s: content type %q", tc.path, ct)
 		}
@@ -44,19 +47,20 @@ func TestAdminUIServedWithSecurityHeaders(t *testing.T) {
 		}
 	}
 	// No inline script or style in the UI's page: everything comes from files.
-	page := string(shared.do(t, req{Method: "GET", Path: "/admin"}).Body)
+	page := string(s.Do(t, apitest.Req{Method: "GET", Path: "/admin"}).Body)
 	if strings.Contains(page, "<script>") || strings.Contains(page, "style=") || strings.Contains(page, "<style") || strings.Contains(page, "onclick") {
 		t.Fatalf("inline code in /admin: %s", page)
 	}
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/admin/nope.js"}), 404, "not-found")
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/admin/..%2Fserver.go"}), 404, "not-found")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/admin/nope.js"}), 404, "not-found")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/admin/..%2Fserver.go"}), 404, "not-found")
 }
 
 // GET /me says who a token is, for every role; a wrong token is 401.
 func TestMeNamesTheToken(t *testing.T) {
+	s := apitest.Shared(t)
 	for _, role := range []string{"editor", "archivist", "admin"} {
-		secret := shared.newToken(t, role)
-		m := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/me", Token: secret}), 200).Map(t)
+		secret := s.NewToken(t, role)
+		m := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: secret}), 200).Map(t)
 		if m["role"] != role || m["name"] != "test "+role || m["id"] == "" {
 			t.Errorf("%s: %v", role, m)
 		}
@@ -64,13 +68,14 @@ func TestMeNamesTheToken(t *testing.T) {
 			t.Errorf("%s: /me returns the secret", role)
 		}
 	}
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/me"}), 401, "unauthorized")
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/me", Token: "tcms_wrong"}), 401, "unauthorized")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me"}), 401, "unauthorized")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: "tcms_wrong"}), 401, "unauthorized")
 }
 
 // GET /storage counts documents and the bytes of originals and renditions.
 func TestStorageUsageCountsDocuments(t *testing.T) {
-	docs, err := shared.srv.documents.All(t.Context())
+	s := apitest.Shared(t)
+	docs, err := s.CMS.Internals().Documents.All(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,24 +90,25 @@ func TestStorageUsageCountsDocuments(t *testing.T) {
 			withdrawn++
 		}
 	}
-	m := expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/storage", Token: shared.newToken(t, "archivist")}), 200).Map(t)
+	m := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/storage", Token: s.NewToken(t, "archivist")}), 200).Map(t)
 	if int(m["documents"].(float64)) != len(docs) || int64(m["bytes"].(float64)) != bytes || int(m["withdrawn"].(float64)) != withdrawn || len(docs) == 0 {
 		t.Fatalf("usage %v, want %d documents, %d withdrawn, %d bytes", m, len(docs), withdrawn, bytes)
 	}
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/storage"}), 401, "unauthorized")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/storage"}), 401, "unauthorized")
 }
 
 // The bucket answers a browser's CORS preflight for a direct upload, so
 // the admin UI on another origin can PUT to a signed URL.
 func TestObjectStoreAllowsBrowserUploads(t *testing.T) {
-	r, err := http.NewRequest("OPTIONS", shared.srv.objs.PublicOrigin()+"/"+shared.cfg.S3Bucket+"/uploads/some-key", nil)
+	s := apitest.Shared(t)
+	r, err := http.NewRequest("OPTIONS", s.CMS.Internals().Objects.PublicOrigin()+"/"+s.Cfg.S3Bucket+"/uploads/some-key", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Header.Set("Origin", shared.base)
+	r.Header.Set("Origin", s.Base)
 	r.Header.Set("Access-Control-Request-Method", "PUT")
 	r.Header.Set("Access-Control-Request-Headers", "x-amz-checksum-sha256")
-	res, err := httpClient.Do(r)
+	res, err := apitest.Client.Do(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,12 +122,13 @@ func TestObjectStoreAllowsBrowserUploads(t *testing.T) {
 // Archivists list partnerships (any status) to filter by and export,
 // without reading the editors' records.
 func TestArchivePartnershipsForArchivists(t *testing.T) {
-	archivist := shared.newToken(t, "archivist")
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships", Token: archivist}), 403, "forbidden")
+	s := apitest.Shared(t)
+	archivist := s.NewToken(t, "archivist")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships", Token: archivist}), 403, "forbidden")
 	var out struct {
 		Items []struct{ ID, Slug, Name, Status string }
 	}
-	expect(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: archivist}), 200).JSON(t, &out)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: archivist}), 200).JSON(t, &out)
 	found := map[string]string{}
 	for _, p := range out.Items {
 		if p.ID == "" || p.Status == "" {
@@ -132,5 +139,5 @@ func TestArchivePartnershipsForArchivists(t *testing.T) {
 	if found["sentjakob-v-rozu"] != "Šentjakob v Rožu" || found["valjevo"] != "Valjevo" {
 		t.Fatalf("archive partnerships %v", found)
 	}
-	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: shared.newToken(t, "editor")}), 403, "forbidden")
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships", Token: s.NewToken(t, "editor")}), 403, "forbidden")
 }
