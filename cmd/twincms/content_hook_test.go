@@ -6,50 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jesenice/twincms/models"
 )
-
-// changeRecorder is a change hook that keeps what it is told.
-type changeRecorder struct {
-	mu   sync.Mutex
-	seen []models.Change
-}
-
-func (r *changeRecorder) hook(_ context.Context, c models.Change) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, c)
-}
-
-// take returns the changes seen since the last take.
-func (r *changeRecorder) take() []models.Change {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.seen
-	r.seen = nil
-	return out
-}
-
-// one fails unless exactly one change was seen since the last take, and
-// returns it.
-func (r *changeRecorder) one(t *testing.T, what string) models.Change {
-	t.Helper()
-	got := r.take()
-	if len(got) != 1 {
-		t.Fatalf("%s: %d changes, want 1: %+v", what, len(got), got)
-	}
-	return got[0]
-}
-
-func (r *changeRecorder) none(t *testing.T, what string) {
-	t.Helper()
-	if got := r.take(); len(got) != 0 {
-		t.Fatalf("%s: %d changes, want none: %+v", what, len(got), got)
-	}
-}
 
 // Every content write through the API ends in exactly one Change, told
 // before the answer, with what was done, to which version, the statuses
@@ -57,7 +17,7 @@ func (r *changeRecorder) none(t *testing.T, what string) {
 // the request id and the client; refused and no-op requests tell nothing.
 func TestEveryContentWriteTellsTheHookOnce(t *testing.T) {
 	rec := &changeRecorder{}
-	s, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.hook))
+	s, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.Hook))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +25,7 @@ func TestEveryContentWriteTellsTheHookOnce(t *testing.T) {
 	ed := s.newToken(t, "editor")
 	me := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/me", Token: ed}), 200).Map(t)
 	actor := models.Actor{TokenID: me["id"].(string), Name: me["name"].(string)}
-	rec.none(t, "token create") // tokens are not content
+	rec.None(t, "token create") // tokens are not content
 
 	call := func(method, path string, version int, body any, rid string) resp {
 		r := req{Method: method, Path: path, Token: ed, Body: body, Headers: map[string]string{"X-Request-Id": rid}}
@@ -86,41 +46,41 @@ func TestEveryContentWriteTellsTheHookOnce(t *testing.T) {
 	p := expect(t, call("POST", "/api/v1/partnerships", 0, minimalPartnership("hooked", "Kavelj"), "hook-1"), 201).Map(t)
 	id := p["id"].(string)
 	path := "/api/v1/partnerships/" + id
-	check(rec.one(t, "create"), models.ResourcePartnership, id, "hooked", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-1")
+	check(rec.One(t, "create"), models.ResourcePartnership, id, "hooked", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-1")
 
 	expect(t, call("PATCH", path, 1, map[string]any{"relation": "twin"}, "hook-2"), 200)
-	rec.none(t, "a patch that changes nothing")
+	rec.None(t, "a patch that changes nothing")
 	expectProblem(t, call("PATCH", path, 1, map[string]any{"relation": "cousin"}, "hook-3"), 422, "validation-failed")
 	expectProblem(t, call("PATCH", path, 7, map[string]any{"sort": 2}, "hook-4"), 412, "version-mismatch")
 	expectProblem(t, call("PATCH", path, 1, map[string]any{"crest_id": "0123456789abcdef01234567"}, "hook-5"), 422, "validation-failed")
-	rec.none(t, "refused patches")
+	rec.None(t, "refused patches")
 
 	expect(t, call("PATCH", path, 1, map[string]any{"sort": 2, "areas": []string{"culture"}}, "hook-6"), 200)
-	check(rec.one(t, "patch"), models.ResourcePartnership, id, "hooked", models.ActionUpdate, 2, models.StatusDraft, models.StatusDraft, "areas,sort", "hook-6")
+	check(rec.One(t, "patch"), models.ResourcePartnership, id, "hooked", models.ActionUpdate, 2, models.StatusDraft, models.StatusDraft, "areas,sort", "hook-6")
 
 	expect(t, call("POST", path+"/publish", 2, nil, "hook-7"), 200)
-	check(rec.one(t, "publish"), models.ResourcePartnership, id, "hooked", models.ActionPublish, 3, models.StatusDraft, models.StatusPublished, "status", "hook-7")
+	check(rec.One(t, "publish"), models.ResourcePartnership, id, "hooked", models.ActionPublish, 3, models.StatusDraft, models.StatusPublished, "status", "hook-7")
 	expectProblem(t, call("POST", path+"/publish", 3, nil, "hook-8"), 409, "conflict")
-	rec.none(t, "publishing the published")
+	rec.None(t, "publishing the published")
 
 	expect(t, call("POST", path+"/versions/1/restore", 3, nil, "hook-9"), 200)
-	check(rec.one(t, "restore"), models.ResourcePartnership, id, "hooked", models.ActionRestore, 4, models.StatusPublished, models.StatusPublished, "areas,sort", "hook-9")
+	check(rec.One(t, "restore"), models.ResourcePartnership, id, "hooked", models.ActionRestore, 4, models.StatusPublished, models.StatusPublished, "areas,sort", "hook-9")
 	expect(t, call("POST", path+"/unpublish", 4, nil, "hook-10"), 200)
-	check(rec.one(t, "unpublish"), models.ResourcePartnership, id, "hooked", models.ActionUnpublish, 5, models.StatusPublished, models.StatusDraft, "status", "hook-10")
+	check(rec.One(t, "unpublish"), models.ResourcePartnership, id, "hooked", models.ActionUnpublish, 5, models.StatusPublished, models.StatusDraft, "status", "hook-10")
 	expect(t, call("POST", path+"/archive", 5, nil, "hook-11"), 200)
-	check(rec.one(t, "archive"), models.ResourcePartnership, id, "hooked", models.ActionArchive, 6, models.StatusDraft, models.StatusArchived, "status", "hook-11")
+	check(rec.One(t, "archive"), models.ResourcePartnership, id, "hooked", models.ActionArchive, 6, models.StatusDraft, models.StatusArchived, "status", "hook-11")
 
 	expectProblem(t, call("DELETE", path, 5, nil, "hook-12"), 412, "version-mismatch")
-	rec.none(t, "a stale delete")
+	rec.None(t, "a stale delete")
 	expect(t, call("DELETE", path, 6, nil, "hook-13"), 204)
-	check(rec.one(t, "delete"), models.ResourcePartnership, id, "hooked", models.ActionDelete, 0, models.StatusArchived, "", "", "hook-13")
+	check(rec.One(t, "delete"), models.ResourcePartnership, id, "hooked", models.ActionDelete, 0, models.StatusArchived, "", "", "hook-13")
 
 	b := expect(t, call("POST", "/api/v1/blocks", 0, map[string]any{"key": "hooked-block", "body": map[string]string{"sl": "<p>Besedilo</p>"}}, "hook-14"), 201).Map(t)
-	check(rec.one(t, "block create"), models.ResourceBlock, b["id"].(string), "hooked-block", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-14")
+	check(rec.One(t, "block create"), models.ResourceBlock, b["id"].(string), "hooked-block", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-14")
 	pg := expect(t, call("POST", "/api/v1/pages", 0, map[string]any{"slug": "hooked-page", "title": map[string]string{"sl": "Stran"}}, "hook-15"), 201).Map(t)
-	check(rec.one(t, "page create"), models.ResourcePage, pg["id"].(string), "hooked-page", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-15")
+	check(rec.One(t, "page create"), models.ResourcePage, pg["id"].(string), "hooked-page", models.ActionCreate, 1, "", models.StatusDraft, "", "hook-15")
 	expect(t, call("POST", "/api/v1/pages/"+pg["id"].(string)+"/publish", 1, nil, "hook-16"), 200)
-	check(rec.one(t, "page publish"), models.ResourcePage, pg["id"].(string), "hooked-page", models.ActionPublish, 2, models.StatusDraft, models.StatusPublished, "status", "hook-16")
+	check(rec.One(t, "page publish"), models.ResourcePage, pg["id"].(string), "hooked-page", models.ActionPublish, 2, models.StatusDraft, models.StatusPublished, "status", "hook-16")
 
 	// Version history records the actor as before: "token:<id>".
 	hist := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/pages/" + pg["id"].(string) + "/versions", Token: ed}), 200).Map(t)
@@ -129,7 +89,7 @@ func TestEveryContentWriteTellsTheHookOnce(t *testing.T) {
 			t.Fatalf("version by %v, want token:%s", by, actor.TokenID)
 		}
 	}
-	rec.none(t, "reads")
+	rec.None(t, "reads")
 }
 
 // Demo loading writes through the content service as the actor "demo",

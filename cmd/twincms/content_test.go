@@ -8,15 +8,6 @@ import (
 	"time"
 )
 
-func create(t testing.TB, s *testServer, token string, body any) map[string]any {
-	t.Helper()
-	return expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: token, Body: body}), 201).Map(t)
-}
-
-func ifMatch(v any) map[string]string {
-	return map[string]string{"If-Match": fmt.Sprintf(`"%v"`, v)}
-}
-
 func TestDraftIsPrivateUntilPublished(t *testing.T) {
 	ed := shared.newToken(t, "editor")
 	p := create(t, shared, ed, minimalPartnership("draft-town", "Osnutek"))
@@ -54,11 +45,6 @@ func TestDraftIsPrivateUntilPublished(t *testing.T) {
 	expectProblem(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + id, Token: ed, Headers: ifMatch(1)}), 412, "version-mismatch")
 	expect(t, shared.do(t, req{Method: "DELETE", Path: "/api/v1/partnerships/" + id, Token: ed, Headers: ifMatch(4)}), 204)
 	expectProblem(t, shared.do(t, req{Method: "GET", Path: "/api/v1/partnerships/" + id, Token: ed}), 404, "not-found")
-}
-
-func partnershipTotal(t testing.TB, s *testServer, token string) int {
-	t.Helper()
-	return int(expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/partnerships?per_page=1", Token: token}), 200).Map(t)["total"].(float64))
 }
 
 // Every bad body is refused with a problem naming the field, and nothing

@@ -5,12 +5,6 @@ import (
 	"testing"
 )
 
-// patchTo changes a content record through the API and returns its new version.
-func patchTo(t *testing.T, s *testServer, token, path string, version any, body map[string]any) map[string]any {
-	t.Helper()
-	return expect(t, s.do(t, req{Method: "PATCH", Path: path, Token: token, Body: body, Headers: ifMatch(version)}), 200).Map(t)
-}
-
 type diffOp struct {
 	Op    string `json:"op"`
 	Path  string `json:"path"`

@@ -59,7 +59,7 @@ func TestIngestOverHTTPRunsAJobPerBag(t *testing.T) {
 	}
 
 	before := s.stored(t)
-	writeFolder(t, bag, []bagFile{{"data/1987/council-minutes-0017.pdf", []byte("%PDF-1.4\n% council minutes 17, retyped\n")}})
+	writeFolder(t, bag, []bagFile{{Path: "data/1987/council-minutes-0017.pdf", Body: []byte("%PDF-1.4\n% council minutes 17, retyped\n")}})
 	tampered := zipDir(t, bag, "minutes-bag")
 	failed := s.waitForJob(t, ar, expect(t, s.submitBag(t, ar, tampered), 202).Header.Get("Location"))
 	named := false

@@ -14,7 +14,7 @@ import (
 // the hook since the last check, and returns it.
 func expectOneChange(t *testing.T, rec *changeRecorder, what, id string, action models.Action, r resp) models.Change {
 	t.Helper()
-	c := rec.one(t, what)
+	c := rec.One(t, what)
 	if c.ID != id || c.Action != action {
 		t.Fatalf("%s: change %+v, want %s of %s", what, c, action, id)
 	}
@@ -33,7 +33,7 @@ func expectOneChange(t *testing.T, rec *changeRecorder, what, id string, action 
 // writes and a describe that changes nothing pass it not at all.
 func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 	rec := &changeRecorder{}
-	shared, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.hook))
+	shared, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.Hook))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 	up := shared.upload(t, ed, docMeta("scan", "Kavelj"), name, "", pdfBytes("hook "+t.Name(), 40<<10))
 	d := expect(t, up, 201).Map(t)
 	id := d["id"].(string)
-	created := rec.take()
+	created := rec.Take()
 	if len(created) != 1 || created[0].ID != id || created[0].Action != models.ActionCreate || created[0].Version != 1 ||
 		created[0].NewStatus != "active" || created[0].Key != name || created[0].Actor.Ref() != d["created_by"] {
 		t.Fatalf("upload: changes %+v, want one create of version 1 by %v", created, d["created_by"])
@@ -66,7 +66,7 @@ func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 	// Refused: stale, invalid. No change either.
 	expectProblem(t, shared.do(t, req{Method: "DELETE", Path: path, Token: ed, Headers: ifMatch(1)}), 412, "version-mismatch")
 	expectProblem(t, shared.do(t, req{Method: "PATCH", Path: path, Token: ed, Headers: ifMatch(2), Body: map[string]any{"kind": "poster"}}), 422, "validation-failed")
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("writes that stored nothing passed the hook: %+v", got)
 	}
 
@@ -87,7 +87,7 @@ func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 		t.Fatalf("purge: %+v", c)
 	}
 	expectProblem(t, shared.do(t, req{Method: "POST", Path: path + "/purge", Token: testAdminToken}), 404, "not-found")
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("a refused purge passed the hook: %+v", got)
 	}
 
@@ -99,7 +99,7 @@ func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
 	if st := putToTicket(t, ticket, direct); st != 200 {
 		t.Fatalf("PUT to the signed URL: %d", st)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("starting an upload passed the hook: %+v", got)
 	}
 	r = shared.do(t, req{Method: "POST", Path: "/api/v1/uploads/" + ticket["upload"].(map[string]any)["id"].(string) + "/complete", Token: ed})

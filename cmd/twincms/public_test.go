@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -171,19 +170,3 @@ func TestASecondInstanceSeesPublishesWithinSeconds(t *testing.T) {
 	}
 	t.Logf("noticed after %v", time.Since(start).Round(100*time.Millisecond))
 }
-
-func s3Keys(t *testing.T) map[string]string {
-	t.Helper()
-	b, err := readFile(shared.cfg.DataDir + "/s3-credentials.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var k struct{ Access, Secret string }
-	if err := json.Unmarshal(b, &k); err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{"access": k.Access, "secret": k.Secret}
-}
-
-func accessKey(t *testing.T) string { return s3Keys(t)["access"] }
-func secretKey(t *testing.T) string { return s3Keys(t)["secret"] }

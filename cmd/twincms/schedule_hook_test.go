@@ -12,7 +12,7 @@ import (
 // actor "schedule". Deleting a record cancels its pending schedules.
 func TestScheduleChangesPassTheHook(t *testing.T) {
 	rec := &changeRecorder{}
-	s, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.hook))
+	s, err := startTestServerWith(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.Hook))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,25 +20,25 @@ func TestScheduleChangesPassTheHook(t *testing.T) {
 	ed := s.newToken(t, "editor")
 	p := create(t, s, ed, minimalPartnership("hooked-schedule", "Kljuka"))
 	path := partnershipPath(p)
-	rec.take()
+	rec.Take()
 
 	sc := s.schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": rfc3339(time.Now().Add(time.Second))})
-	c := rec.one(t, "schedule create")
+	c := rec.One(t, "schedule create")
 	if c.Resource != models.ResourceSchedule || c.ID != sc.ID || c.Action != models.ActionCreate || c.Actor.TokenID == "" || c.RequestID == "" {
 		t.Fatalf("schedule create change: %+v", c)
 	}
 	if done := s.waitSchedule(t, ed, sc.ID); done.Status != "done" {
 		t.Fatalf("schedule: %+v", done)
 	}
-	c = rec.one(t, "scheduled publish")
+	c = rec.One(t, "scheduled publish")
 	if c.Resource != models.ResourcePartnership || c.Action != models.ActionPublish || c.Actor != (models.Actor{Name: "schedule"}) || c.Version != 2 || c.NewStatus != models.StatusPublished {
 		t.Fatalf("scheduled publish change: %+v", c)
 	}
 
 	later := s.schedule(t, ed, path, 2, map[string]any{"action": "unpublish", "at": rfc3339(time.Now().Add(time.Hour))})
-	rec.take()
+	rec.Take()
 	expect(t, s.do(t, req{Method: "DELETE", Path: path, Token: ed, Headers: ifMatch(2)}), 204)
-	got := rec.take()
+	got := rec.Take()
 	if len(got) != 2 || got[0].Action != models.ActionDelete || got[0].Resource != models.ResourcePartnership ||
 		got[1].Resource != models.ResourceSchedule || got[1].ID != later.ID || got[1].Action != models.ActionDelete {
 		t.Fatalf("deleting the record: changes %+v, want its delete and its schedule's cancellation", got)
@@ -49,5 +49,5 @@ func TestScheduleChangesPassTheHook(t *testing.T) {
 		t.Fatalf("schedule of a deleted record: %+v", after)
 	}
 	expect(t, s.do(t, req{Method: "DELETE", Path: "/api/v1/schedules/" + sc.ID, Token: ed}), 409)
-	rec.none(t, "a refused cancel")
+	rec.None(t, "a refused cancel")
 }

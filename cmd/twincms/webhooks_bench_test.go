@@ -24,7 +24,7 @@ func BenchmarkWebhookDeliveryLatency(b *testing.B) {
 		arrived <- time.Now()
 		return 204
 	})
-	s.createWebhook(b, rcv.srv.URL, "partnership.published")
+	s.createWebhook(b, rcv.URL, "partnership.published")
 	var lat []time.Duration
 	i := 0
 	for b.Loop() {

@@ -30,7 +30,7 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 		}
 		return 204
 	})
-	okID, okSecret := s.createWebhook(t, flaky.srv.URL+"/hook", "partnership.published", "fixity.failed")
+	okID, okSecret := s.createWebhook(t, flaky.URL+"/hook", "partnership.published", "fixity.failed")
 	if !strings.HasPrefix(okSecret, "whsec_") {
 		t.Fatalf("secret %q", okSecret[:6])
 	}
@@ -42,8 +42,8 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 	}
 
 	pid, version := s.publishNew(t, ed, "hook-partner")
-	waitFor(t, 30*time.Second, "a retry after the 500", func() bool { return len(flaky.messages()) >= 2 })
-	msgs := flaky.messages()
+	waitFor(t, 30*time.Second, "a retry after the 500", func() bool { return len(flaky.Messages()) >= 2 })
+	msgs := flaky.Messages()
 	for _, m := range msgs {
 		if err := verifyStandardWebhook(okSecret, m); err != nil {
 			t.Fatalf("signature: %v", err)
@@ -84,7 +84,7 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 
 	// A target that always fails: 1 attempt + 3 retries (the test backoff), then failed.
 	broken := newHookReceiver(t, func(int) int { return 500 })
-	badID, _ := s.createWebhook(t, broken.srv.URL, "partnership.unpublished")
+	badID, _ := s.createWebhook(t, broken.URL, "partnership.unpublished")
 	cur := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/partnerships/" + pid, Token: ed}), 200)
 	expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/partnerships/" + pid + "/unpublish", Token: ed,
 		Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 200)
@@ -97,10 +97,10 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 		}
 		return false
 	})
-	if n := len(broken.messages()); n != 4 || int(failed["attempts"].(float64)) != 4 || failed["next_attempt_at"] != nil {
+	if n := len(broken.Messages()); n != 4 || int(failed["attempts"].(float64)) != 4 || failed["next_attempt_at"] != nil {
 		t.Fatalf("after the final failure: %d requests, delivery %v", n, failed)
 	}
-	if len(flaky.messages()) != 2 {
+	if len(flaky.Messages()) != 2 {
 		t.Fatalf("the published-only webhook got an unpublish event")
 	}
 
@@ -109,8 +109,8 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 	if r["status"] != "pending" {
 		t.Fatalf("redelivered %v", r)
 	}
-	waitFor(t, 30*time.Second, "the redelivery", func() bool { return len(broken.messages()) >= 5 })
-	if m := broken.messages()[4]; m.ID != failed["id"] {
+	waitFor(t, 30*time.Second, "the redelivery", func() bool { return len(broken.Messages()) >= 5 })
+	if m := broken.Messages()[4]; m.ID != failed["id"] {
 		t.Fatalf("redelivery id %q, want %q", m.ID, failed["id"])
 	}
 	expectProblem(t, s.do(t, req{Method: "POST", Path: "/api/v1/webhooks/" + okID + "/deliveries/" + failed["id"].(string) + "/redeliver", Token: testAdminToken}), 404, "not-found")
@@ -123,8 +123,8 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 		}
 		ar := s.newToken(t, "archivist")
 		expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/archive/documents/" + doc["id"].(string) + "/fixity", Token: ar}), 200)
-		waitFor(t, 30*time.Second, "fixity.failed", func() bool { return len(flaky.messages()) >= 3 })
-		m := flaky.messages()[2]
+		waitFor(t, 30*time.Second, "fixity.failed", func() bool { return len(flaky.Messages()) >= 3 })
+		m := flaky.Messages()[2]
 		if err := verifyStandardWebhook(okSecret, m); err != nil || !strings.Contains(string(m.Body), `"fixity.failed"`) || !strings.Contains(string(m.Body), doc["id"].(string)) {
 			t.Fatalf("fixity message %s (%v)", m.Body, err)
 		}
@@ -132,13 +132,13 @@ func TestWebhookDeliveriesSignedRetriedAndFailed(t *testing.T) {
 
 	// Document events come from the document lifecycle's hook.
 	docs := newHookReceiver(t, func(int) int { return 200 })
-	_, docSecret := s.createWebhook(t, docs.srv.URL, "document.created", "document.withdrawn")
+	_, docSecret := s.createWebhook(t, docs.URL, "document.created", "document.withdrawn")
 	up := expect(t, s.upload(t, ed, docMeta("scan", "Umaknjen"), "umaknjen.pdf", "", demo.PlaceholderPDF("hook withdraw")), 201)
 	docID := up.Map(t)["id"].(string)
 	expect(t, s.do(t, req{Method: "DELETE", Path: "/api/v1/documents/" + docID, Token: ed, Headers: map[string]string{"If-Match": up.Header.Get("ETag")}}), 200)
-	waitFor(t, 30*time.Second, "document.created and document.withdrawn", func() bool { return len(docs.messages()) >= 2 })
+	waitFor(t, 30*time.Second, "document.created and document.withdrawn", func() bool { return len(docs.Messages()) >= 2 })
 	var types []string
-	for _, m := range docs.messages() {
+	for _, m := range docs.Messages() {
 		var b struct {
 			Type string `json:"type"`
 			Data struct{ ID string }
@@ -183,14 +183,14 @@ func TestWebhookOutboxSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hookID, secret := s.createWebhook(t, rcv.srv.URL, "partnership.published")
+	hookID, secret := s.createWebhook(t, rcv.URL, "partnership.published")
 	pid, _ := s.publishNew(t, testAdminToken, "restart-partner")
 	ds := s.deliveries(t, hookID)
 	if len(ds) != 1 || ds[0]["status"] != "pending" || ds[0]["attempts"].(float64) != 0 {
 		t.Fatalf("queued %v", ds)
 	}
 	s.close()
-	if n := len(rcv.messages()); n != 0 {
+	if n := len(rcv.Messages()); n != 0 {
 		t.Fatalf("%d messages before the restart", n)
 	}
 
@@ -199,8 +199,8 @@ func TestWebhookOutboxSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.close()
-	waitFor(t, 30*time.Second, "the queued delivery after the restart", func() bool { return len(rcv.messages()) >= 1 })
-	m := rcv.messages()[0]
+	waitFor(t, 30*time.Second, "the queued delivery after the restart", func() bool { return len(rcv.Messages()) >= 1 })
+	m := rcv.Messages()[0]
 	if err := verifyStandardWebhook(secret, m); err != nil || m.ID != ds[0]["id"] || !strings.Contains(string(m.Body), pid) {
 		t.Fatalf("after restart: %s %s (%v)", m.ID, m.Body, err)
 	}
@@ -219,7 +219,7 @@ func TestWebhookPrivateTargetsRefused(t *testing.T) {
 			Body: map[string]any{"url": url, "events": []string{"partnership.published"}}}), 422, "validation-failed")
 	}
 	rcv := newHookReceiver(t, func(int) int { return 200 })
-	port := rcv.srv.URL[strings.LastIndex(rcv.srv.URL, ":")+1:]
+	port := rcv.URL[strings.LastIndex(rcv.URL, ":")+1:]
 	hookID, _ := s.createWebhook(t, "http://localhost:"+port+"/hook", "partnership.published")
 	defer s.do(t, req{Method: "DELETE", Path: "/api/v1/webhooks/" + hookID, Token: testAdminToken})
 	s.publishNew(t, testAdminToken, "ssrf-partner")
@@ -236,7 +236,7 @@ func TestWebhookPrivateTargetsRefused(t *testing.T) {
 	if d["attempts"].(float64) != 1 || !strings.Contains(h["error"].(string), "refused") || h["status_code"].(float64) != 0 {
 		t.Fatalf("delivery %v", d)
 	}
-	if n := len(rcv.messages()); n != 0 {
+	if n := len(rcv.Messages()); n != 0 {
 		t.Fatalf("the private target got %d requests", n)
 	}
 }
