@@ -14,6 +14,18 @@ import (
 
 const admin = apitest.AdminToken
 
+// editorDraft is the setup of most tests here: the shared server, an
+// editor's token and the path of a new draft partnership (version 1),
+// removed when the test ends.
+func editorDraft(t *testing.T, slug, name string) (s *apitest.Server, ed, path string) {
+	t.Helper()
+	s = apitest.Shared(t)
+	ed = s.NewToken(t, "editor")
+	path = apitest.PartnershipPath(apitest.Create(t, s, ed, apitest.MinimalPartnership(slug, name)))
+	s.RemoveAtEnd(t, path)
+	return s, ed, path
+}
+
 // listSchedules is GET /schedules?query as token: the page's items, and
 // the response for checks of its raw body.
 func listSchedules(t *testing.T, s *apitest.Server, token, query string) ([]apitest.ScheduleView, apitest.Resp) {
@@ -35,11 +47,7 @@ func listed(items []apitest.ScheduleView, id string) bool {
 // although version 3 exists by then, through the content service (history
 // says publish by "schedule"); the draft's later text is not published.
 func TestScheduledPublishOfFrozenVersion(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("schedule-town", "Načrtovana v1"))
-	path := apitest.PartnershipPath(p)
-	s.RemoveAtEnd(t, path)
+	s, ed, path := editorDraft(t, "schedule-town", "Načrtovana v1")
 	apitest.PatchTo(t, s, ed, path, 1, map[string]any{"partner": map[string]any{"name": map[string]string{"sl": "Načrtovana v2"}}})
 	at := time.Now().Add(5 * time.Second) // time to make version 3 and look before it runs, under load too
 	sc := s.Schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": apitest.RFC3339(at), "version": 2})
@@ -122,11 +130,7 @@ func TestScheduledUnpublish(t *testing.T) {
 // Cancelling stops a schedule; a cancelled or finished one cannot be
 // cancelled again (409).
 func TestCancelSchedule(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("cancel-town", "Preklicana"))
-	path := apitest.PartnershipPath(p)
-	s.RemoveAtEnd(t, path)
+	s, ed, path := editorDraft(t, "cancel-town", "Preklicana")
 	at := time.Now().Add(5 * time.Second) // cancelled well before it, under load too
 	sc := s.Schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(at)})
 	var got apitest.ScheduleView
@@ -150,11 +154,8 @@ func TestCancelSchedule(t *testing.T) {
 
 // Refused schedules: each is a problem and stores nothing.
 func TestScheduleRefusals(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("refused-schedule", "Zavrnjena"))
-	s.RemoveAtEnd(t, apitest.PartnershipPath(p))
-	path := apitest.PartnershipPath(p) + "/schedule"
+	s, ed, record := editorDraft(t, "refused-schedule", "Zavrnjena")
+	path := record + "/schedule"
 	future := apitest.RFC3339(time.Now().Add(time.Hour))
 	for _, c := range []struct {
 		name    string
@@ -185,7 +186,7 @@ func TestScheduleRefusals(t *testing.T) {
 		listSchedules(t, s, ed, q+"&per_page=100")
 	}
 	// Nothing of the refused ones was stored.
-	if _, all := listSchedules(t, s, ed, "per_page=100"); strings.Contains(string(all.Body), p["id"].(string)) {
+	if _, all := listSchedules(t, s, ed, "per_page=100"); strings.Contains(string(all.Body), strings.TrimPrefix(record, "/api/v1/partnerships/")) {
 		t.Fatalf("a refused schedule was stored: %s", all.Body)
 	}
 }
