@@ -74,7 +74,7 @@ func TestDocumentChangesReachInstancesThatReferToThem(t *testing.T) {
 	if _, err := other.File(ctx, "d3", "", exp(f), sig(f, "d3")); !errors.Is(err, models.ErrGone) {
 		t.Fatalf("a withdrawal logged elsewhere: %v, want gone", err)
 	}
-	if st := other.Stats(); st.Full != 1 || st.Partial != 1 {
+	if st := other.Stats(); st.Full != 1 || st.Partial != 1 { // other heard of no upload
 		t.Fatalf("the other instance: %+v, want no relist and the withdrawal applied", st)
 	}
 }

@@ -77,8 +77,9 @@ type Sources struct {
 	LinkTTL time.Duration
 	Logger  *slog.Logger
 	// OnRefresh, when set, is told of every snapshot refresh: "full" (a
-	// relist of all published content) or "partial" (one change applied,
-	// made here or read from the change log).
+	// relist of all published content) or "partial" (one change applied:
+	// each one made here, even one with nothing to change such as a new
+	// upload, and each one read from the change log).
 	OnRefresh func(kind string)
 }
 
@@ -227,12 +228,14 @@ func (p *Publisher) Changed(ctx context.Context, c models.Change) {
 	case models.ResourcePartnership, models.ResourceBlock, models.ResourcePage:
 	case models.ResourceDocument:
 		if c.Action == models.ActionCreate {
+			p.refreshed("partial", &p.parts) // applied: nothing to change
 			return
 		}
 		// busy first: an update that read the document before this
 		// change was stored is still counted, or its snapshot is current.
 		if p.busy.Load() == 0 && !p.cur.Load().refers(c.ID) {
 			p.logChange(ctx, c, nil)
+			p.refreshed("partial", &p.parts)
 			return
 		}
 	default:

@@ -256,8 +256,8 @@ func TestChangesAreAppliedWithoutARelist(t *testing.T) {
 	if f.parts.lists != lists {
 		t.Fatalf("%d relists for single changes", f.parts.lists-lists)
 	}
-	if st := f.pub.Stats(); st.Full != 1 || st.Partial != 4 {
-		t.Fatalf("refreshes %+v, want 1 full (the first) and 4 partial", st)
+	if st := f.pub.Stats(); st.Full != 1 || st.Partial != 5 {
+		t.Fatalf("refreshes %+v, want 1 full (the first) and 5 partial", st)
 	}
 }
 
