@@ -109,9 +109,11 @@ func (p *Publisher) poll(ctx context.Context) error {
 	defer p.unlock()
 	cur := p.cur.Load()
 	switch {
-	case cur.seq == seq: // local changes caught up meanwhile
+	case seq < from: // the counter went back: another database
+		return p.relist(ctx, seq)
+	case cur.seq >= seq: // local changes caught up meanwhile
 		return nil
-	case !complete || seq < cur.seq:
+	case !complete:
 		return p.relist(ctx, seq)
 	}
 	next, applied := cur, 0

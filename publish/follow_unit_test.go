@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jesenice/twincms/models"
 )
@@ -128,5 +129,72 @@ func TestAnUnloggedChangeIsLoggedAtTheNextPoll(t *testing.T) {
 	}
 	if st := f.pub.Stats(); st.Full != 1 {
 		t.Fatalf("its own change made the poll relist: %+v", st)
+	}
+}
+
+// The writer of every logPruneEvery-th value removes the entries more than
+// logKeep values old.
+func TestTheLogIsPruned(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.changes.entries = []models.LoggedChange{{Seq: 1, Resource: models.ResourceBlock, ID: "old"},
+		{Seq: logPruneEvery, Resource: models.ResourceBlock, ID: "kept"}}
+	f.changes.seq = logKeep + logPruneEvery - 1
+	f.pub.Changed(ctx, models.Change{Resource: models.ResourceBlock, ID: "b1"})
+	var ids []string
+	for _, e := range f.changes.entries {
+		ids = append(ids, e.ID)
+	}
+	if !slices.Equal(ids, []string{"kept", "b1"}) {
+		t.Fatalf("log after the prune: %v", ids)
+	}
+}
+
+// A counter that went back (another database behind the same address)
+// makes the poll relist.
+func TestACounterThatWentBackRelists(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.pub.Changed(ctx, models.Change{Resource: models.ResourceBlock, ID: "b1"})
+	f.changes.seq, f.changes.entries = 0, nil
+	if err := f.pub.poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.pub.Stats(); st.Full != 2 || f.pub.cur.Load().seq != 0 {
+		t.Fatalf("after the counter went back: %+v at %d", st, f.pub.cur.Load().seq)
+	}
+}
+
+// A document change while an update is under way waits for it: the
+// update may have read the document before the change was stored and be
+// about to refer to it.
+func TestADocumentChangeWaitsForAnUpdateUnderWay(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.docs.items["d4"] = document("d4", models.DocumentWithdrawn)
+	f.pub.lock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f.pub.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: "d4", Action: models.ActionWithdraw})
+	}()
+	select {
+	case <-done:
+		f.pub.unlock()
+		t.Fatal("a document change passed an update under way")
+	case <-time.After(100 * time.Millisecond):
+	}
+	// The update read d4 while it was still active.
+	next := f.pub.cur.Load().clone()
+	next.documents["d4"] = document("d4", models.DocumentActive)
+	f.pub.cur.Store(next)
+	f.pub.unlock()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the document change never ended")
+	}
+	if d := f.pub.cur.Load().documents["d4"]; d == nil || d.Status != models.DocumentWithdrawn {
+		t.Fatalf("d4 after the change: %+v, want withdrawn", d)
 	}
 }

@@ -84,8 +84,8 @@ type Sources struct {
 }
 
 // Staleness is how long another instance may serve content from before a
-// change made elsewhere (Watch's poll interval), plus one database round
-// trip.
+// change made elsewhere (Watch's poll interval), plus the poll's own
+// reads; a gap in the change log adds gapWait and a relist.
 const Staleness = 2 * time.Second
 
 // Publisher holds the published snapshot and renders public bodies.
