@@ -32,15 +32,15 @@ func TestIngestCommandStoresABagOf1000Files(t *testing.T) {
 		t.Fatalf("archive holds %v documents, %d distinct checksums; want %d", list["total"], s.distinctChecksums(t), n)
 	}
 	probe := files[n*2/5]
-	found := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(probe.body), Token: ar}), 200).Map(t)
+	found := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(probe.Body), Token: ar}), 200).Map(t)
 	items := found["items"].([]any)
 	if len(items) != 1 {
 		t.Fatalf("by checksum: %v", found)
 	}
 	doc := items[0].(map[string]any)
 	file := doc["file"].(map[string]any)
-	if file["original_filename"] != probe.path || file["content_type"] != "application/pdf" || doc["kind"] != "scan" ||
-		doc["title"].(map[string]any)["sl"] != strings.TrimSuffix(probe.path, ".pdf") || doc["created_by"] != "ingest" {
+	if file["original_filename"] != probe.Path || file["content_type"] != "application/pdf" || doc["kind"] != "scan" ||
+		doc["title"].(map[string]any)["sl"] != strings.TrimSuffix(probe.Path, ".pdf") || doc["created_by"] != "ingest" {
 		t.Fatalf("stored as %v", doc)
 	}
 	before := s.stored(t)
@@ -67,7 +67,7 @@ func TestIngestRefusesATamperedBagBeforeStoringAnything(t *testing.T) {
 	if err := os.Remove(filepath.Join(bag, "data", "1975", "charter-0031.pdf")); err != nil {
 		t.Fatal(err)
 	}
-	writeFolder(t, filepath.Join(bag, "data"), []bagFile{{"extra.pdf", []byte("%PDF-1.4\n% not in the manifest\n")}})
+	writeFolder(t, filepath.Join(bag, "data"), []bagFile{{Path: "extra.pdf", Body: []byte("%PDF-1.4\n% not in the manifest\n")}})
 
 	before := s.stored(t)
 	for _, path := range []string{bag, zipPath(t, bag)} {
@@ -125,7 +125,7 @@ func TestIngestResumesAnInterruptedRun(t *testing.T) {
 		t.Fatalf("interrupted run: %v, %+v", err, sum)
 	}
 	first := sum.Stored
-	if got := s.stored(t); got.documents != first || got.claims != first || got.objects != first {
+	if got := s.stored(t); got.Documents != first || got.Claims != first || got.Objects != first {
 		t.Fatalf("after the interruption the store holds %+v, want %d of each", got, first)
 	}
 
@@ -134,7 +134,7 @@ func TestIngestResumesAnInterruptedRun(t *testing.T) {
 	if err != nil || !strings.Contains(out, want) {
 		t.Fatalf("resumed run: %v\n%s\nwant %q", err, out, want)
 	}
-	if got := s.stored(t); got.documents != 200 || got.claims != 200 || got.objects != 200 || s.distinctChecksums(t) != 200 {
+	if got := s.stored(t); got.Documents != 200 || got.Claims != 200 || got.Objects != 200 || s.distinctChecksums(t) != 200 {
 		t.Fatalf("after resuming the store holds %+v (%d distinct checksums), want 200 of each", got, s.distinctChecksums(t))
 	}
 }
@@ -189,9 +189,9 @@ func TestIngestAppliesMetadataCSVAndReportsBadRows(t *testing.T) {
 		}
 	}
 	doc := func(f bagFile) map[string]any {
-		items := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(f.body), Token: ar}), 200).Map(t)["items"].([]any)
+		items := expect(t, s.do(t, req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + sha(f.Body), Token: ar}), 200).Map(t)["items"].([]any)
 		if len(items) != 1 {
-			t.Fatalf("%s: %d documents", f.path, len(items))
+			t.Fatalf("%s: %d documents", f.Path, len(items))
 		}
 		return items[0].(map[string]any)
 	}
@@ -245,7 +245,7 @@ func TestIngestSubcommandExitStatus(t *testing.T) {
 	env["TWINCMS_DEMO"] = "false"
 	getenv := func(k string) string { return env[k] }
 	writeFolder(t, dir, tinyPDFs(3, "letter", ""))
-	writeFolder(t, dir, []bagFile{{"notes.txt", []byte("not an archival format")}})
+	writeFolder(t, dir, []bagFile{{Path: "notes.txt", Body: []byte("not an archival format")}})
 
 	var out bytes.Buffer
 	if code := run([]string{"ingest", dir, "-j", "2"}, getenv, &out, &out); code != 1 ||

@@ -22,8 +22,12 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
+
+// benchServer is apitest.BenchServer under this package's server type.
+func benchServer(b *testing.B) *testServer { b.Helper(); return wrap(apitest.BenchServer(b)) }
 
 // BenchmarkScale fills one embedded store (no demo content) with 5,000
 // partnerships and then 100, 1,000 and 10,000 tiny documents, and at each

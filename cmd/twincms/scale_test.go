@@ -210,7 +210,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 		}
 		return out
 	}
-	byYear := func(s *testServer, query string) []string { return archiveDocs(t, s, testAdminToken, query) }
+	byYear := func(s *testServer, query string) []string { return s.as.ArchiveDocs(t, testAdminToken, query) }
 	// Both load their index before the writes.
 	names(first)
 	names(second)
@@ -221,7 +221,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 	id := expect(t, first.do(t, req{Method: "POST", Path: "/api/v1/partnerships", Token: testAdminToken, Body: p}), 201).Map(t)["id"].(string)
 	// The document itself reaches the second's document index within its
 	// poll; the partnership at once.
-	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return len(archiveDocs(t, second, testAdminToken, "q=pogodba.pdf")) == 1 })
+	waitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return len(second.as.ArchiveDocs(t, testAdminToken, "q=pogodba.pdf")) == 1 })
 	for _, s := range []*testServer{first, second} {
 		if got := names(s)[id]; got != "Indeks" {
 			t.Fatalf("archive list names %q, want Indeks", got)

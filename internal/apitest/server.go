@@ -37,7 +37,11 @@ type Server struct {
 	stopBG context.CancelFunc
 	bgDone chan struct{}
 	closed bool
+	shared bool // the package's shared server (Main, Shared): tests clean up after themselves on it
 }
+
+// isShared tells whether s is the server every test of the package uses.
+func (s *Server) isShared() bool { return s.shared }
 
 // FreeAddr finds a free loopback port for the embedded S3, which must be
 // told its address before it starts.
@@ -159,6 +163,7 @@ func Main(m *testing.M, env map[string]string, set func(*Server), cover Coverage
 		return 1
 	}
 	defer s.Close()
+	s.shared = true
 	set(s)
 	return AfterSuite(m.Run(), cover)
 }
@@ -179,6 +184,9 @@ func Shared(t testing.TB) *Server {
 	lazy.Do(func() {
 		if lazy.dir, lazy.err = os.MkdirTemp("", "twincms-test-"); lazy.err == nil {
 			lazy.s, lazy.err = Start(lazy.dir, nil)
+		}
+		if lazy.err == nil {
+			lazy.s.shared = true
 		}
 	})
 	if lazy.err != nil {

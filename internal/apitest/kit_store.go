@@ -1,0 +1,170 @@
+package apitest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/models"
+)
+
+// Helpers that look at what the store holds and talk raw HTTP, for the
+// tests of refused, cut and concurrent writes.
+
+// StoreState is everything the store holds for documents: records,
+// objects, incomplete multipart uploads and checksum claims.
+type StoreState struct {
+	Records, Objects, Incomplete, Claims []string
+}
+
+func (st StoreState) String() string {
+	return fmt.Sprintf("records %v\nobjects %v\nincomplete uploads %v\nclaims %v", st.Records, st.Objects, st.Incomplete, st.Claims)
+}
+
+// StoreState reads s's StoreState from the database and the object store.
+func (s *Server) StoreState(t testing.TB) StoreState {
+	t.Helper()
+	ctx := context.Background()
+	in := s.CMS.Internals()
+	var st StoreState
+	docs, err := in.Documents.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		st.Records = append(st.Records, d.ID)
+	}
+	for k := range s.ObjectKeys(t) {
+		st.Objects = append(st.Objects, k)
+	}
+	if err := in.Objects.IncompleteUploads(ctx, "", func(u models.IncompleteUpload) error {
+		st.Incomplete = append(st.Incomplete, u.Key)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	claims, err := in.Documents.Claims(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range claims {
+		st.Claims = append(st.Claims, c.DocumentID)
+	}
+	for _, l := range [][]string{st.Records, st.Objects, st.Incomplete, st.Claims} {
+		slices.Sort(l)
+	}
+	return st
+}
+
+// ExpectStoreUnchanged waits (at most 10 s) for the store to be back at
+// want: leftovers of a refused upload may be removed just after the answer.
+func (s *Server) ExpectStoreUnchanged(t testing.TB, want StoreState) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := s.StoreState(t)
+		if got.String() == want.String() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the store changed:\n%s\nwant:\n%s", got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Stored counts what the store holds: document records, checksum claims
+// and objects, to compare before and after.
+type Stored struct{ Documents, Claims, Objects int }
+
+// Stored counts s's records, claims and objects.
+func (s *Server) Stored(t testing.TB) Stored {
+	t.Helper()
+	claims, err := s.CMS.Internals().Documents.Claims(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Stored{Documents: s.DocumentCount(t), Claims: len(claims), Objects: len(s.ObjectKeys(t))}
+}
+
+// DistinctChecksums counts the different SHA-256s among the records.
+func (s *Server) DistinctChecksums(t testing.TB) int {
+	t.Helper()
+	all, err := s.CMS.Internals().Documents.All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, d := range all {
+		seen[d.File.SHA256] = true
+	}
+	return len(seen)
+}
+
+// RawExchange sends head (request line and headers, without the blank
+// line) and body over a raw TCP connection, half-closes it (CloseWrite)
+// and reads the answer: the client says it sent everything it will.
+func RawExchange(t testing.TB, base, head string, body []byte) Resp {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(60 * time.Second))
+	// Write errors are expected when the server answers before reading all.
+	_, _ = io.Copy(conn, io.MultiReader(strings.NewReader(head+"\r\n\r\n"), bytes.NewReader(body)))
+	_ = conn.(*net.TCPConn).CloseWrite()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a cut request: %v", err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return Resp{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// UploadHead is the head of POST /api/v1/documents as the admin with a
+// given length (< 0: chunked).
+func UploadHead(contentType string, length int) string {
+	h := "POST /api/v1/documents HTTP/1.1\r\nHost: twincms\r\nAuthorization: Bearer " + AdminToken +
+		"\r\nContent-Type: " + contentType
+	if length < 0 {
+		return h + "\r\nTransfer-Encoding: chunked"
+	}
+	return h + fmt.Sprintf("\r\nContent-Length: %d", length)
+}
+
+// RawDo sends raw bytes as a request on a new TCP connection to base and
+// reads one response: for requests net/http refuses to send (control
+// characters in headers, oversize header sections, broken framing).
+func RawDo(t testing.TB, base, raw string) Resp {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return Resp{Status: res.StatusCode, Header: res.Header, Body: body}
+}
