@@ -33,9 +33,10 @@ type logState struct {
 	// passed by the snapshot: the poll skips them (they were applied
 	// here) and counts them as present when their entry is missing.
 	own map[int64]bool
-	// unlogged are changes whose counter bump failed: the poll logs them
-	// again, so the other instances still hear of them.
-	unlogged []models.Change
+	// unlogged are changes whose counter bump failed, one a thing
+	// touched: the poll logs them again, so the other instances still
+	// hear of them.
+	unlogged map[models.LoggedChange]models.Change
 }
 
 // logChange logs c in the shared change log (not cut short by the
@@ -49,7 +50,10 @@ func (p *Publisher) logChange(ctx context.Context, c models.Change, s *snapshot)
 	if seq == 0 {
 		p.logger.Warn("content change not logged; retrying at the next poll", "resource", c.Resource, "id", c.ID, "err", err)
 		p.log.mu.Lock()
-		p.log.unlogged = append(p.log.unlogged, c)
+		if p.log.unlogged == nil {
+			p.log.unlogged = map[models.LoggedChange]models.Change{}
+		}
+		p.log.unlogged[models.LoggedChange{Resource: c.Resource, ID: c.ID}] = c
 		p.log.mu.Unlock()
 		return
 	}
