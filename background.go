@@ -2,8 +2,11 @@ package twincms
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/jesenice/twincms/internal/loop"
 )
 
 // sweepGrace protects objects of uploads still streaming on another
@@ -40,9 +43,18 @@ func (c *CMS) loops() []func(context.Context) {
 		func(ctx context.Context) { c.fixity.AuditEvery(ctx, c.cfg.FixityInterval) },
 		func(ctx context.Context) { c.webhooks.Run(ctx) },
 		func(ctx context.Context) { c.documents.WatchIndex(ctx, documentIndexPoll, c.logger) },
+		func(ctx context.Context) {
+			loop.Every(ctx, documentIndexPoll, c.syncContentMemory, c.logger, loop.Name("content list memory refresh"))
+		},
 		func(ctx context.Context) { c.schedules.RunEvery(ctx, time.Second) },
 		func(ctx context.Context) {
 			c.audit.PruneEvery(ctx, c.cfg.AuditRetention, min(c.cfg.AuditRetention/2+time.Second, time.Hour))
 		},
 	}
+}
+
+// syncContentMemory follows other instances' content writes in the list
+// memories of partnerships, blocks and pages (no-ops when they are off).
+func (c *CMS) syncContentMemory(ctx context.Context) error {
+	return errors.Join(c.partnerships.SyncMemory(ctx), c.blocks.SyncMemory(ctx), c.pages.SyncMemory(ctx))
 }

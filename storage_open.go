@@ -90,7 +90,10 @@ func (s *CMS) openStorage(ctx context.Context) error {
 	}
 	s.partnershipIndex = storage.NewPartnershipIndex(s.db)
 	if cfg.DocumentIndex {
-		if err := s.documents.UseMemoryIndex(ctx); err != nil {
+		// The content lists come from memory too (same setting: the
+		// embedded store scans for every list).
+		err := errors.Join(s.documents.UseMemoryIndex(ctx), s.partnerships.UseMemory(ctx), s.blocks.UseMemory(ctx), s.pages.UseMemory(ctx))
+		if err != nil {
 			return err
 		}
 	}

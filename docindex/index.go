@@ -19,12 +19,11 @@ import (
 
 // Index is the in-memory copy of the document collection.
 type Index struct {
-	mu            sync.RWMutex
-	byID          map[string]*models.Document
-	order         []*models.Document // newest first: created_at desc, id asc
-	bySHA         map[string][]string
-	byPartnership map[string]map[string]struct{}
-	grams         *grams
+	mu    sync.RWMutex
+	byID  map[string]*models.Document
+	order []*models.Document // newest first: created_at desc, id asc
+	keyed keyed              // per kind, status, partnership, checksum, year, in the same order
+	grams *grams
 
 	// loading collects the writes made while a reload reads the store, to
 	// be applied again on top of what it read (see BeginLoad).
@@ -40,7 +39,7 @@ type entry struct {
 
 // New returns an empty index.
 func New() *Index {
-	return &Index{byID: map[string]*models.Document{}, bySHA: map[string][]string{}, byPartnership: map[string]map[string]struct{}{}, grams: newGrams()}
+	return &Index{byID: map[string]*models.Document{}, keyed: newKeyed(), grams: newGrams()}
 }
 
 // Len is the number of records.
@@ -66,8 +65,8 @@ func (x *Index) Get(id string) (*models.Document, bool) {
 func (x *Index) Active(sum string) (*models.Document, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for _, id := range x.bySHA[sum] {
-		if d := x.byID[id]; d.Status == models.DocumentActive {
+	for _, d := range x.keyed.sha[sum] {
+		if d.Status == models.DocumentActive {
 			return Clone(d), true
 		}
 	}
@@ -124,9 +123,12 @@ func (x *Index) FinishLoad(docs []*models.Document) {
 	fresh.order = make([]*models.Document, 0, len(docs))
 	for _, d := range fresh.byID {
 		fresh.order = append(fresh.order, d)
-		fresh.link(d)
 	}
 	slices.SortFunc(fresh.order, compare)
+	for _, d := range fresh.order {
+		fresh.grams.add(d)
+		fresh.keyed.add(d, true)
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for _, e := range x.journal {
@@ -136,7 +138,7 @@ func (x *Index) FinishLoad(docs []*models.Document) {
 			fresh.remove(e.removed)
 		}
 	}
-	x.byID, x.order, x.bySHA, x.byPartnership, x.grams = fresh.byID, fresh.order, fresh.bySHA, fresh.byPartnership, fresh.grams
+	x.byID, x.order, x.keyed, x.grams = fresh.byID, fresh.order, fresh.keyed, fresh.grams
 	x.loading, x.journal = false, nil
 }
 
@@ -179,29 +181,12 @@ func (x *Index) remove(id string) {
 	if i, found := slices.BinarySearchFunc(x.order, d, compare); found {
 		x.order = slices.Delete(x.order, i, i+1)
 	}
-	ids := slices.DeleteFunc(x.bySHA[d.File.SHA256], func(s string) bool { return s == id })
-	if len(ids) == 0 {
-		delete(x.bySHA, d.File.SHA256)
-	} else {
-		x.bySHA[d.File.SHA256] = ids
-	}
-	for _, p := range d.PartnershipIDs {
-		delete(x.byPartnership[p], id)
-		if len(x.byPartnership[p]) == 0 {
-			delete(x.byPartnership, p)
-		}
-	}
+	x.keyed.drop(d)
 }
 
 func (x *Index) link(d *models.Document) {
 	x.grams.add(d)
-	x.bySHA[d.File.SHA256] = append(x.bySHA[d.File.SHA256], d.ID)
-	for _, p := range d.PartnershipIDs {
-		if x.byPartnership[p] == nil {
-			x.byPartnership[p] = map[string]struct{}{}
-		}
-		x.byPartnership[p][d.ID] = struct{}{}
-	}
+	x.keyed.add(d, false)
 }
 
 // Clone copies d deeply enough that changing the copy never changes d.

@@ -84,6 +84,12 @@ func TestQueryMatchesAFullScan(t *testing.T) {
 		{YearFrom: 1970},
 		{YearTo: 1970},
 		{YearFrom: 1970, YearTo: 1980, AlsoIDs: []string{all[1].ID}},
+		{YearFrom: 1975, YearTo: 1975},
+		{YearFrom: 1975, YearTo: 1975, AlsoIDs: []string{all[1].ID, all[1].ID, all[2].ID, all[3].ID, "gone"}},
+		{YearFrom: 1960, YearTo: 1975, Kind: models.KindCharter},
+		{Status: models.DocumentActive, Kind: models.KindScan},
+		{Status: models.DocumentWithdrawn, Partnership: "p2"},
+		{Kind: models.KindAgreement, Q: "trbiz"},
 		{Partnership: "nobody"},
 	} {
 		for _, page := range []int{1, 2, 7} {
@@ -133,7 +139,7 @@ func TestPutRemoveAndCopies(t *testing.T) {
 		t.Fatal("a withdrawn record counts as active")
 	}
 	x.Remove(d.ID)
-	if _, ok := x.Get(d.ID); ok || x.Len() != 0 || len(x.bySHA) != 0 || len(x.byPartnership) != 0 {
+	if _, ok := x.Get(d.ID); ok || x.Len() != 0 || !x.keyed.empty() {
 		t.Fatal("a removed record is still indexed")
 	}
 }

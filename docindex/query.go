@@ -11,48 +11,113 @@ import (
 // (same filters, same order: newest first, then id), with copies of the
 // records on the page.
 //
-// A checksum or partnership filter starts from that index (a handful of
-// records); the other filters walk the ordered records once, which at
-// 10,000 records takes well under a millisecond, far below the cost of a
-// request.
+// The search starts from the shortest list that holds every match (see
+// candidates): with one filter that list is exactly the answer, so a page
+// costs O(page) whatever the store's size; with several, only that list
+// is walked.
 func (x *Index) Query(q models.DocumentQuery) models.List[*models.Document] {
-	match := matcher(q)
-	x.mu.RLock()
-	candidates := x.order
-	switch {
-	case q.SHA256 != "":
-		candidates = x.pick(x.bySHA[q.SHA256])
-	case q.Partnership != "":
-		ids := make([]string, 0, len(x.byPartnership[q.Partnership]))
-		for id := range x.byPartnership[q.Partnership] {
-			ids = append(ids, id)
-		}
-		candidates = x.pick(ids)
-	case q.Q != "":
-		// The records sharing the query's rarest trigram, unless that is
-		// a large share of all (then walking the order is cheaper than
-		// sorting them).
-		if post, ok := x.grams.rarest(models.FoldText(q.Q)); ok && len(post) < len(x.order)/4 {
-			candidates = x.live(post)
-		}
-	}
 	from := (q.Page - 1) * q.PerPage
 	items := []*models.Document{}
 	var total int64
-	for _, d := range candidates {
-		if !match(d) {
-			continue
+	x.mu.RLock()
+	candidates, exact := x.candidates(q)
+	if exact {
+		total = int64(len(candidates))
+		if from < len(candidates) {
+			items = append(items, candidates[from:min(from+q.PerPage, len(candidates))]...)
 		}
-		if total >= int64(from) && len(items) < q.PerPage {
-			items = append(items, d)
+	} else {
+		match := matcher(q)
+		for _, d := range candidates {
+			if !match(d) {
+				continue
+			}
+			if total >= int64(from) && len(items) < q.PerPage {
+				items = append(items, d)
+			}
+			total++
 		}
-		total++
 	}
 	x.mu.RUnlock()
 	for i, d := range items {
 		items[i] = Clone(d)
 	}
 	return models.List[*models.Document]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}
+}
+
+// candidates returns records in list order that include every match of
+// q, and whether they are all matches (q has one filter, and these are
+// its list). Call with mu held; the slice may be the index's own.
+func (x *Index) candidates(q models.DocumentQuery) ([]*models.Document, bool) {
+	// best is what will be walked; listed says it is exactly the matches
+	// of the one filter that chose it.
+	best, filters, listed := x.order, 0, false
+	take := func(l []*models.Document) {
+		if filters++; filters == 1 || len(l) < len(best) {
+			best, listed = l, true
+		}
+	}
+	if q.Kind != "" {
+		take(x.keyed.kind[q.Kind])
+	}
+	if q.Status != "" {
+		take(x.keyed.status[q.Status])
+	}
+	if q.Partnership != "" {
+		take(x.keyed.partnership[q.Partnership])
+	}
+	if q.SHA256 != "" {
+		take(x.keyed.sha[q.SHA256])
+	}
+	if q.YearFrom > 0 || q.YearTo > 0 {
+		if l, ok := x.inYears(q, len(best)); ok && (filters == 0 || len(l) < len(best)) {
+			best, listed = l, true
+		}
+		filters++
+	}
+	if q.Q != "" {
+		filters++
+		// The records sharing the query's rarest trigram, unless that is
+		// a large share of the candidates (then walking them is cheaper
+		// than sorting the postings); either way each is checked.
+		if post, ok := x.grams.rarest(models.FoldText(q.Q)); ok && len(post) < len(best)/4 {
+			best = x.live(post)
+		}
+		listed = false
+	}
+	return best, filters == 0 || (filters == 1 && listed)
+}
+
+// inYears returns the records dated in q's year range, or agreeing with
+// its AlsoIDs, in list order — false when that would gather more than
+// limit/2 records (walking all is then as cheap). Call with mu held.
+func (x *Index) inYears(q models.DocumentQuery, limit int) ([]*models.Document, bool) {
+	lo, hi := max(q.YearFrom, 1), q.YearTo
+	n := len(q.AlsoIDs)
+	var years [][]*models.Document
+	for y, l := range x.keyed.year {
+		if y >= lo && (hi == 0 || y <= hi) {
+			years = append(years, l)
+			n += len(l)
+		}
+	}
+	if n > limit/2 {
+		return nil, false
+	}
+	out := make([]*models.Document, 0, n)
+	for _, l := range years {
+		out = append(out, l...)
+	}
+	seen := map[string]bool{}
+	for _, id := range q.AlsoIDs {
+		// A record dated in the range is in out already.
+		if d, ok := x.byID[id]; ok && !seen[id] && (d.Year < lo || (hi != 0 && d.Year > hi)) {
+			seen[id] = true
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, compare)
+	return out, true
 }
 
 // live returns the postings that still are the current record, in list

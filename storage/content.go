@@ -38,6 +38,8 @@ type Content[T any, P Item[T]] struct {
 	spec     ContentSpec
 	versions string
 	locks    stripedLocks
+	// mem, when set, serves lists from memory (UseMemory).
+	mem *contentMemory
 }
 
 // NewContent creates the indexes and returns the store.
@@ -69,6 +71,7 @@ func (c *Content[T, P]) Create(ctx context.Context, item P, by string) (P, error
 		_, _ = c.db.collection(c.spec.Collection).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}})
 		return nil, err
 	}
+	c.memPut(ctx, item)
 	return item, nil
 }
 
@@ -90,11 +93,15 @@ func (c *Content[T, P]) findOne(ctx context.Context, filter bson.D) (P, error) {
 	return P(&item), nil
 }
 
-// List filters, sorts and pages.
+// List filters, sorts and pages (from memory with UseMemory, which
+// applies the same filter and sort: memList).
 func (c *Content[T, P]) List(ctx context.Context, q models.ListQuery) (models.List[P], error) {
 	sort, ok := c.spec.Sorts[q.Sort]
 	if !ok {
 		return models.List[P]{}, fmt.Errorf("%w: unknown sort %q", models.ErrMalformed, q.Sort)
+	}
+	if c.mem != nil {
+		return c.memList(ctx, q, sort)
 	}
 	filter := bson.D{}
 	if q.Status != "" {
@@ -191,6 +198,7 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 			bson.D{{Key: "_id", Value: versionID(m.ID, m.Version)}, {Key: "writer", Value: writer}})
 		return nil, err
 	}
+	c.memPut(ctx, item)
 	return item, nil
 }
 
@@ -205,6 +213,7 @@ func (c *Content[T, P]) Delete(ctx context.Context, id string, expected int64) e
 	if res.DeletedCount == 0 {
 		return c.missOrStale(ctx, id)
 	}
+	c.memRemove(ctx, id)
 	if _, err := c.db.collection(c.versions).DeleteMany(ctx, bson.D{{Key: "resource_id", Value: id}}); err != nil {
 		return translateDB(err)
 	}

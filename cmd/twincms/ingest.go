@@ -65,7 +65,6 @@ type bulkParts struct {
 	ingest       *ingest.Service
 	documents    *storage.Documents
 	partnerships *storage.Partnerships
-	db           *storage.DB
 	locales      models.Locales
 	logger       *slog.Logger
 }
@@ -73,7 +72,7 @@ type bulkParts struct {
 // partsOf are the bulk ingest's parts of an open twincms, with ing as
 // its ingest service.
 func partsOf(in twincms.Internals, ing *ingest.Service, logger *slog.Logger) bulkParts {
-	return bulkParts{ingest: ing, documents: in.Documents, partnerships: in.Partnerships, db: in.DB,
+	return bulkParts{ingest: ing, documents: in.Documents, partnerships: in.Partnerships,
 		locales: in.Locales, logger: logger}
 }
 
@@ -83,36 +82,36 @@ func (p bulkParts) runner() *bulk.Runner {
 	return &bulk.Runner{Ingest: p.ingest, Documents: p.documents, Partnerships: p.partnerships, Locales: p.locales, Logger: p.logger}
 }
 
-// ingestMain is `twincms ingest`: it opens the configured stores (the
-// embedded ones need the data dir, so a twincms serving it must be
-// stopped, or use POST /api/v1/archive/ingests), ingests, and returns an
-// error (exit status 1) when anything failed. The command's ingest
-// service has no change hooks: no snapshot lives in this process, and the
-// shared change counter is bumped at the end instead.
+// ingestMain is `twincms ingest`: it opens the CMS over the configured
+// stores with the server's own wiring (the embedded ones need the data
+// dir, so a twincms serving it must be stopped, or use POST
+// /api/v1/archive/ingests), ingests, and returns an error (exit status 1)
+// when anything failed. Every stored document passes the same change
+// hooks as an upload through the API: the published snapshot's change
+// counter, the audit log, the webhooks' outbox (delivered by the next
+// twincms serving the data) and the document index's shared counter.
 func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *slog.Logger, stderr io.Writer) error {
 	a, err := parseIngestArgs(args, stderr)
 	if err != nil {
 		return err
 	}
 	quiet := logx.LevelFilter(logger, slog.LevelWarn)
-	cms, err := twincms.OpenStorage(ctx, cfg, twincms.WithLogger(quiet))
+	cms, err := twincms.Open(ctx, cfg, twincms.WithLogger(quiet))
 	if err != nil {
 		return err
 	}
 	defer cms.Close(context.WithoutCancel(ctx))
 	in := cms.Internals()
-	ing := ingest.New(ingest.Deps{Objects: in.Objects, Records: in.Documents, Partnerships: in.Partnerships,
-		NewID: storage.NewDocumentID, MaxBytes: cfg.MaxUploadBytes, Locales: in.Locales, Logger: quiet})
 	// What a failed file leaves behind when the store is briefly away is
 	// removed by the ingest service's clean-up loop, as in the server.
 	cleanCtx, stopCleaning := context.WithCancel(context.WithoutCancel(ctx))
 	cleaned := make(chan struct{})
-	go func() { defer close(cleaned); ing.CleanUpEvery(cleanCtx) }()
-	err = ingestFiles(ctx, partsOf(in, ing, quiet), a, stderr, isTerminal(stderr))
-	for i := 0; i < 100 && ing.PendingCleanups() > 0; i++ {
+	go func() { defer close(cleaned); in.Ingest.CleanUpEvery(cleanCtx) }()
+	err = ingestFiles(ctx, partsOf(in, in.Ingest, quiet), a, stderr, isTerminal(stderr))
+	for i := 0; i < 100 && in.Ingest.PendingCleanups() > 0; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if n := ing.PendingCleanups(); n > 0 {
+	if n := in.Ingest.PendingCleanups(); n > 0 {
 		logger.Warn("ingest: leftovers of failed files not removed yet; a running twincms's sweeper removes them", "documents", n)
 	}
 	stopCleaning()
@@ -144,12 +143,6 @@ func ingestFiles(ctx context.Context, p bulkParts, a ingestArgs, out io.Writer, 
 	bar := &progressBar{w: out, tty: tty}
 	sum, err := p.runner().Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
 	bar.finish()
-	if sum.Stored > 0 {
-		// Other instances on this database rebuild their public snapshot.
-		if _, berr := storage.NewChanges(p.db).Bump(context.WithoutCancel(ctx)); berr != nil {
-			p.logger.Warn("ingest: change counter not bumped; other instances see the documents at their next change", "err", berr)
-		}
-	}
 	var bagErr *bulk.BagError
 	if errors.As(err, &bagErr) {
 		fmt.Fprintf(out, "the bag is refused; nothing was stored:\n")

@@ -1,4 +1,4 @@
-package main
+package twincms_test
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,9 +24,6 @@ import (
 	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
-
-// benchServer is apitest.BenchServer under this package's server type.
-func benchServer(b *testing.B) *testServer { b.Helper(); return wrap(apitest.BenchServer(b)) }
 
 // BenchmarkScale fills one embedded store (no demo content) with 5,000
 // partnerships and then 100, 1,000 and 10,000 tiny documents, and at each
@@ -46,8 +42,8 @@ func benchServer(b *testing.B) *testServer { b.Helper(); return wrap(apitest.Ben
 // TWINCMS_BENCH_PROFILE_DIR=DIR writes CPU profiles of the upload and
 // the q search at 1,000 and 10,000 documents into DIR.
 func BenchmarkScale(b *testing.B) {
-	s := benchServer(b)
-	parts := seedPartnerships(b, s, envInt("TWINCMS_BENCH_PARTNERSHIPS", 5000))
+	s := apitest.BenchServer(b)
+	parts := seedPartnerships(b, s, apitest.EnvInt("TWINCMS_BENCH_PARTNERSHIPS", 5000))
 	pageSlug := seedPublicPage(b, s, parts[:5])
 	table := map[int]map[string]float64{}
 	var ops []string
@@ -119,12 +115,13 @@ func seedSHA(i int) string {
 func seedFilename(i int) string { return fmt.Sprintf("zapisnik-%05d.pdf", i) }
 
 // seedDocuments stores documents [from, to) through the storage layer.
-func seedDocuments(b *testing.B, s *testServer, from, to int, parts []string) {
+func seedDocuments(b *testing.B, s *apitest.Server, from, to int, parts []string) {
 	b.Helper()
 	ctx := context.Background()
 	kinds := []models.DocumentKind{models.KindScan, models.KindCharter, models.KindAgreement, models.KindPublication, models.KindOverview}
 	base := time.Now().UTC().Add(-time.Duration(to) * time.Second).Truncate(time.Millisecond)
 	const batch = 200
+	in := s.CMS.Internals()
 	for lo := from; lo < to; lo += batch {
 		var docs []*models.Document
 		var evs []models.Event
@@ -142,7 +139,7 @@ func seedDocuments(b *testing.B, s *testServer, from, to int, parts []string) {
 			docs = append(docs, d)
 			evs = append(evs, models.Event{ID: models.EventID(d.ID, models.EventIngested), DocumentID: d.ID, Type: models.EventIngested, At: at, Actor: "seed"})
 		}
-		if err := s.srv.documents.InsertBatch(ctx, docs, evs); err != nil {
+		if err := in.Documents.InsertBatch(ctx, docs, evs); err != nil {
 			// The loaded machine let the database time out: store what is
 			// missing one by one.
 			for i, d := range docs {
@@ -155,14 +152,15 @@ func seedDocuments(b *testing.B, s *testServer, from, to int, parts []string) {
 }
 
 // seedOne stores d with its claim and event unless it is there already.
-func seedOne(ctx context.Context, s *testServer, d *models.Document, ev models.Event) error {
+func seedOne(ctx context.Context, s *apitest.Server, d *models.Document, ev models.Event) error {
+	in := s.CMS.Internals()
 	var err error
 	for range 5 {
-		if _, err = s.srv.documents.Get(ctx, d.ID); errors.Is(err, models.ErrNotFound) {
-			err = s.srv.documents.Insert(ctx, d, ev)
+		if _, err = in.Documents.Get(ctx, d.ID); errors.Is(err, models.ErrNotFound) {
+			err = in.Documents.Insert(ctx, d, ev)
 		}
 		if err == nil {
-			if _, _, err = s.srv.documents.Claim(ctx, d.File.SHA256, d.ID, d.CreatedAt); err == nil {
+			if _, _, err = in.Documents.Claim(ctx, d.File.SHA256, d.ID, d.CreatedAt); err == nil {
 				return nil
 			}
 		}
@@ -174,11 +172,11 @@ func seedOne(ctx context.Context, s *testServer, d *models.Document, ev models.E
 // seedPartnerships stores n draft partnerships through the content
 // service without change hooks (quietContent), 2 at a time, then the first
 // 5 are published through the server's own (hooked) service.
-func seedPartnerships(b *testing.B, s *testServer, n int) []string {
+func seedPartnerships(b *testing.B, s *apitest.Server, n int) []string {
 	b.Helper()
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	ids := make([]string, n)
-	quiet := quietContent(s)
+	quiet := s.QuietContent()
 	var wg sync.WaitGroup
 	var failed atomic.Value
 	for w := range 2 {
@@ -190,7 +188,7 @@ func seedPartnerships(b *testing.B, s *testServer, n int) []string {
 					Partner: models.Partner{Name: models.Localized{"sl": fmt.Sprintf("Kraj %d", i), "en": fmt.Sprintf("Town %d", i)}, Country: "AT"}}
 				created, err := createRetrying(ctx, quiet, p)
 				if err == nil && i < 5 {
-					_, err = s.srv.content.Partnerships.Transition(ctx, created.ID, 1, models.ActionPublish)
+					_, err = s.CMS.Content().Partnerships.Transition(ctx, created.ID, 1, models.ActionPublish)
 				}
 				if err != nil {
 					failed.Store(err)
@@ -225,15 +223,15 @@ func createRetrying(ctx context.Context, svc *content.Services, p *models.Partne
 }
 
 // seedPublicPage publishes a page listing the published partnerships.
-func seedPublicPage(b *testing.B, s *testServer, _ []string) string {
+func seedPublicPage(b *testing.B, s *apitest.Server, _ []string) string {
 	b.Helper()
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	pg := &models.ContentPage{Slug: "pobratene", Title: models.Localized{"sl": "Pobratene občine", "en": "Twin towns"}, Partnerships: true}
-	created, err := s.srv.content.Pages.Create(ctx, pg)
+	created, err := s.CMS.Content().Pages.Create(ctx, pg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.srv.content.Pages.Transition(ctx, created.ID, 1, models.ActionPublish); err != nil {
+	if _, err := s.CMS.Content().Pages.Transition(ctx, created.ID, 1, models.ActionPublish); err != nil {
 		b.Fatal(err)
 	}
 	return pg.Slug
@@ -244,9 +242,9 @@ func seedPublicPage(b *testing.B, s *testServer, _ []string) string {
 var benchClient = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16},
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func benchGet(b *testing.B, s *testServer, path string, want int) {
-	hr, _ := http.NewRequest("GET", s.base+path, nil)
-	hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+func benchGet(b *testing.B, s *apitest.Server, path string, want int) {
+	hr, _ := http.NewRequest("GET", s.Base+path, nil)
+	hr.Header.Set("Authorization", "Bearer "+apitest.AdminToken)
 	res, err := benchClient.Do(hr)
 	if err != nil {
 		b.Fatal(err)
@@ -259,18 +257,18 @@ func benchGet(b *testing.B, s *testServer, path string, want int) {
 }
 
 // benchUpload posts one tiny PDF whose bytes depend on name.
-func benchUpload(b *testing.B, s *testServer, name string) {
+func benchUpload(b *testing.B, s *apitest.Server, name string) {
 	if err := postTiny(s, name); err != nil {
 		b.Fatal(err)
 	}
 }
 
-func postTiny(s *testServer, name string) error {
+func postTiny(s *apitest.Server, name string) error {
 	data := []byte("%PDF-1.4\n% " + name + "\n%%EOF\n")
-	ct, body := multipartUpload(docMeta("scan", name), name+".pdf", "application/pdf", data)
-	hr, _ := http.NewRequest("POST", s.base+"/api/v1/documents", strings.NewReader(string(body)))
+	ct, body := apitest.Multipart(apitest.DocMeta("scan", name), name+".pdf", "application/pdf", data)
+	hr, _ := http.NewRequest("POST", s.Base+"/api/v1/documents", strings.NewReader(string(body)))
 	hr.Header.Set("Content-Type", ct)
-	hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+	hr.Header.Set("Authorization", "Bearer "+apitest.AdminToken)
 	res, err := benchClient.Do(hr)
 	if err != nil {
 		return err
@@ -285,19 +283,11 @@ func postTiny(s *testServer, name string) error {
 
 // bulkCount is how many uploads the bulk rate is measured over at each
 // level: TWINCMS_BENCH_BULK, 200 by default.
-func bulkCount() int { return envInt("TWINCMS_BENCH_BULK", 200) }
-
-// envInt reads a positive number from the environment.
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
+func bulkCount() int { return apitest.EnvInt("TWINCMS_BENCH_BULK", 200) }
 
 // bulkUploads posts n tiny PDFs with c parallel clients and returns the
 // rate in documents per second.
-func bulkUploads(b *testing.B, s *testServer, level, n, c int) float64 {
+func bulkUploads(b *testing.B, s *apitest.Server, level, n, c int) float64 {
 	b.Helper()
 	var next atomic.Int64
 	var failed atomic.Value
@@ -326,11 +316,15 @@ func bulkUploads(b *testing.B, s *testServer, level, n, c int) float64 {
 	return float64(n) / time.Since(t0).Seconds()
 }
 
-// startProfile writes a CPU profile of the upload and the q search at
-// 1,000 documents and more when TWINCMS_BENCH_PROFILE_DIR is set.
+// profiled are the requests startProfile writes CPU profiles of.
+var profiled = []string{"upload", "search-q", "search-kind", "search-withdrawn", "partnership-list"}
+
+// startProfile writes a CPU profile of the upload, the q, kind and
+// withdrawn searches and the editor partnership list at 1,000 documents
+// and more when TWINCMS_BENCH_PROFILE_DIR is set.
 func startProfile(b *testing.B, level int, name string) func() {
 	dir := os.Getenv("TWINCMS_BENCH_PROFILE_DIR")
-	if dir == "" || level < 1000 || (name != "upload" && name != "search-q") {
+	if dir == "" || level < 1000 || !slices.Contains(profiled, name) {
 		return func() {}
 	}
 	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", name, level)))
@@ -352,13 +346,14 @@ func median(lat []time.Duration) float64 {
 	return float64(lat[len(lat)/2]) / float64(time.Millisecond)
 }
 
-// heapLine states the live heap after a collection (the whole process:
-// twincms, the embedded FerretDB and the test client).
+// heapLine states the live heap after a collection and the resident
+// memory (the whole process: twincms, the embedded FerretDB and the test
+// client; the embedded S3 server is a child process of its own).
 func heapLine() string {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return fmt.Sprintf("heap in use %.1f MiB", float64(m.HeapInuse)/(1<<20))
+	return fmt.Sprintf("heap in use %.1f MiB, resident %.1f MiB", float64(m.HeapInuse)/(1<<20), apitest.ProcessRSS())
 }
 
 func printScaleTable(b *testing.B, table map[int]map[string]float64, ops []string) {

@@ -1,0 +1,130 @@
+package ingest_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/internal/apitest"
+)
+
+// A checksum is unique among ACTIVE documents: a withdrawn document's
+// bytes may be uploaded again; restoring it then is 409 naming the new
+// one; once that one is withdrawn too, the restore goes through.
+func TestChecksumUniqueAmongActiveDocuments(t *testing.T) {
+	s := apitest.Shared(t)
+	data := apitest.PDFBytes("unique among active", 4096)
+	first := apitest.Expect(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Prvi"), "prvi.pdf", "", data), 201).Map(t)
+	id1 := first["id"].(string)
+	p := apitest.ExpectProblem(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Drugi"), "drugi.pdf", "", data), 409, "conflict")
+	if p["duplicate_of"] != id1 {
+		t.Fatalf("duplicate_of %v, want %s", p["duplicate_of"], id1)
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id1, Token: apitest.AdminToken, Headers: apitest.IfMatch(1)}), 200)
+	second := apitest.Expect(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Drugi"), "drugi.pdf", "", data), 201).Map(t)
+	id2 := second["id"].(string)
+	p = apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + id1 + "/restore", Token: apitest.AdminToken, Headers: apitest.IfMatch(2)}), 409, "conflict")
+	if p["duplicate_of"] != id2 {
+		t.Fatalf("restore: duplicate_of %v, want %s", p["duplicate_of"], id2)
+	}
+	// The refused restore changed nothing.
+	if d := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + id1, Token: apitest.AdminToken}), 200).Map(t); d["status"] != "withdrawn" || d["version"] != 2.0 {
+		t.Fatalf("after the refused restore: %v %v", d["status"], d["version"])
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id2, Token: apitest.AdminToken, Headers: apitest.IfMatch(1)}), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + id1 + "/restore", Token: apitest.AdminToken, Headers: apitest.IfMatch(2)}), 200)
+	// The sha256 search finds both records, one active.
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?sha256=" + apitest.SHA(data), Token: apitest.AdminToken}), 200).JSON(t, &list)
+	if len(list.Items) != 2 {
+		t.Fatalf("sha256 search: %d items, want 2", len(list.Items))
+	}
+	p = apitest.ExpectProblem(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Tretji"), "tretji.pdf", "", data), 409, "conflict")
+	if p["duplicate_of"] != id1 {
+		t.Fatalf("duplicate_of %v, want the restored %s", p["duplicate_of"], id1)
+	}
+}
+
+// After a withdrawal, N identical uploads and the withdrawn document's
+// restore race, on one instance or on two sharing a database: exactly one
+// of them gets the bytes; every refused upload and a refused restore name
+// the winner.
+func TestWithdrawnBytesRaceHasOneWinner(t *testing.T) {
+	first := apitest.Empty(t, nil)
+	second := first.Sibling(t, map[string]string{"TWINCMS_DOCUMENT_INDEX": "true"})
+	for _, tc := range []struct {
+		name      string
+		instances []*apitest.Server
+	}{{"one instance", []*apitest.Server{first}}, {"two instances", []*apitest.Server{first, second}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := apitest.PDFBytes("race "+tc.name, 64<<10)
+			old := apitest.Expect(t, first.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Staro"), "staro.pdf", "", data), 201).Map(t)["id"].(string)
+			apitest.Expect(t, first.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + old, Token: apitest.AdminToken, Headers: apitest.IfMatch(1)}), 200)
+			const n = 6
+			start := make(chan struct{})
+			uploads := make([]apitest.Resp, n)
+			var restore apitest.Resp
+			var wg sync.WaitGroup
+			for i := range n {
+				s := tc.instances[i%len(tc.instances)]
+				ct, body := apitest.Multipart(apitest.DocMeta("scan", fmt.Sprint("Novo ", i)), fmt.Sprintf("novo-%d.pdf", i), "", data)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					uploads[i] = s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents", Token: apitest.AdminToken, Body: body, Headers: map[string]string{"Content-Type": ct}})
+				}()
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				s := tc.instances[len(tc.instances)-1]
+				restore = s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + old + "/restore", Token: apitest.AdminToken, Headers: apitest.IfMatch(2)})
+			}()
+			close(start)
+			wg.Wait()
+			winner := ""
+			if restore.Status == 200 {
+				winner = old
+			}
+			for _, r := range uploads {
+				if r.Status == 201 {
+					if winner != "" {
+						t.Fatalf("two active documents hold the same bytes: %s and %s", winner, r.Map(t)["id"])
+					}
+					winner = r.Map(t)["id"].(string)
+				}
+			}
+			if winner == "" {
+				t.Fatalf("nobody got the bytes: restore %d %s, uploads %v", restore.Status, restore.Body, uploads)
+			}
+			refused := uploads
+			if winner != old {
+				refused = append(refused, restore)
+			}
+			for _, r := range refused {
+				if r.Status == 201 || r.Status == 200 {
+					continue
+				}
+				if p := apitest.ExpectProblem(t, r, 409, "conflict"); p["duplicate_of"] != winner {
+					t.Fatalf("duplicate_of %v, want %s", p["duplicate_of"], winner)
+				}
+			}
+			// Exactly one active record with these bytes, as both
+			// instances see it once their indexes caught up.
+			for _, s := range tc.instances {
+				apitest.WaitFor(t, 15*time.Second, "the other instance to catch up", func() bool {
+					var list struct {
+						Items []map[string]any `json:"items"`
+					}
+					apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?status=active&sha256=" + apitest.SHA(data), Token: apitest.AdminToken}), 200).JSON(t, &list)
+					return len(list.Items) == 1 && list.Items[0]["id"] == winner
+				})
+			}
+		})
+	}
+}
