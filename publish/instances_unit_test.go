@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/models"
 	"github.com/jesenice/twincms/publish"
 	"github.com/jesenice/twincms/storage"
 )
@@ -72,5 +73,39 @@ func TestAnUploadDoesNotMoveTheContentCounter(t *testing.T) {
 	}
 	if after != before {
 		t.Fatalf("an upload nothing published refers to moved the content counter from %d to %d", before, after)
+	}
+}
+
+// The change log on the embedded store: entries in counter order, each
+// naming what a write touched; a prune keeps the newest.
+func TestTheChangeLogOnTheEmbeddedStore(t *testing.T) {
+	a := apitest.Shared(t)
+	ctx := t.Context()
+	log := storage.NewChangeLog(a.CMS.Internals().DB)
+	ed := a.NewToken(t, "editor")
+	blk := apitest.Expect(t, a.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/blocks", Token: ed,
+		Body: map[string]any{"key": "logged-block", "body": map[string]string{"sl": "<p>v</p>"}}}), 201).Map(t)
+	a.RemoveAtEnd(t, "/api/v1/blocks/"+blk["id"].(string))
+	seq, err := log.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := log.Since(ctx, 0, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(es); n == 0 || es[n-1].Seq != seq || es[n-1].Resource != models.ResourceBlock || es[n-1].ID != blk["id"] {
+		t.Fatalf("the last entry of %v, want the block's create at %d", es, seq)
+	}
+	for i := 1; i < len(es); i++ {
+		if es[i].Seq <= es[i-1].Seq {
+			t.Fatalf("entries out of order: %v", es)
+		}
+	}
+	if err := log.Prune(ctx, seq); err != nil {
+		t.Fatal(err)
+	}
+	if es, err := log.Since(ctx, 0, seq); err != nil || len(es) != 1 || es[0].Seq != seq {
+		t.Fatalf("after a prune below %d: %v, %v", seq, es, err)
 	}
 }

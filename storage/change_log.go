@@ -48,10 +48,7 @@ func (l *ChangeLog) Since(ctx context.Context, after, upto int64) ([]models.Logg
 		return nil, translateDB(err)
 	}
 	var out []models.LoggedChange
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, translateDB(err)
-	}
-	return out, nil
+	return out, translateDB(cur.All(ctx, &out))
 }
 
 // Prune removes the entries below the value before: a reader further
