@@ -120,11 +120,15 @@ func (p *Publisher) poll(ctx context.Context) error {
 	case !complete:
 		return p.relist(ctx, seq)
 	}
-	next, applied := cur, 0
+	// Each apply reads the current state of what it touches, so one
+	// apply a thing covers all its entries, in any order.
+	next, applied, done := cur, 0, map[models.LoggedChange]bool{}
 	for _, e := range entries {
-		if e.Seq <= cur.seq || p.isOwn(e.Seq) {
+		what := models.LoggedChange{Resource: e.Resource, ID: e.ID}
+		if e.Seq <= cur.seq || p.isOwn(e.Seq) || done[what] {
 			continue
 		}
+		done[what] = true
 		n, err := p.apply(ctx, next, models.Change{Resource: e.Resource, ID: e.ID})
 		if err != nil {
 			return p.relist(ctx, seq)

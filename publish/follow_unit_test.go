@@ -198,3 +198,22 @@ func TestADocumentChangeWaitsForAnUpdateUnderWay(t *testing.T) {
 		t.Fatalf("d4 after the change: %+v, want withdrawn", d)
 	}
 }
+
+// Several entries for one thing elsewhere are one re-read.
+func TestThePollReadsEachThingOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for range 3 {
+		_, _ = f.changes.Append(ctx, models.ResourcePartnership, "p3")
+	}
+	f.parts.items["p3"] = partnership("p3", "draft", models.StatusPublished, 0)
+	if err := f.pub.poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.slugs(t); !slices.Equal(got, []string{"draft", "two", "one"}) {
+		t.Fatalf("after the poll: %v", got)
+	}
+	if st := f.pub.Stats(); st.Full != 1 || st.Partial != 1 || f.pub.cur.Load().seq != 3 {
+		t.Fatalf("refreshes %+v at %d, want one change applied at 3", st, f.pub.cur.Load().seq)
+	}
+}
