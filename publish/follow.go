@@ -85,9 +85,16 @@ func (p *Publisher) relog(ctx context.Context) {
 	}
 }
 
+// SafetyRelist bounds the staleness the change log cannot see: a writer
+// that stopped after storing its write but before moving the counter
+// tells no one, so every instance also relists everything this often
+// (spread apart by jitter).
+const SafetyRelist = 10 * time.Minute
+
 // Watch follows the other instances' changes every Staleness until ctx
-// ends.
+// ends, and relists every SafetyRelist.
 func (p *Publisher) Watch(ctx context.Context) {
+	go loop.Every(ctx, SafetyRelist, p.Rebuild, p.logger, loop.Name("published snapshot safety relist"), loop.Jitter(0.2))
 	loop.Every(ctx, Staleness, p.poll, p.logger, loop.Name("published snapshot refresh"))
 }
 
