@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -178,6 +179,7 @@ func TestStoreHungAnswers503WithinSeconds(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	waitStopped(t, pid)
 	resumed := false
 	resume := func() {
 		if !resumed {
@@ -201,6 +203,22 @@ func TestStoreHungAnswers503WithinSeconds(t *testing.T) {
 
 	resume()
 	f.checkRecovered(t, s)
+}
+
+// waitStopped waits (bounded) until the kernel shows pid stopped: a stop
+// signal is delivered asynchronously, and a loaded machine may let the
+// child answer a request first.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	waitFor(t, 10*time.Second, "the S3 child to stop", func() bool {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		// pid (comm) STATE …: the comm may hold spaces, the state follows its ')'.
+		rest := b[bytes.LastIndexByte(b, ')')+1:]
+		return len(rest) > 1 && (rest[1] == 'T' || rest[1] == 't')
+	})
 }
 
 // breakerWait is a little more than storage's breakerOpen.
