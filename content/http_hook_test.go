@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
 )
@@ -18,12 +17,7 @@ import (
 // before and after, the changed fields, who (the token, never its secret),
 // the request id and the client; refused and no-op requests tell nothing.
 func TestEveryContentWriteTellsTheHookOnce(t *testing.T) {
-	rec := &apitest.ChangeRecorder{}
-	s, err := apitest.Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, twincms.WithChangeHook(rec.Hook))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, rec := apitest.Recorded(t)
 	ed := s.NewToken(t, "editor")
 	me := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: ed}), 200).Map(t)
 	actor := models.Actor{TokenID: me["id"].(string), Name: me["name"].(string)}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
@@ -34,12 +33,7 @@ func expectOneChange(t *testing.T, rec *apitest.ChangeRecorder, what, id string,
 // who, which version, the statuses and the changed fields; refused
 // writes and a describe that changes nothing pass it not at all.
 func TestEveryDocumentWritePassesTheChangeHookOnce(t *testing.T) {
-	rec := &apitest.ChangeRecorder{}
-	s, err := apitest.Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, twincms.WithChangeHook(rec.Hook))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, rec := apitest.Recorded(t)
 	ed := s.NewToken(t, "editor")
 
 	const name = "kavelj-hook-once.pdf"

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/internal/apitest"
 
 	"github.com/jesenice/twincms/models"
@@ -14,12 +13,7 @@ import (
 // Resource "schedule", and what a run does as a content change by the
 // actor "schedule". Deleting a record cancels its pending schedules.
 func TestScheduleChangesPassTheHook(t *testing.T) {
-	rec := &apitest.ChangeRecorder{}
-	s, err := apitest.Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, twincms.WithChangeHook(rec.Hook))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, rec := apitest.Recorded(t)
 	ed := s.NewToken(t, "editor")
 	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("hooked-schedule", "Kljuka"))
 	path := apitest.PartnershipPath(p)

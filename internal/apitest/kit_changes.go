@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -48,4 +49,17 @@ func (r *ChangeRecorder) None(t testing.TB, what string) {
 	if got := r.Take(); len(got) != 0 {
 		t.Fatalf("%s: %d changes, want none: %+v", what, len(got), got)
 	}
+}
+
+// Recorded starts a server without demo content whose change hooks end in
+// a new ChangeRecorder; the server stops when the test ends.
+func Recorded(t testing.TB) (*Server, *ChangeRecorder) {
+	t.Helper()
+	rec := &ChangeRecorder{}
+	s, err := Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, twincms.WithChangeHook(rec.Hook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s, rec
 }
