@@ -5,88 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"sync"
 	"testing"
 
 	"github.com/jesenice/twincms/content"
-	"github.com/jesenice/twincms/embedded"
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/storage"
 )
 
-// The rules are tested against the real embedded store (FerretDB on
-// SQLite in a temp dir): the same stores the server wires.
-var db *storage.DB
-
-func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		dir, err := os.MkdirTemp("", "twincms-content-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		ctx := context.Background()
-		emb, err := embedded.StartDB(ctx, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer emb.Close()
-		if db, err = storage.OpenDB(ctx, emb.URI(), "content_test"); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer db.Close(ctx)
-		return m.Run()
-	}())
-}
-
-// recorder is a change hook keeping what it was told.
-type recorder struct {
-	mu   sync.Mutex
-	seen []models.Change
-}
-
-func (r *recorder) hook(_ context.Context, c models.Change) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, c)
-}
-
-func (r *recorder) take() []models.Change {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.seen
-	r.seen = nil
-	return out
-}
-
-func services(t *testing.T) (*content.Services, *recorder) {
+// services is a content service over the shared test server's stores
+// (the real embedded FerretDB, the stores the server wires) whose only
+// hook is a recorder, so the rules are tested without HTTP.
+func services(t *testing.T) (*content.Services, *apitest.ChangeRecorder) {
 	t.Helper()
-	ctx := context.Background()
-	parts, err := storage.NewPartnerships(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks, err := storage.NewBlocks(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := storage.NewPages(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := storage.NewDocuments(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := &recorder{}
-	return content.New(content.Config{Partnerships: parts, Blocks: blocks, Pages: pages, Documents: docs,
-		Locales: models.Locales{Supported: []string{"sl", "en"}, Fallback: []string{"sl"}}, Hooks: models.Hooks{rec.hook}}), rec
+	in := apitest.Shared(t).CMS.Internals()
+	rec := &apitest.ChangeRecorder{}
+	return content.New(content.Config{Partnerships: in.Partnerships, Blocks: in.Blocks, Pages: in.Pages, Documents: in.Documents,
+		Locales: models.Locales{Supported: []string{"sl", "en"}, Fallback: []string{"sl"}}, Hooks: models.Hooks{rec.Hook}}), rec
 }
 
 var editor = models.Actor{TokenID: "0123456789abcdef01234567", Name: "test editor"}
@@ -105,7 +40,7 @@ func TestConcurrentPatchesOneWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec.take()
+	rec.Take()
 	const n = 6
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -126,7 +61,7 @@ func TestConcurrentPatchesOneWins(t *testing.T) {
 			t.Fatalf("a losing patch: %v", err)
 		}
 	}
-	got := rec.take()
+	got := rec.Take()
 	if won != 1 || len(got) != 1 || got[0].Version != 2 || got[0].Action != models.ActionUpdate {
 		t.Fatalf("%d patches won, hook told %+v", won, got)
 	}
@@ -154,7 +89,7 @@ func TestWritesTellTheHook(t *testing.T) {
 	if err := svc.Blocks.Delete(ctx, b.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	got := rec.take()
+	got := rec.Take()
 	want := []models.Change{
 		{Resource: models.ResourceBlock, ID: b.ID, Key: "unit-block", Action: models.ActionCreate, Version: 1, NewStatus: models.StatusDraft},
 		{Resource: models.ResourceBlock, ID: b.ID, Key: "unit-block", Action: models.ActionDelete, OldStatus: models.StatusDraft},
@@ -185,7 +120,7 @@ func TestDanglingReferencesAreRefused(t *testing.T) {
 	if _, err := svc.Partnerships.GetByKey(ctx, "dangling"); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("refused partnership stored: %v", err)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("hook told of a refused write: %+v", got)
 	}
 }

@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -146,73 +145,6 @@ func slowUpload(base string) <-chan int {
 	return done
 }
 
-// expectConsistentStore checks the invariants that hold after a sweep:
-// every record has its object (with its SHA-256) and its ingest event and
-// claim; every object, claim and multipart upload belongs to a record.
-func (s *testServer) expectConsistentStore(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	st := s.storeState(t)
-	if len(st.Incomplete) > 0 {
-		t.Errorf("incomplete uploads after the sweep: %v", st.Incomplete)
-	}
-	docs, err := s.srv.documents.All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := s.objectKeys(t)
-	records := map[string]bool{}
-	for _, d := range docs {
-		records[d.ID] = true
-		if sum := objectSHA256(t, s, d.File.Key); sum != d.File.SHA256 {
-			t.Errorf("record %s: object %s has sha256 %q, the record says %s", d.ID, d.File.Key, sum, d.File.SHA256)
-		}
-		events, err := s.srv.documents.Events(ctx, d.ID)
-		if err != nil || len(events) == 0 || events[0].Type != models.EventIngested {
-			t.Errorf("record %s has no ingest event: %v %v", d.ID, events, err)
-		}
-		for _, r := range d.Renditions {
-			if !keys[r.Key] {
-				t.Errorf("record %s: rendition %s missing", d.ID, r.Key)
-			}
-		}
-	}
-	for k := range keys {
-		if !records[documentOfKey(k)] {
-			t.Errorf("object %s has no record", k)
-		}
-	}
-	for _, id := range st.Claims {
-		if !records[id] {
-			t.Errorf("claim of %s has no record", id)
-		}
-	}
-}
-
-func documentOfKey(key string) string {
-	for _, p := range []string{"originals/", "renditions/"} {
-		if len(key) >= len(p)+24 && key[:len(p)] == p {
-			return key[len(p) : len(p)+24]
-		}
-	}
-	return ""
-}
-
-// objectSHA256 hashes a stored object ("" when it cannot be read).
-func objectSHA256(t *testing.T, s *testServer, key string) string {
-	t.Helper()
-	rc, _, err := s.srv.objs.Get(context.Background(), key)
-	if err != nil {
-		return ""
-	}
-	defer rc.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
-		return ""
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // kill -9 while several clients upload and edit, and a large upload is
 // half-way through its multipart upload; then restart and sweep. Every
 // acknowledged upload and edit is there, intact; nothing is left that no
@@ -301,7 +233,7 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 			t.Errorf("acknowledged document %s: sha256 %s version %d, want %s and version ≥ %d", id, d.File.SHA256, d.Version, a.sum, a.version)
 		}
 	}
-	s.expectConsistentStore(t)
+	s.as.ExpectConsistentStore(t)
 }
 
 // SIGTERM with a short drain timeout while an upload streams: the upload
@@ -344,6 +276,81 @@ func TestSIGTERMDuringUploadLeavesNothingAfterSweep(t *testing.T) {
 	}
 	if st := s.storeState(t); st.String() != (storeState{}).String() {
 		t.Fatalf("left after restart and sweep:\n%s", st)
+	}
+}
+
+// A crash (kill -9) in the middle of an upload, then a restart and a
+// sweep: no orphan objects and no record pointing at a missing object.
+func TestCrashMidUploadThenSweepLeavesNoOrphans(t *testing.T) {
+	dir := t.TempDir()
+	addr, _ := freeAddr()
+	s3, _ := freeAddr()
+	exe, _ := os.Executable()
+	cmd := execMain(exe, dir, addr, s3)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitReady(t, "http://"+addr+"/readyz")
+
+	// Stream an upload slowly; kill the server while bytes are flowing.
+	pr, pw := ioPipe()
+	ct, head := uploadBody(t, docMeta("scan", "Prekinjen"), "prekinjen.pdf", "", nil)
+	boundaryEnd := bytes.LastIndex(head, []byte("\r\n--"))
+	go func() {
+		pw.Write(head[:boundaryEnd])
+		pw.Write([]byte("%PDF-1.4\n"))
+		chunk := bytes.Repeat([]byte("y"), 1<<20)
+		for i := 0; i < 40; i++ {
+			if _, err := pw.Write(chunk); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	hr, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/documents", pr)
+	hr.Header.Set("Content-Type", ct)
+	hr.Header.Set("Authorization", "Bearer "+testAdminToken)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Kill()
+	}()
+	if res, err := httpClient.Do(hr); err == nil {
+		res.Body.Close()
+		t.Fatalf("the upload finished (%d) before the kill; the test did not crash anything", res.StatusCode)
+	}
+	cmd.Wait()
+
+	s, err := startTestServer(dir, map[string]string{"TWINCMS_S3_ADDR": s3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	// And the other crash window: bytes stored, record never written.
+	if _, err := s.srv.objs.Put(context.Background(), "originals/0123456789abcdef01234567", strings.NewReader("%PDF-1.4 orphan"), 15, "application/pdf", nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.srv.ingest.Sweep(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OrphanObjects < 1 {
+		t.Fatalf("sweep found no orphans: %+v", res)
+	}
+	keys := s.objectKeys(t)
+	docs, _ := s.srv.documents.All(context.Background())
+	known := map[string]bool{}
+	for _, d := range docs {
+		known[d.File.Key] = true
+		if !keys[d.File.Key] {
+			t.Errorf("record %s points at missing object %s", d.ID, d.File.Key)
+		}
+	}
+	for k := range keys {
+		if strings.HasPrefix(k, "originals/") && !known[k] {
+			t.Errorf("orphan object %s survived the sweep", k)
+		}
 	}
 }
 
