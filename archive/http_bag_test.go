@@ -23,14 +23,7 @@ func TestBagUnpacksIntoOneBaseDirectoryAndVerifies(t *testing.T) {
 	shared := apitest.Shared(t)
 	ar := shared.NewToken(t, "archivist")
 	ed := shared.NewToken(t, "editor")
-	var list struct {
-		Items []struct {
-			ID   string `json:"id"`
-			Slug string `json:"slug"`
-		} `json:"items"`
-	}
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?q=nagold", Token: ed}), 200).JSON(t, &list)
-	id := list.Items[0].ID
+	id := shared.PartnershipID(t, ed, "nagold")
 	r := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships/" + id + "/bag", Token: ar}), 200)
 	if r.Header.Get("Content-Type") != "application/zip" {
 		t.Fatalf("content type %q", r.Header.Get("Content-Type"))

@@ -85,17 +85,12 @@ func TestIngestReimportsOurOwnBagExport(t *testing.T) {
 	shared := apitest.Shared(t)
 	ar := shared.NewToken(t, "archivist")
 	ed := shared.NewToken(t, "editor")
-	var list struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?q=nagold", Token: ed}), 200).JSON(t, &list)
-	exported := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships/" + list.Items[0].ID + "/bag", Token: ar}), 200).Body
+	nagoldID := shared.PartnershipID(t, ed, "nagold")
+	exported := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships/" + nagoldID + "/bag", Token: ar}), 200).Body
 	var originals struct {
 		Items []map[string]any `json:"items"`
 	}
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?per_page=100&partnership=" + list.Items[0].ID, Token: ar}), 200).JSON(t, &originals)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents?per_page=100&partnership=" + nagoldID, Token: ar}), 200).JSON(t, &originals)
 
 	dst := apitest.Empty(t, nil)
 	dstAr, dstEd := dst.NewToken(t, "archivist"), dst.NewToken(t, "editor")

@@ -89,29 +89,6 @@ func TestPublicReadsRevalidateAndRefuseUnknownLocales(t *testing.T) {
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/vocabularies"}), 200)
 }
 
-// TestSiteAndDocsPages: the demo site and the API reference are served,
-// and the reference's renderer is vendored (no CDN).
-func TestSiteAndDocsPages(t *testing.T) {
-	s := apitest.Shared(t)
-	for _, p := range []string{"/", "/site/app.js", "/docs", "/docs/redoc.standalone.js"} {
-		r := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: p}), 200)
-		if bytes.Contains(r.Body, []byte("cdn.")) && strings.HasSuffix(p, "docs") {
-			t.Errorf("%s loads from a CDN", p)
-		}
-	}
-	page := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/docs"}), 200)
-	if !bytes.Contains(page.Body, []byte(`spec-url="/openapi.json"`)) || !bytes.Contains(page.Body, []byte(`src="/docs/redoc.standalone.js"`)) {
-		t.Fatalf("docs page: %s", page.Body)
-	}
-	// The document the reference page loads is there, with every path.
-	spec := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/openapi.json"}), 200)
-	if !bytes.Contains(spec.Body, []byte(`"openapi":"3.1.0"`)) || !bytes.Contains(spec.Body, []byte(`"/api/v1/public/pages/{slug}"`)) {
-		t.Fatalf("openapi.json: %.300s", spec.Body)
-	}
-	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/site/nope.js"}), 404, "not-found")
-	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/docs/nope.js"}), 404, "not-found")
-}
-
 // TestDirectUploadOfAnUnacceptedTypeIs415: bytes that match their
 // announced size and checksum but are no accepted type are refused at
 // completion.

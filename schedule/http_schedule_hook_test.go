@@ -25,7 +25,7 @@ func TestScheduleChangesPassTheHook(t *testing.T) {
 	path := apitest.PartnershipPath(p)
 	rec.Take()
 
-	sc := s.Schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(time.Second))})
+	sc := s.Schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(2 * time.Second))})
 	c := rec.One(t, "schedule create")
 	if c.Resource != models.ResourceSchedule || c.ID != sc.ID || c.Action != models.ActionCreate || c.Actor.TokenID == "" || c.RequestID == "" {
 		t.Fatalf("schedule create change: %+v", c)

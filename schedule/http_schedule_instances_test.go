@@ -29,24 +29,36 @@ func TestScheduleRunsOnceWithTwoInstances(t *testing.T) {
 	s := apitest.Shared(t)
 	other := s.Sibling(t, nil)
 	before := scheduleRuns(t, s) + scheduleRuns(t, other)
-	at := time.Now().Add(3 * time.Second)
 	const n = 6
 	var paths, ids []string
 	for i := range n {
-		// Made and scheduled through both instances alternately.
+		// Made through both instances alternately.
 		inst := []*apitest.Server{s, other}[i%2]
 		p := apitest.Create(t, inst, admin, apitest.MinimalPartnership(fmt.Sprintf("two-instances-%d", i), fmt.Sprintf("Dvojna %d", i)))
 		path := apitest.PartnershipPath(p)
 		s.RemoveAtEnd(t, path)
-		sc := inst.Schedule(t, admin, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(at)})
-		paths, ids = append(paths, path), append(ids, sc.ID)
+		paths = append(paths, path)
+	}
+	// All fall due at one time, so that both runners reach for them at
+	// once; a schedule the loaded machine is slow to make gets a later
+	// time of its own (the API refuses a time in the past).
+	at := time.Now().Add(3 * time.Second)
+	ats := make([]time.Time, n)
+	for i, path := range paths {
+		ats[i] = at
+		if time.Until(at) < 2*time.Second {
+			ats[i] = time.Now().Add(2 * time.Second)
+		}
+		inst := []*apitest.Server{s, other}[i%2] // scheduled through both instances too
+		sc := inst.Schedule(t, admin, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(ats[i])})
+		ids = append(ids, sc.ID)
 	}
 	for i, id := range ids {
 		sc := s.WaitSchedule(t, admin, id)
-		if sc.Status != "done" || sc.Late || sc.RanAt.Before(at.Truncate(time.Millisecond)) {
+		if sc.Status != "done" || sc.Late || sc.RanAt.Before(ats[i].Truncate(time.Millisecond)) {
 			t.Fatalf("schedule %d: %+v", i, sc)
 		}
-		t.Logf("schedule %d ran %s after its time", i, sc.RanAt.Sub(at))
+		t.Logf("schedule %d ran %s after its time", i, sc.RanAt.Sub(ats[i]))
 	}
 	for _, path := range paths {
 		if got := s.PublishActions(t, admin, path); got != 1 {
@@ -74,7 +86,7 @@ func TestMissedScheduleRunsLateAfterRestart(t *testing.T) {
 	defer s.Close() // a no-op after the Close below, unless the test fails before it
 	p := apitest.Create(t, s, admin, apitest.MinimalPartnership("missed-town", "Zamujena"))
 	path := apitest.PartnershipPath(p)
-	at := time.Now().Add(4 * time.Second)
+	at := time.Now().Add(6 * time.Second) // the service stops well before it, under load too
 	sc := s.Schedule(t, admin, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(at)})
 	s.Close()
 	if time.Now().After(at) {

@@ -1,6 +1,7 @@
 package schedule_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +14,42 @@ import (
 
 const admin = apitest.AdminToken
 
+// editorDraft is the setup of most tests here: the shared server, an
+// editor's token and the path of a new draft partnership (version 1),
+// removed when the test ends.
+func editorDraft(t *testing.T, slug, name string) (s *apitest.Server, ed, path string) {
+	t.Helper()
+	s = apitest.Shared(t)
+	ed = s.NewToken(t, "editor")
+	path = apitest.PartnershipPath(apitest.Create(t, s, ed, apitest.MinimalPartnership(slug, name)))
+	s.RemoveAtEnd(t, path)
+	return s, ed, path
+}
+
+// listSchedules is GET /schedules?query as token: the page's items, and
+// the response for checks of its raw body.
+func listSchedules(t *testing.T, s *apitest.Server, token, query string) ([]apitest.ScheduleView, apitest.Resp) {
+	t.Helper()
+	var list struct {
+		Items []apitest.ScheduleView `json:"items"`
+	}
+	r := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?" + query, Token: token}), 200)
+	r.JSON(t, &list)
+	return list.Items, r
+}
+
+// listed tells whether the schedule id is among items.
+func listed(items []apitest.ScheduleView, id string) bool {
+	return slices.ContainsFunc(items, func(sc apitest.ScheduleView) bool { return sc.ID == id })
+}
+
 // A scheduled publish of version 2 publishes version 2's content on time,
 // although version 3 exists by then, through the content service (history
 // says publish by "schedule"); the draft's later text is not published.
 func TestScheduledPublishOfFrozenVersion(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("schedule-town", "Načrtovana v1"))
-	path := apitest.PartnershipPath(p)
-	s.RemoveAtEnd(t, path)
+	s, ed, path := editorDraft(t, "schedule-town", "Načrtovana v1")
 	apitest.PatchTo(t, s, ed, path, 1, map[string]any{"partner": map[string]any{"name": map[string]string{"sl": "Načrtovana v2"}}})
-	at := time.Now().Add(3 * time.Second)
+	at := time.Now().Add(5 * time.Second) // time to make version 3 and look before it runs, under load too
 	sc := s.Schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": apitest.RFC3339(at), "version": 2})
 	if sc.Status != "pending" || sc.Version != 2 || sc.Action != "publish" || sc.Resource != "partnership" || sc.RanAt != nil || sc.ScheduledBy.TokenID == "" {
 		t.Fatalf("created schedule: %+v", sc)
@@ -74,7 +100,7 @@ func TestScheduledUnpublish(t *testing.T) {
 	bpath := "/api/v1/blocks/" + b["id"].(string)
 	s.RemoveAtEnd(t, bpath)
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: bpath + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
-	sc := s.Schedule(t, ed, bpath, 2, map[string]any{"action": "unpublish", "at": apitest.RFC3339(time.Now().Add(time.Second))})
+	sc := s.Schedule(t, ed, bpath, 2, map[string]any{"action": "unpublish", "at": apitest.RFC3339(time.Now().Add(2 * time.Second))})
 	if sc.Version != 2 {
 		t.Fatalf("default version %d, want the current 2", sc.Version)
 	}
@@ -89,20 +115,14 @@ func TestScheduledUnpublish(t *testing.T) {
 		Body: map[string]any{"slug": "schedule-page", "title": map[string]string{"sl": "x"}}}), 201).Map(t)
 	pgPath := "/api/v1/pages/" + pg["id"].(string)
 	psc := s.Schedule(t, ed, pgPath, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(time.Hour))})
-	var list struct {
-		Items []apitest.ScheduleView `json:"items"`
-		Total int                    `json:"total"`
-	}
-	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?resource=page&status=pending", Token: ed}), 200).JSON(t, &list)
-	found := false
-	for _, it := range list.Items {
-		found = found || it.ID == psc.ID
+	items, _ := listSchedules(t, s, ed, "resource=page&status=pending")
+	for _, it := range items {
 		if it.Resource != "page" || it.Status != "pending" {
 			t.Fatalf("filtered list has %+v", it)
 		}
 	}
-	if !found {
-		t.Fatalf("the page's schedule is not listed: %+v", list)
+	if !listed(items, psc.ID) {
+		t.Fatalf("the page's schedule is not listed: %+v", items)
 	}
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/schedules/" + psc.ID, Token: ed}), 200)
 }
@@ -110,18 +130,16 @@ func TestScheduledUnpublish(t *testing.T) {
 // Cancelling stops a schedule; a cancelled or finished one cannot be
 // cancelled again (409).
 func TestCancelSchedule(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("cancel-town", "Preklicana"))
-	path := apitest.PartnershipPath(p)
-	sc := s.Schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(2 * time.Second))})
+	s, ed, path := editorDraft(t, "cancel-town", "Preklicana")
+	at := time.Now().Add(5 * time.Second) // cancelled well before it, under load too
+	sc := s.Schedule(t, ed, path, 1, map[string]any{"action": "publish", "at": apitest.RFC3339(at)})
 	var got apitest.ScheduleView
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/schedules/" + sc.ID, Token: ed}), 200).JSON(t, &got)
 	if got.Status != "cancelled" {
 		t.Fatalf("after cancel: %+v", got)
 	}
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/schedules/" + sc.ID, Token: ed}), 409, "conflict")
-	time.Sleep(4 * time.Second) // past its time: it must not run
+	time.Sleep(time.Until(at) + 2*time.Second) // past its time: it must not run
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules/" + sc.ID, Token: ed}), 200).JSON(t, &got)
 	if got.Status != "cancelled" || got.RanAt != nil {
 		t.Fatalf("a cancelled schedule ran: %+v", got)
@@ -129,25 +147,15 @@ func TestCancelSchedule(t *testing.T) {
 	if cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path, Token: ed}), 200).Map(t); cur["status"] != "draft" || cur["version"].(float64) != 1 {
 		t.Fatalf("record after a cancelled schedule: %v", cur)
 	}
-	var list struct {
-		Items []apitest.ScheduleView `json:"items"`
-	}
-	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?status=cancelled&per_page=100", Token: ed}), 200).JSON(t, &list)
-	found := false
-	for _, it := range list.Items {
-		found = found || it.ID == sc.ID
-	}
-	if !found {
+	if items, _ := listSchedules(t, s, ed, "status=cancelled&per_page=100"); !listed(items, sc.ID) {
 		t.Fatal("the cancelled schedule is not listed as cancelled")
 	}
 }
 
 // Refused schedules: each is a problem and stores nothing.
 func TestScheduleRefusals(t *testing.T) {
-	s := apitest.Shared(t)
-	ed := s.NewToken(t, "editor")
-	p := apitest.Create(t, s, ed, apitest.MinimalPartnership("refused-schedule", "Zavrnjena"))
-	path := apitest.PartnershipPath(p) + "/schedule"
+	s, ed, record := editorDraft(t, "refused-schedule", "Zavrnjena")
+	path := record + "/schedule"
 	future := apitest.RFC3339(time.Now().Add(time.Hour))
 	for _, c := range []struct {
 		name    string
@@ -174,17 +182,11 @@ func TestScheduleRefusals(t *testing.T) {
 		Body: map[string]any{"action": "publish", "at": future}, Headers: apitest.IfMatch(1)}), 404, "not-found")
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?status=soon", Token: ed}), 400, "malformed-request")
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?resource=document", Token: ed}), 400, "malformed-request")
-	var list struct {
-		Total int `json:"total"`
-	}
-	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?resource=partnership&per_page=100", Token: ed}), 200)
-	for _, st := range []string{"pending", "done", "failed", "cancelled"} {
-		apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?status=" + st + "&per_page=100", Token: ed}), 200)
+	for _, q := range []string{"resource=partnership", "status=pending", "status=done", "status=failed", "status=cancelled"} {
+		listSchedules(t, s, ed, q+"&per_page=100")
 	}
 	// Nothing of the refused ones was stored.
-	all := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/schedules?per_page=100", Token: ed}), 200)
-	all.JSON(t, &list)
-	if strings.Contains(string(all.Body), p["id"].(string)) {
+	if _, all := listSchedules(t, s, ed, "per_page=100"); strings.Contains(string(all.Body), strings.TrimPrefix(record, "/api/v1/partnerships/")) {
 		t.Fatalf("a refused schedule was stored: %s", all.Body)
 	}
 }
@@ -203,7 +205,7 @@ func TestScheduleOfUnpublishableVersionFails(t *testing.T) {
 	apitest.PatchTo(t, s, ed, path, 1, map[string]any{"documents": []any{}})
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + doc["id"].(string) + "/purge", Token: admin}), 204)
 
-	sc := s.Schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(time.Second)), "version": 1})
+	sc := s.Schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(2 * time.Second)), "version": 1})
 	done := s.WaitSchedule(t, ed, sc.ID)
 	if done.Status != "failed" || done.Error == "" || done.RanAt == nil {
 		t.Fatalf("schedule of an unpublishable version: %+v", done)

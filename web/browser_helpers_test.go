@@ -41,9 +41,16 @@ func browserDir(t *testing.T, pattern string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Logf("remove %s: %v", dir, err)
+		// Chromium's helper processes (crashpad, the zygote) may outlive
+		// the browser by a moment and still write: retry, bounded.
+		var err error
+		for range 20 {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
 		}
+		t.Logf("remove %s: %v", dir, err)
 	})
 	return dir
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -164,6 +165,7 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 	}
 	acks := make(chan map[string]ack, 3)
 	stop := make(chan struct{})
+	var acked201 atomic.Int64 // uploads answered 201 so far
 	for w := range 3 {
 		go func() {
 			mine := map[string]ack{}
@@ -185,6 +187,7 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 					continue
 				}
 				mine[d.ID] = ack{sum: sha(data), version: 1}
+				acked201.Add(1)
 				r, err = tryDo(srv, req{Method: "PATCH", Path: "/api/v1/documents/" + d.ID, Token: testAdminToken, Headers: ifMatch(1),
 					Body: map[string]any{"title": map[string]string{"en": fmt.Sprint("Scan ", w, i)}}})
 				if err == nil && r.Status == 200 {
@@ -195,6 +198,9 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 	}
 	big := slowUpload(c.base)
 	waitIncompleteUpload(t, objs)
+	// On a loaded machine the first answers may take seconds: kill only
+	// once some upload was acknowledged (bounded), with more in flight.
+	waitFor(t, 60*time.Second, "a first acknowledged upload", func() bool { return acked201.Load() > 0 })
 	time.Sleep(500 * time.Millisecond) // uploads and edits in flight
 	if err := c.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/url"
 	"testing"
 
 	"github.com/jesenice/twincms/models"
@@ -29,6 +30,22 @@ func (s *Server) ArchiveDocs(t testing.TB, token, query string) []string {
 		ids = append(ids, it.ID)
 	}
 	return ids
+}
+
+// PartnershipID is the id of the first partnership GET /partnerships?q=
+// finds for query (a demo partnership's slug, say).
+func (s *Server) PartnershipID(t testing.TB, token, query string) string {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	Expect(t, s.Do(t, Req{Method: "GET", Path: "/api/v1/partnerships?q=" + url.QueryEscape(query), Token: token}), 200).JSON(t, &list)
+	if len(list.Items) == 0 {
+		t.Fatalf("no partnership matches %q", query)
+	}
+	return list.Items[0].ID
 }
 
 // ExpectConsistentStore checks the invariants that hold after a sweep:
