@@ -91,9 +91,11 @@ func BenchmarkScale(b *testing.B) {
 		measure("public-page", get("/api/v1/public/pages/"+pageSlug+"?locale=en", 200))
 		var uploads atomic.Int64
 		measure("upload", func(int) { benchUpload(b, s, fmt.Sprintf("single-%d-%d", level, uploads.Add(1))) })
+		stop := startProfile(b, level, "bulk")
 		rate := bulkUploads(b, s, level, bulkCount(), 4)
+		stop()
 		row["bulk-docs/s"] = rate
-		b.Logf("docs=%d: bulk %.1f docs/s, %s", level, rate, heapLine())
+		fmt.Printf("docs=%d: bulk %.1f docs/s, %s\n", level, rate, heapLine())
 	}
 	printScaleTable(b, table, append(ops, "bulk-docs/s"))
 }
@@ -329,11 +331,11 @@ func bulkUploads(b *testing.B, s *apitest.Server, level, n, c int) float64 {
 }
 
 // profiled are the requests startProfile writes CPU profiles of.
-var profiled = []string{"upload", "search-q", "search-kind", "search-withdrawn", "partnership-list"}
+var profiled = []string{"upload", "bulk", "search-q", "search-kind", "search-withdrawn", "partnership-list"}
 
-// startProfile writes a CPU profile of the upload, the q, kind and
-// withdrawn searches and the editor partnership list at 1,000 documents
-// and more when TWINCMS_BENCH_PROFILE_DIR is set.
+// startProfile writes a CPU profile of the upload, the bulk uploads, the
+// q, kind and withdrawn searches and the editor partnership list at 1,000
+// documents and more when TWINCMS_BENCH_PROFILE_DIR is set.
 func startProfile(b *testing.B, level int, name string) func() {
 	dir := os.Getenv("TWINCMS_BENCH_PROFILE_DIR")
 	if dir == "" || level < 1000 || !slices.Contains(profiled, name) {
