@@ -21,7 +21,7 @@ func (c *CMS) openContent(ctx context.Context) error {
 		return err
 	}
 	c.published = publish.New(publish.Sources{Partnerships: c.partnerships, Blocks: c.blocks, Pages: c.pages,
-		Documents: c.documents, Changes: storage.NewChanges(c.db), Presigner: c.objs, Locales: c.locales(),
+		Documents: c.documents, Changes: storage.NewChangeLog(c.db), Presigner: c.objs, Locales: c.locales(),
 		LinkKey: linkKey, LinkTTL: c.cfg.LinkTTL, Logger: c.logger, OnRefresh: c.metrics.PublishedRefresh})
 	// Every content and document write ends in these hooks: the published
 	// snapshot first, then the partnership index, the audit log and the webhooks, then the

@@ -237,19 +237,12 @@ func (f *Fixity) throttle(ctx context.Context, start time.Time, read int64) {
 	}
 }
 
+// keepLease renews the audit lease a third of its lifetime apart until
+// ctx ends.
 func (f *Fixity) keepLease(ctx context.Context) {
-	t := time.NewTicker(leaseTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := f.Leases.Renew(ctx, auditLease, f.Holder, leaseTTL); err != nil && ctx.Err() == nil {
-				f.Logger.Warn("fixity lease not renewed", "err", err)
-			}
-		}
-	}
+	loop.Every(ctx, leaseTTL/3, func(ctx context.Context) error {
+		return f.Leases.Renew(ctx, auditLease, f.Holder, leaseTTL)
+	}, f.Logger, loop.Name("fixity lease renewal"))
 }
 
 // AuditEvery runs the audit when the last one finished more than every

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -47,7 +48,7 @@ func New(store Store, newID func() string, logger *slog.Logger, reg prometheus.R
 func (l *Log) Changed(ctx context.Context, c models.Change) {
 	at := c.At
 	if at.IsZero() {
-		at = time.Now().UTC()
+		at = models.Now()
 	}
 	fields := c.Changed
 	if fields == nil {
@@ -60,7 +61,7 @@ func (l *Log) Changed(ctx context.Context, c models.Change) {
 // Refused records a refused authentication: reason says why (no token,
 // unknown token), never what was presented.
 func (l *Log) Refused(ctx context.Context, reason string) {
-	l.append(ctx, models.AuditEntry{At: time.Now().UTC(), Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
+	l.append(ctx, models.AuditEntry{At: models.Now(), Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
 		Resource: string(models.ResourceToken), Fields: []string{}, RequestID: models.RequestID(ctx),
 		Client: models.Client(ctx), Detail: reason})
 }
@@ -97,20 +98,11 @@ func (l *Log) PruneEvery(ctx context.Context, keep, every time.Duration) {
 	if keep <= 0 {
 		return
 	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		n, err := l.store.Prune(ctx, time.Now().UTC().Add(-keep))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			l.logger.WarnContext(ctx, "audit: pruning failed", "err", err)
-		case n > 0:
+	loop.Every(ctx, every, func(ctx context.Context) error {
+		n, err := l.store.Prune(ctx, models.Now().Add(-keep))
+		if n > 0 {
 			l.logger.InfoContext(ctx, "audit: pruned entries past retention", "removed", n, "retention", keep.String())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+		return err
+	}, l.logger, loop.Name("audit: pruning"), loop.Immediately())
 }

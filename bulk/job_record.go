@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -33,25 +34,28 @@ func (r *jobRecord) progress(p Progress) {
 	r.dirty = true
 }
 
-// keepSaving writes the record while the run runs, until stop.
+// keepSaving writes the record while the run runs, until stop: each
+// second when progress was made, else as a heartbeat. A save under way
+// when stop comes finishes (it uses ctx, not the loop's).
 func (r *jobRecord) keepSaving(ctx context.Context, stop <-chan struct{}) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
+	every, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
 		select {
 		case <-stop:
-			return
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			r.mu.Lock()
-			due := r.dirty || time.Since(r.saved) >= models.IngestHeartbeat
-			r.mu.Unlock()
-			if due {
-				r.save(ctx, nil)
-			}
+			cancel()
+		case <-every.Done():
 		}
-	}
+	}()
+	loop.Every(every, time.Second, func(context.Context) error {
+		r.mu.Lock()
+		due := r.dirty || time.Since(r.saved) >= models.IngestHeartbeat
+		r.mu.Unlock()
+		if due {
+			r.save(ctx, nil)
+		}
+		return nil
+	}, nil)
 }
 
 // save applies change (if any) and writes the record.

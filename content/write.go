@@ -144,7 +144,7 @@ func (s *Service[T, P]) Delete(ctx context.Context, id string, expected int64) e
 	if err := s.store.Delete(ctx, id, expected); err != nil {
 		return err
 	}
-	s.hooks.Changed(ctx, s.change(ctx, cur, models.ActionDelete, time.Now().UTC().Truncate(time.Millisecond)))
+	s.hooks.Changed(ctx, s.change(ctx, cur, models.ActionDelete, models.Now()))
 	return nil
 }
 

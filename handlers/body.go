@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,8 +102,3 @@ var (
 	strictDecode = models.DecodeStrict
 	mergePatch   = models.MergePatch
 )
-
-// fieldIndex names one element of a list field in problems: "documents[2]".
-func fieldIndex(field string, i int) string {
-	return field + "[" + strconv.Itoa(i) + "]"
-}

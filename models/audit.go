@@ -43,6 +43,6 @@ func Stamped(ctx context.Context, c Change) Change {
 	c.Actor = ActorFrom(ctx)
 	c.RequestID = RequestID(ctx)
 	c.Client = Client(ctx)
-	c.At = time.Now().UTC().Truncate(time.Millisecond)
+	c.At = Now()
 	return c
 }

@@ -5,8 +5,11 @@
 //
 // The snapshot is fed by the change hook (Changed): a write re-reads only
 // what it touched, on the instance that made it, before the request is
-// answered. Other instances sharing the database notice the shared change
-// counter move at their next poll (Watch, every 2 s) and rebuild.
+// answered, and logs what it touched in the shared change log. Other
+// instances sharing the database read the log past their snapshot at
+// their next poll (Watch, every Staleness) and re-read only what it names;
+// a gap in the log (pruned, or a writer stopped between its counter bump
+// and its entry) makes them relist everything instead.
 package publish
 
 import (
@@ -36,10 +39,20 @@ type DocumentReader interface {
 	GetMany(ctx context.Context, ids []string) ([]*models.Document, error)
 }
 
-// ChangeCounter is the content change counter shared by all instances.
-type ChangeCounter interface {
-	Bump(ctx context.Context) (int64, error)
+// ChangeLog is the content change counter shared by all instances, with a
+// log of what each of its values was for (storage.ChangeLog). Errors:
+// ErrUnavailable.
+type ChangeLog interface {
+	// Current is the counter's value.
 	Current(ctx context.Context) (int64, error)
+	// Append moves the counter and logs resource and id under the new
+	// value, which it returns; a value with an error means the entry was
+	// not written, 0 that the counter did not move.
+	Append(ctx context.Context, resource models.Resource, id string) (int64, error)
+	// Since lists the entries in (after, upto], in order.
+	Since(ctx context.Context, after, upto int64) ([]models.LoggedChange, error)
+	// Prune removes the entries below before.
+	Prune(ctx context.Context, before int64) error
 }
 
 // Presigner signs the short object-store links a public file link
@@ -54,7 +67,7 @@ type Sources struct {
 	Blocks       ContentReader[*models.Block]
 	Pages        ContentReader[*models.ContentPage]
 	Documents    DocumentReader
-	Changes      ChangeCounter
+	Changes      ChangeLog
 	Presigner    Presigner
 	Locales      models.Locales
 	// LinkKey signs public file links; instances sharing a database must
@@ -64,12 +77,15 @@ type Sources struct {
 	LinkTTL time.Duration
 	Logger  *slog.Logger
 	// OnRefresh, when set, is told of every snapshot refresh: "full" (a
-	// relist of all published content) or "partial" (one change applied).
+	// relist of all published content) or "partial" (one change applied:
+	// each one made here, even one with nothing to change such as a new
+	// upload, and each one read from the change log).
 	OnRefresh func(kind string)
 }
 
 // Staleness is how long another instance may serve content from before a
-// change made elsewhere (Watch's poll interval).
+// change made elsewhere (Watch's poll interval), plus the poll's own
+// reads; a gap in the change log adds gapWait and a relist.
 const Staleness = 2 * time.Second
 
 // Publisher holds the published snapshot and renders public bodies.
@@ -82,10 +98,14 @@ type Publisher struct {
 	// links (atomic: requests read it while a test sets it).
 	clock atomic.Pointer[func() time.Time]
 	cur   atomic.Pointer[snapshot]
-	// update serializes snapshot changes (requests never wait for it).
+	// update serializes snapshot changes (requests never wait for it);
+	// busy counts those holding or waiting for it (see lock).
 	update sync.Mutex
+	busy   atomic.Int64
 	full   atomic.Int64
 	parts  atomic.Int64
+	// log is what this instance wrote to the change log (see follow.go).
+	log logState
 }
 
 // New returns a Publisher with an empty snapshot; call Rebuild before
@@ -100,7 +120,7 @@ func New(src Sources) *Publisher {
 		_, _ = rand.Read(key)
 		src.Logger.Warn("no public link key given: links verify on this process only")
 	}
-	p := &Publisher{src: src, links: NewLinks(key, src.LinkTTL), logger: src.Logger}
+	p := &Publisher{src: src, links: NewLinks(key, src.LinkTTL), logger: src.Logger, log: logState{own: map[int64]bool{}}}
 	p.SetClock(time.Now)
 	p.cur.Store(newSnapshot(0, nil, nil, nil))
 	return p
@@ -129,9 +149,23 @@ func (p *Publisher) refreshed(kind string, n *atomic.Int64) {
 // into a new snapshot. The counter is read first: a change that lands
 // meanwhile moves it again and the next poll rebuilds.
 func (p *Publisher) Rebuild(ctx context.Context) error {
-	p.update.Lock()
-	defer p.update.Unlock()
+	p.lock()
+	defer p.unlock()
 	return p.rebuild(ctx)
+}
+
+// lock takes the update lock. busy counts the caller from before it waits
+// until after its snapshot is stored, so that a document change seeing
+// busy at zero and no reference in the current snapshot knows no update
+// has read that document before the change was stored (Changed).
+func (p *Publisher) lock() {
+	p.busy.Add(1)
+	p.update.Lock()
+}
+
+func (p *Publisher) unlock() {
+	p.update.Unlock()
+	p.busy.Add(-1)
 }
 
 func (p *Publisher) rebuild(ctx context.Context) error {
@@ -178,19 +212,37 @@ func (p *Publisher) loadDocuments(ctx context.Context, s *snapshot) error {
 }
 
 // Changed is the change hook (a models.ChangeHook): it applies one write
-// to the snapshot by re-reading what it touched, then bumps the shared
-// counter for the other instances. Called after the write is stored and
-// before the request is answered, so the writer reads its own write. A
-// change it cannot apply (store unreachable) falls back to a full
+// to the snapshot by re-reading what it touched, then logs it in the
+// shared change log for the other instances. Called after the write is
+// stored and before the request is answered, so the writer reads its own
+// write. A change it cannot apply (store unreachable) falls back to a full
 // rebuild; failing that, the next poll retries.
+//
+// A document change that no published content here refers to takes no
+// lock: a new upload is referred to by nothing anywhere (content can name
+// only documents that exist), so it is neither applied nor logged; any
+// other such change is logged without the lock, since another instance's
+// snapshot may be ahead of this one's and refer to it.
 func (p *Publisher) Changed(ctx context.Context, c models.Change) {
 	switch c.Resource {
-	case models.ResourcePartnership, models.ResourceBlock, models.ResourcePage, models.ResourceDocument:
+	case models.ResourcePartnership, models.ResourceBlock, models.ResourcePage:
+	case models.ResourceDocument:
+		if c.Action == models.ActionCreate {
+			p.refreshed("partial", &p.parts) // applied: nothing to change
+			return
+		}
+		// busy first: an update that read the document before this
+		// change was stored is still counted, or its snapshot is current.
+		if p.busy.Load() == 0 && !p.cur.Load().refers(c.ID) {
+			p.logChange(ctx, c, nil)
+			p.refreshed("partial", &p.parts)
+			return
+		}
 	default:
 		return // tokens, webhooks, schedules: nothing public
 	}
-	p.update.Lock()
-	defer p.update.Unlock()
+	p.lock()
+	defer p.unlock()
 	cur := p.cur.Load()
 	next, err := p.apply(ctx, cur, c)
 	if err != nil {
@@ -198,26 +250,12 @@ func (p *Publisher) Changed(ctx context.Context, c models.Change) {
 		if err := p.rebuild(ctx); err != nil {
 			p.logger.Warn("published snapshot not rebuilt", "err", err)
 		}
-		p.bump(ctx, nil)
+		p.logChange(ctx, c, nil)
 		return
 	}
-	p.bump(ctx, next)
+	p.logChange(ctx, c, next)
 	p.cur.Store(next)
 	p.refreshed("partial", &p.parts)
-}
-
-// bump moves the shared counter. When it moved by exactly one, nobody
-// else changed anything since s was read, so s is current at the new
-// value; otherwise s keeps its older value and the next poll rebuilds.
-func (p *Publisher) bump(ctx context.Context, s *snapshot) {
-	seq, err := p.src.Changes.Bump(ctx)
-	if err != nil {
-		p.logger.Warn("content change counter not bumped", "err", err)
-		return
-	}
-	if s != nil && seq == s.seq+1 {
-		s.seq = seq
-	}
 }
 
 // apply returns a copy of cur with c applied.
@@ -266,40 +304,4 @@ func current[P any](ctx context.Context, r ContentReader[*P], id string) (*P, er
 		return nil, nil
 	}
 	return it, err
-}
-
-// Watch polls the change counter every Staleness until ctx ends and
-// rebuilds when another instance changed content.
-func (p *Publisher) Watch(ctx context.Context) {
-	t := time.NewTicker(Staleness)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			p.poll(ctx)
-		}
-	}
-}
-
-func (p *Publisher) poll(ctx context.Context) {
-	seq, err := p.src.Changes.Current(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			p.logger.Warn("content change counter unreadable", "err", err)
-		}
-		return
-	}
-	if seq == p.cur.Load().seq {
-		return
-	}
-	p.update.Lock()
-	defer p.update.Unlock()
-	if seq == p.cur.Load().seq { // a local change caught up meanwhile
-		return
-	}
-	if err := p.rebuild(ctx); err != nil && ctx.Err() == nil {
-		p.logger.Warn("published snapshot not rebuilt", "err", err)
-	}
 }

@@ -73,21 +73,61 @@ func (d *docs) GetMany(_ context.Context, ids []string) ([]*models.Document, err
 	return out, nil
 }
 
+// counter is an in-memory change log; Bump moves it without an entry,
+// as a writer that stopped between the two leaves it.
 type counter struct {
-	mu  sync.Mutex
-	seq int64
+	mu      sync.Mutex
+	seq     int64
+	entries []models.LoggedChange
+	failing bool // every call fails, as with the database down
 }
 
 func (c *counter) Bump(context.Context) (int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.failing {
+		return 0, models.ErrUnavailable
+	}
 	c.seq++
 	return c.seq, nil
+}
+
+func (c *counter) Append(ctx context.Context, r models.Resource, id string) (int64, error) {
+	seq, err := c.Bump(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = append(c.entries, models.LoggedChange{Seq: seq, Resource: r, ID: id})
+	return seq, nil
+}
+
+func (c *counter) Since(_ context.Context, after, upto int64) ([]models.LoggedChange, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []models.LoggedChange
+	for _, e := range c.entries {
+		if e.Seq > after && e.Seq <= upto {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (c *counter) Prune(_ context.Context, before int64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = slices.DeleteFunc(c.entries, func(e models.LoggedChange) bool { return e.Seq < before })
+	return nil
 }
 
 func (c *counter) Current(context.Context) (int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.failing {
+		return 0, models.ErrUnavailable
+	}
 	return c.seq, nil
 }
 
@@ -202,11 +242,15 @@ func TestChangesAreAppliedWithoutARelist(t *testing.T) {
 	if _, err := f.pub.File(ctx, "d1", "", exp(f), sig(f, "d1")); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("an unpublished partnership's document: %v", err)
 	}
-	// A document nothing published refers to is not even read.
-	loaded := len(f.docs.loaded)
+	// A document nothing published refers to is not even read; a new
+	// one is no refresh and moves no counter.
+	loaded, seq := len(f.docs.loaded), f.changes.seq
 	f.pub.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: "d9", Action: models.ActionCreate})
 	if len(f.docs.loaded) != loaded {
 		t.Fatal("an unrelated document was loaded")
+	}
+	if f.changes.seq != seq {
+		t.Fatal("a new document moved the change counter")
 	}
 
 	if f.parts.lists != lists {

@@ -130,3 +130,9 @@ func (s *snapshot) activeDocument(id string) *models.Document {
 	}
 	return nil
 }
+
+// refers tells whether published content in s refers to document id.
+func (s *snapshot) refers(id string) bool {
+	_, ok := s.documents[id]
+	return ok
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/docindex"
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -82,18 +83,7 @@ func (d *Documents) reloadIndex(ctx context.Context, m *memoryIndex) error {
 // reloads the index when another instance wrote (without an index it
 // only retries bumps that failed).
 func (d *Documents) WatchIndex(ctx context.Context, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := d.syncIndex(ctx); err != nil && ctx.Err() == nil {
-			logger.Warn("document index not refreshed", "err", err)
-		}
-	}
+	loop.Every(ctx, every, d.syncIndex, logger, loop.Name("document index refresh"))
 }
 
 // syncIndex reloads when the counter moved by a write not made here.

@@ -121,7 +121,7 @@ func (s *Service) Create(ctx context.Context, in models.WebhookInput) (Created, 
 	if err := s.checkTarget(w.URL); err != nil {
 		return Created{}, err
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := models.Now()
 	w.ID, w.Secret, w.CreatedAt, w.UpdatedAt = newID(), newSecret(), now, now
 	if err := s.store.Insert(ctx, w); err != nil {
 		return Created{}, err
@@ -171,7 +171,7 @@ func (s *Service) Update(ctx context.Context, id string, in models.WebhookInput)
 	if err := s.checkTarget(w.URL); err != nil {
 		return models.Webhook{}, err
 	}
-	w.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	w.UpdatedAt = models.Now()
 	if err := s.store.Replace(ctx, w); err != nil {
 		return models.Webhook{}, err
 	}
@@ -212,7 +212,7 @@ func (s *Service) Redeliver(ctx context.Context, id, deliveryID string) (models.
 	if err != nil {
 		return models.Delivery{}, err
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := models.Now()
 	d.Status, d.Attempts, d.NextAttempt, d.UpdatedAt = models.DeliveryPending, 0, &now, now
 	if err := s.outbox.Save(ctx, d); err != nil {
 		return models.Delivery{}, err
@@ -272,7 +272,7 @@ func (s *Service) enqueue(ctx context.Context, p payload) {
 		s.logger.ErrorContext(ctx, "webhooks: cannot encode event", "event", p.Type, "err", err)
 		return
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := models.Now()
 	var ds []models.Delivery
 	for _, w := range hooks {
 		if !w.Active || !subscribed(w, p.Type) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jesenice/twincms/internal/loop"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -28,17 +29,10 @@ func (s *Service) Run(ctx context.Context) {
 	if s.opts.Workers <= 0 {
 		return
 	}
-	tick := time.NewTicker(s.opts.Poll)
-	defer tick.Stop()
-	for {
-		s.deliverDue(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-tick.C:
-		}
-	}
+	loop.Every(ctx, s.opts.Poll, func(ctx context.Context) error {
+		s.deliverDue(ctx) // logs for itself
+		return nil
+	}, nil, loop.Immediately(), loop.Wake(s.wake))
 }
 
 // deliverDue takes the delivery lease and posts every due entry.
@@ -93,7 +87,7 @@ func (s *Service) deliverBatch(ctx context.Context, due []models.Delivery) {
 
 // deliver makes one attempt and records its outcome.
 func (s *Service) deliver(ctx context.Context, d models.Delivery) {
-	start := time.Now().UTC()
+	start, begun := time.Now(), models.Now()
 	w, err := s.store.Get(ctx, d.WebhookID)
 	var code int
 	switch {
@@ -111,13 +105,13 @@ func (s *Service) deliver(ctx context.Context, d models.Delivery) {
 		// entry stays due and is sent again after the restart.
 		return
 	}
-	at := models.DeliveryAttempt{At: start.Truncate(time.Millisecond), StatusCode: code, DurationMS: time.Since(start).Milliseconds()}
+	at := models.DeliveryAttempt{At: begun, StatusCode: code, DurationMS: time.Since(start).Milliseconds()}
 	if err != nil {
 		at.Error = err.Error()
 	}
 	d.History = append(d.History, at)
 	d.Attempts++
-	d.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	d.UpdatedAt = models.Now()
 	outcome := "retried"
 	switch {
 	case err == nil:

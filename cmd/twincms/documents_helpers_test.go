@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"testing"
 
 	"github.com/jesenice/twincms/internal/apitest"
@@ -13,7 +12,6 @@ import (
 var (
 	sha             = apitest.SHA
 	docMeta         = apitest.DocMeta
-	fetch           = apitest.Fetch
 	putToTicket     = apitest.PutToTicket
 	pdfBytes        = apitest.PDFBytes
 	multipartUpload = apitest.Multipart // for goroutines that have no test to fail
@@ -32,13 +30,4 @@ func (s *testServer) upload(t testing.TB, token string, meta any, filename, decl
 
 func (s *testServer) objectKeys(t testing.TB) map[string]bool { t.Helper(); return s.as.ObjectKeys(t) }
 
-func (s *testServer) documentCount(t testing.TB) int { t.Helper(); return s.as.DocumentCount(t) }
-
-func (s *testServer) followLink(t testing.TB, link string) resp {
-	t.Helper()
-	return s.as.FollowLink(t, link)
-}
-
 func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
-
-func readFile(path string) ([]byte, error) { return os.ReadFile(path) }

@@ -39,7 +39,6 @@ var (
 	expect        = apitest.Expect
 	expectProblem = apitest.ExpectProblem
 	externalS3Env = apitest.ExternalS3Env
-	mustJSON      = apitest.MustJSON
 )
 
 func TestMain(m *testing.M) {
@@ -79,14 +78,6 @@ func startTestServer(dir string, env map[string]string) (*testServer, error) {
 // startTestServerWith is startTestServer with options (change hooks).
 func startTestServerWith(dir string, env map[string]string, opts ...Option) (*testServer, error) {
 	s, err := apitest.Start(dir, env, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return wrap(s), nil
-}
-
-func startWithConfig(cfg config.Config, opts ...Option) (*testServer, error) {
-	s, err := apitest.StartWithConfig(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,10 @@
 // Package loop runs background work periodically: the token refresh, the
-// ingest sweeper and clean-up queue, the fixity audit. Each of them was a
-// ticker loop of its own; the one shape here ends with its context, logs
-// failures the same way, and can start at once, spread instances apart
-// (jitter), wake early and back off after failures.
+// published snapshot's and the document index's polls, the ingest sweeper
+// and clean-up queue, the fixity audit and its lease, webhook deliveries,
+// the schedule runner, audit pruning and a bulk job's progress saving.
+// Each of them was a ticker loop of its own; the one shape here ends with
+// its context, logs failures the same way, and can start at once, spread
+// instances apart (jitter), wake early and back off after failures.
 package loop
 
 import (
