@@ -25,6 +25,7 @@ type Documents struct {
 	// mem, when set, serves reads from memory (UseMemoryIndex).
 	mem     *memoryIndex
 	changes *ownCounter
+	events  *eventWriter
 }
 
 // NewDocuments creates the indexes: the ones MongoDB answers lists and
@@ -45,7 +46,7 @@ func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
 	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
 		return nil, err
 	}
-	return &Documents{db: db, changes: newOwnCounter(db, "documents")}, nil
+	return &Documents{db: db, changes: newOwnCounter(db, "documents"), events: newEventWriter(db)}, nil
 }
 
 // NewDocumentID makes the id of a document before it is stored, so its
@@ -350,16 +351,10 @@ func (d *Documents) EventDocuments(ctx context.Context, t models.EventType) (map
 	return out, nil
 }
 
-// AppendEvent adds one event to a document's history.
+// AppendEvent adds one event to a document's history; concurrent events
+// share one insert (see eventWriter).
 func (d *Documents) AppendEvent(ctx context.Context, ev models.Event) error {
-	if ev.ID == "" {
-		ev.ID = bson.NewObjectID().Hex()
-	}
-	_, err := d.db.collection(eventsCollection).InsertOne(ctx, ev)
-	if err = translateDB(err); errors.Is(err, models.ErrConflict) {
-		return nil // an event with a fixed id (models.EventID) is already there
-	}
-	return err
+	return d.events.append(ctx, ev)
 }
 
 // Events returns a document's history, oldest first.

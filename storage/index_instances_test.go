@@ -81,7 +81,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 		return out
 	}
 	byYear := func(s *apitest.Server, query string) []string {
-		return apitest.ArchiveDocs(t, s, apitest.AdminToken, query)
+		return s.ArchiveDocs(t, apitest.AdminToken, query)
 	}
 	// Both load their index before the writes.
 	names(first)
@@ -93,7 +93,7 @@ func TestPartnershipIndexAcrossInstances(t *testing.T) {
 	id := apitest.Expect(t, first.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: apitest.AdminToken, Body: p}), 201).Map(t)["id"].(string)
 	// The document itself reaches the second's document index within its
 	// poll; the partnership at once.
-	apitest.WaitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return len(apitest.ArchiveDocs(t, second, apitest.AdminToken, "q=pogodba.pdf")) == 1 })
+	apitest.WaitFor(t, 15*time.Second, "the other instance to catch up", func() bool { return len(second.ArchiveDocs(t, apitest.AdminToken, "q=pogodba.pdf")) == 1 })
 	for _, s := range []*apitest.Server{first, second} {
 		if got := names(s)[id]; got != "Indeks" {
 			t.Fatalf("archive list names %q, want Indeks", got)

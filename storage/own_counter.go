@@ -24,14 +24,49 @@ type ownCounter struct {
 	// unbumped is set when a write could not bump the counter: retry
 	// bumps it later, so other instances still hear of the write.
 	unbumped bool
+
+	// Rounds of bumps (see bump): started and finished count them,
+	// running says one is in flight; cond wakes the writers waiting.
+	rounds            sync.Mutex
+	cond              *sync.Cond
+	started, finished uint64
+	running           bool
 }
 
 func newOwnCounter(db *DB, key string) *ownCounter {
-	return &ownCounter{Changes: NewCounter(db, key), own: map[int64]bool{}}
+	c := &ownCounter{Changes: NewCounter(db, key), own: map[int64]bool{}}
+	c.cond = sync.NewCond(&c.rounds)
+	return c
 }
 
-// bump tells other instances of a write made here.
+// bump tells other instances of a write made here, before the write is
+// answered. Concurrent writers share bumps (a group commit): a bump
+// already in flight may have incremented before this write landed, so a
+// writer waits for the next one to start after it arrived, and the first
+// writer to find none running runs it for everyone waiting. Under
+// parallel uploads that is one counter write for several documents.
 func (c *ownCounter) bump(ctx context.Context) {
+	c.rounds.Lock()
+	defer c.rounds.Unlock()
+	need := c.started + 1
+	for c.finished < need {
+		if c.running {
+			c.cond.Wait()
+			continue
+		}
+		c.running = true
+		c.started++
+		c.rounds.Unlock()
+		c.bumpNow(ctx)
+		c.rounds.Lock()
+		c.running, c.finished = false, c.started
+		c.cond.Broadcast()
+	}
+}
+
+// bumpNow increments the counter once and remembers the value as this
+// instance's own.
+func (c *ownCounter) bumpNow(ctx context.Context) {
 	seq, err := c.Bump(context.WithoutCancel(ctx))
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -51,7 +86,7 @@ func (c *ownCounter) retry(ctx context.Context) {
 	c.unbumped = false
 	c.mu.Unlock()
 	if again {
-		c.bump(ctx)
+		c.bumpNow(ctx)
 	}
 }
 

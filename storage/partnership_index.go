@@ -32,6 +32,8 @@ type PartnershipIndex struct {
 	mu   sync.Mutex
 	have bool
 	byID map[string]*models.PartnershipSummary
+	// sorted is byID in page order, made at the first read after a change.
+	sorted []*models.PartnershipSummary
 	// loading is closed when the load in progress ends (nil: none);
 	// loadErr is its outcome; written marks a hooked write during it.
 	loading chan struct{}
@@ -59,6 +61,7 @@ func (x *PartnershipIndex) Changed(ctx context.Context, c models.Change) {
 	rows, err := x.find(ctx, bson.D{{Key: "_id", Value: c.ID}})
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.sorted = nil
 	if x.loading != nil {
 		x.written = true // the load may have read before this write
 	}
@@ -132,6 +135,7 @@ func (x *PartnershipIndex) load(ctx context.Context, done chan struct{}) {
 	if err != nil {
 		return
 	}
+	x.sorted = nil
 	x.byID = make(map[string]*models.PartnershipSummary, len(rows))
 	for _, r := range rows {
 		x.byID[r.ID] = r
@@ -144,21 +148,24 @@ func (x *PartnershipIndex) load(ctx context.Context, done chan struct{}) {
 // partnershipLoadTimeout bounds a background load.
 const partnershipLoadTimeout = 5 * time.Minute
 
-// Summaries returns every partnership in page order (sort, then name).
+// Summaries returns every partnership in page order (sort, then name),
+// sorted once per change. The slice and summaries are shared: read them.
 func (x *PartnershipIndex) Summaries(ctx context.Context) ([]*models.PartnershipSummary, error) {
 	if err := x.fresh(ctx); err != nil {
 		return nil, err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := make([]*models.PartnershipSummary, 0, len(x.byID))
-	for _, s := range x.byID {
-		out = append(out, s)
+	if x.sorted == nil {
+		x.sorted = make([]*models.PartnershipSummary, 0, len(x.byID))
+		for _, s := range x.byID {
+			x.sorted = append(x.sorted, s)
+		}
+		slices.SortFunc(x.sorted, func(a, b *models.PartnershipSummary) int {
+			return cmp.Or(cmp.Compare(a.Sort, b.Sort), strings.Compare(a.NameKey, b.NameKey), strings.Compare(a.ID, b.ID))
+		})
 	}
-	slices.SortFunc(out, func(a, b *models.PartnershipSummary) int {
-		return cmp.Or(cmp.Compare(a.Sort, b.Sort), strings.Compare(a.NameKey, b.NameKey), strings.Compare(a.ID, b.ID))
-	})
-	return out, nil
+	return x.sorted, nil
 }
 
 // Documents returns the ids of documents recording an agreement signed in

@@ -4,28 +4,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"testing"
 )
 
-// Helpers for the scale tests and benchmarks (the document and partnership
-// indexes across instances, BenchmarkScale).
-
-// ArchiveDocs returns the ids an archive search (GET
-// /archive/documents?query) answers, in its order.
-func ArchiveDocs(t testing.TB, s *Server, token, query string) []string {
-	t.Helper()
-	var l struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	Expect(t, s.Do(t, Req{Method: "GET", Path: "/api/v1/archive/documents?" + query, Token: token}), 200).JSON(t, &l)
-	var ids []string
-	for _, it := range l.Items {
-		ids = append(ids, it.ID)
-	}
-	return ids
-}
+// Helpers for the scale benchmarks (BenchmarkScale, BenchmarkBulkIngest).
 
 // ProcessRSS is this process's resident memory in MiB (VmRSS; 0 where
 // /proc is not there): with the embedded database in process, what an
