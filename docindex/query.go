@@ -133,18 +133,6 @@ func (x *Index) live(post []*models.Document) []*models.Document {
 	return out
 }
 
-// pick returns the records of ids in list order (call with mu held).
-func (x *Index) pick(ids []string) []*models.Document {
-	out := make([]*models.Document, 0, len(ids))
-	for _, id := range ids {
-		if d, ok := x.byID[id]; ok {
-			out = append(out, d)
-		}
-	}
-	slices.SortFunc(out, compare)
-	return out
-}
-
 // matcher is q's filter as a predicate; storage.Documents.List states the
 // same filter for the database.
 func matcher(q models.DocumentQuery) func(*models.Document) bool {
