@@ -95,3 +95,46 @@ func (w *eventWriter) insert(ctx context.Context, batch []*queuedEvent) {
 		q.err = err
 	}
 }
+
+// EventDocuments returns the ids of the documents that have an event of
+// type t (for the sweeper's repairs).
+func (d *Documents) EventDocuments(ctx context.Context, t models.EventType) (map[string]bool, error) {
+	// Find with a projection, not distinct: FerretDB's distinct answer
+	// does not decode with this driver.
+	cur, err := d.db.collection(eventsCollection).Find(ctx, bson.D{{Key: "type", Value: t}},
+		options.Find().SetProjection(bson.D{{Key: "document_id", Value: 1}}))
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	var rows []struct {
+		DocumentID string `bson:"document_id"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translateDB(err)
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.DocumentID)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// AppendEvent adds one event to a document's history; concurrent events
+// share one insert (see eventWriter).
+func (d *Documents) AppendEvent(ctx context.Context, ev models.Event) error {
+	return d.events.append(ctx, ev)
+}
+
+// Events returns a document's history, oldest first.
+func (d *Documents) Events(ctx context.Context, id string) ([]models.Event, error) {
+	cur, err := d.db.collection(eventsCollection).Find(ctx, bson.D{{Key: "document_id", Value: id}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, translateDB(err)
+	}
+	out := []models.Event{}
+	return out, translateDB(cur.All(ctx, &out))
+}
