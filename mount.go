@@ -64,7 +64,7 @@ func (c *CMS) deps() handlers.Deps {
 	d := handlers.Deps{
 		Logger: c.logger, Tokens: tokens.Service{Store: c.tokens, Hook: c.changed},
 		Webhooks: c.webhooks, Audit: c.audit, AuthRefused: c.audit.Refused, Ingests: c.jobs,
-		Schedules: c.schedules, Drafts: c.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(c.db), NewID: storage.NewPreviewLinkID},
+		Schedules: c.schedules, Drafts: c.published, PreviewLinks: &preview.Service{Store: storage.NewPreviewLinks(c.db), NewID: storage.NewPreviewLinkID, Hook: c.changed},
 		Checks:       []handlers.Check{{Name: "database", Ping: c.db.Ready}, {Name: "object_store", Ping: c.objs.Ready}},
 		Partnerships: c.content.Partnerships, Blocks: c.content.Blocks, Pages: c.content.Pages, Published: c.published,
 		Locales: c.locales(), MaxJSONBytes: c.cfg.MaxJSONBytes, BodyLimit: 4 << 20,

@@ -19,6 +19,9 @@ const (
 	ResourceToken       Resource = "token"
 	ResourceWebhook     Resource = "webhook"
 	ResourceSchedule    Resource = "schedule"
+	// ResourcePreviewLink is a draft preview link: who handed a draft to
+	// someone without an account, and who revoked it, is in the audit log.
+	ResourcePreviewLink Resource = "preview_link"
 )
 
 // Actor is who made a change: the token's id and name, never its secret.

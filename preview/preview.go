@@ -36,6 +36,9 @@ type Service struct {
 	Store Store
 	NewID func() string
 	Now   func() time.Time
+	// Hook is told of every link made or revoked (the audit log); nil
+	// tells no one.
+	Hook models.ChangeHook
 }
 
 func (s *Service) now() time.Time {
@@ -63,12 +66,27 @@ func (s *Service) Create(ctx context.Context, r models.Resource, id string, in m
 	if err := s.Store.Insert(ctx, l); err != nil {
 		return models.PreviewLink{}, "", err
 	}
+	s.tell(ctx, l.ID, string(r)+"/"+id, models.ActionCreate)
 	return l, l.ID + "." + base64.RawURLEncoding.EncodeToString(secret), nil
 }
 
 // Revoke removes link linkID of record id; ErrNotFound.
 func (s *Service) Revoke(ctx context.Context, id, linkID string) error {
-	return s.Store.Delete(ctx, id, linkID)
+	if err := s.Store.Delete(ctx, id, linkID); err != nil {
+		return err
+	}
+	s.tell(ctx, linkID, id, models.ActionDelete)
+	return nil
+}
+
+// tell passes a link's creation or revocation to the hook; key names the
+// record the link shows.
+func (s *Service) tell(ctx context.Context, linkID, key string, act models.Action) {
+	if s.Hook == nil {
+		return
+	}
+	s.Hook(ctx, models.Change{Resource: models.ResourcePreviewLink, ID: linkID, Key: key, Action: act,
+		Actor: models.ActorFrom(ctx), RequestID: models.RequestID(ctx), Client: models.Client(ctx), At: s.now().Truncate(time.Millisecond)})
 }
 
 // Resolve returns the link a token grants. Every failure (malformed,
