@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jesenice/twincms/internal/loop"
@@ -24,21 +25,36 @@ type Store interface {
 	Prune(ctx context.Context, before time.Time) (int64, error)
 }
 
+// RefusedPerMinute is how many refused authentications of one client
+// address a minute are recorded one by one. The next one is recorded with
+// a detail saying that the rest of that minute's refusals from the client
+// are not (they are still counted in twincms_audit_refusals_unrecorded_total),
+// so a client spraying tokens cannot fill the log or load the database.
+const RefusedPerMinute = 20
+
 // Log is the audit log service.
 type Log struct {
-	store   Store
-	newID   func() string
-	logger  *slog.Logger
-	entries prometheus.Counter
+	store      Store
+	newID      func() string
+	logger     *slog.Logger
+	entries    prometheus.Counter
+	unrecorded prometheus.Counter
+
+	mu      sync.Mutex
+	minute  time.Time      // the window refusals are counted in
+	refused map[string]int // refusals per client address in it
 }
 
 // New builds the log; reg receives its metric.
 func New(store Store, newID func() string, logger *slog.Logger, reg prometheus.Registerer) *Log {
 	l := &Log{store: store, newID: newID, logger: logger, entries: prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "twincms_audit_entries_total", Help: "Entries appended to the audit log (changes and refused authentications).",
+	}), unrecorded: prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "twincms_audit_refusals_unrecorded_total",
+		Help: "Refused authentications past the per-client limit of a minute, counted but not recorded one by one.",
 	})}
 	if reg != nil {
-		reg.MustRegister(l.entries)
+		reg.MustRegister(l.entries, l.unrecorded)
 	}
 	return l
 }
@@ -60,10 +76,33 @@ func (l *Log) Changed(ctx context.Context, c models.Change) {
 
 // Refused records a refused authentication: reason says why (no token,
 // unknown token), never what was presented.
+// At most RefusedPerMinute a client a minute are recorded, and one more
+// saying the rest are not.
 func (l *Log) Refused(ctx context.Context, reason string) {
-	l.append(ctx, models.AuditEntry{At: models.Now(), Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
+	now, client := models.Now(), models.Client(ctx)
+	switch n := l.countRefusal(client, now); {
+	case n == RefusedPerMinute+1:
+		reason += "; further refused authentications from this address are not recorded until " +
+			now.Truncate(time.Minute).Add(time.Minute).Format(time.RFC3339)
+	case n > RefusedPerMinute+1:
+		l.unrecorded.Inc()
+		return
+	}
+	l.append(ctx, models.AuditEntry{At: now, Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
 		Resource: string(models.ResourceToken), Fields: []string{}, RequestID: models.RequestID(ctx),
-		Client: models.Client(ctx), Detail: reason})
+		Client: client, Detail: reason})
+}
+
+// countRefusal counts a refusal of client in now's minute and returns how
+// many there were in it so far; the counts start again every minute.
+func (l *Log) countRefusal(client string, now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m := now.Truncate(time.Minute); !m.Equal(l.minute) || l.refused == nil {
+		l.minute, l.refused = m, map[string]int{}
+	}
+	l.refused[client]++
+	return l.refused[client]
 }
 
 func (l *Log) append(ctx context.Context, e models.AuditEntry) {
