@@ -1,7 +1,7 @@
 // Package audit keeps the audit log: every change of content, documents,
-// tokens, webhooks and schedules (as the change hook sees it) and every
-// refused authentication, with who, when, from where and which fields,
-// never a secret or a value.
+// tokens, webhooks, schedules and preview links (as the change hook sees
+// it) and refused authentications (up to a limit per client a minute),
+// with who, when, from where and which fields, never a secret or a value.
 package audit
 
 import (
