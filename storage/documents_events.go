@@ -75,20 +75,21 @@ func (w *eventWriter) append(ctx context.Context, ev models.Event) error {
 // only (a repeated insert of a stored event is a conflict, not an error).
 func (w *eventWriter) insert(ctx context.Context, batch []*queuedEvent) {
 	coll := w.db.collection(eventsCollection)
+	// The round's writers share it: one leaving must not fail the others'
+	// events (the client's operation timeout still bounds each insert).
+	shared := context.WithoutCancel(ctx)
 	if len(batch) > 1 {
 		docs := make([]any, len(batch))
 		for i, q := range batch {
 			docs[i] = q.ev
 		}
-		// The round's writers share it: one leaving must not fail the
-		// others' events.
-		_, err := coll.InsertMany(context.WithoutCancel(ctx), docs, options.InsertMany().SetOrdered(false))
+		_, err := coll.InsertMany(shared, docs, options.InsertMany().SetOrdered(false))
 		if err == nil {
 			return
 		}
 	}
 	for _, q := range batch {
-		_, err := coll.InsertOne(ctx, q.ev)
+		_, err := coll.InsertOne(shared, q.ev)
 		if err = translateDB(err); errors.Is(err, models.ErrConflict) {
 			err = nil // an event with a fixed id (models.EventID) is already there
 		}
