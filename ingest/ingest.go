@@ -133,8 +133,13 @@ func (s *Service) Ingest(ctx context.Context, f models.IncomingFile, in models.D
 	s.inflight.Store(id, struct{}{})
 	defer s.inflight.Delete(id)
 	key := originalKey(id)
-	if whole, err := br.Peek(br.Size()); errors.Is(err, io.EOF) {
+	switch whole, err := br.Peek(br.Size()); {
+	case errors.Is(err, io.EOF):
 		return s.ingestSmall(ctx, id, whole, ct, f.Filename, in)
+	case err != nil && !errors.Is(err, bufio.ErrBufferFull):
+		// Peek hands a read error over once: it must not be lost, or a
+		// cut body could read as a shorter, complete one.
+		return nil, models.Hide(models.ErrMalformed, "the file could not be read to its end", err)
 	}
 
 	h := sha256.New()

@@ -66,7 +66,7 @@ func (s *Service) Create(ctx context.Context, r models.Resource, id string, in m
 	if err := s.Store.Insert(ctx, l); err != nil {
 		return models.PreviewLink{}, "", err
 	}
-	s.tell(ctx, l.ID, string(r)+"/"+id, models.ActionCreate)
+	s.tell(ctx, l.ID, id, models.ActionCreate)
 	return l, l.ID + "." + base64.RawURLEncoding.EncodeToString(secret), nil
 }
 
@@ -79,8 +79,8 @@ func (s *Service) Revoke(ctx context.Context, id, linkID string) error {
 	return nil
 }
 
-// tell passes a link's creation or revocation to the hook; key names the
-// record the link shows.
+// tell passes a link's creation or revocation to the hook; key is the id
+// of the record the link shows.
 func (s *Service) tell(ctx context.Context, linkID, key string, act models.Action) {
 	if s.Hook == nil {
 		return

@@ -94,8 +94,12 @@ const SafetyRelist = 10 * time.Minute
 // Watch follows the other instances' changes every Staleness until ctx
 // ends, and relists every SafetyRelist.
 func (p *Publisher) Watch(ctx context.Context) {
-	go loop.Every(ctx, SafetyRelist, p.Rebuild, p.logger, loop.Name("published snapshot safety relist"), loop.Jitter(0.2))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		loop.Every(ctx, SafetyRelist, p.Rebuild, p.logger, loop.Name("published snapshot safety relist"), loop.Jitter(0.2))
+	})
 	loop.Every(ctx, Staleness, p.poll, p.logger, loop.Name("published snapshot refresh"))
+	wg.Wait()
 }
 
 // poll brings the snapshot up to the shared counter: it applies the
@@ -106,6 +110,15 @@ func (p *Publisher) poll(ctx context.Context) error {
 	seq, err := p.src.Changes.Current(ctx)
 	if err != nil {
 		return fmt.Errorf("content change counter unreadable: %w", err)
+	}
+	if p.relistDue.Swap(false) {
+		p.lock()
+		defer p.unlock()
+		if err := p.relist(ctx, seq); err != nil {
+			p.relistDue.Store(true)
+			return err
+		}
+		return nil
 	}
 	from := p.cur.Load().seq
 	if seq == from {

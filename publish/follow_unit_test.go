@@ -132,6 +132,25 @@ func TestAnUnloggedChangeIsLoggedAtTheNextPoll(t *testing.T) {
 	}
 }
 
+// A change this instance could neither apply nor relist (the database
+// down for a moment) is logged as its own, which the poll skips: the next
+// poll relists instead, so the writer's own instance does not keep the
+// old content.
+func TestALocalChangeNotAppliedIsRelistedAtTheNextPoll(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.parts.items["p3"] = partnership("p3", "draft", models.StatusPublished, 0)
+	f.parts.failing = true
+	f.pub.Changed(ctx, models.Change{Resource: models.ResourcePartnership, ID: "p3"})
+	f.parts.failing = false
+	if err := f.pub.poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.slugs(t); !slices.Equal(got, []string{"draft", "two", "one"}) {
+		t.Fatalf("after the next poll: %v, want the change shown", got)
+	}
+}
+
 // The writer of every logPruneEvery-th value removes the entries more than
 // logKeep values old.
 func TestTheLogIsPruned(t *testing.T) {

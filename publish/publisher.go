@@ -106,6 +106,9 @@ type Publisher struct {
 	parts  atomic.Int64
 	// log is what this instance wrote to the change log (see follow.go).
 	log logState
+	// relistDue is set when a local change could be neither applied nor
+	// relisted: the next poll relists (its own log entry would be skipped).
+	relistDue atomic.Bool
 }
 
 // New returns a Publisher with an empty snapshot; call Rebuild before
@@ -248,7 +251,8 @@ func (p *Publisher) Changed(ctx context.Context, c models.Change) {
 	if err != nil {
 		p.logger.Warn("published snapshot: change not applied, rebuilding", "resource", c.Resource, "id", c.ID, "err", err)
 		if err := p.rebuild(ctx); err != nil {
-			p.logger.Warn("published snapshot not rebuilt", "err", err)
+			p.logger.Warn("published snapshot not rebuilt; relisting at the next poll", "err", err)
+			p.relistDue.Store(true)
 		}
 		p.logChange(ctx, c, nil)
 		return

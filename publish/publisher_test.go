@@ -16,14 +16,19 @@ import (
 
 // store is an in-memory content store that counts full lists.
 type store[P interface{ GetMeta() *models.Meta }] struct {
-	mu    sync.Mutex
-	items map[string]P
-	lists int
+	mu      sync.Mutex
+	items   map[string]P
+	lists   int
+	failing bool // every read fails, as with the database down
 }
 
 func (s *store[P]) Get(_ context.Context, id string) (P, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failing {
+		var zero P
+		return zero, models.ErrUnavailable
+	}
 	it, ok := s.items[id]
 	if !ok {
 		var zero P
@@ -35,6 +40,9 @@ func (s *store[P]) Get(_ context.Context, id string) (P, error) {
 func (s *store[P]) All(_ context.Context, st models.Status) ([]P, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failing {
+		return nil, models.ErrUnavailable
+	}
 	s.lists++
 	var out []P
 	for _, it := range s.items {

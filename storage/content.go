@@ -64,11 +64,14 @@ func (c *Content[T, P]) Create(ctx context.Context, item P, by string) (P, error
 	t := now()
 	*m = models.Meta{ID: bson.NewObjectID().Hex(), Status: models.StatusDraft, Version: 1, CreatedAt: t, CreatedBy: by, UpdatedAt: t, UpdatedBy: by}
 	if _, err := c.db.collection(c.spec.Collection).InsertOne(ctx, item); err != nil {
-		return nil, c.keyConflict(translateDB(err), item)
+		err = c.keyConflict(translateDB(err), item)
+		c.memUnsure(ctx, err)
+		return nil, err
 	}
 	if _, err := c.claimVersion(ctx, item, models.ActionCreate, nil); err != nil {
 		// Undo, so a failed create leaves nothing behind.
 		_, _ = c.db.collection(c.spec.Collection).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}})
+		c.memUnsure(ctx, err)
 		return nil, err
 	}
 	c.memPut(ctx, item)
@@ -190,6 +193,7 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 	switch {
 	case err != nil:
 		err = c.keyConflict(translateDB(err), item)
+		c.memUnsure(ctx, err)
 	case res.MatchedCount == 0:
 		err = c.missOrStale(ctx, m.ID)
 	}
@@ -208,7 +212,9 @@ func (c *Content[T, P]) Delete(ctx context.Context, id string, expected int64) e
 	defer unlock()
 	res, err := c.db.collection(c.spec.Collection).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expected}})
 	if err != nil {
-		return translateDB(err)
+		err = translateDB(err)
+		c.memUnsure(ctx, err)
+		return err
 	}
 	if res.DeletedCount == 0 {
 		return c.missOrStale(ctx, id)

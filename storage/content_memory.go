@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -178,6 +179,20 @@ func (c *Content[T, P]) memRemove(ctx context.Context, id string) {
 		return
 	}
 	c.mem.write(&memRecord{id: id}, id)
+	c.mem.changes.bump(ctx)
+}
+
+// memUnsure is told of a write that failed without saying whether it
+// reached the database (ErrUnavailable: a timeout, a lost connection):
+// the memory cannot know, so this instance reloads at its next sync and
+// the bump (retried until it lands) makes every other instance reload too.
+func (c *Content[T, P]) memUnsure(ctx context.Context, err error) {
+	if c.mem == nil || !errors.Is(err, models.ErrUnavailable) {
+		return
+	}
+	c.mem.mu.Lock()
+	c.mem.stale = true
+	c.mem.mu.Unlock()
 	c.mem.changes.bump(ctx)
 }
 

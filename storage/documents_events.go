@@ -113,13 +113,9 @@ func (d *Documents) EventDocuments(ctx context.Context, t models.EventType) (map
 	if err := cur.All(ctx, &rows); err != nil {
 		return nil, translateDB(err)
 	}
-	ids := make([]string, 0, len(rows))
+	out := make(map[string]bool, len(rows))
 	for _, r := range rows {
-		ids = append(ids, r.DocumentID)
-	}
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
+		out[r.DocumentID] = true
 	}
 	return out, nil
 }
