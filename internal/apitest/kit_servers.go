@@ -35,6 +35,7 @@ func (s *Server) Sibling(t testing.TB, extra map[string]string) *Server {
 		for k, v := range ext { // the same external store and bucket
 			env[k] = v
 		}
+		env["TWINCMS_DEMO"] = "false" // the first instance has its content; ext turns demo on
 	} else {
 		k := s.S3Keys(t)
 		env["TWINCMS_S3_ENDPOINT"], env["TWINCMS_S3_ACCESS_KEY"], env["TWINCMS_S3_SECRET_KEY"] = in.EmbeddedS3.Addr(), k["access"], k["secret"]
