@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -28,7 +28,7 @@ func BenchmarkBulkIngest(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				sum, err := s.CMS.Internals().Jobs.Runner.Run(models.WithActor(context.Background(), models.Actor{Name: "bench"}), src, bulk.Options{Workers: workers})
+				sum, err := s.CMS.Jobs.Runner.Run(models.WithActor(context.Background(), models.Actor{Name: "bench"}), src, bulk.Options{Workers: workers})
 				b.StopTimer()
 				src.Close()
 				if err != nil || sum.Stored != n {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/internal/app"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -36,6 +37,26 @@ func (o options) check() error {
 		return errors.New("twincms: the prefix must start with / and name a plain path (\"/cms\"), without a trailing /")
 	}
 	return nil
+}
+
+// app is what the options ask of the composition root.
+func (o options) app() app.Options {
+	a := app.Options{Prefix: o.prefix, Logger: o.logger, Registerer: o.registerer, NoMetrics: o.noMetrics,
+		NoSite: !o.site, NoAdminUI: !o.admin, AdminTokenOut: o.adminTokenOut, Hooks: o.hooks}
+	if auth := o.authenticate; auth != nil {
+		a.Authenticate = func(fc *fiber.Ctx) (models.Token, bool) {
+			u, ok := auth(fc)
+			if !ok || u.ID == "" || !validRole(u.Role) {
+				return models.Token{}, false
+			}
+			return models.Token{ID: "host:" + u.ID, Name: u.Name, Role: u.Role}, true
+		}
+	}
+	return a
+}
+
+func validRole(r models.Role) bool {
+	return r == models.RoleAdmin || r == models.RoleEditor || r == models.RoleArchivist
 }
 
 // WithPrefix mounts the API under prefix ("/cms"): Mount adds routes only

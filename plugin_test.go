@@ -14,8 +14,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/demo"
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/internal/demo"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
 )

@@ -124,7 +124,7 @@ func seedDocuments(b *testing.B, s *apitest.Server, from, to int, parts []string
 	kinds := []models.DocumentKind{models.KindScan, models.KindCharter, models.KindAgreement, models.KindPublication, models.KindOverview}
 	base := time.Now().UTC().Add(-time.Duration(to) * time.Second).Truncate(time.Millisecond)
 	const batch = 200
-	in := s.CMS.Internals()
+	in := s.CMS
 	for lo := from; lo < to; lo += batch {
 		var docs []*models.Document
 		var evs []models.Event
@@ -167,7 +167,7 @@ func settle(b *testing.B, s *apitest.Server) {
 
 // seedOne stores d with its claim and event unless it is there already.
 func seedOne(ctx context.Context, s *apitest.Server, d *models.Document, ev models.Event) error {
-	in := s.CMS.Internals()
+	in := s.CMS
 	var err error
 	for range 5 {
 		if _, err = in.Documents.Get(ctx, d.ID); errors.Is(err, models.ErrNotFound) {
@@ -202,7 +202,7 @@ func seedPartnerships(b *testing.B, s *apitest.Server, n int) []string {
 					Partner: models.Partner{Name: models.Localized{"sl": fmt.Sprintf("Kraj %d", i), "en": fmt.Sprintf("Town %d", i)}, Country: "AT"}}
 				created, err := createRetrying(ctx, quiet, p)
 				if err == nil && i < 5 {
-					_, err = s.CMS.Content().Partnerships.Transition(ctx, created.ID, 1, models.ActionPublish)
+					_, err = s.CMS.Content.Partnerships.Transition(ctx, created.ID, 1, models.ActionPublish)
 				}
 				if err != nil {
 					failed.Store(err)
@@ -241,11 +241,11 @@ func seedPublicPage(b *testing.B, s *apitest.Server, _ []string) string {
 	b.Helper()
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "bench"})
 	pg := &models.ContentPage{Slug: "pobratene", Title: models.Localized{"sl": "Pobratene občine", "en": "Twin towns"}, Partnerships: true}
-	created, err := s.CMS.Content().Pages.Create(ctx, pg)
+	created, err := s.CMS.Content.Pages.Create(ctx, pg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.CMS.Content().Pages.Transition(ctx, created.ID, 1, models.ActionPublish); err != nil {
+	if _, err := s.CMS.Content.Pages.Transition(ctx, created.ID, 1, models.ActionPublish); err != nil {
 		b.Fatal(err)
 	}
 	return pg.Slug

@@ -61,72 +61,25 @@ package twincms
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"sync"
 
-	"github.com/jesenice/twincms/archive"
-	"github.com/jesenice/twincms/audit"
-	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
-	"github.com/jesenice/twincms/embedded"
-	"github.com/jesenice/twincms/handlers"
-	"github.com/jesenice/twincms/ingest"
-	"github.com/jesenice/twincms/internal/logx"
+	"github.com/jesenice/twincms/internal/app"
+	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/publish"
-	"github.com/jesenice/twincms/schedule"
-	"github.com/jesenice/twincms/storage"
-	"github.com/jesenice/twincms/webhooks"
 )
 
 // CMS is one open twincms: its storage (embedded or external), the
-// published snapshot and the parts the HTTP API and the background work
+// published snapshot and the services the HTTP API and the background work
 // need. Open builds it; Close releases it.
 type CMS struct {
-	cfg    config.Config
-	opts   options
-	logger *slog.Logger
-
-	lock  *embedded.DataDirLock
-	embDB *embedded.DB
-	embS3 *embedded.S3
-	db    *storage.DB
-	objs  *storage.Objects
-
-	tokens       *storage.Tokens
-	partnerships *storage.Partnerships
-	blocks       *storage.Blocks
-	pages        *storage.Pages
-	documents    *storage.Documents
-	// partnershipIndex serves the archive's partnership list and year
-	// search from memory.
-	partnershipIndex *storage.PartnershipIndex
-	content          *content.Services
-	ingest           *ingest.Service
-	published        *publish.Publisher
-	fixity           *archive.Fixity
-	metrics          *handlers.Metrics
-	webhooks         *webhooks.Service
-	audit            *audit.Log
-	// changes is every subscriber of the change hook but the published
-	// snapshot: the audit log and the webhooks.
-	changes models.Hooks
-	jobs    *bulk.Jobs
-	// schedules publish and unpublish at set times.
-	schedules *schedule.Service
-
-	mu      sync.Mutex
-	mounted bool
-	closed  bool
+	app *app.App
 }
 
 // Open opens storage (starting the embedded servers when the configuration
 // asks for them), loads demo content when asked and builds the published
 // snapshot. ctx bounds the start only; the background work runs in Run.
-func Open(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err error) {
+func Open(ctx context.Context, cfg config.Config, opts ...Option) (*CMS, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
@@ -134,105 +87,48 @@ func Open(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err e
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	c := &CMS{cfg: cfg, opts: o, logger: logx.WithRequestIDs(o.logger)}
-	defer func() {
-		if err != nil {
-			c.closeStorage(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := c.openStorage(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.openWorkflow(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.ensureAdmin(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.openContent(ctx); err != nil {
-		return nil, err
-	}
-	c.openBulk()
-	return c, nil
-}
-
-// OpenStorage opens only the storage of cfg (the data directory's lock,
-// the embedded servers or the external ones, the stores, the fixity
-// audit's parts): no snapshot, no change hooks, no admin token, no demo.
-// It is for command-line tools working on the data while no twincms
-// serves it (twincms ingest); Internals gives them the stores. Close it.
-func OpenStorage(ctx context.Context, cfg config.Config, opts ...Option) (_ *CMS, err error) {
-	o := defaultOptions()
-	for _, opt := range opts {
-		opt(&o)
-	}
-	c := &CMS{cfg: cfg, opts: o, logger: logx.WithRequestIDs(o.logger)}
-	if err := c.openStorage(ctx); err != nil {
-		c.closeStorage(context.WithoutCancel(ctx))
-		return nil, err
-	}
-	return c, nil
-}
-
-func (c *CMS) locales() models.Locales {
-	return models.Locales{Supported: c.cfg.Locales, Fallback: c.cfg.Fallback}
-}
-
-// ensureAdmin stores the configured bootstrap token, or, when there is
-// none and no admin exists, makes one and hands it to the
-// WithInitialAdminToken writer (once). Without that option no token is
-// made: a host that authenticates its own users may never need one.
-func (c *CMS) ensureAdmin(ctx context.Context) error {
-	if c.cfg.BootstrapToken != "" {
-		return c.tokens.EnsureBootstrap(ctx, c.cfg.BootstrapToken)
-	}
-	if c.tokens.CountAdmins() > 0 {
-		return nil
-	}
-	if c.opts.adminTokenOut == nil {
-		c.logger.Warn("no admin token exists: set TWINCMS_BOOTSTRAP_TOKEN (or use WithInitialAdminToken) to create one")
-		return nil
-	}
-	_, secret, err := c.tokens.Create(ctx, models.TokenInput{Name: "initial admin", Role: models.RoleAdmin}, "first start")
+	a, err := app.Open(ctx, cfg, o.app())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(c.opts.adminTokenOut, "\nInitial admin token (shown once; keep it safe):\n\n    %s\n\n", secret)
-	return nil
+	return &CMS{app: a}, nil
 }
+
+// Run does the background work until ctx ends, then returns once all of
+// it has stopped: token reloads (tokens made on other instances), the
+// published snapshot's refresh (changes made on other instances), the
+// orphan sweep, retried clean-ups, the fixity audit, webhook deliveries,
+// scheduled publishing and the audit log's pruning. Call it once, in its
+// own goroutine; cancel ctx before Close.
+func (c *CMS) Run(ctx context.Context) error { return c.app.Run(ctx) }
 
 // Close stops the database client, the S3 child and FerretDB, in that
 // order, and frees the data directory. Stop serving and let Run return
 // first (cancel its context); Close may be called more than once.
-func (c *CMS) Close(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	c.closed = true
-	if c.jobs != nil {
-		c.jobs.Close() // running bulk ingests record themselves as interrupted
-	}
-	return c.closeStorage(ctx)
+func (c *CMS) Close(ctx context.Context) error { return c.app.Close(ctx) }
+
+// Content is the content services: the one way to write partnerships,
+// blocks and pages from Go (a host's own forms, imports). Writes take the
+// actor from the context (models.WithActor) and pass the change hooks like
+// the API's.
+func (c *CMS) Content() *content.Services { return c.app.Content }
+
+// PublishedPartnerships are the partnerships the public site shows, in
+// their order (sort, then Slovenian name), for a host's own pages: the Go
+// API beside the HTTP one. Names and texts are per locale
+// (Partner.Name.Resolve with the host's locale chain).
+func (c *CMS) PublishedPartnerships(ctx context.Context) ([]*models.Partnership, error) {
+	return c.app.Partnerships.All(ctx, models.StatusPublished)
 }
 
-func (c *CMS) closeStorage(ctx context.Context) error {
-	var errs []error
-	if c.db != nil {
-		errs = append(errs, c.db.Close(ctx))
-	}
-	if c.embS3 != nil {
-		_ = c.embS3.Close()
-	}
-	if c.embDB != nil {
-		if err := c.embDB.Close(); err != nil {
-			c.logger.Warn("embedded database stop", "err", err)
-		}
-	}
-	// Last: the data dir is free once nothing of ours has a file open there.
-	if c.lock != nil {
-		errs = append(errs, c.lock.Release())
-	}
-	return errors.Join(errs...)
-}
+// Locales are the supported locales and the fallback chain of the
+// configuration, for resolving localized texts.
+func (c *CMS) Locales() models.Locales { return c.app.Locales }
+
+// RunS3ChildIfRequested turns this process into the embedded S3 server
+// when Open started it as one, and exits when that server stops; otherwise
+// it returns at once. The embedded S3 server runs as a child process made
+// from this same executable, so a host binary (and every TestMain of a
+// test that opens a CMS with the embedded store) must call it first thing
+// in main, before flags, logging or anything else.
+func RunS3ChildIfRequested() { embedded.RunS3ChildIfRequested() }

@@ -16,7 +16,7 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/twincms" ./cmd/twincms
-go build -o "$work/static" ./bench/static
+go build -o "$work/static" ./internal/bench/static
 
 TWINCMS_DATA_DIR="$work/data" TWINCMS_ADDR=127.0.0.1:18180 TWINCMS_S3_ADDR=127.0.0.1:18433 \
   TWINCMS_LOG_LEVEL=error TWINCMS_BOOTSTRAP_TOKEN=bench-token-0123456789 "$work/twincms" >/dev/null 2>"$work/log" &

@@ -65,7 +65,7 @@ func populate(b *testing.B, s *apitest.Server, n int) []string {
 		}
 		ids = append(ids, created.ID)
 	}
-	if err := s.CMS.Internals().Published.Rebuild(ctx); err != nil {
+	if err := s.CMS.Published.Rebuild(ctx); err != nil {
 		b.Fatal(err)
 	}
 	return ids
@@ -88,7 +88,7 @@ func BenchmarkContentPatch(b *testing.B) {
 			v++
 		}
 	})
-	for name, svc := range map[string]*content.Partnerships{"hooked": s.CMS.Internals().Content.Partnerships, "no-hooks": s.QuietContent().Partnerships} {
+	for name, svc := range map[string]*content.Partnerships{"hooked": s.CMS.Content.Partnerships, "no-hooks": s.QuietContent().Partnerships} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := svc.Patch(ctx, ids[0], v, map[string]json.RawMessage{"sort": json.RawMessage(fmt.Sprint(v))}); err != nil {

@@ -130,7 +130,7 @@ func TestPublishVersionPublishesThatVersion(t *testing.T) {
 		apitest.Expect(t, shared.Do(t, apitest.Req{Method: "PATCH", Path: path, Token: ed, Headers: apitest.IfMatch(v + 1),
 			Body: map[string]any{"partner": map[string]any{"name": map[string]string{"sl": name}}}}), 200)
 	}
-	parts := shared.CMS.Internals().Content.Partnerships
+	parts := shared.CMS.Content.Partnerships
 	ctx := models.WithActor(context.Background(), models.Actor{Name: "schedule"})
 	if _, err := parts.PublishVersion(ctx, id, 2, 2); !errors.Is(err, models.ErrStale) {
 		t.Fatalf("stale expected version: %v", err)

@@ -18,7 +18,7 @@ import (
 // hook is a recorder, so the rules are tested without HTTP.
 func services(t *testing.T) (*content.Services, *apitest.ChangeRecorder) {
 	t.Helper()
-	in := apitest.Shared(t).CMS.Internals()
+	in := apitest.Shared(t).CMS
 	rec := &apitest.ChangeRecorder{}
 	return content.New(content.Config{Partnerships: in.Partnerships, Blocks: in.Blocks, Pages: in.Pages, Documents: in.Documents,
 		Locales: models.Locales{Supported: []string{"sl", "en"}, Fallback: []string{"sl"}}, Hooks: models.Hooks{rec.Hook}}), rec

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/storage"
 )
 
 // child is the real program (this test binary in main mode) on a data dir.

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/demo"
 )
 
 // Fault tests: each breaks a dependency of its own server instance (the

@@ -4,18 +4,17 @@ import (
 	"os"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/jesenice/twincms"
-	"github.com/jesenice/twincms/archive"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
-	"github.com/jesenice/twincms/embedded"
-	"github.com/jesenice/twincms/ingest"
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/internal/app"
+	"github.com/jesenice/twincms/internal/archive"
+	"github.com/jesenice/twincms/internal/embedded"
+	"github.com/jesenice/twincms/internal/ingest"
+	"github.com/jesenice/twincms/internal/publish"
+	"github.com/jesenice/twincms/internal/storage"
+	"github.com/jesenice/twincms/internal/webhooks"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/publish"
-	"github.com/jesenice/twincms/storage"
-	"github.com/jesenice/twincms/webhooks"
 )
 
 // The harness is internal/apitest; these are its short names in this
@@ -42,7 +41,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	twincms.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	if os.Getenv("TWINCMS_TEST_RUN_MAIN") == "1" {
 		// The shutdown test runs the real program as a child process.
 		os.Exit(run(nil, os.Getenv, os.Stdout, os.Stderr))
@@ -64,10 +63,10 @@ func wrap(s *apitest.Server) *testServer {
 	return &testServer{srv: newServerParts(s), cfg: s.Cfg, base: s.Base, as: s}
 }
 
-// Option and WithChangeHook are the root package's.
-type Option = twincms.Option
+// Option and WithChangeHook are the test kit's.
+type Option = apitest.Option
 
-var WithChangeHook = twincms.WithChangeHook
+var WithChangeHook = apitest.WithChangeHook
 
 // startTestServer starts twincms with its data in dir; env overrides the
 // test defaults (a fixed admin token, random ports).
@@ -94,12 +93,11 @@ func (s *testServer) newToken(t testing.TB, role string) string {
 	return apitest.NewToken(t, s.base, role)
 }
 
-// serverParts are the CMS's internals (the root package's documented test
-// hooks) under short names, for checks the API cannot make (stored
-// objects, events, stopping an embedded server).
+// serverParts are the App's parts (the composition root's) under short
+// names, for checks the API cannot make (stored objects, events, stopping
+// an embedded server).
 type serverParts struct {
-	twincms.Internals
-	App          *fiber.App
+	*app.App
 	db           *storage.DB
 	blocks       *storage.Blocks
 	pages        *storage.Pages
@@ -117,18 +115,8 @@ type serverParts struct {
 }
 
 func newServerParts(s *apitest.Server) *serverParts {
-	in := s.CMS.Internals()
-	return &serverParts{Internals: in, App: s.App(), db: in.DB, blocks: in.Blocks, pages: in.Pages, objs: in.Objects,
+	in := s.CMS
+	return &serverParts{App: in, db: in.DB, blocks: in.Blocks, pages: in.Pages, objs: in.Objects,
 		documents: in.Documents, partnerships: in.Partnerships, content: in.Content, ingest: in.Ingest, fixity: in.Fixity,
-		published: in.Published, webhooks: in.Webhooks, changes: in.Changes, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
+		published: in.Published, webhooks: in.Webhooks, changes: &in.Changes, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
 }
-
-// Deps was the server's handler dependencies; its Locales are the CMS's.
-func (p *serverParts) Deps() twincms.Internals { return p.Internals }
-
-// bulkParts are the bulk ingest's parts of this server (its own ingest
-// service, with the change hooks).
-func (p *serverParts) bulkParts() bulkParts { return partsOf(p.Internals, p.ingest, testLogger()) }
-
-// Content is the content services.
-func (p *serverParts) Content() *content.Services { return p.content }

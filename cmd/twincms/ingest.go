@@ -11,13 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jesenice/twincms"
-	"github.com/jesenice/twincms/bulk"
 	"github.com/jesenice/twincms/config"
-	"github.com/jesenice/twincms/ingest"
+	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/storage"
 )
 
 const ingestUsage = "usage: twincms ingest PATH [--metadata CSV] [-j N]\n" +
@@ -59,29 +56,6 @@ func parseIngestArgs(args []string, out io.Writer) (ingestArgs, error) {
 	return a, nil
 }
 
-// bulkParts are what a bulk ingest needs of an open twincms: the ingest
-// service (with its change hooks), the stores it reads, the locales.
-type bulkParts struct {
-	ingest       *ingest.Service
-	documents    *storage.Documents
-	partnerships *storage.Partnerships
-	locales      models.Locales
-	logger       *slog.Logger
-}
-
-// partsOf are the bulk ingest's parts of an open twincms, with ing as
-// its ingest service.
-func partsOf(in twincms.Internals, ing *ingest.Service, logger *slog.Logger) bulkParts {
-	return bulkParts{ingest: ing, documents: in.Documents, partnerships: in.Partnerships,
-		locales: in.Locales, logger: logger}
-}
-
-// runner is the bulk ingest over these parts: the same ingest service and
-// partnership store the API uses.
-func (p bulkParts) runner() *bulk.Runner {
-	return &bulk.Runner{Ingest: p.ingest, Documents: p.documents, Partnerships: p.partnerships, Locales: p.locales, Logger: p.logger}
-}
-
 // ingestMain is `twincms ingest`: it opens the CMS over the configured
 // stores with the server's own wiring (the embedded ones need the data
 // dir, so a twincms serving it must be stopped, or use POST
@@ -96,22 +70,21 @@ func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *s
 		return err
 	}
 	quiet := logx.LevelFilter(logger, slog.LevelWarn)
-	cms, err := twincms.Open(ctx, cfg, twincms.WithLogger(quiet))
+	cms, err := openTool(ctx, cfg, quiet)
 	if err != nil {
 		return err
 	}
 	defer cms.Close(context.WithoutCancel(ctx))
-	in := cms.Internals()
 	// What a failed file leaves behind when the store is briefly away is
 	// removed by the ingest service's clean-up loop, as in the server.
 	cleanCtx, stopCleaning := context.WithCancel(context.WithoutCancel(ctx))
 	cleaned := make(chan struct{})
-	go func() { defer close(cleaned); in.Ingest.CleanUpEvery(cleanCtx) }()
-	err = ingestFiles(ctx, partsOf(in, in.Ingest, quiet), a, stderr, isTerminal(stderr))
-	for i := 0; i < 100 && in.Ingest.PendingCleanups() > 0; i++ {
+	go func() { defer close(cleaned); cms.Ingest.CleanUpEvery(cleanCtx) }()
+	err = ingestFiles(ctx, cms.BulkRunner(), a, stderr, isTerminal(stderr))
+	for i := 0; i < 100 && cms.Ingest.PendingCleanups() > 0; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if n := in.Ingest.PendingCleanups(); n > 0 {
+	if n := cms.Ingest.PendingCleanups(); n > 0 {
 		logger.Warn("ingest: leftovers of failed files not removed yet; a running twincms's sweeper removes them", "documents", n)
 	}
 	stopCleaning()
@@ -121,14 +94,14 @@ func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *s
 
 // ingestFiles runs one bulk ingest, telling out how it goes (a redrawn
 // progress bar when tty) and what it did.
-func ingestFiles(ctx context.Context, p bulkParts, a ingestArgs, out io.Writer, tty bool) error {
+func ingestFiles(ctx context.Context, runner *bulk.Runner, a ingestArgs, out io.Writer, tty bool) error {
 	var meta *bulk.Metadata
 	if a.metadata != "" {
 		f, err := os.Open(a.metadata)
 		if err != nil {
 			return fmt.Errorf("metadata: %w", err)
 		}
-		meta, err = bulk.ParseMetadata(f, p.locales)
+		meta, err = bulk.ParseMetadata(f, runner.Locales)
 		f.Close()
 		if err != nil {
 			return err
@@ -141,7 +114,7 @@ func ingestFiles(ctx context.Context, p bulkParts, a ingestArgs, out io.Writer, 
 	defer src.Close()
 	ctx = models.WithActor(ctx, models.Actor{Name: "ingest"})
 	bar := &progressBar{w: out, tty: tty}
-	sum, err := p.runner().Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
+	sum, err := runner.Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
 	bar.finish()
 	var bagErr *bulk.BagError
 	if errors.As(err, &bagErr) {

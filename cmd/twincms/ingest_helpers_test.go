@@ -34,7 +34,7 @@ func emptyServer(t testing.TB, env map[string]string) *testServer {
 func (s *testServer) ingestCommand(t testing.TB, ctx context.Context, path, metadata string, workers int) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := ingestFiles(ctx, s.srv.bulkParts(), ingestArgs{path: path, metadata: metadata, workers: workers}, &out, false)
+	err := ingestFiles(ctx, s.srv.BulkRunner(), ingestArgs{path: path, metadata: metadata, workers: workers}, &out, false)
 	return out.String(), err
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jesenice/twincms/bulk"
+	"github.com/jesenice/twincms/internal/bulk"
 )
 
 // progressBar shows a bulk ingest's progress: on a terminal one line

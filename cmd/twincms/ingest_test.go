@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jesenice/twincms/bulk"
+	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -115,7 +115,7 @@ func TestIngestResumesAnInterruptedRun(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sum, err := s.srv.bulkParts().runner().Run(models.WithActor(ctx, models.Actor{Name: "ingest"}), src, bulk.Options{Workers: 4, Progress: func(p bulk.Progress) {
+	sum, err := s.srv.BulkRunner().Run(models.WithActor(ctx, models.Actor{Name: "ingest"}), src, bulk.Options{Workers: 4, Progress: func(p bulk.Progress) {
 		if p.Phase == bulk.PhaseIngesting && p.Stored >= 50 {
 			cancel()
 		}

@@ -1,9 +1,13 @@
 // Command twincms serves the twin-towns content and document API.
 //
-//	twincms            serve (the default)
-//	twincms export     write all content as JSON to stdout
-//	twincms import F   load content from a file written by export
-//	twincms ingest P   store a folder or BagIt bag of documents (see ingest.go)
+//	twincms              serve (the default)
+//	twincms export [F]   write all content as JSON to F (or stdout)
+//	twincms import F     load content from a file written by export
+//	twincms ingest P     store a folder or BagIt bag of documents (see ingest.go)
+//
+// Every command opens twincms through the composition root (internal/app):
+// each takes the data directory's lock, so a tool run beside a serving
+// process on the same embedded data is refused, as a second serve is.
 package main
 
 import (
@@ -18,13 +22,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/internal/embedded"
 )
+
+// usage names every command.
+const usage = "usage: twincms [serve | export [FILE] | import FILE | ingest PATH [--metadata CSV] [-j N]]"
 
 func main() {
 	// When started as the embedded S3 child, be that and nothing else.
-	twincms.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -49,10 +56,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "ingest":
 		err = ingestMain(ctx, args[1:], cfg, logger, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: twincms [serve | export | import FILE | ingest PATH [--metadata CSV] [-j N]]")
+		fmt.Fprintln(stdout, usage)
 		return 0
 	default:
-		err = runTool(ctx, cmd, args[1:], cfg, logger, stdout)
+		err = runTool(ctx, cmd, args[1:], cfg, logger, stdout, stderr)
 	}
 	if err != nil {
 		logger.Error("twincms stopped", "err", err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jesenice/twincms/demo"
+	"github.com/jesenice/twincms/internal/demo"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )

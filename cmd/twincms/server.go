@@ -9,15 +9,15 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/internal/app"
 )
 
-// Server is the twincms command's use of the library: one CMS served by
-// its own Fiber app, with its background work. Start builds it; Shutdown
+// Server is the twincms command's serving process: one App (the
+// composition root) served by its own Fiber app, with its background work. Start builds it; Shutdown
 // stops the parts in reverse order.
 type Server struct {
-	CMS *twincms.CMS
+	CMS *app.App
 	App *fiber.App
 
 	stopBG context.CancelFunc
@@ -27,7 +27,7 @@ type Server struct {
 // Start opens twincms and builds the app; out receives the one-time
 // initial admin token when one is generated.
 func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (*Server, error) {
-	cms, err := twincms.Open(ctx, cfg, twincms.WithLogger(logger), twincms.WithInitialAdminToken(out))
+	cms, err := app.Open(ctx, cfg, app.Options{Logger: logger, AdminTokenOut: out})
 	if err != nil {
 		return nil, err
 	}

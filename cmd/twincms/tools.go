@@ -9,14 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
-	"github.com/jesenice/twincms/embedded"
+	"github.com/jesenice/twincms/internal/app"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/storage"
 )
 
 // siteFormat names the export format so an import can refuse others.
@@ -33,106 +33,71 @@ type siteExport struct {
 	Partnerships []*models.Partnership `json:"partnerships"`
 }
 
-// contentStores is the database side of a server, for the tools: content
-// is read and written through the content services, as the API does.
-type contentStores struct {
-	emb     *embedded.DB
-	db      *storage.DB
-	content *content.Services
-	changes *storage.Changes
+// openTool opens twincms for a command-line tool through the composition
+// root, as serve does: it takes the data directory's lock (so a tool
+// beside a serving process on the same data dir is refused with the lock's
+// message), and every write passes the same change hooks (snapshot change
+// log, audit log, webhooks' outbox). Tools load no demo content.
+func openTool(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app.App, error) {
+	return app.Open(ctx, cfg, app.Options{Logger: logger, NoDemo: true})
 }
 
-// openContent opens the database and the content services; hooks are told
-// of every content write (the tools run no published snapshot: an import
-// bumps the shared change counter once at its end instead).
-func openContent(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks ...models.ChangeHook) (*contentStores, error) {
-	cs := &contentStores{}
-	uri := cfg.MongoURI
-	if cfg.EmbeddedDB() {
-		e, err := embedded.StartDB(ctx, filepath.Join(cfg.DataDir, "db"), logx.LevelFilter(logger, slog.LevelError))
-		if err != nil {
-			return nil, err
-		}
-		cs.emb, uri = e, e.URI()
-	}
-	var err error
-	if cs.db, err = storage.OpenDB(ctx, uri, cfg.MongoDatabase); err == nil {
-		cs.content, err = newContent(ctx, cs.db, models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}, hooks)
-	}
-	if err != nil {
-		cs.close(ctx)
-		return nil, err
-	}
-	cs.changes = storage.NewChanges(cs.db)
-	return cs, nil
-}
-
-// newContent opens the content stores (and the documents content refers
-// to) and returns the content services over them.
-func newContent(ctx context.Context, db *storage.DB, l models.Locales, hooks models.Hooks) (*content.Services, error) {
-	parts, err := storage.NewPartnerships(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	blocks, err := storage.NewBlocks(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	pages, err := storage.NewPages(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := storage.NewDocuments(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	return content.New(content.Config{Partnerships: parts, Blocks: blocks, Pages: pages, Documents: docs, Locales: l, Hooks: hooks}), nil
-}
-
-func (cs *contentStores) close(ctx context.Context) {
-	if cs.db != nil {
-		_ = cs.db.Close(ctx)
-	}
-	if cs.emb != nil {
-		_ = cs.emb.Close()
-	}
-}
-
-// runTool runs a command-line tool other than serve.
-func runTool(ctx context.Context, name string, args []string, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
+// runTool runs a command-line tool other than serve and ingest.
+func runTool(ctx context.Context, name string, args []string, cfg config.Config, logger *slog.Logger, stdout, stderr io.Writer) error {
 	switch {
-	case name == "export" && len(args) == 0:
+	case name == "export" && len(args) <= 1:
 	case name == "import" && len(args) == 1:
 	default:
-		return fmt.Errorf("unknown command %q (usage: twincms [serve | export | import FILE])", name)
+		return fmt.Errorf("unknown command %q (%s)", strings.Join(append([]string{name}, args...), " "), usage)
 	}
-	cs, err := openContent(ctx, cfg, logger)
+	cms, err := openTool(ctx, cfg, logx.LevelFilter(logger, slog.LevelWarn))
 	if err != nil {
 		return err
 	}
-	defer cs.close(context.WithoutCancel(ctx))
+	defer cms.Close(context.WithoutCancel(ctx))
 	if name == "export" {
-		return exportSite(ctx, cs, stdout)
+		if len(args) == 0 || args[0] == "-" {
+			return exportSite(ctx, cms.Content, stdout)
+		}
+		return exportToFile(ctx, cms.Content, args[0])
 	}
 	f, err := os.Open(args[0])
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return importSite(ctx, cs, f, os.Stderr)
+	return importSite(ctx, cms.Content, f, stderr)
 }
 
-func exportSite(ctx context.Context, cs *contentStores, w io.Writer) error {
+// exportToFile writes the export to path through a temporary file beside
+// it, so a failed export leaves no half-written file under that name.
+func exportToFile(ctx context.Context, cs *content.Services, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := exportSite(ctx, cs, tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func exportSite(ctx context.Context, cs *content.Services, w io.Writer) error {
 	var out siteExport
 	var err error
 	out.Format, out.ExportedAt = siteFormat, time.Now().UTC()
-	if out.Pages, err = cs.content.Pages.All(ctx, ""); err != nil {
+	if out.Pages, err = cs.Pages.All(ctx, ""); err != nil {
 		return err
 	}
-	if out.Blocks, err = cs.content.Blocks.All(ctx, ""); err != nil {
+	if out.Blocks, err = cs.Blocks.All(ctx, ""); err != nil {
 		return err
 	}
-	if out.Partnerships, err = cs.content.Partnerships.All(ctx, ""); err != nil {
+	if out.Partnerships, err = cs.Partnerships.All(ctx, ""); err != nil {
 		return err
 	}
 	enc := json.NewEncoder(w)
@@ -146,8 +111,10 @@ type importTally struct{ created, updated, unchanged, failed int }
 // importSite creates or updates every record by its key, validated and
 // reference-checked as the API does, and sets its status; running it twice
 // changes nothing the second time. A record that fails is reported and
-// skipped.
-func importSite(ctx context.Context, cs *contentStores, r io.Reader, progress io.Writer) error {
+// skipped. Every write passes the change hooks, so a twincms serving the
+// same database (external MongoDB) shows the imported content at its next
+// poll.
+func importSite(ctx context.Context, cs *content.Services, r io.Reader, progress io.Writer) error {
 	var in siteExport
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -160,16 +127,13 @@ func importSite(ctx context.Context, cs *contentStores, r io.Reader, progress io
 	ctx = models.WithActor(ctx, models.Actor{Name: "import"})
 	var t importTally
 	for _, b := range in.Blocks {
-		importOne(ctx, cs.content.Blocks, b, "block", progress, &t)
+		importOne(ctx, cs.Blocks, b, "block", progress, &t)
 	}
 	for _, p := range in.Partnerships {
-		importOne(ctx, cs.content.Partnerships, p, "partnership", progress, &t)
+		importOne(ctx, cs.Partnerships, p, "partnership", progress, &t)
 	}
 	for _, p := range in.Pages {
-		importOne(ctx, cs.content.Pages, p, "page", progress, &t)
-	}
-	if _, err := cs.changes.Bump(ctx); err != nil {
-		return err
+		importOne(ctx, cs.Pages, p, "page", progress, &t)
 	}
 	fmt.Fprintf(progress, "import done: %d created, %d updated, %d unchanged, %d failed\n", t.created, t.updated, t.unchanged, t.failed)
 	if t.failed > 0 {

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/models"
-	"github.com/jesenice/twincms/storage"
 )
 
 // Export from one instance, import into an empty one (twice): the content
@@ -25,7 +29,7 @@ func TestExportImportMovesContentBetweenInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.close()
-	cs := &contentStores{db: dst.srv.db, content: dst.srv.content, changes: storage.NewChanges(dst.srv.db)}
+	cs := dst.srv.content
 	var progress bytes.Buffer
 	if err := importSite(context.Background(), cs, bytes.NewReader(exported.Bytes()), &progress); err != nil {
 		t.Fatalf("import: %v\n%s", err, progress.String())
@@ -61,13 +65,8 @@ func TestExportImportMovesContentBetweenInstances(t *testing.T) {
 // partnerships' document references when unlinked.
 func exportShared(t *testing.T, unlinked bool) *bytes.Buffer {
 	t.Helper()
-	src, err := openContent(context.Background(), shared.cfg, testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.close(context.Background())
 	var exported bytes.Buffer
-	if err := exportSite(context.Background(), src, &exported); err != nil {
+	if err := exportSite(context.Background(), shared.srv.content, &exported); err != nil {
 		t.Fatal(err)
 	}
 	var site siteExport
@@ -102,7 +101,7 @@ func TestImportRefusesMissingDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.close()
-	cs := &contentStores{db: dst.srv.db, content: dst.srv.content, changes: storage.NewChanges(dst.srv.db)}
+	cs := dst.srv.content
 	var progress bytes.Buffer
 	err = importSite(context.Background(), cs, bytes.NewReader(exported.Bytes()), &progress)
 	out := progress.String()
@@ -119,5 +118,75 @@ func TestImportRefusesMissingDocuments(t *testing.T) {
 	list := expect(t, dst.do(t, req{Method: "GET", Path: "/api/v1/partnerships?q=valjevo", Token: ed}), 200).Map(t)
 	if list["total"].(float64) != 0 {
 		t.Fatalf("a refused partnership was stored: %v", list)
+	}
+}
+
+// Every tool opens twincms through the composition root, so each takes
+// the data dir's lock: beside a serving process on the same embedded data
+// each is refused with the same one line a second serve gets, and nothing
+// is written (no export file, no imported record). Once the server has
+// stopped, `export FILE` writes the file and `import FILE` reads it back.
+func TestToolsBesideAServingProcessAreRefused(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, work := t.TempDir(), t.TempDir()
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := execMain(exe, dir, addr, s3)
+	server.Env = append(server.Env, "TWINCMS_DEMO=false")
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = server.Process.Kill(); _ = server.Wait() }()
+	waitReady(t, "http://"+addr+"/readyz")
+
+	env := map[string]string{"TWINCMS_DATA_DIR": dir, "TWINCMS_S3_ADDR": s3, "TWINCMS_DEMO": "false", "TWINCMS_BOOTSTRAP_TOKEN": testAdminToken}
+	getenv := func(k string) string { return env[k] }
+	site := filepath.Join(work, "site.json")
+	if err := os.WriteFile(site, []byte(`{"format":"twincms-site/1","pages":[],"blocks":[{"key":"beside","title":{"sl":"Zraven"},"body":{"sl":"<p>x</p>"},"status":"published"}],"partnerships":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(work, "scans"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want := "data dir " + dir + " is in use by another twincms process"
+	for _, args := range [][]string{{"export"}, {"export", filepath.Join(work, "out.json")}, {"import", site}, {"ingest", filepath.Join(work, "scans")}} {
+		var out bytes.Buffer
+		if code := run(args, getenv, &out, &out); code != 1 || strings.Count(out.String(), want) != 1 {
+			t.Errorf("twincms %s beside a serving process: exit %d, output:\n%s", strings.Join(args, " "), code, out.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(work, "out.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused export left its file: %v", err)
+	}
+	expect(t, apitest.Do(t, "http://"+addr, req{Method: "GET", Path: "/api/v1/public/blocks/beside"}), 404)
+
+	// Stopped, the data dir is free: export to a file, import it back.
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = server.Wait()
+	var out bytes.Buffer
+	if code := run([]string{"import", site}, getenv, &out, &out); code != 0 || !strings.Contains(out.String(), "1 created") {
+		t.Fatalf("import after the server stopped: exit %d\n%s", code, out.String())
+	}
+	exported := filepath.Join(work, "out.json")
+	if code := run([]string{"export", exported}, getenv, &out, &out); code != 0 {
+		t.Fatalf("export FILE: exit %d\n%s", code, out.String())
+	}
+	var got siteExport
+	if b, err := os.ReadFile(exported); err != nil || json.Unmarshal(b, &got) != nil || len(got.Blocks) != 1 || got.Blocks[0].BlockKey != "beside" {
+		t.Fatalf("export FILE wrote %d blocks (%v)", len(got.Blocks), err)
+	}
+	if code := run([]string{"export", "a", "b"}, getenv, &out, &out); code != 1 || !strings.Contains(out.String(), "usage: twincms") {
+		t.Errorf("export with two files: exit %d\n%s", code, out.String())
 	}
 }

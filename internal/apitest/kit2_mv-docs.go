@@ -54,7 +54,7 @@ func (s *Server) PartnershipID(t testing.TB, token, query string) string {
 func (s *Server) ExpectConsistentStore(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
-	in := s.CMS.Internals()
+	in := s.CMS
 	st := s.StoreState(t)
 	if len(st.Incomplete) > 0 {
 		t.Errorf("incomplete uploads after the sweep: %v", st.Incomplete)
@@ -105,7 +105,7 @@ func documentOfKey(key string) string {
 
 // objectSHA256 hashes a stored object ("" when it cannot be read).
 func (s *Server) objectSHA256(key string) string {
-	rc, _, err := s.CMS.Internals().Objects.Get(context.Background(), key)
+	rc, _, err := s.CMS.Objects.Get(context.Background(), key)
 	if err != nil {
 		return ""
 	}

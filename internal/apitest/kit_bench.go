@@ -97,7 +97,7 @@ func MeasureHeapGrowth(b *testing.B, bytes int64, do func(i int)) {
 // benchmarks that seed thousands of records (each hooked write would
 // update the published snapshot); they rebuild once at the end.
 func (s *Server) QuietContent() *content.Services {
-	in := s.CMS.Internals()
+	in := s.CMS
 	return content.New(content.Config{Partnerships: in.Partnerships, Blocks: in.Blocks, Pages: in.Pages,
 		Documents: in.Documents, Locales: in.Locales})
 }

@@ -5,11 +5,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/models"
 )
 
-// ChangeRecorder is a change hook (twincms.WithChangeHook(rec.Hook)) that
+// ChangeRecorder is a change hook (WithChangeHook(rec.Hook)) that
 // keeps what it is told, for tests that every write passes the hook once.
 type ChangeRecorder struct {
 	mu   sync.Mutex
@@ -56,7 +55,7 @@ func (r *ChangeRecorder) None(t testing.TB, what string) {
 func Recorded(t testing.TB) (*Server, *ChangeRecorder) {
 	t.Helper()
 	rec := &ChangeRecorder{}
-	s, err := Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, twincms.WithChangeHook(rec.Hook))
+	s, err := Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"}, WithChangeHook(rec.Hook))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func Empty(t testing.TB, env map[string]string) *Server {
 // (extra wins). It is stopped when the test ends.
 func (s *Server) Sibling(t testing.TB, extra map[string]string) *Server {
 	t.Helper()
-	in := s.CMS.Internals()
+	in := s.CMS
 	env := map[string]string{"TWINCMS_MONGODB_URI": in.EmbeddedDB.URI(), "TWINCMS_DEMO": "false"}
 	if ext := ExternalS3Env(s.Cfg.DataDir); ext != nil {
 		for k, v := range ext { // the same external store and bucket

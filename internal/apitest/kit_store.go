@@ -33,7 +33,7 @@ func (st StoreState) String() string {
 func (s *Server) StoreState(t testing.TB) StoreState {
 	t.Helper()
 	ctx := context.Background()
-	in := s.CMS.Internals()
+	in := s.CMS
 	var st StoreState
 	docs, err := in.Documents.All(ctx)
 	if err != nil {
@@ -88,7 +88,7 @@ type Stored struct{ Documents, Claims, Objects int }
 // Stored counts s's records, claims and objects.
 func (s *Server) Stored(t testing.TB) Stored {
 	t.Helper()
-	claims, err := s.CMS.Internals().Documents.Claims(context.Background())
+	claims, err := s.CMS.Documents.Claims(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func (s *Server) Stored(t testing.TB) Stored {
 // DistinctChecksums counts the different SHA-256s among the records.
 func (s *Server) DistinctChecksums(t testing.TB) int {
 	t.Helper()
-	all, err := s.CMS.Internals().Documents.All(context.Background())
+	all, err := s.CMS.Documents.All(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,9 @@
 // Package apitest starts real twincms servers for tests: opened through
-// twincms.Open on temp dirs and random ports against the real embedded
+// the composition root (app.Open) on temp dirs and random ports against the real embedded
 // servers (or the external S3 store .ci/run names), served over HTTP on
 // loopback, with request helpers and the contract validator on every
 // exchange (Client). Every package with tests that start a server needs a
-// TestMain that calls twincms.RunS3ChildIfRequested first (Main does): the
+// TestMain that calls embedded.RunS3ChildIfRequested first (Main does): the
 // embedded S3 server re-executes the test binary.
 package apitest
 
@@ -20,8 +20,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jesenice/twincms"
 	"github.com/jesenice/twincms/config"
+	"github.com/jesenice/twincms/internal/app"
+	"github.com/jesenice/twincms/internal/embedded"
+	"github.com/jesenice/twincms/models"
 )
 
 // AdminToken is the bootstrap admin token of every test server.
@@ -29,7 +31,9 @@ const AdminToken = "test-admin-token-0123456789"
 
 // Server is one twincms serving on a random loopback port.
 type Server struct {
-	CMS  *twincms.CMS
+	// CMS is the open twincms with all its parts, for checks the API
+	// cannot make (stored objects, events, stopping an embedded server).
+	CMS  *app.App
 	Cfg  config.Config
 	Base string // http://127.0.0.1:PORT
 
@@ -85,7 +89,7 @@ func Config(dir string, env map[string]string) (config.Config, error) {
 
 // Start starts twincms with its data in dir; env overrides the test
 // defaults (see Config).
-func Start(dir string, env map[string]string, opts ...twincms.Option) (*Server, error) {
+func Start(dir string, env map[string]string, opts ...Option) (*Server, error) {
 	cfg, err := Config(dir, env)
 	if err != nil {
 		return nil, err
@@ -93,12 +97,25 @@ func Start(dir string, env map[string]string, opts ...twincms.Option) (*Server, 
 	return StartWithConfig(cfg, opts...)
 }
 
+// Option changes how a test server is opened.
+type Option func(*app.Options)
+
+// WithChangeHook adds a subscriber to every change, after twincms's own
+// (as the root package's option of that name does for a host).
+func WithChangeHook(h models.ChangeHook) Option {
+	return func(o *app.Options) { o.Hooks = append(o.Hooks, h) }
+}
+
 // StartWithConfig opens twincms with cfg, serves its own app (the API at
 // the root, as the twincms command does) and runs its background work.
-func StartWithConfig(cfg config.Config, opts ...twincms.Option) (*Server, error) {
+func StartWithConfig(cfg config.Config, opts ...Option) (*Server, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cms, err := twincms.Open(ctx, cfg, append([]twincms.Option{twincms.WithLogger(Logger())}, opts...)...)
+	o := app.Options{Logger: Logger()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cms, err := app.Open(ctx, cfg, o)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +167,7 @@ const (
 // at once (env overrides the defaults) and handed to set: it routes the
 // embedded S3 child, runs the tests and checks coverage.
 func Main(m *testing.M, env map[string]string, set func(*Server), cover Coverage) int {
-	twincms.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	dir, err := os.MkdirTemp("", "twincms-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -199,7 +216,7 @@ func Shared(t testing.TB) *Server {
 // embedded S3 child, runs the tests, stops the shared server if one was
 // started and checks coverage.
 func LazyMain(m *testing.M, cover Coverage) int {
-	twincms.RunS3ChildIfRequested()
+	embedded.RunS3ChildIfRequested()
 	code := m.Run()
 	if lazy.s != nil {
 		lazy.s.Close()

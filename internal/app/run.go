@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/jesenice/twincms/internal/loop"
+)
+
+// sweepGrace protects objects of uploads still streaming on another
+// instance from the orphan sweep.
+const sweepGrace = 2 * time.Hour
+
+// documentIndexPoll is how often the document index looks for other
+// instances' writes: their staleness bound, plus one reload.
+const documentIndexPoll = 2 * time.Second
+
+// Run does the background work until ctx ends, then returns once all of it
+// has stopped. Call it once, in its own goroutine; cancel ctx before Close.
+func (a *App) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, f := range a.loops() {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+	wg.Wait()
+	return nil
+}
+
+// loops are the background loops, one line each: token reloads (tokens
+// made on other instances), the published snapshot's refresh (changes
+// made on other instances), the orphan sweep, retried clean-ups, the
+// fixity audit, webhook deliveries, the in-memory lists' sync, scheduled
+// publishing and the audit log's pruning.
+func (a *App) loops() []func(context.Context) {
+	return []func(context.Context){
+		func(ctx context.Context) { a.Tokens.RefreshEvery(ctx, 5*time.Second, a.Logger) },
+		func(ctx context.Context) { a.Published.Watch(ctx) },
+		func(ctx context.Context) { a.Ingest.SweepEvery(ctx, 15*time.Minute, sweepGrace) },
+		func(ctx context.Context) { a.Ingest.CleanUpEvery(ctx) },
+		func(ctx context.Context) { a.Fixity.AuditEvery(ctx, a.Cfg.FixityInterval) },
+		func(ctx context.Context) { a.Webhooks.Run(ctx) },
+		func(ctx context.Context) { a.Documents.WatchIndex(ctx, documentIndexPoll, a.Logger) },
+		func(ctx context.Context) {
+			loop.Every(ctx, documentIndexPoll, a.syncContentMemory, a.Logger, loop.Name("content list memory refresh"))
+		},
+		func(ctx context.Context) { a.Schedules.RunEvery(ctx, time.Second) },
+		func(ctx context.Context) {
+			a.Audit.PruneEvery(ctx, a.Cfg.AuditRetention, min(a.Cfg.AuditRetention/2+time.Second, time.Hour))
+		},
+	}
+}
+
+// syncContentMemory follows other instances' content writes in the list
+// memories of partnerships, blocks and pages (no-ops when they are off).
+func (a *App) syncContentMemory(ctx context.Context) error {
+	return errors.Join(a.Partnerships.SyncMemory(ctx), a.Blocks.SyncMemory(ctx), a.Pages.SyncMemory(ctx))
+}

@@ -1,0 +1,177 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/internal/archive"
+	"github.com/jesenice/twincms/internal/audit"
+	"github.com/jesenice/twincms/internal/bulk"
+	"github.com/jesenice/twincms/internal/demo"
+	"github.com/jesenice/twincms/internal/handlers"
+	"github.com/jesenice/twincms/internal/ingest"
+	"github.com/jesenice/twincms/internal/publish"
+	"github.com/jesenice/twincms/internal/schedule"
+	"github.com/jesenice/twincms/internal/storage"
+	"github.com/jesenice/twincms/internal/webhooks"
+	"github.com/jesenice/twincms/models"
+)
+
+// newMetrics is the metrics registry the options ask for.
+func newMetrics(o Options) (*handlers.Metrics, error) {
+	switch {
+	case o.Registerer != nil:
+		return handlers.NewHostMetrics(o.Registerer)
+	case o.NoMetrics:
+		return handlers.NewHostMetrics(nil)
+	}
+	return handlers.NewMetrics(), nil
+}
+
+// openWorkflow builds the audit log, the webhooks (whose own changes the
+// audit log and the webhooks are told of) and the fixity audit (whose
+// failures are a webhook event).
+func (a *App) openWorkflow(ctx context.Context) error {
+	cfg := a.Cfg
+	auditStore, err := storage.NewAudit(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	a.Audit = audit.New(auditStore, storage.NewAuditID, a.Logger, a.Metrics.Registerer())
+	outbox, err := storage.NewOutbox(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	a.Webhooks = webhooks.New(storage.NewWebhooks(a.DB), outbox, storage.NewLeases(a.DB), webhooks.Options{
+		AllowPrivate: cfg.WebhookAllowPrivate, Backoff: cfg.WebhookBackoff, Timeout: cfg.WebhookTimeout,
+		Workers: cfg.WebhookWorkers, Holder: holder(),
+	}, a.changed, a.Logger, a.Metrics.Registerer())
+	a.Changes = models.Hooks{a.Audit.Changed, a.Webhooks.Changed}
+	a.Fixity = &archive.Fixity{Objects: a.Objects, Records: a.Documents, Leases: storage.NewLeases(a.DB),
+		States: storage.NewFixityStates(a.DB), Logger: a.Logger, Holder: holder(),
+		RateBytes: 200 << 20, OnResult: a.Metrics.FixityResult, NewID: storage.NewDocumentID,
+		OnFailed: func(ctx context.Context, doc *models.Document, _ models.Event) { a.Webhooks.FixityFailed(ctx, doc) }}
+	return nil
+}
+
+// changed tells the change hook's subscribers after the snapshot
+// (a.Changes: audit log, webhooks) of ch.
+func (a *App) changed(ctx context.Context, ch models.Change) { a.Changes.Changed(ctx, ch) }
+
+// openContent builds the published snapshot, the change hook list, the
+// content services, the document ingest and the scheduler.
+func (a *App) openContent(ctx context.Context) error {
+	linkKey, err := a.publicLinkKey()
+	if err != nil {
+		return err
+	}
+	a.Published = publish.New(publish.Sources{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
+		Documents: a.Documents, Changes: storage.NewChangeLog(a.DB), Presigner: a.Objects, Locales: a.Locales,
+		LinkKey: linkKey, LinkTTL: a.Cfg.LinkTTL, Logger: a.Logger, OnRefresh: a.Metrics.PublishedRefresh})
+	// The change hook list: every content and document write ends in
+	// these, in this order: the published snapshot first (the writer reads
+	// its own write), the partnership index, the audit log and the
+	// webhooks, the host's subscribers, the scheduler last (deleting a
+	// record cancels its schedules, and the cancellations it tells of
+	// follow the deletion).
+	hooks := append(append(models.Hooks{a.Published.Changed, a.PartnershipIndex.Changed, a.changed}, a.opts.Hooks...),
+		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
+	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
+		Documents: a.Documents, Locales: a.Locales, Hooks: hooks})
+	a.Ingest = ingest.New(ingest.Deps{Objects: a.Objects, Records: a.Documents, Partnerships: a.Partnerships,
+		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: a.Cfg.MaxUploadBytes, Locales: a.Locales, Logger: a.Logger,
+		OnSweep: func(r ingest.SweepResult) {
+			for kind, n := range r.Counts() {
+				a.Metrics.SweepRepairs(kind, n)
+			}
+		}})
+	store, err := storage.NewSchedules(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	// The scheduler publishes through the content services (so the hooks
+	// see what it does) and tells the hooks of schedules made and cancelled.
+	a.Schedules = &schedule.Service{Store: store, Leases: storage.NewLeases(a.DB),
+		Targets: map[models.Resource]schedule.Target{
+			models.ResourcePartnership: contentTarget[models.Partnership, *models.Partnership]{a.Content.Partnerships},
+			models.ResourceBlock:       contentTarget[models.Block, *models.Block]{a.Content.Blocks},
+			models.ResourcePage:        contentTarget[models.ContentPage, *models.ContentPage]{a.Content.Pages},
+		},
+		Hook: hooks.Changed, Holder: holder(), LateAfter: a.Cfg.ScheduleLateAfter,
+		OnRun: a.Metrics.ScheduleRun, NewID: storage.NewScheduleID, Logger: a.Logger}
+	return nil
+}
+
+// openBulk builds the bulk ingests received over HTTP: the same ingest
+// service (with its change hooks) and partnership store the API uses.
+func (a *App) openBulk() {
+	a.Jobs = &bulk.Jobs{Store: storage.NewIngests(a.DB), Runner: a.BulkRunner(), NewID: storage.NewDocumentID,
+		MaxBytes: a.Cfg.MaxIngestBytes, Workers: bulk.DefaultWorkers, Logger: a.Logger}
+}
+
+// BulkRunner is a bulk ingest over this app's ingest service and stores,
+// for the HTTP jobs and the `twincms ingest` command alike.
+func (a *App) BulkRunner() *bulk.Runner {
+	return &bulk.Runner{Ingest: a.Ingest, Documents: a.Documents, Partnerships: a.Partnerships, Locales: a.Locales, Logger: a.Logger}
+}
+
+// ensureAdmin stores the configured bootstrap token, or, when there is
+// none and no admin exists, makes one and hands it to the AdminTokenOut
+// writer (once). Without that writer no token is made: a host that
+// authenticates its own users may never need one.
+func (a *App) ensureAdmin(ctx context.Context) error {
+	if a.Cfg.BootstrapToken != "" {
+		return a.Tokens.EnsureBootstrap(ctx, a.Cfg.BootstrapToken)
+	}
+	if a.Tokens.CountAdmins() > 0 {
+		return nil
+	}
+	if a.opts.AdminTokenOut == nil {
+		a.Logger.Warn("no admin token exists: set TWINCMS_BOOTSTRAP_TOKEN (or use WithInitialAdminToken) to create one")
+		return nil
+	}
+	_, secret, err := a.Tokens.Create(ctx, models.TokenInput{Name: "initial admin", Role: models.RoleAdmin}, "first start")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.opts.AdminTokenOut, "\nInitial admin token (shown once; keep it safe):\n\n    %s\n\n", secret)
+	return nil
+}
+
+// loadDemo loads the Jesenice page through the content and ingest services
+// once per database, when the configuration asks for it.
+func (a *App) loadDemo(ctx context.Context) error {
+	if !a.Cfg.Demo {
+		return nil
+	}
+	loader := demo.Loader{Content: a.Content, Documents: a.Ingest, Flags: storage.NewFlags(a.DB), Logger: a.Logger}
+	if err := loader.LoadOnce(ctx); err != nil {
+		return fmt.Errorf("demo content: %w", err)
+	}
+	return nil
+}
+
+// contentTarget lets schedules act on one content type through its
+// content service, so the change hook sees what a schedule does.
+type contentTarget[T any, P content.Item[T]] struct {
+	svc *content.Service[T, P]
+}
+
+func (t contentTarget[T, P]) Current(ctx context.Context, id string) (int64, models.Status, error) {
+	it, err := t.svc.Get(ctx, id)
+	if err != nil {
+		return 0, "", err
+	}
+	return it.GetMeta().Version, it.GetMeta().Status, nil
+}
+
+func (t contentTarget[T, P]) PublishVersion(ctx context.Context, id string, n, expected int64) error {
+	_, err := t.svc.PublishVersion(ctx, id, n, expected)
+	return err
+}
+
+func (t contentTarget[T, P]) Unpublish(ctx context.Context, id string, expected int64) error {
+	_, err := t.svc.Transition(ctx, id, expected, models.ActionUnpublish)
+	return err
+}
