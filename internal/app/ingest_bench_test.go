@@ -1,4 +1,4 @@
-package twincms_test
+package app_test
 
 import (
 	"context"
