@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jesenice/twincms/internal/storage"
+	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -54,7 +54,7 @@ func startChild(t *testing.T, dir, s3 string, env ...string) *child {
 }
 
 // objects reaches the child's object store directly, as an operator would.
-func (c *child) objects(t *testing.T) *storage.Objects {
+func (c *child) objects(t *testing.T) *objectstore.Store {
 	t.Helper()
 	b, err := os.ReadFile(c.dir + "/s3-credentials.json")
 	if err != nil {
@@ -64,7 +64,7 @@ func (c *child) objects(t *testing.T) *storage.Objects {
 	if err := json.Unmarshal(b, &k); err != nil {
 		t.Fatal(err)
 	}
-	o, err := storage.NewObjects(storage.ObjectsOptions{Endpoint: c.s3, AccessKey: k.Access, SecretKey: k.Secret, Bucket: "twincms", Region: "us-east-1"})
+	o, err := objectstore.New(objectstore.Options{Endpoint: c.s3, AccessKey: k.Access, SecretKey: k.Secret, Bucket: "twincms", Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func (c *child) objects(t *testing.T) *storage.Objects {
 
 // waitIncompleteUpload waits until the store holds a multipart upload in
 // progress: the moment a crash leaves parts behind.
-func waitIncompleteUpload(t *testing.T, o *storage.Objects) {
+func waitIncompleteUpload(t *testing.T, o *objectstore.Store) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

@@ -11,6 +11,7 @@ import (
 	"github.com/jesenice/twincms/internal/archive"
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/ingest"
+	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/internal/publish"
 	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/internal/webhooks"
@@ -101,7 +102,7 @@ type serverParts struct {
 	db           *storage.DB
 	blocks       *storage.Blocks
 	pages        *storage.Pages
-	objs         *storage.Objects
+	objs         *objectstore.Store
 	documents    *storage.Documents
 	partnerships *storage.Partnerships
 	content      *content.Services

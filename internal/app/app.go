@@ -33,6 +33,7 @@ import (
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
 	"github.com/jesenice/twincms/internal/logx"
+	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/internal/publish"
 	"github.com/jesenice/twincms/internal/schedule"
 	"github.com/jesenice/twincms/internal/storage"
@@ -81,7 +82,7 @@ type App struct {
 	EmbeddedDB *embedded.DB
 	EmbeddedS3 *embedded.S3
 	DB         *storage.DB
-	Objects    *storage.Objects
+	Objects    *objectstore.Store
 
 	Tokens       *storage.Tokens
 	Partnerships *storage.Partnerships

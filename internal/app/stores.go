@@ -10,6 +10,7 @@ import (
 
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/logx"
+	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/internal/storage"
 )
 
@@ -36,7 +37,7 @@ func (a *App) openServers(ctx context.Context) error {
 		}
 		a.EmbeddedDB, uri = e, e.URI()
 	}
-	objOpts := storage.ObjectsOptions{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+	objOpts := objectstore.Options{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
 		Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure, PublicURL: cfg.S3PublicURL,
 		StallTimeout: cfg.S3StallTimeout}
 	if cfg.EmbeddedS3() {
@@ -58,7 +59,7 @@ func (a *App) openServers(ctx context.Context) error {
 	if a.DB, err = storage.OpenDB(ctx, uri, cfg.MongoDatabase); err != nil {
 		return err
 	}
-	if a.Objects, err = storage.NewObjects(objOpts); err != nil {
+	if a.Objects, err = objectstore.New(objOpts); err != nil {
 		return err
 	}
 	if err := a.Objects.EnsureBucket(ctx, cfg.S3Region); err != nil {

@@ -1,6 +1,13 @@
-// Package storage holds the MongoDB repositories and the object store. The
-// same code serves the embedded servers (package embedded) and production
-// MongoDB and MinIO; only the addresses differ.
+// Package storage holds the MongoDB repositories: one type a collection
+// (content, documents and their events and checksum claims, tokens,
+// audit, webhooks and their outbox, schedules, leases, the change log),
+// each translating driver errors into models errors at its edge. The same
+// code serves the embedded FerretDB and a production MongoDB; only the
+// address differs.
+//
+// It may import models, the mongo driver and the module's small helper
+// packages (docindex, loop, probe); never the object store, handlers or
+// the services above it.
 package storage
 
 import (
@@ -11,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jesenice/twincms/internal/probe"
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -23,7 +31,7 @@ type DB struct {
 	db     *mongo.Database
 	// probe caches the readiness write probe; probeID is this process's
 	// health record.
-	probe   probeCache
+	probe   probe.Cache
 	probeID string
 }
 
@@ -49,7 +57,7 @@ func OpenDB(ctx context.Context, uri, database string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	d := &DB{client: client, db: client.Database(database), probeID: probeID()}
+	d := &DB{client: client, db: client.Database(database), probeID: probe.ID()}
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err

@@ -1,4 +1,4 @@
-package storage
+package objectstore
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ var partBuffers = sync.Pool{New: func() any { b := make([]byte, partSize); retur
 // sent one after the other through one buffer, as minio-go does: reading
 // the next part while one uploads measured slower here (more memory, and
 // the disk, not the CPU, is what the two wait for).
-func (o *Objects) PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (ObjectInfo, error) {
+func (o *Store) PutStream(ctx context.Context, key string, r io.Reader, contentType string, meta map[string]string) (ObjectInfo, error) {
 	if err := o.down.check(); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -103,7 +103,7 @@ func readPart(r io.Reader, buf []byte) (n int, eof bool, err error) {
 // was started and never completed nor aborted. Portable prefixes are ""
 // (the whole bucket) and an exact key: MinIO lists nothing for any other
 // (minio/minio#20989).
-func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error {
+func (o *Store) IncompleteUploads(ctx context.Context, prefix string, fn func(models.IncompleteUpload) error) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (o *Objects) IncompleteUploads(ctx context.Context, prefix string, fn func(
 
 // AbortUpload removes an incomplete multipart upload and its parts; one
 // that is already gone is not an error.
-func (o *Objects) AbortUpload(ctx context.Context, key, uploadID string) error {
+func (o *Store) AbortUpload(ctx context.Context, key, uploadID string) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}

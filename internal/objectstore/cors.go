@@ -1,4 +1,4 @@
-package storage
+package objectstore
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // allowed: the signed URL is the credential, and no cookies are involved.
 // Stores that manage CORS themselves (MinIO answers NotImplemented and
 // allows every origin by default) are left alone.
-func (o *Objects) AllowBrowserAccess(ctx context.Context) error {
+func (o *Store) AllowBrowserAccess(ctx context.Context) error {
 	cfg := cors.NewConfig([]cors.Rule{{
 		AllowedOrigin: []string{"*"},
 		AllowedMethod: []string{http.MethodGet, http.MethodPut, http.MethodHead},
@@ -35,7 +35,7 @@ func (o *Objects) AllowBrowserAccess(ctx context.Context) error {
 
 // PublicOrigin is the scheme and host browsers reach the object store by
 // (signed links and direct uploads), for the admin UI's CSP.
-func (o *Objects) PublicOrigin() string {
+func (o *Store) PublicOrigin() string {
 	u := o.signer.EndpointURL()
 	return u.Scheme + "://" + u.Host
 }

@@ -1,4 +1,13 @@
-package storage
+// Package objectstore is the S3 object store: one bucket reached by
+// minio-go, with streaming multipart puts, presigned links, bucket CORS,
+// a stall timeout and a circuit breaker that make a hung or dead store
+// fail fast, and the translation of S3 errors into models errors at its
+// edge. The same code serves the embedded versitygw and a production
+// MinIO; only the address differs.
+//
+// It may import models, minio-go and the probe package; never the
+// database, handlers or the services above it.
+package objectstore
 
 import (
 	"context"
@@ -9,13 +18,14 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/jesenice/twincms/internal/probe"
 	"github.com/jesenice/twincms/models"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// ObjectsOptions locate the S3 server and bucket.
-type ObjectsOptions struct {
+// Options locate the S3 server and bucket.
+type Options struct {
 	Endpoint  string // host:port
 	AccessKey string
 	SecretKey string
@@ -29,13 +39,13 @@ type ObjectsOptions struct {
 	StallTimeout time.Duration
 }
 
-// Objects is the object store: one bucket, reached by minio-go.
-type Objects struct {
+// Store is the object store: one bucket, reached by minio-go.
+type Store struct {
 	client *minio.Client
 	signer *minio.Client // same credentials, public host: signs links
 	bucket string
 	// probe caches the result of the readiness write probe.
-	probe probeCache
+	probe probe.Cache
 	// probeKey is this process's own health object.
 	probeKey string
 	// down makes calls fail fast for a moment after one found the store down.
@@ -46,8 +56,8 @@ type Objects struct {
 // allocate buffers for a 5 TiB object.
 const partSize = 16 << 20
 
-// NewObjects connects to the S3 server (lazily: no request is made).
-func NewObjects(opts ObjectsOptions) (*Objects, error) {
+// New connects to the S3 server (lazily: no request is made).
+func New(opts Options) (*Store, error) {
 	stall := opts.StallTimeout
 	if stall <= 0 {
 		stall = DefaultStallTimeout
@@ -69,7 +79,7 @@ func NewObjects(opts ObjectsOptions) (*Objects, error) {
 	if err != nil {
 		return nil, fmt.Errorf("object store: %w", err)
 	}
-	o := &Objects{client: c, signer: c, bucket: opts.Bucket, probeKey: "health/" + probeID()}
+	o := &Store{client: c, signer: c, bucket: opts.Bucket, probeKey: "health/" + probe.ID()}
 	if opts.PublicURL != "" {
 		u, err := url.Parse(opts.PublicURL)
 		if err != nil {
@@ -83,10 +93,10 @@ func NewObjects(opts ObjectsOptions) (*Objects, error) {
 }
 
 // Bucket names the bucket in use.
-func (o *Objects) Bucket() string { return o.bucket }
+func (o *Store) Bucket() string { return o.bucket }
 
 // EnsureBucket creates the bucket when it does not exist yet.
-func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
+func (o *Store) EnsureBucket(ctx context.Context, region string) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}
@@ -110,7 +120,7 @@ func (o *Objects) EnsureBucket(ctx context.Context, region string) error {
 }
 
 // Ping checks that the bucket is reachable (reads can be served).
-func (o *Objects) Ping(ctx context.Context) error {
+func (o *Store) Ping(ctx context.Context) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}
@@ -132,7 +142,7 @@ type ObjectInfo = models.ObjectInfo
 // Put streams r into key. size may be -1 when unknown. It has no total
 // deadline (a large upload takes what it takes); a store that stops taking
 // bytes fails it within the stall timeout.
-func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (ObjectInfo, error) {
+func (o *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (ObjectInfo, error) {
 	if err := o.down.check(); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -153,12 +163,12 @@ func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, 
 }
 
 // Get opens key for reading; the caller closes the reader.
-func (o *Objects) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error) {
+func (o *Store) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error) {
 	return o.GetRange(ctx, key, 0, -1)
 }
 
 // Stat returns facts about key, models.ErrNotFound when it is missing.
-func (o *Objects) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+func (o *Store) Stat(ctx context.Context, key string) (ObjectInfo, error) {
 	if err := o.down.check(); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -172,7 +182,7 @@ func (o *Objects) Stat(ctx context.Context, key string) (ObjectInfo, error) {
 }
 
 // Remove deletes key; a missing key is not an error.
-func (o *Objects) Remove(ctx context.Context, key string) error {
+func (o *Store) Remove(ctx context.Context, key string) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}
@@ -188,7 +198,7 @@ func (o *Objects) Remove(ctx context.Context, key string) error {
 
 // List calls fn for every object under prefix. Each page is bounded by
 // the stall timeout, the listing as a whole is not.
-func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
+func (o *Store) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
 	if err := o.down.check(); err != nil {
 		return err
 	}
@@ -205,7 +215,7 @@ func (o *Objects) List(ctx context.Context, prefix string, fn func(ObjectInfo) e
 
 // PresignGet signs a GET link for key valid for ttl; params may override
 // response headers (response-content-disposition, response-content-type).
-func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error) {
+func (o *Store) PresignGet(ctx context.Context, key string, ttl time.Duration, params url.Values) (*url.URL, error) {
 	u, err := o.signer.PresignedGetObject(ctx, o.bucket, key, ttl, params)
 	if err != nil {
 		return nil, o.fail(err)
@@ -214,7 +224,7 @@ func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration,
 }
 
 // PresignPut signs a PUT link for key valid for ttl.
-func (o *Objects) PresignPut(ctx context.Context, key string, ttl time.Duration, headers http.Header) (*url.URL, error) {
+func (o *Store) PresignPut(ctx context.Context, key string, ttl time.Duration, headers http.Header) (*url.URL, error) {
 	u, err := o.signer.PresignHeader(ctx, http.MethodPut, o.bucket, key, ttl, nil, headers)
 	if err != nil {
 		return nil, o.fail(err)
@@ -227,7 +237,7 @@ func toInfo(st minio.ObjectInfo) ObjectInfo {
 }
 
 // GetRange opens length bytes of key from offset (length < 0: to the end).
-func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
+func (o *Store) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, ObjectInfo, error) {
 	if err := o.down.check(); err != nil {
 		return nil, ObjectInfo{}, err
 	}
@@ -258,4 +268,4 @@ func (o *Objects) GetRange(ctx context.Context, key string, offset, length int64
 }
 
 // fail translates a minio error and lets the breaker see it.
-func (o *Objects) fail(err error) error { return o.down.observe(translateS3(err)) }
+func (o *Store) fail(err error) error { return o.down.observe(translateS3(err)) }
