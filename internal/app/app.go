@@ -35,6 +35,7 @@ import (
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/internal/publish"
+	"github.com/jesenice/twincms/internal/readmodel"
 	"github.com/jesenice/twincms/internal/schedule"
 	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/internal/webhooks"
@@ -91,7 +92,7 @@ type App struct {
 	Documents    *storage.Documents
 	// PartnershipIndex serves the archive's partnership list and year
 	// search from memory.
-	PartnershipIndex *storage.PartnershipIndex
+	PartnershipIndex *readmodel.PartnershipIndex
 
 	Metrics   *handlers.Metrics
 	Audit     *audit.Log

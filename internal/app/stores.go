@@ -11,6 +11,7 @@ import (
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/internal/objectstore"
+	"github.com/jesenice/twincms/internal/readmodel"
 	"github.com/jesenice/twincms/internal/storage"
 )
 
@@ -92,7 +93,7 @@ func (a *App) openRepositories(ctx context.Context) error {
 	if a.Documents, err = storage.NewDocuments(ctx, a.DB); err != nil {
 		return err
 	}
-	a.PartnershipIndex = storage.NewPartnershipIndex(a.DB)
+	a.PartnershipIndex = readmodel.NewPartnershipIndex(storage.NewPartnershipSummaries(a.DB), storage.NewCounter(a.DB, "partnerships"))
 	if a.Cfg.DocumentIndex {
 		// The content lists come from memory too (same setting: the
 		// embedded store scans for every list).

@@ -7,7 +7,7 @@ import (
 )
 
 // PartnershipIndex is what the archive reads of every partnership, kept in
-// memory (storage.PartnershipIndex). Errors: models.ErrUnavailable.
+// memory (readmodel.PartnershipIndex). Errors: models.ErrUnavailable.
 type PartnershipIndex interface {
 	// Summaries: every partnership in page order.
 	Summaries(ctx context.Context) ([]*models.PartnershipSummary, error)

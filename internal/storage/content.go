@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/jesenice/twincms/internal/readmodel"
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -39,7 +40,7 @@ type Content[T any, P Item[T]] struct {
 	versions string
 	locks    stripedLocks
 	// mem, when set, serves lists from memory (UseMemory).
-	mem *contentMemory
+	mem *readmodel.ContentList
 }
 
 // NewContent creates the indexes and returns the store.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/jesenice/twincms/internal/readmodel"
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -24,7 +25,7 @@ type Documents struct {
 	locks stripedLocks
 	// mem, when set, serves reads from memory (UseMemoryIndex).
 	mem     *memoryIndex
-	changes *ownCounter
+	changes *readmodel.OwnCounter
 	events  *eventWriter
 }
 
@@ -46,7 +47,7 @@ func NewDocuments(ctx context.Context, db *DB) (*Documents, error) {
 	if err := db.ensureIndex(ctx, eventsCollection, bson.D{{Key: "document_id", Value: 1}, {Key: "at", Value: 1}}, false); err != nil {
 		return nil, err
 	}
-	return &Documents{db: db, changes: newOwnCounter(db, "documents"), events: newEventWriter(db)}, nil
+	return &Documents{db: db, changes: readmodel.NewOwnCounter(NewCounter(db, "documents")), events: newEventWriter(db)}, nil
 }
 
 // NewDocumentID makes the id of a document before it is stored, so its

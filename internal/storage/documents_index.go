@@ -75,7 +75,7 @@ func (d *Documents) reloadIndex(ctx context.Context, m *memoryIndex) error {
 		return err
 	}
 	m.idx.FinishLoad(docs)
-	d.changes.loaded(seq)
+	d.changes.Loaded(seq)
 	return nil
 }
 
@@ -88,11 +88,11 @@ func (d *Documents) WatchIndex(ctx context.Context, every time.Duration, logger 
 
 // syncIndex reloads when the counter moved by a write not made here.
 func (d *Documents) syncIndex(ctx context.Context) error {
-	d.changes.retry(ctx)
+	d.changes.Retry(ctx)
 	if d.mem == nil {
 		return nil
 	}
-	foreign, err := d.changes.foreign(ctx)
+	foreign, err := d.changes.Foreign(ctx)
 	if err != nil || !foreign {
 		return err
 	}
@@ -106,7 +106,7 @@ func (d *Documents) stored(ctx context.Context, docs ...*models.Document) {
 			d.mem.idx.Put(doc)
 		}
 	}
-	d.changes.bump(ctx)
+	d.changes.Bump(ctx)
 }
 
 // settled clears a settled pending event from the indexed record (the
@@ -126,7 +126,7 @@ func (d *Documents) removed(ctx context.Context, id string) {
 	if d.mem != nil {
 		d.mem.idx.Remove(id)
 	}
-	d.changes.bump(ctx)
+	d.changes.Bump(ctx)
 }
 
 // statusAt is a record's status read from the database: ErrNotFound when

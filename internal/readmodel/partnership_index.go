@@ -1,4 +1,4 @@
-package storage
+package readmodel
 
 import (
 	"cmp"
@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/models"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // PartnershipIndex keeps what the archive needs of every partnership (id,
@@ -26,8 +24,8 @@ import (
 // when another instance wrote. So it is exact on every instance, at the
 // price of one counter read per request.
 type PartnershipIndex struct {
-	db      *DB
-	changes *ownCounter
+	src     SummarySource
+	changes *OwnCounter
 
 	mu   sync.Mutex
 	have bool
@@ -41,15 +39,18 @@ type PartnershipIndex struct {
 	written bool
 }
 
-// NewPartnershipIndex returns the index over the partnerships collection;
-// it loads at its first use.
-func NewPartnershipIndex(db *DB) *PartnershipIndex {
-	return &PartnershipIndex{db: db, changes: newOwnCounter(db, "partnerships")}
+// SummarySource reads partnership summaries from the database
+// (storage.PartnershipSummaries): the one with id, or every one when id
+// is "". Errors: models.ErrUnavailable.
+type SummarySource interface {
+	Summaries(ctx context.Context, id string) ([]*models.PartnershipSummary, error)
 }
 
-var summaryFields = options.Find().SetProjection(bson.D{{Key: "slug", Value: 1}, {Key: "status", Value: 1}, {Key: "sort", Value: 1},
-	{Key: "name_key", Value: 1}, {Key: "partner.name", Value: 1}, {Key: "agreements.document_id", Value: 1}, {Key: "agreements.year", Value: 1}}).
-	SetBatchSize(loadBatch)
+// NewPartnershipIndex returns the index over src, following the shared
+// "partnerships" counter; it loads at its first use.
+func NewPartnershipIndex(src SummarySource, counter Counter) *PartnershipIndex {
+	return &PartnershipIndex{src: src, changes: NewOwnCounter(counter)}
+}
 
 // Changed is the change hook: a partnership written here is re-read (or
 // dropped when deleted) and the counter bumped.
@@ -57,8 +58,8 @@ func (x *PartnershipIndex) Changed(ctx context.Context, c models.Change) {
 	if c.Resource != models.ResourcePartnership {
 		return
 	}
-	defer x.changes.bump(ctx)
-	rows, err := x.find(ctx, bson.D{{Key: "_id", Value: c.ID}})
+	defer x.changes.Bump(ctx)
+	rows, err := x.src.Summaries(ctx, c.ID)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.sorted = nil
@@ -75,22 +76,13 @@ func (x *PartnershipIndex) Changed(ctx context.Context, c models.Change) {
 	}
 }
 
-func (x *PartnershipIndex) find(ctx context.Context, filter bson.D) ([]*models.PartnershipSummary, error) {
-	cur, err := x.db.collection("partnerships").Find(ctx, filter, summaryFields)
-	if err != nil {
-		return nil, translateDB(err)
-	}
-	rows := []*models.PartnershipSummary{}
-	return rows, translateDB(cur.All(ctx, &rows))
-}
-
 // fresh makes sure the index is loaded and current. A load runs in the
 // background, detached from the request (reading 5,000 partnerships
 // can outlast a request's deadline on a loaded machine): a request
 // that times out waiting is a 503, and the load completes for the next.
 func (x *PartnershipIndex) fresh(ctx context.Context) error {
-	x.changes.retry(ctx)
-	foreign, err := x.changes.foreign(ctx)
+	x.changes.Retry(ctx)
+	foreign, err := x.changes.Foreign(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,7 +119,7 @@ func (x *PartnershipIndex) load(ctx context.Context, done chan struct{}) {
 	seq, err := x.changes.Current(ctx)
 	var rows []*models.PartnershipSummary
 	if err == nil {
-		rows, err = x.find(ctx, bson.D{})
+		rows, err = x.src.Summaries(ctx, "")
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -142,7 +134,7 @@ func (x *PartnershipIndex) load(ctx context.Context, done chan struct{}) {
 	}
 	// A write hooked during the load may be missing: load again next time.
 	x.have = !x.written
-	x.changes.loaded(seq)
+	x.changes.Loaded(seq)
 }
 
 // partnershipLoadTimeout bounds a background load.
