@@ -94,15 +94,17 @@ type App struct {
 	// search from memory.
 	PartnershipIndex *readmodel.PartnershipIndex
 
-	Metrics   *handlers.Metrics
-	Audit     *audit.Log
-	Webhooks  *webhooks.Service
-	Fixity    *archive.Fixity
-	Published *publish.Publisher
-	Content   *content.Services
-	Ingest    *ingest.Service
-	Schedules *schedule.Service
-	Jobs      *bulk.Jobs
+	// Registerer is where every package registers its metrics (nil: none).
+	Registerer prometheus.Registerer
+	Metrics    *handlers.Metrics
+	Audit      *audit.Log
+	Webhooks   *webhooks.Service
+	Fixity     *archive.Fixity
+	Published  *publish.Publisher
+	Content    *content.Services
+	Ingest     *ingest.Service
+	Schedules  *schedule.Service
+	Jobs       *bulk.Jobs
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -139,7 +141,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		return nil, err
 	}
 	// 2. Services, each built once with what it needs.
-	if a.Metrics, err = newMetrics(o); err != nil {
+	if err := a.openMetrics(); err != nil {
 		return nil, err
 	}
 	if err := a.openWorkflow(ctx); err != nil {

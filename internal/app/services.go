@@ -16,17 +16,28 @@ import (
 	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/internal/webhooks"
 	"github.com/jesenice/twincms/models"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// newMetrics is the metrics registry the options ask for.
-func newMetrics(o Options) (*handlers.Metrics, error) {
+// openMetrics chooses where every package registers its metrics (the
+// options' registerer, none, or a registry of this instance served at
+// /metrics) and builds the HTTP metrics; the other packages register
+// their own as they are built (audit, webhooks, fixity, sweeps, snapshot
+// refreshes, schedule runs).
+func (a *App) openMetrics() error {
+	var serve *prometheus.Registry
 	switch {
-	case o.Registerer != nil:
-		return handlers.NewHostMetrics(o.Registerer)
-	case o.NoMetrics:
-		return handlers.NewHostMetrics(nil)
+	case a.opts.Registerer != nil:
+		a.Registerer = a.opts.Registerer
+	case a.opts.NoMetrics:
+		a.Registerer = nil
+	default:
+		serve = handlers.NewRegistry()
+		a.Registerer = serve
 	}
-	return handlers.NewMetrics(), nil
+	var err error
+	a.Metrics, err = handlers.NewMetrics(a.Registerer, serve)
+	return err
 }
 
 // openWorkflow builds the audit log, the webhooks (whose own changes the
@@ -38,7 +49,7 @@ func (a *App) openWorkflow(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Audit = audit.New(auditStore, storage.NewAuditID, a.Logger, a.Metrics.Registerer())
+	a.Audit = audit.New(auditStore, storage.NewAuditID, a.Logger, a.Registerer)
 	outbox, err := storage.NewOutbox(ctx, a.DB)
 	if err != nil {
 		return err
@@ -46,11 +57,15 @@ func (a *App) openWorkflow(ctx context.Context) error {
 	a.Webhooks = webhooks.New(storage.NewWebhooks(a.DB), outbox, storage.NewLeases(a.DB), webhooks.Options{
 		AllowPrivate: cfg.WebhookAllowPrivate, Backoff: cfg.WebhookBackoff, Timeout: cfg.WebhookTimeout,
 		Workers: cfg.WebhookWorkers, Holder: holder(),
-	}, a.changed, a.Logger, a.Metrics.Registerer())
+	}, a.changed, a.Logger, a.Registerer)
 	a.Changes = models.Hooks{a.Audit.Changed, a.Webhooks.Changed}
+	checked, err := archive.CheckCounter(a.Registerer)
+	if err != nil {
+		return err
+	}
 	a.Fixity = &archive.Fixity{Objects: a.Objects, Records: a.Documents, Leases: storage.NewLeases(a.DB),
 		States: storage.NewFixityStates(a.DB), Logger: a.Logger, Holder: holder(),
-		RateBytes: 200 << 20, OnResult: a.Metrics.FixityResult, NewID: storage.NewDocumentID,
+		RateBytes: 200 << 20, OnResult: checked, NewID: storage.NewDocumentID,
 		OnFailed: func(ctx context.Context, doc *models.Document, _ models.Event) { a.Webhooks.FixityFailed(ctx, doc) }}
 	return nil
 }
@@ -66,9 +81,21 @@ func (a *App) openContent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	refreshed, err := publish.RefreshCounter(a.Registerer)
+	if err != nil {
+		return err
+	}
+	swept, err := ingest.SweepCounter(a.Registerer)
+	if err != nil {
+		return err
+	}
+	ran, err := schedule.RunCounter(a.Registerer)
+	if err != nil {
+		return err
+	}
 	a.Published = publish.New(publish.Sources{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Changes: storage.NewChangeLog(a.DB), Presigner: a.Objects, Locales: a.Locales,
-		LinkKey: linkKey, LinkTTL: a.Cfg.LinkTTL, Logger: a.Logger, OnRefresh: a.Metrics.PublishedRefresh})
+		LinkKey: linkKey, LinkTTL: a.Cfg.LinkTTL, Logger: a.Logger, OnRefresh: refreshed})
 	// The change hook list: every content and document write ends in
 	// these, in this order: the published snapshot first (the writer reads
 	// its own write), the partnership index, the audit log and the
@@ -81,11 +108,7 @@ func (a *App) openContent(ctx context.Context) error {
 		Documents: a.Documents, Locales: a.Locales, Hooks: hooks})
 	a.Ingest = ingest.New(ingest.Deps{Objects: a.Objects, Records: a.Documents, Partnerships: a.Partnerships,
 		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: a.Cfg.MaxUploadBytes, Locales: a.Locales, Logger: a.Logger,
-		OnSweep: func(r ingest.SweepResult) {
-			for kind, n := range r.Counts() {
-				a.Metrics.SweepRepairs(kind, n)
-			}
-		}})
+		OnSweep: swept})
 	store, err := storage.NewSchedules(ctx, a.DB)
 	if err != nil {
 		return err
@@ -99,7 +122,7 @@ func (a *App) openContent(ctx context.Context) error {
 			models.ResourcePage:        contentTarget[models.ContentPage, *models.ContentPage]{a.Content.Pages},
 		},
 		Hook: hooks.Changed, Holder: holder(), LateAfter: a.Cfg.ScheduleLateAfter,
-		OnRun: a.Metrics.ScheduleRun, NewID: storage.NewScheduleID, Logger: a.Logger}
+		OnRun: ran, NewID: storage.NewScheduleID, Logger: a.Logger}
 	return nil
 }
 

@@ -55,8 +55,9 @@ type Fixity struct {
 	// RateBytes caps the audit's reading (bytes per second) so that it
 	// does not starve serving; 0 is unthrottled.
 	RateBytes int64
-	// OnResult is told every check's outcome (metrics).
-	OnResult func(ok bool)
+	// OnResult is told every check's outcome, "ok" or "failed" (metrics:
+	// CheckCounter).
+	OnResult func(result string)
 	// OnFailed is told of every stored fixity_failed event (webhooks).
 	OnFailed func(ctx context.Context, doc *models.Document, ev models.Event)
 	// NewID makes event ids, so the event a check returns is the one
@@ -88,7 +89,11 @@ func (f *Fixity) Check(ctx context.Context, doc *models.Document, actor string) 
 		ev.Type, ev.Detail = models.EventFixityOK, "sha256 "+sum
 	}
 	if f.OnResult != nil {
-		f.OnResult(ev.Type == models.EventFixityOK)
+		result := "failed"
+		if ev.Type == models.EventFixityOK {
+			result = "ok"
+		}
+		f.OnResult(result)
 	}
 	if err := f.Records.AppendEvent(ctx, ev); err != nil {
 		return ev, n, err

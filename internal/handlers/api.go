@@ -31,7 +31,8 @@ type API struct {
 
 func newAPI(r fiber.Router, d Deps) *API {
 	if d.Metrics == nil {
-		d.Metrics = NewMetrics()
+		reg := NewRegistry()
+		d.Metrics, _ = NewMetrics(reg, reg) // a new registry has no names yet
 	}
 	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc(),
 		publicCache: "public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL)), ids: newRequestIDs(),
