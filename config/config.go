@@ -1,6 +1,9 @@
 // Package config loads twincms's settings from the environment. Every
 // variable has a default that runs the embedded setup; an invalid value
 // stops the start with one line naming the variable.
+//
+// It is public because a host builds the Config it passes to twincms.Open
+// (usually with Load(os.Getenv)).
 package config
 
 import (

@@ -3,6 +3,11 @@
 // fields, optimistic versions, and the one change hook that every
 // successful write ends in. HTTP handlers, demo loading and import all
 // write through it; nothing else writes content.
+//
+// It is public (not under internal/) because the plugin facade hands it to
+// a host: CMS.Content returns its Services, the one way a host's own Go
+// code (forms, imports) writes content with the same rules and hooks as
+// the API. It imports only models; its stores are interfaces it declares.
 package content
 
 import (

@@ -1,6 +1,10 @@
 // Package models holds twincms's domain types, their validation and the
 // sentinel errors every layer speaks. It imports no driver: storage
 // translates driver errors into these, handlers map these to HTTP statuses.
+//
+// It is public because its types cross the plugin facade: a host reads
+// models.Partnership from CMS.PublishedPartnerships, names roles
+// (models.Role) for its users and subscribes models.ChangeHook functions.
 package models
 
 import (
