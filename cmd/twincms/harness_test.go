@@ -121,3 +121,17 @@ func newServerParts(s *apitest.Server) *serverParts {
 		documents: in.Documents, partnerships: in.Partnerships, content: in.Content, ingest: in.Ingest, fixity: in.Fixity,
 		published: in.Published, webhooks: in.Webhooks, changes: &in.Changes, embDB: in.EmbeddedDB, embS3: in.EmbeddedS3}
 }
+
+// freeAddrs are n free loopback addresses (a server's and its S3's).
+func freeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		a, err := freeAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = a
+	}
+	return out
+}

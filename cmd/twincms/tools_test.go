@@ -24,11 +24,7 @@ import (
 func TestExportImportMovesContentBetweenInstances(t *testing.T) {
 	exported := exportShared(t, true)
 
-	dst, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dst.close()
+	dst := emptyServer(t, nil)
 	cs := dst.srv.content
 	var progress bytes.Buffer
 	if err := importSite(context.Background(), cs, bytes.NewReader(exported.Bytes()), &progress); err != nil {
@@ -96,14 +92,10 @@ func exportShared(t *testing.T, unlinked bool) *bytes.Buffer {
 // reported, nothing of it stored; the rest of the file is imported.
 func TestImportRefusesMissingDocuments(t *testing.T) {
 	exported := exportShared(t, false)
-	dst, err := startTestServer(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dst.close()
+	dst := emptyServer(t, nil)
 	cs := dst.srv.content
 	var progress bytes.Buffer
-	err = importSite(context.Background(), cs, bytes.NewReader(exported.Bytes()), &progress)
+	err := importSite(context.Background(), cs, bytes.NewReader(exported.Bytes()), &progress)
 	out := progress.String()
 	for _, slug := range []string{"valjevo", "trbovlje", "nagold", "sentjakob-v-rozu", "trbiz"} {
 		if !regexp.MustCompile(`partnership ` + slug + ` +failed: validation failed: crest_id: no document [0-9a-f]{24}`).MatchString(out) {
@@ -132,14 +124,8 @@ func TestToolsBesideAServingProcessAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, work := t.TempDir(), t.TempDir()
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s3, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
+	addrs := freeAddrs(t, 2)
+	addr, s3 := addrs[0], addrs[1]
 	server := execMain(exe, dir, addr, s3)
 	server.Env = append(server.Env, "TWINCMS_DEMO=false")
 	if err := server.Start(); err != nil {

@@ -10,10 +10,7 @@ import (
 // tiny put and remove of this process's health object, cached, see
 // probe.Every). Errors: models.ErrUnavailable, models.ErrInsufficientStorage.
 func (o *Store) Ready(ctx context.Context) error {
-	if err := o.Ping(ctx); err != nil {
-		return err
-	}
-	return o.probe.Get(ctx, func(ctx context.Context) error {
+	return o.probe.Ready(ctx, o.Ping, func(ctx context.Context) error {
 		body := []byte("ok")
 		if _, err := o.Put(ctx, o.probeKey, bytes.NewReader(body), int64(len(body)), "text/plain", nil); err != nil {
 			return err

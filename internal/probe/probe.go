@@ -53,3 +53,13 @@ func ID() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Ready pings on every call (a dead store shows at once) and then runs
+// the write probe, whose result is cached for Every: the one shape of the
+// database's and the object store's readiness.
+func (p *Cache) Ready(ctx context.Context, ping, write func(context.Context) error) error {
+	if err := ping(ctx); err != nil {
+		return err
+	}
+	return p.Get(ctx, write)
+}

@@ -13,10 +13,7 @@ import (
 // takes writes (an upsert of this process's health record, cached, see
 // probe.Every). Errors: models.ErrUnavailable, models.ErrInsufficientStorage.
 func (d *DB) Ready(ctx context.Context) error {
-	if err := d.Ping(ctx); err != nil {
-		return err
-	}
-	return d.probe.Get(ctx, func(ctx context.Context) error {
+	return d.probe.Ready(ctx, d.Ping, func(ctx context.Context) error {
 		_, err := d.collection("health").UpdateOne(ctx, bson.D{{Key: "_id", Value: d.probeID}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
 		if err != nil {
