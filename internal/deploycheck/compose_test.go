@@ -1,11 +1,15 @@
-// Package deploycheck holds the production files' checks: the compose file
-// must be valid Compose and keep the promises README.md makes about it.
+// Package deploycheck holds the production files' and the docs' checks:
+// the compose file must be valid Compose and keep the promises
+// docs/production.md makes about it, and the docs must stay true (see
+// docs_test.go).
 package deploycheck
 
 import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,5 +100,46 @@ func TestComposeFileKeepsItsPromises(t *testing.T) {
 	}
 	if tw["healthcheck"] == nil {
 		t.Error("twincms has no healthcheck")
+	}
+}
+
+// TestProductionDocMatchesTheDeployFiles: docs/production.md names the
+// MongoDB image, the MinIO and mc commits and the public S3 URL the files
+// use, and every file under deploy/; and CI builds MinIO at the commits
+// the image does ("what runs in production is what .ci/run exercised").
+func TestProductionDocMatchesTheDeployFiles(t *testing.T) {
+	doc := readRepoFile(t, "docs/production.md")
+	services := loadCompose(t)["services"].(map[string]any)
+	for name, s := range services {
+		if img, _ := s.(map[string]any)["image"].(string); strings.HasPrefix(name, "mongo") && img != "" && !strings.Contains(doc, img) {
+			t.Errorf("docker-compose.yml runs %s for %s; docs/production.md does not say so", img, name)
+		}
+	}
+	env := services["twincms"].(map[string]any)["environment"].(map[string]any)
+	if u, _ := env["TWINCMS_S3_PUBLIC_URL"].(string); !strings.Contains(doc, "TWINCMS_S3_PUBLIC_URL="+u) {
+		t.Errorf("docs/production.md does not give the signed links' base TWINCMS_S3_PUBLIC_URL=%s", u)
+	}
+	pins := regexp.MustCompile(`github\.com/minio/(minio|mc)@(v[0-9A-Za-z.-]+)`).FindAllStringSubmatch(readRepoFile(t, "deploy/minio.Dockerfile"), -1)
+	if len(pins) != 2 {
+		t.Fatalf("deploy/minio.Dockerfile pins %d of minio and mc, want both", len(pins))
+	}
+	ci := readRepoFile(t, ".ci/run")
+	for _, p := range pins {
+		pin := p[1] + "@" + p[2]
+		if !strings.Contains(doc, pin) {
+			t.Errorf("deploy/minio.Dockerfile builds %s; docs/production.md does not say so", pin)
+		}
+		if !strings.Contains(ci, pin) {
+			t.Errorf("deploy/minio.Dockerfile builds %s, which .ci/run does not test", pin)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(repo, "deploy", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("deploy/: %v", err)
+	}
+	for _, f := range files {
+		if name := "deploy/" + filepath.Base(f); !strings.Contains(doc, name) {
+			t.Errorf("docs/production.md does not describe %s", name)
+		}
 	}
 }
