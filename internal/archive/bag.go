@@ -1,20 +1,15 @@
 package archive
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/jesenice/twincms/internal/bagit"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -28,109 +23,45 @@ type BagInfo struct {
 	Description        string
 }
 
-// WriteBag streams a BagIt 1.0 bag of docs as a zip to w: every entry
-// under info.BaseDir, payload under data/ read straight from the object
-// store, the manifests computed while the bytes pass, and the partnership
-// and document records as JSON tag files. Nothing is held whole in memory
-// or written to disk. On an error the zip is left without its central
-// directory, so no reader takes a broken bag for a complete one.
+// WriteBag streams a BagIt 1.0 bag of docs as a zip to w (bagit.Writer):
+// every entry under info.BaseDir, payload under data/ read straight from
+// the object store, and the partnership and document records as JSON tag
+// files. Nothing is held whole in memory or written to disk. On an error
+// the zip is left without its central directory, so no reader takes a
+// broken bag for a complete one.
 func WriteBag(ctx context.Context, w io.Writer, objects Objects, partnership any, docs []*models.Document, info BagInfo) error {
-	zw := zip.NewWriter(w)
-	base := strings.Trim(info.BaseDir, "/") + "/"
+	bw := bagit.NewWriter(w, info.BaseDir)
 	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
-	var manifest strings.Builder
-	var oxumBytes int64
-	names := map[string]bool{}
 	for _, d := range docs {
-		name := "data/" + uniqueName(names, payloadName(d))
-		sum, n, err := copyPayload(ctx, zw, objects, d, base+name)
-		if err != nil {
+		if err := copyPayload(ctx, bw, objects, d); err != nil {
 			return err
 		}
-		oxumBytes += n
-		fmt.Fprintf(&manifest, "%s  %s\n", sum, encodePath(name))
-	}
-	tags := []struct {
-		name string
-		body []byte
-	}{
-		{"bagit.txt", []byte("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")},
-		{"bag-info.txt", []byte(bagInfo(info, oxumBytes, len(docs)))},
-		{"manifest-sha256.txt", []byte(manifest.String())},
 	}
 	pj, _ := json.MarshalIndent(partnership, "", "  ")
 	dj, _ := json.MarshalIndent(docs, "", "  ")
-	tags = append(tags, struct {
-		name string
-		body []byte
-	}{"metadata/partnership.json", pj}, struct {
-		name string
-		body []byte
-	}{"metadata/documents.json", dj})
-	var tagManifest strings.Builder
-	for _, t := range tags {
-		if err := writeFile(zw, base+t.name, t.body); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(t.body)
-		fmt.Fprintf(&tagManifest, "%s  %s\n", hex.EncodeToString(sum[:]), t.name)
-	}
-	if err := writeFile(zw, base+"tagmanifest-sha256.txt", []byte(tagManifest.String())); err != nil {
+	if err := errors.Join(bw.AddTagFile("metadata/partnership.json", pj), bw.AddTagFile("metadata/documents.json", dj)); err != nil {
 		return err
 	}
-	return zw.Close()
+	return bw.Finish(bagit.Info{SourceOrganization: info.SourceOrganization, ExternalIdentifier: info.ExternalIdentifier,
+		ExternalDescription: info.Description, BagSoftwareAgent: "twincms"})
 }
 
-func copyPayload(ctx context.Context, zw *zip.Writer, objects Objects, d *models.Document, name string) (string, int64, error) {
+func copyPayload(ctx context.Context, bw *bagit.Writer, objects Objects, d *models.Document) error {
 	rc, _, err := objects.Get(ctx, d.File.Key)
 	if err != nil {
-		return "", 0, fmt.Errorf("document %s: %w", d.ID, err)
+		return fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	defer rc.Close()
-	rc = io.NopCloser(io.LimitReader(rc, d.File.Size+1))
-	// Stored, not deflated: scans and PDFs are compressed already, and
-	// storing keeps the export as fast as reading.
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: d.CreatedAt})
+	f, err := bw.AddPayload(payloadName(d), d.CreatedAt, io.LimitReader(rc, d.File.Size+1))
 	if err != nil {
-		return "", 0, err
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(fw, h), rc)
-	if err != nil {
-		return "", n, fmt.Errorf("document %s: %w", d.ID, err)
+		return fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	// Bytes that differ from the record would make a bag that fails its
 	// own Payload-Oxum or manifest: stop rather than deliver it.
-	sum := hex.EncodeToString(h.Sum(nil))
-	if n != d.File.Size || sum != d.File.SHA256 {
-		return "", n, fmt.Errorf("%w: document %s: the stored original no longer matches its record", models.ErrConflict, d.ID)
+	if f.Size != d.File.Size || f.SHA256 != d.File.SHA256 {
+		return fmt.Errorf("%w: document %s: the stored original no longer matches its record", models.ErrConflict, d.ID)
 	}
-	return sum, n, nil
-}
-
-func writeFile(zw *zip.Writer, name string, body []byte) error {
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(fw, bytes.NewReader(body))
-	return err
-}
-
-func bagInfo(info BagInfo, bytes int64, files int) string {
-	var b strings.Builder
-	line := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(&b, "%s: %s\n", k, strings.ReplaceAll(v, "\n", " "))
-		}
-	}
-	line("Source-Organization", info.SourceOrganization)
-	line("External-Identifier", info.ExternalIdentifier)
-	line("External-Description", info.Description)
-	line("Bagging-Date", time.Now().UTC().Format(time.DateOnly))
-	line("Payload-Oxum", fmt.Sprintf("%d.%d", bytes, files))
-	line("Bag-Software-Agent", "twincms")
-	return b.String()
+	return nil
 }
 
 // payloadName is the original file name, or the id with the type's
@@ -141,22 +72,6 @@ func payloadName(d *models.Document) string {
 		name = d.ID + models.Extension(d.File.ContentType)
 	}
 	return name
-}
-
-// uniqueName keeps two documents with one file name apart.
-func uniqueName(seen map[string]bool, name string) string {
-	candidate := name
-	ext := path.Ext(name)
-	for i := 2; seen[candidate]; i++ {
-		candidate = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(name, ext), i, ext)
-	}
-	seen[candidate] = true
-	return candidate
-}
-
-// encodePath escapes the characters BagIt manifests must not hold raw.
-func encodePath(p string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(p)
 }
 
 // BagObjects reads and stats stored objects. Errors: models.ErrNotFound

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jesenice/twincms/internal/bagit"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -83,7 +84,7 @@ func Open(p, skip string) (*Source, error) {
 		return src, nil
 	}
 	fsys := os.DirFS(p)
-	if _, err := fs.Stat(fsys, "bagit.txt"); err == nil {
+	if _, err := fs.Stat(fsys, bagit.DeclarationFile); err == nil {
 		return &Source{FS: fsys, Bag: true}, nil
 	}
 	src := &Source{FS: fsys}
@@ -109,17 +110,8 @@ func OpenZip(r io.ReaderAt, size int64) (*Source, error) {
 // bagInZip finds the bag in a zip: at its root, or (RFC 8493 §4.2, and
 // what our own export writes) in its one top-level directory.
 func bagInZip(z *zip.Reader) (*Source, error) {
-	if _, err := fs.Stat(z, "bagit.txt"); err == nil {
-		return &Source{FS: z, Bag: true}, nil
-	}
-	entries, err := fs.ReadDir(z, ".")
-	if err == nil && len(entries) == 1 && entries[0].IsDir() {
-		sub, err := fs.Sub(z, entries[0].Name())
-		if err == nil {
-			if _, err := fs.Stat(sub, "bagit.txt"); err == nil {
-				return &Source{FS: sub, Bag: true}, nil
-			}
-		}
+	if root, ok := bagit.Root(z); ok {
+		return &Source{FS: root, Bag: true}, nil
 	}
 	return nil, fmt.Errorf("%w: the zip holds no BagIt bag (no bagit.txt at its root or in its one top-level directory)", models.ErrInvalid)
 }
