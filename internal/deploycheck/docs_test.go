@@ -526,3 +526,92 @@ func TestArchitectureListsEveryPackage(t *testing.T) {
 		}
 	}
 }
+
+// --- Test names ---
+
+var (
+	namedTest  = regexp.MustCompile("`((?:Test|Benchmark|Fuzz|Example)[A-Z][A-Za-z0-9_]*)`")
+	ciFuzz     = regexp.MustCompile(`([a-z][a-z0-9/]*):(Fuzz[A-Za-z0-9_]+)`)
+	fuzzRow    = regexp.MustCompile("(?m)^\\|\\s*`([^`]+)`\\s*\\|(.*)\\|\\s*$")
+	fuzzTarget = regexp.MustCompile(`Fuzz[A-Za-z0-9_]+`)
+)
+
+// allTestFuncs are the test, benchmark, fuzz and example functions of
+// every package, by package directory.
+func allTestFuncs(t *testing.T) map[string][]string {
+	out := map[string][]string{}
+	for _, dir := range append(packageDirs(t), ".") {
+		out[dir] = testFuncs(t, dir)
+	}
+	return out
+}
+
+// TestDocsNameTestsThatExist: a test, benchmark or fuzz target the docs
+// name in code must exist somewhere in the module (renamed or removed
+// ones are stale).
+func TestDocsNameTestsThatExist(t *testing.T) {
+	known := map[string]bool{}
+	for _, funcs := range allTestFuncs(t) {
+		for _, f := range funcs {
+			known[f] = true
+		}
+	}
+	for _, rel := range docFiles(t) {
+		prose, _ := splitFences(readRepoFile(t, rel))
+		for _, m := range namedTest.FindAllStringSubmatch(prose, -1) {
+			if !known[m[1]] {
+				t.Errorf("%s names %s, which no test file defines", rel, m[1])
+			}
+		}
+	}
+}
+
+// TestFuzzTableMatchesCI: testing.md's table of fuzz targets is the list
+// .ci/run fuzzes, package by package, each defined in its package, and no
+// fuzz target of the module is left out of CI.
+func TestFuzzTableMatchesCI(t *testing.T) {
+	pairs := func(rows [][]string) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range rows {
+			out[r[0]+":"+r[1]] = true
+		}
+		return out
+	}
+	var ciRows, docRows [][]string
+	for _, m := range ciFuzz.FindAllStringSubmatch(readRepoFile(t, ".ci/run"), -1) {
+		ciRows = append(ciRows, []string{m[1], m[2]})
+	}
+	_, section, _ := strings.Cut(readRepoFile(t, "docs/testing.md"), "### Fuzzing")
+	for _, row := range fuzzRow.FindAllStringSubmatch(section, -1) {
+		for _, f := range fuzzTarget.FindAllString(row[2], -1) {
+			docRows = append(docRows, []string{row[1], f})
+		}
+	}
+	ci, doc := pairs(ciRows), pairs(docRows)
+	if len(ci) == 0 || len(doc) == 0 {
+		t.Fatalf("found %d fuzz targets in .ci/run and %d in docs/testing.md's table", len(ci), len(doc))
+	}
+	for p := range ci {
+		if !doc[p] {
+			t.Errorf(".ci/run fuzzes %s; docs/testing.md's table does not list it there", p)
+		}
+	}
+	for p := range doc {
+		if !ci[p] {
+			t.Errorf("docs/testing.md lists the fuzz target %s, which .ci/run does not fuzz", p)
+		}
+	}
+	for dir, funcs := range allTestFuncs(t) {
+		for _, f := range funcs {
+			if strings.HasPrefix(f, "Fuzz") && !ci[dir+":"+f] {
+				t.Errorf("%s in %s is fuzzed by no .ci/run stage", f, dir)
+			}
+		}
+	}
+	for p := range ci {
+		dir, f, _ := strings.Cut(p, ":")
+		if !slices.Contains(testFuncs(t, dir), f) {
+			t.Errorf(".ci/run fuzzes %s, which %s does not define", f, dir)
+		}
+	}
+}
