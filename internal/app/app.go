@@ -13,7 +13,7 @@
 // loops; Close releases everything in reverse.
 //
 // It may import every package of the module; nothing but cmd/, the root
-// package and tests imports it.
+// package and the test kit (internal/apitest) imports it.
 package app
 
 import (

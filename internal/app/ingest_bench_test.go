@@ -14,7 +14,7 @@ import (
 // default 1,000) into an empty embedded store through the bulk runner the
 // command uses, with -j 1, 4 and 8, and reports documents/s:
 //
-//	go test -run '^$' -bench BulkIngest -benchtime 1x .
+//	go test -run '^$' -bench BulkIngest -benchtime 1x ./internal/app
 func BenchmarkBulkIngest(b *testing.B) {
 	n := apitest.EnvInt("TWINCMS_BENCH_BAG_FILES", 1000)
 	bag := apitest.WriteBag(b, b.TempDir(), apitest.TinyPDFs(n, "bench", ""))
