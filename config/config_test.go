@@ -27,21 +27,27 @@ func TestDefaultsRunEmbedded(t *testing.T) {
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"TWINCMS_ADDR":             "localhost",
-		"TWINCMS_S3_ADDR":          "127.0.0.1:99999",
-		"TWINCMS_MONGODB_URI":      "postgres://x",
-		"TWINCMS_S3_ENDPOINT":      "http://minio:9000",
-		"TWINCMS_S3_PUBLIC_URL":    "ftp://files",
-		"TWINCMS_S3_BUCKET":        "Bad_Bucket",
-		"TWINCMS_S3_SECURE":        "maybe",
-		"TWINCMS_BOOTSTRAP_TOKEN":  "short",
-		"TWINCMS_DEMO":             "yes please",
-		"TWINCMS_MAX_UPLOAD_BYTES": "-5",
-		"TWINCMS_LINK_TTL":         "forever",
-		"TWINCMS_FIXITY_INTERVAL":  "1ms",
-		"TWINCMS_LOCALES":          "sl,english",
-		"TWINCMS_LOCALE_FALLBACK":  "fr",
-		"TWINCMS_LOG_LEVEL":        "loud",
+		"TWINCMS_ADDR":                   "localhost",
+		"TWINCMS_S3_ADDR":                "127.0.0.1:99999",
+		"TWINCMS_MONGODB_URI":            "postgres://x",
+		"TWINCMS_S3_ENDPOINT":            "http://minio:9000",
+		"TWINCMS_S3_PUBLIC_URL":          "ftp://files",
+		"TWINCMS_S3_BUCKET":              "Bad_Bucket",
+		"TWINCMS_S3_SECURE":              "maybe",
+		"TWINCMS_BOOTSTRAP_TOKEN":        "short",
+		"TWINCMS_DEMO":                   "yes please",
+		"TWINCMS_MAX_UPLOAD_BYTES":       "-5",
+		"TWINCMS_LINK_TTL":               "forever",
+		"TWINCMS_MAX_COMPRESSION_RATIO":  "1",
+		"TWINCMS_TRUSTED_PROXIES":        "10.0.0.0/8,proxy.local",
+		"TWINCMS_METRICS":                "sometimes",
+		"TWINCMS_METRICS_ADDR":           "9100",
+		"TWINCMS_METRICS_TOKEN":          "short",
+		"TWINCMS_RICHTEXT_IMAGE_ORIGINS": "javascript:alert(1)",
+		"TWINCMS_FIXITY_INTERVAL":        "1ms",
+		"TWINCMS_LOCALES":                "sl,english",
+		"TWINCMS_LOCALE_FALLBACK":        "fr",
+		"TWINCMS_LOG_LEVEL":              "loud",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -72,5 +78,24 @@ func TestSecretsAreMaskedInLogs(t *testing.T) {
 		if strings.Contains(s, secret) {
 			t.Errorf("log value shows %q: %s", secret, s)
 		}
+	}
+}
+
+// The hostile-input limits have safe defaults; proxies parse as prefixes.
+func TestHostileInputDefaultsAndProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"TWINCMS_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1",
+		"TWINCMS_RICHTEXT_IMAGE_ORIGINS": "https://www.Jesenice.si/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxExpandedBytes != 16<<30 || c.MaxCompressionRatio != 100 || c.MaxQueuedIngestBytes != 8<<30 ||
+		c.AuthFailuresPerMinute != 10 || c.Metrics != "token" || c.MetricsAddr != "" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.7/32" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Fatalf("proxies: %v", c.TrustedProxies)
+	}
+	if len(c.RichTextImageOrigins) != 1 || c.RichTextImageOrigins[0] != "https://www.jesenice.si" {
+		t.Fatalf("image origins: %v", c.RichTextImageOrigins)
 	}
 }
