@@ -136,16 +136,10 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 	if err != nil {
 		err = WriteProblem(a.logger)(c, err)
 	}
-	status, took := c.Response().StatusCode(), time.Since(start)
+	end := time.Now()
+	status, took := c.Response().StatusCode(), end.Sub(start)
 	a.observe(c, status, took)
-	if a.logger.Enabled(c.UserContext(), slog.LevelInfo) {
-		// Paths and methods only: tokens live in headers we never log, and
-		// no presigned URL passes through here.
-		a.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-			slog.String("request_id", requestID(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.String("route", c.Route().Path), slog.Int("status", status), slog.Duration("duration", took),
-			slog.Int("bytes", responseSize(c)))
-	}
+	a.logAccess(c, status, end, took)
 	return err
 }
 

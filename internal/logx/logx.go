@@ -20,6 +20,14 @@ func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
+func (h minLevel) logAccess(ctx context.Context, a Access) bool {
+	if slog.LevelInfo < h.min {
+		return true // dropped
+	}
+	f, ok := h.Handler.(accessLogger)
+	return ok && f.logAccess(ctx, a)
+}
+
 func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler {
 	return minLevel{h.Handler.WithAttrs(a), h.min}
 }
@@ -52,6 +60,12 @@ func (h requestIDs) Handle(ctx context.Context, r slog.Record) error {
 		}
 	}
 	return h.Handler.Handle(ctx, r)
+}
+
+// logAccess: the access line names its request itself.
+func (h requestIDs) logAccess(ctx context.Context, a Access) bool {
+	f, ok := h.Handler.(accessLogger)
+	return ok && f.logAccess(ctx, a)
 }
 
 func (h requestIDs) WithAttrs(a []slog.Attr) slog.Handler { return requestIDs{h.Handler.WithAttrs(a)} }
