@@ -2,6 +2,8 @@ package models
 
 import (
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 )
 
@@ -10,6 +12,7 @@ import (
 // clients, so "Listina o pobratenju – Šentjakob v Rožu.pdf" downloads
 // under that very name.
 func ContentDisposition(name string) string {
+	name = StripBidi(name)
 	var ascii strings.Builder
 	for _, r := range FoldCase(name) {
 		switch {
@@ -54,11 +57,47 @@ func FoldCase(s string) string {
 }
 
 // DownloadParams are the response overrides of a presigned GET of d's
-// original: it downloads under its original name with its type.
+// original: it downloads under DownloadName with its detected type.
 func DownloadParams(d *Document) url.Values {
-	name := d.File.OriginalFilename
-	if name == "" {
-		name = d.ID + Extension(d.File.ContentType)
+	return url.Values{"response-content-disposition": {ContentDisposition(DownloadName(d))}, "response-content-type": {d.File.ContentType}}
+}
+
+// DownloadName is the name d's original is saved under: the name it was
+// uploaded with, its extension made to match the detected type. A
+// browser or desktop opens a download by its extension, not by the
+// Content-Type, so PDF bytes sent as "evil.html" would run as a page
+// (a polyglot). The type's extension is appended rather than swapped in
+// ("evil.html.pdf"): the reader still sees the whole name the editor
+// gave, and the record keeps it unchanged. A name that already ends in an
+// extension of the type ("scan.PDF", "grb.jpeg") is kept as it is.
+func DownloadName(d *Document) string {
+	ext := Extension(d.File.ContentType)
+	// Windows drops trailing dots and spaces when it saves a file, so
+	// "evil.html." would open as evil.html.
+	name := strings.TrimRight(StripBidi(d.File.OriginalFilename), ". ")
+	switch {
+	case name == "":
+		return d.ID + ext
+	case ext == "" || slices.Contains(typeExtensions[d.File.ContentType], strings.ToLower(path.Ext(name))):
+		return name
 	}
-	return url.Values{"response-content-disposition": {ContentDisposition(name)}, "response-content-type": {d.File.ContentType}}
+	return name + ext
+}
+
+// bidiControls are the Unicode bidirectional formatting characters. In a
+// file name they reorder what is shown: "rep\u202Efdp.exe" reads as
+// "repexe.pdf" but is an .exe.
+const bidiControls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+// StripBidi removes the bidi controls from a name, so it reads as it is.
+func StripBidi(name string) string {
+	if !strings.ContainsAny(name, bidiControls) {
+		return name
+	}
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(bidiControls, r) {
+			return -1
+		}
+		return r
+	}, name)
 }

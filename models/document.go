@@ -178,9 +178,10 @@ func (p Provenance) Year() int {
 // CleanFilename returns the file name a client sent, or "" when it is not
 // a plain, safe name: no directories or separators (a path trick is
 // refused, not guessed at), no control characters, no leading dot, at
-// most 255 bytes. Unicode letters are kept.
+// most 255 bytes. Unicode letters are kept; bidi controls are dropped
+// (StripBidi), so "rep\u202Efdp.exe" is stored as what it is, repfdp.exe.
 func CleanFilename(name string) string {
-	name = strings.TrimSpace(name)
+	name = strings.TrimSpace(StripBidi(name))
 	if strings.ContainsAny(name, "/\\") || name != path.Base(name) || name == "" || strings.HasPrefix(name, ".") || len(name) > 255 || !utf8.ValidString(name) {
 		return ""
 	}

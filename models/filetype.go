@@ -35,7 +35,16 @@ func DetectType(head []byte) string {
 // IsWebImage reports whether t can be a crest (decodable for renditions).
 func IsWebImage(t string) bool { return t == TypePNG || t == TypeJPEG || t == TypeWebP }
 
+// typeExtensions are the extensions under which a type opens as itself,
+// the usual one first.
+var typeExtensions = map[string][]string{
+	TypePDF: {".pdf"}, TypePNG: {".png"}, TypeJPEG: {".jpg", ".jpeg", ".jpe"}, TypeTIFF: {".tif", ".tiff"}, TypeWebP: {".webp"},
+}
+
 // Extension is the usual file extension of t.
 func Extension(t string) string {
-	return map[string]string{TypePDF: ".pdf", TypePNG: ".png", TypeJPEG: ".jpg", TypeTIFF: ".tif", TypeWebP: ".webp"}[t]
+	if exts := typeExtensions[t]; len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
 }

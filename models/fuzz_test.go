@@ -51,6 +51,14 @@ func FuzzContentDisposition(f *testing.F) {
 		if CleanFilename(name) == name && params["filename"] != name {
 			t.Fatalf("%q came back as %q from %q", name, params["filename"], h)
 		}
+		if strings.ContainsAny(params["filename"], bidiControls) {
+			t.Fatalf("%q came back with bidi controls: %q", name, params["filename"])
+		}
+		// Whatever the name, a PDF downloads as a .pdf.
+		d := &Document{ID: "0123456789abcdef01234567", File: FileFacts{ContentType: TypePDF, OriginalFilename: name}}
+		if dn := DownloadName(d); !strings.HasSuffix(strings.ToLower(dn), ".pdf") || strings.ContainsAny(dn, bidiControls) {
+			t.Fatalf("%q downloads as %q", name, dn)
+		}
 	})
 }
 
@@ -63,7 +71,7 @@ func FuzzCleanFilename(f *testing.F) {
 		if got == "" {
 			return
 		}
-		if got != strings.TrimSpace(name) || CleanFilename(got) != got {
+		if got != strings.TrimSpace(StripBidi(name)) || CleanFilename(got) != got || strings.ContainsAny(got, bidiControls) {
 			t.Fatalf("%q cleaned to %q", name, got)
 		}
 		if !utf8.ValidString(got) || strings.ContainsAny(got, "/\\") || strings.HasPrefix(got, ".") || len(got) > 255 {
