@@ -46,7 +46,7 @@ type Store[T any, P Item[T]] interface {
 type Service[T any, P Item[T]] struct {
 	resource models.Resource
 	store    Store[T, P]
-	locales  models.Locales
+	rules    models.Rules
 	hooks    models.Hooks
 	// check, when set, validates references to other resources.
 	check func(ctx context.Context, it P) error
@@ -83,7 +83,7 @@ func (s *Service[T, P]) Version(ctx context.Context, id string, n int64) (models
 // prepare is models.Prepare plus the reference check: the one path every
 // stored content takes.
 func (s *Service[T, P]) prepare(ctx context.Context, it P) error {
-	if err := models.Prepare(it, s.locales); err != nil {
+	if err := s.rules.Prepare(it); err != nil {
 		return err
 	}
 	if s.check != nil {

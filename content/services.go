@@ -18,6 +18,9 @@ type Config struct {
 	// Documents checks the documents partnerships name.
 	Documents Documents
 	Locales   models.Locales
+	// RichTextImageOrigins are the other sites rich text may show images
+	// from; nil allows only images served by twincms and site paths.
+	RichTextImageOrigins []string
 	// Hooks are told of every successful write (published snapshot,
 	// webhooks, audit log …); nil tells no one.
 	Hooks models.Hooks
@@ -32,10 +35,11 @@ type Services struct {
 
 // New returns the services of the three content types.
 func New(c Config) *Services {
+	rules := models.Rules{Locales: c.Locales, ImageOrigins: c.RichTextImageOrigins}
 	return &Services{
-		Partnerships: &Partnerships{resource: models.ResourcePartnership, store: c.Partnerships, locales: c.Locales,
+		Partnerships: &Partnerships{resource: models.ResourcePartnership, store: c.Partnerships, rules: rules,
 			hooks: c.Hooks, check: documentRefs(c.Documents)},
-		Blocks: &Blocks{resource: models.ResourceBlock, store: c.Blocks, locales: c.Locales, hooks: c.Hooks},
-		Pages:  &Pages{resource: models.ResourcePage, store: c.Pages, locales: c.Locales, hooks: c.Hooks},
+		Blocks: &Blocks{resource: models.ResourceBlock, store: c.Blocks, rules: rules, hooks: c.Hooks},
+		Pages:  &Pages{resource: models.ResourcePage, store: c.Pages, rules: rules, hooks: c.Hooks},
 	}
 }

@@ -25,17 +25,17 @@ func (b *Block) Normalize() {
 }
 
 // Sanitize cleans the body.
-func (b *Block) Sanitize() { sanitizeLocalized(b.Body) }
+func (b *Block) Sanitize(r Rules) { r.ImageOrigins.sanitizeLocalized(b.Body) }
 
 // Validate checks the key and texts.
-func (b *Block) Validate(l Locales) error {
+func (b *Block) Validate(r Rules) error {
 	var pr Problems
 	if !ValidSlug(b.BlockKey) {
 		pr.Add("key", "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
 	}
-	b.Title.check(&pr, "title", l, false, maxTitleLen)
-	b.Body.check(&pr, "body", l, true, maxRichTextLen)
-	checkRichText(&pr, "body", b.Body)
+	b.Title.check(&pr, "title", r.Locales, false, maxTitleLen)
+	b.Body.check(&pr, "body", r.Locales, true, maxRichTextLen)
+	r.ImageOrigins.checkRichText(&pr, "body", b.Body)
 	return pr.Err(ErrInvalid)
 }
 

@@ -76,22 +76,34 @@ type Content interface {
 	// Normalize tidies values and computes derived fields (sort keys).
 	Normalize()
 	// Validate checks every rule; it returns a *ValidationError.
-	Validate(l Locales) error
+	Validate(r Rules) error
 	// Sanitize makes rich text safe to insert into a page.
-	Sanitize()
+	Sanitize(r Rules)
+}
+
+// Rules are what a site configures about the content it accepts: its
+// locales, and the other sites rich text may show images from (the
+// zero ImageOrigins: none, only images served by twincms itself).
+type Rules struct {
+	Locales      Locales
+	ImageOrigins ImageOrigins
 }
 
 // Prepare is the one path every write of content takes (API, demo,
-// import): tidy, validate (refusing active content in rich text), then
-// sanitize what is stored.
-func Prepare(it Content, l Locales) error {
+// import): tidy, validate (refusing active content and other sites'
+// images in rich text), then sanitize what is stored.
+func (r Rules) Prepare(it Content) error {
 	it.Normalize()
-	if err := it.Validate(l); err != nil {
+	if err := it.Validate(r); err != nil {
 		return err
 	}
-	it.Sanitize()
+	it.Sanitize(r)
 	return nil
 }
+
+// Prepare prepares it under locales l with no image origins configured:
+// for tools and tests that have no site configuration.
+func Prepare(it Content, l Locales) error { return Rules{Locales: l}.Prepare(it) }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 

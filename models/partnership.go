@@ -86,9 +86,9 @@ func (p *Partnership) Normalize() {
 }
 
 // Sanitize cleans the rich text fields.
-func (p *Partnership) Sanitize() {
-	sanitizeLocalized(p.Summary)
-	sanitizeLocalized(p.Body)
+func (p *Partnership) Sanitize(r Rules) {
+	r.ImageOrigins.sanitizeLocalized(p.Summary)
+	r.ImageOrigins.sanitizeLocalized(p.Body)
 }
 
 // Limits on partnership text, generous for the page's longest paragraph.
@@ -100,7 +100,8 @@ const (
 )
 
 // Validate checks every field rule and reports all problems at once.
-func (p *Partnership) Validate(l Locales) error {
+func (p *Partnership) Validate(r Rules) error {
+	l := r.Locales
 	var pr Problems
 	if !ValidSlug(p.Slug) {
 		pr.Add("slug", "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
@@ -134,9 +135,9 @@ func (p *Partnership) Validate(l Locales) error {
 		seen[a] = true
 	}
 	p.Summary.check(&pr, "summary", l, false, maxRichTextLen)
-	checkRichText(&pr, "summary", p.Summary)
+	r.ImageOrigins.checkRichText(&pr, "summary", p.Summary)
 	p.Body.check(&pr, "body", l, false, maxRichTextLen)
-	checkRichText(&pr, "body", p.Body)
+	r.ImageOrigins.checkRichText(&pr, "body", p.Body)
 	if p.CrestID != "" && !ValidID(p.CrestID) {
 		pr.Add("crest_id", "must be a document id")
 	}

@@ -105,7 +105,7 @@ func (a *App) openContent(ctx context.Context) error {
 	hooks := append(append(models.Hooks{a.Published.Changed, a.PartnershipIndex.Changed, a.changed}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
 	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
-		Documents: a.Documents, Locales: a.Locales, Hooks: hooks})
+		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})
 	a.Ingest = ingest.New(ingest.Deps{Objects: a.Objects, Records: a.Documents, Partnerships: a.Partnerships,
 		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: a.Cfg.MaxUploadBytes, Locales: a.Locales, Logger: a.Logger,
 		OnSweep: swept})

@@ -46,7 +46,9 @@ type badCase struct {
 	Pad    int    `json:"pad"`
 	Status int    `json:"status"`
 	Type   string `json:"type"`
-	file   string
+	// Field, when set, must be named by one of the problem's errors.
+	Field string `json:"field"`
+	file  string
 }
 
 type badPart struct {
@@ -278,6 +280,9 @@ func TestBadInputCorpus(t *testing.T) {
 				r = s.Do(t, fx.request(t, c))
 			}
 			p := apitest.ExpectProblem(t, r, c.Status, c.Type)
+			if c.Field != "" && !namesField(p, c.Field) {
+				t.Errorf("the problem does not name %s: %v", c.Field, p["errors"])
+			}
 			if id, _ := p["request_id"].(string); id == "" || id != r.Header.Get("X-Request-Id") {
 				t.Errorf("request id %q, header %q", id, r.Header.Get("X-Request-Id"))
 			}
@@ -304,6 +309,12 @@ func TestBadInputCorpus(t *testing.T) {
 		t.Fatalf("the store changed:\nbefore %s\nafter %s", a, b)
 	}
 	t.Logf("%d cases; store unchanged (%d collections, %d objects, %d files)", len(cases), len(before.Collections), len(before.Objects), len(before.Files))
+}
+
+// namesField reports whether one of the problem's errors is about field.
+func namesField(p map[string]any, field string) bool {
+	errs, _ := p["errors"].([]any)
+	return slices.ContainsFunc(errs, func(e any) bool { m, _ := e.(map[string]any); return m["field"] == field })
 }
 
 func (f corpusFixtures) request(t *testing.T, c badCase) apitest.Req {
