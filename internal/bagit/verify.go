@@ -80,6 +80,9 @@ func Verify(ctx context.Context, fsys fs.FS, opt Options) ([]File, error) {
 	}
 	b := &check{fsys: fsys}
 	b.checkDeclaration()
+	if b.checkKinds() {
+		return nil, &Error{Problems: b.problems} // nothing behind a link is read
+	}
 	if _, err := fs.Stat(fsys, fetchFile); err == nil {
 		b.add(fetchFile, "bags with files to fetch are not accepted; complete the bag first")
 	}
@@ -102,7 +105,9 @@ func Verify(ctx context.Context, fsys fs.FS, opt Options) ([]File, error) {
 	if err := b.hashAll(ctx, files, manifests, opt); err != nil {
 		return nil, err
 	}
-	b.checkTags(ctx, tags)
+	if !b.over {
+		b.checkTags(ctx, tags)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -131,6 +136,8 @@ type manifest struct {
 type check struct {
 	fsys     fs.FS
 	problems []Problem
+	// over: the bag expanded past Limits.MaxExpandedBytes (said once).
+	over bool
 }
 
 func (b *check) add(file, format string, args ...any) {
@@ -140,8 +147,11 @@ func (b *check) add(file, format string, args ...any) {
 // checkDeclaration reads bagit.txt (RFC 8493 §2.1.1).
 func (b *check) checkDeclaration() {
 	raw, err := fs.ReadFile(b.fsys, DeclarationFile)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		b.add(DeclarationFile, "is missing")
+		return
+	} else if err != nil {
+		b.readFailed(DeclarationFile, err)
 		return
 	}
 	tags := parseTags(raw)
@@ -151,6 +161,29 @@ func (b *check) checkDeclaration() {
 	if enc := tags[labelEncoding]; !strings.EqualFold(enc, "UTF-8") {
 		b.add(DeclarationFile, "%s is %q; only UTF-8 is read", labelEncoding, enc)
 	}
+}
+
+// checkKinds names every entry of the bag that is neither a directory nor
+// a regular file, and reports whether there was one. A symbolic link may
+// lead out of the bag (data -> /home/someone), and os.DirFS follows it;
+// a named pipe would block a read for ever. Links inside the bag are
+// refused too: a bag holds its files itself (RFC 8493 has no links).
+func (b *check) checkKinds() bool {
+	found := false
+	_ = fs.WalkDir(b.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil || p == "." || d.IsDir() || d.Type().IsRegular():
+			// What cannot be listed is reported by the checks that read it.
+		case d.Type()&fs.ModeSymlink != 0:
+			b.add(p, "is a symbolic link; a bag must hold its files itself (copy them in)")
+			found = true
+		default:
+			b.add(p, "is not a regular file")
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // listPayload returns every file under data/ with its size.
@@ -205,7 +238,7 @@ func (b *check) readManifests(prefix string, required bool) []manifest {
 		strong = strong || alg == "sha256" || alg == "sha512"
 		raw, err := fs.ReadFile(b.fsys, name)
 		if err != nil {
-			b.add(name, "cannot be read")
+			b.readFailed(name, err)
 			continue
 		}
 		out = append(out, b.parseManifest(name, alg, raw))
@@ -297,6 +330,12 @@ func (b *check) hashAll(ctx context.Context, files []File, manifests []manifest,
 	}
 	var mu sync.Mutex
 	return opt.Parallel(ctx, len(files), func(i int) {
+		mu.Lock()
+		over := b.over
+		mu.Unlock()
+		if over {
+			return // the bag is refused whole; reading on would only spend time
+		}
 		f := &files[i]
 		sums, n, err := HashFile(b.fsys, f.Path, algs...)
 		if opt.Hashed != nil {
@@ -305,7 +344,7 @@ func (b *check) hashAll(ctx context.Context, files []File, manifests []manifest,
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			b.add(f.Path, "cannot be read")
+			b.readFailed(f.Path, err)
 			return
 		}
 		f.SHA256 = sums[writeAlgorithm]
@@ -335,29 +374,13 @@ func (b *check) checkTags(ctx context.Context, tags []manifest) {
 			}
 			sums, _, err := HashFile(b.fsys, p, m.alg)
 			switch {
-			case err != nil:
+			case errors.Is(err, fs.ErrNotExist):
 				b.add(p, "is listed in %s but missing", m.file)
+			case err != nil:
+				b.readFailed(p, err)
 			case sums[m.alg] != want:
 				b.mismatch(p, m)
 			}
 		}
 	}
-}
-
-// Root finds the bag in a serialized bag's file system: at its root, or
-// (RFC 8493 §4.2) in its one top-level directory.
-func Root(fsys fs.FS) (fs.FS, bool) {
-	if _, err := fs.Stat(fsys, DeclarationFile); err == nil {
-		return fsys, true
-	}
-	entries, err := fs.ReadDir(fsys, ".")
-	if err == nil && len(entries) == 1 && entries[0].IsDir() {
-		sub, err := fs.Sub(fsys, entries[0].Name())
-		if err == nil {
-			if _, err := fs.Stat(sub, DeclarationFile); err == nil {
-				return sub, true
-			}
-		}
-	}
-	return nil, false
 }
