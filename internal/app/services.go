@@ -127,10 +127,14 @@ func (a *App) openContent(ctx context.Context) error {
 }
 
 // openBulk builds the bulk ingests received over HTTP: the same ingest
-// service (with its change hooks) and partnership store the API uses.
+// service (with its change hooks) and partnership store the API uses,
+// bounded as configured (a bag's zip, the bags kept while queued, what a
+// bag may expand to).
 func (a *App) openBulk() {
 	a.Jobs = &bulk.Jobs{Store: storage.NewIngests(a.DB), Runner: a.BulkRunner(), NewID: storage.NewDocumentID,
-		MaxBytes: a.Cfg.MaxIngestBytes, Workers: bulk.DefaultWorkers, Logger: a.Logger}
+		MaxBytes: a.Cfg.MaxIngestBytes, MaxQueuedBytes: a.Cfg.MaxQueuedIngestBytes,
+		Limits:  bulk.Limits{MaxExpandedBytes: a.Cfg.MaxExpandedBytes, MaxRatio: a.Cfg.MaxCompressionRatio},
+		Workers: bulk.DefaultWorkers, Logger: a.Logger}
 }
 
 // BulkRunner is a bulk ingest over this app's ingest service and stores,

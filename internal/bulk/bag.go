@@ -43,13 +43,11 @@ func verifyBag(ctx context.Context, fsys fs.FS, workers int, t *tally) ([]File, 
 	var refused *bagit.Error
 	switch {
 	case errors.As(err, &refused):
-		problems := make([]models.IngestError, len(refused.Problems))
-		for i, p := range refused.Problems {
-			problems[i] = models.IngestError(p)
-		}
-		return nil, &BagError{Problems: problems}
+		return nil, bagError(refused)
 	case errors.Is(err, bagit.ErrUnreadable):
-		return nil, fmt.Errorf("%w: %v", models.ErrInvalid, err)
+		// The cause is a library's text (a file system's, the zip
+		// package's): the log has it, the report says ours.
+		return nil, models.Hide(models.ErrInvalid, "the bag's files cannot be listed", err)
 	case err != nil:
 		return nil, err
 	}
@@ -58,6 +56,30 @@ func verifyBag(ctx context.Context, fsys fs.FS, workers int, t *tally) ([]File, 
 		files[i].Path = strings.TrimPrefix(files[i].Path, "data/")
 	}
 	return files, nil
+}
+
+// bagError is a refusal by bagit as this package reports it.
+func bagError(refused *bagit.Error) *BagError {
+	problems := make([]models.IngestError, len(refused.Problems))
+	for i, p := range refused.Problems {
+		problems[i] = models.IngestError(p)
+	}
+	return &BagError{Problems: problems}
+}
+
+// Invalid is the refusal as a request's field problems (422 with
+// errors[]), one per entry, for a bag refused before its job exists:
+// the names stay whole whatever characters they hold.
+func (e *BagError) Invalid() error {
+	var ps models.Problems
+	for _, p := range e.Problems {
+		field := p.File
+		if field == "" {
+			field = "bag"
+		}
+		ps.Add(field, "%s", p.Reason)
+	}
+	return ps.Err(models.ErrInvalid)
 }
 
 func ingestFiles(payload []bagit.File) []File {

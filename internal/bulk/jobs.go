@@ -36,6 +36,11 @@ type Jobs struct {
 	NewID  func() string
 	// MaxBytes bounds a bag's zip.
 	MaxBytes int64
+	// MaxQueuedBytes bounds the bags kept in TempDir until their jobs end
+	// (waiting or running); ≤ 0: no bound.
+	MaxQueuedBytes int64
+	// Limits bound what a bag expands to while its job reads it.
+	Limits Limits
 	// Workers is each job's parallelism.
 	Workers int
 	// TempDir holds the bags while their jobs run ("" is the system's).
@@ -47,45 +52,80 @@ type Jobs struct {
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
 	running sync.WaitGroup
+	queued  budget
 }
 
 func (j *Jobs) init() {
 	j.once.Do(func() {
 		j.turn = make(chan struct{}, 1)
 		j.cancels = map[string]context.CancelFunc{}
+		j.queued.max = j.MaxQueuedBytes
 	})
 }
 
-// Submit streams a zipped bag from body to a temporary file (at most
-// MaxBytes), checks that it is a zip holding a bag, records a queued job
-// and starts it in the background. The job outlives the request: it runs
-// on a context that keeps ctx's values (actor, request id) without its
-// deadline, until it ends or Close. Errors: models.ErrTooLarge,
-// ErrMalformed (not a zip, a body cut short), ErrInvalid (no bag).
-func (j *Jobs) Submit(ctx context.Context, body io.Reader) (*models.IngestJob, error) {
+// Submit streams a zipped bag from body (declared bytes long, < 0 when
+// unknown) to a temporary file (at most MaxBytes), checks that it is a
+// zip holding a bag with safe entry names, records a queued job and
+// starts it in the background. The bag's bytes count against
+// MaxQueuedBytes from before the first byte is kept until its job ends;
+// a bag that does not fit is refused before its body is read (when its
+// length is declared) or as soon as it stops fitting. The job outlives
+// the request: it runs on a context that keeps ctx's values (actor,
+// request id) without its deadline, until it ends or Close. Errors:
+// models.ErrTooLarge, ErrMalformed (not a zip, a body cut short),
+// ErrInvalid (no bag, unsafe entry names: field problems per entry),
+// *QueueFullError (503), ErrInsufficientStorage (the temp dir's disk is
+// full). On error nothing is kept.
+func (j *Jobs) Submit(ctx context.Context, body io.Reader, declared int64) (*models.IngestJob, error) {
 	j.init()
-	tmp, err := os.CreateTemp(j.TempDir, "twincms-ingest-*.zip")
-	if err != nil {
-		return nil, fmt.Errorf("bag temp file: %w", err)
+	limit := j.MaxBytes
+	if j.MaxQueuedBytes > 0 && j.MaxQueuedBytes < limit {
+		limit = j.MaxQueuedBytes // a bag the queue can never hold
+	}
+	if declared > limit {
+		return nil, fmt.Errorf("%w: the bag is over the limit of %d bytes", models.ErrTooLarge, limit)
+	}
+	sp := &spool{budget: &j.queued}
+	if declared > 0 {
+		if !j.queued.take(declared) {
+			return nil, &QueueFullError{limit: j.queued.max}
+		}
+		sp.held = declared
 	}
 	keep := false
+	defer func() {
+		if !keep {
+			j.queued.give(sp.held)
+		}
+	}()
+	tmp, err := os.CreateTemp(j.TempDir, "twincms-ingest-*.zip")
+	if err != nil {
+		return nil, diskError(err)
+	}
 	defer func() {
 		if !keep {
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, io.LimitReader(body, j.MaxBytes+1))
+	sp.f = tmp
+	n, err := io.Copy(sp, io.LimitReader(body, limit+1))
+	sp.settle()
 	switch {
+	case sp.err != nil:
+		return nil, sp.err
 	case errors.Is(err, models.ErrMalformed):
 		return nil, err
 	case err != nil:
 		return nil, models.Hide(models.ErrMalformed, "the bag could not be received whole", err)
-	case n > j.MaxBytes:
-		return nil, fmt.Errorf("%w: the bag is over the limit of %d bytes", models.ErrTooLarge, j.MaxBytes)
+	case n > limit:
+		return nil, fmt.Errorf("%w: the bag is over the limit of %d bytes", models.ErrTooLarge, limit)
 	}
-	src, err := OpenZip(tmp, n)
-	if err != nil {
+	src, err := OpenZip(tmp, n, j.Limits)
+	var refused *BagError
+	if errors.As(err, &refused) {
+		return nil, refused.Invalid()
+	} else if err != nil {
 		return nil, err
 	}
 	now := models.Now()
@@ -103,7 +143,7 @@ func (j *Jobs) Submit(ctx context.Context, body io.Reader) (*models.IngestJob, e
 	go func() {
 		defer j.running.Done()
 		defer cancel()
-		defer func() { _ = tmp.Close(); _ = os.Remove(tmp.Name()) }()
+		defer func() { _ = tmp.Close(); _ = os.Remove(tmp.Name()); j.queued.give(sp.held) }()
 		cp := *job
 		j.run(runCtx, &cp, src)
 		j.mu.Lock()

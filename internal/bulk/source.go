@@ -61,11 +61,22 @@ func (s *Source) open(f File) (fs.File, error) {
 	return s.FS.Open(f.Path)
 }
 
-// Open reads what is at p: a .zip (a bag), a directory with a bagit.txt
-// (a bag) or any other directory (a folder). skip is a file to leave out
-// of a folder (the metadata CSV when it sits among the files); "" for none.
-// Errors: models.ErrInvalid for what is neither, or a zip that is no bag.
-func Open(p, skip string) (*Source, error) {
+// Limits bound what a zipped bag may expand to while it is read: the
+// expanded total and each entry's compression ratio (see bagit.Limits;
+// the zero value is bagit's defaults).
+type Limits = bagit.Limits
+
+// Open reads what is at p with the default Limits; see OpenLimited.
+func Open(p, skip string) (*Source, error) { return OpenLimited(p, skip, Limits{}) }
+
+// OpenLimited reads what is at p: a .zip (a bag, read within lim), a
+// directory with a bagit.txt (a bag) or any other directory (a folder).
+// skip is a file to leave out of a folder (the metadata CSV when it sits
+// among the files); "" for none. A directory is read through os.Root, so
+// no path, link or "..", leads out of it (verification refuses a bag
+// with links outright). Errors: models.ErrInvalid for what is neither, a
+// zip that is no bag, or (a *BagError) a zip with unsafe entry names.
+func OpenLimited(p, skip string, lim Limits) (*Source, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s cannot be read: %v", models.ErrInvalid, p, errors.Unwrap(err))
@@ -75,7 +86,7 @@ func Open(p, skip string) (*Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s is neither a folder nor a zip of a BagIt bag", models.ErrInvalid, p)
 		}
-		src, err := bagInZip(&z.Reader)
+		src, err := bagInZip(&z.Reader, st.Size(), lim)
 		if err != nil {
 			_ = z.Close()
 			return nil, err
@@ -83,34 +94,51 @@ func Open(p, skip string) (*Source, error) {
 		src.closer = z
 		return src, nil
 	}
-	fsys := os.DirFS(p)
-	if _, err := fs.Stat(fsys, bagit.DeclarationFile); err == nil {
-		return &Source{FS: fsys, Bag: true}, nil
+	root, err := os.OpenRoot(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s cannot be read: %v", models.ErrInvalid, p, errors.Unwrap(err))
 	}
-	src := &Source{FS: fsys}
+	fsys := root.FS()
+	if _, err := fs.Stat(fsys, bagit.DeclarationFile); err == nil {
+		return &Source{FS: fsys, Bag: true, closer: root}, nil
+	}
+	src := &Source{FS: fsys, closer: root}
 	if skip != "" {
 		if rel, err := filepath.Rel(p, skip); err == nil && !strings.HasPrefix(rel, "..") {
 			skip = filepath.ToSlash(rel)
 		}
 	}
-	return src, src.listFolder(skip)
+	if err := src.listFolder(skip); err != nil {
+		_ = root.Close()
+		return nil, err
+	}
+	return src, nil
 }
 
 // OpenZip reads a zipped bag from r (size bytes), as the HTTP API
-// receives it. Errors: models.ErrMalformed for what is not a zip,
-// models.ErrInvalid for a zip that holds no bag.
-func OpenZip(r io.ReaderAt, size int64) (*Source, error) {
+// receives it, within lim. Errors: models.ErrMalformed for what is not a
+// zip, models.ErrInvalid for a zip that holds no bag, a *BagError naming
+// every entry whose name is unsafe or repeated.
+func OpenZip(r io.ReaderAt, size int64, lim Limits) (*Source, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, models.Hide(models.ErrMalformed, "the body is not a zip archive", err)
+		return nil, models.Hide(models.ErrMalformed, "the body is not a readable zip archive", err)
 	}
-	return bagInZip(z)
+	return bagInZip(z, size, lim)
 }
 
-// bagInZip finds the bag in a zip: at its root, or (RFC 8493 §4.2, and
-// what our own export writes) in its one top-level directory.
-func bagInZip(z *zip.Reader) (*Source, error) {
-	if root, ok := bagit.Root(z); ok {
+// bagInZip checks every entry name of a zip before anything is read, then
+// finds the bag: at its root, or (RFC 8493 §4.2, and what our own export
+// writes) in its one top-level directory.
+func bagInZip(z *zip.Reader, size int64, lim Limits) (*Source, error) {
+	fsys, err := bagit.OpenZip(z, size, lim)
+	var refused *bagit.Error
+	if errors.As(err, &refused) {
+		return nil, bagError(refused)
+	} else if err != nil {
+		return nil, err
+	}
+	if root, ok := bagit.Root(fsys); ok {
 		return &Source{FS: root, Bag: true}, nil
 	}
 	return nil, fmt.Errorf("%w: the zip holds no BagIt bag (no bagit.txt at its root or in its one top-level directory)", models.ErrInvalid)

@@ -67,6 +67,7 @@ var problemTable = []problemKind{
 	{errHeaderTooLarge, http.StatusRequestHeaderFieldsTooLarge, "header-fields-too-large", "Request header fields too large", "the request's headers are over the limit"},
 	{models.ErrLinkInvalid, http.StatusForbidden, "link-invalid", "Link invalid or expired", "the link is not valid or has expired; take a fresh one from the page"},
 	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "a backing service is unavailable; try again shortly"},
+	{errIngestQueueFull, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "the bags waiting to be ingested on this instance fill its queue; submit again after Retry-After seconds"},
 	{models.ErrInsufficientStorage, http.StatusInsufficientStorage, "insufficient-storage", "Insufficient storage", "the storage is full: nothing was written; reading and purging still work"},
 	// The request's own deadline ran out below a storage call that did not
 	// translate it: the service is too slow, not broken.
@@ -203,8 +204,8 @@ func WriteProblem(logger *slog.Logger) fiber.ErrorHandler {
 				"method", c.Method(), "path", c.Path(), "status", p.Status, "err", err)
 		}
 		c.Status(p.Status)
-		if p.Status == http.StatusServiceUnavailable {
-			c.Set(fiber.HeaderRetryAfter, retryAfter)
+		if p.Status == http.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+			c.Set(fiber.HeaderRetryAfter, retryAfter) // unless the handler knows better
 		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderCacheControl, "no-store")
