@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/internal/bulk"
@@ -25,6 +27,9 @@ type ingestArgs struct {
 	path     string
 	metadata string
 	workers  int
+	// limits bound what a zipped bag expands to (the configured
+	// TWINCMS_MAX_EXPANDED_BYTES and TWINCMS_MAX_COMPRESSION_RATIO).
+	limits bulk.Limits
 }
 
 // parseIngestArgs reads PATH and the flags in any order (flag alone stops
@@ -69,6 +74,7 @@ func ingestMain(ctx context.Context, args []string, cfg config.Config, logger *s
 	if err != nil {
 		return err
 	}
+	a.limits = bulk.Limits{MaxExpandedBytes: cfg.MaxExpandedBytes, MaxRatio: cfg.MaxCompressionRatio}
 	quiet := logx.LevelFilter(logger, slog.LevelWarn)
 	cms, err := openTool(ctx, cfg, quiet)
 	if err != nil {
@@ -107,22 +113,17 @@ func ingestFiles(ctx context.Context, runner *bulk.Runner, a ingestArgs, out io.
 			return err
 		}
 	}
-	src, err := bulk.Open(a.path, a.metadata)
+	src, err := bulk.OpenLimited(a.path, a.metadata, a.limits)
 	if err != nil {
-		return err
+		return refusedBag(out, err)
 	}
 	defer src.Close()
 	ctx = models.WithActor(ctx, models.Actor{Name: "ingest"})
 	bar := &progressBar{w: out, tty: tty}
 	sum, err := runner.Run(ctx, src, bulk.Options{Metadata: meta, Workers: a.workers, Progress: bar.update})
 	bar.finish()
-	var bagErr *bulk.BagError
-	if errors.As(err, &bagErr) {
-		fmt.Fprintf(out, "the bag is refused; nothing was stored:\n")
-		for _, pr := range bagErr.Problems {
-			fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(pr.File+": "+pr.Reason, ": "))
-		}
-		return errors.New("ingest: the bag failed verification")
+	if errors.As(err, new(*bulk.BagError)) {
+		return refusedBag(out, err)
 	}
 	printSummary(out, sum)
 	switch {
@@ -134,6 +135,30 @@ func ingestFiles(ctx context.Context, runner *bulk.Runner, a ingestArgs, out io.
 		return fmt.Errorf("ingest: %d files failed, %d metadata rows describe no file", sum.Failed, len(sum.Failures)-sum.Failed)
 	}
 	return nil
+}
+
+// refusedBag reports a bag refused whole (unsafe entry names in its zip,
+// links, a failed verification, a zip bomb) naming every problem; other
+// errors are returned as they are.
+func refusedBag(out io.Writer, err error) error {
+	var bagErr *bulk.BagError
+	if !errors.As(err, &bagErr) {
+		return err
+	}
+	fmt.Fprintf(out, "the bag is refused; nothing was stored:\n")
+	for _, pr := range bagErr.Problems {
+		fmt.Fprintf(out, "  %s\n", strings.TrimPrefix(printable(pr.File)+": "+pr.Reason, ": "))
+	}
+	return errors.New("ingest: the bag failed verification")
+}
+
+// printable is a file name as a terminal may show it: quoted when it holds
+// control characters (a zip entry named with escape sequences or a NUL).
+func printable(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
 // printSummary says what a run did: counts, bytes, rate, every failure and

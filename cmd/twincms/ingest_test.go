@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -264,5 +265,99 @@ func TestIngestSubcommandExitStatus(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"ingest"}, getenv, &out, &out); code != 1 || !strings.Contains(out.String(), "usage: twincms ingest PATH") {
 		t.Fatalf("no PATH: exit %d:\n%s", code, out.String())
+	}
+}
+
+// A bag whose data is a symbolic link out of it (data -> /some/dir), or
+// holds a link to a file outside or inside it, is refused before
+// anything is stored, naming each link: os.DirFS would follow them.
+func TestIngestRefusesSymlinksInABag(t *testing.T) {
+	s := emptyServer(t, nil)
+	outside := t.TempDir()
+	files := tinyPDFs(3, "elsewhere", "")
+	writeFolder(t, outside, files)
+	before := s.as.StoreState(t)
+
+	dataLink := writeBag(t, t.TempDir(), files)
+	symlink(t, outside, filepath.Join(dataLink, "data"))
+	fileLink := writeBag(t, t.TempDir(), files)
+	symlink(t, filepath.Join(outside, "elsewhere-0002.pdf"), filepath.Join(fileLink, "data", "elsewhere-0002.pdf"))
+	inside := writeBag(t, t.TempDir(), files)
+	symlink(t, "elsewhere-0001.pdf", filepath.Join(inside, "data", "elsewhere-0003.pdf"))
+	tagLink := writeBag(t, t.TempDir(), files)
+	symlink(t, filepath.Join(outside, "elsewhere-0001.pdf"), filepath.Join(tagLink, "bag-info.txt"))
+	for bag, named := range map[string]string{dataLink: "data", fileLink: "data/elsewhere-0002.pdf", inside: "data/elsewhere-0003.pdf", tagLink: "bag-info.txt"} {
+		out, err := s.ingestCommand(t, context.Background(), bag, "", 2)
+		if err == nil || !strings.Contains(out, "the bag is refused; nothing was stored:\n  "+named+": is a symbolic link; a bag must hold its files itself") {
+			t.Errorf("%s: %v\n%s", named, err, out)
+		}
+	}
+	s.as.ExpectStoreUnchanged(t, before)
+}
+
+// The real subcommand bounds what a zipped bag expands to as configured
+// (TWINCMS_MAX_EXPANDED_BYTES), refuses a bag linking out of itself, and
+// stores nothing of either: once allowed, the same bags store every file.
+func TestIngestSubcommandRefusesLinksAndOverExpandedBags(t *testing.T) {
+	data := t.TempDir()
+	s3, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TWINCMS_DATA_DIR": data, "TWINCMS_S3_ADDR": s3, "TWINCMS_MAX_EXPANDED_BYTES": "1MiB"}
+	for k, v := range externalS3Env(data) {
+		env[k] = v
+	}
+	env["TWINCMS_DEMO"] = "false"
+	getenv := func(k string) string { return env[k] }
+	ingest := func(path string) (int, string) {
+		var out bytes.Buffer
+		code := run([]string{"ingest", path}, getenv, &out, &out)
+		return code, out.String()
+	}
+
+	// Three scans of 512 KiB that do not compress: 1.5 MiB expanded.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var scans []bagFile
+	for i := range 3 {
+		body := append([]byte("%PDF-1.4\n"), make([]byte, 512<<10)...)
+		for j := 9; j < len(body); j++ {
+			body[j] = byte(rng.Uint32())
+		}
+		scans = append(scans, bagFile{Path: fmt.Sprintf("scan-%d.pdf", i), Body: body})
+	}
+	zipped := zipPath(t, writeBag(t, t.TempDir(), scans))
+	if code, out := ingest(zipped); code != 1 || !strings.Contains(out, "the bag is refused; nothing was stored:\n  the bag expands to more than 1048576 bytes, the limit") {
+		t.Fatalf("over the expanded limit: exit %d\n%s", code, out)
+	}
+	outside := t.TempDir()
+	letters := tinyPDFs(2, "letter", "")
+	writeFolder(t, outside, letters)
+	linked := writeBag(t, t.TempDir(), letters)
+	if err := os.RemoveAll(filepath.Join(linked, "data")); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, outside, filepath.Join(linked, "data"))
+	if code, out := ingest(linked); code != 1 || !strings.Contains(out, "data: is a symbolic link") {
+		t.Fatalf("data linked out: exit %d\n%s", code, out)
+	}
+
+	delete(env, "TWINCMS_MAX_EXPANDED_BYTES")
+	if code, out := ingest(zipped); code != 0 || !strings.Contains(out, "3 files: 3 stored, 0 skipped") {
+		t.Fatalf("within the default limit: exit %d\n%s", code, out)
+	}
+	if code, out := ingest(outside); code != 0 || !strings.Contains(out, "2 files: 2 stored, 0 skipped") {
+		t.Fatalf("the linked files as a folder: exit %d\n%s", code, out)
+	}
+}
+
+// symlink makes a symbolic link at link to target, replacing what is there.
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.RemoveAll(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
 	}
 }
