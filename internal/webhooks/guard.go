@@ -4,15 +4,14 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"syscall"
 	"time"
-
-	"github.com/jesenice/twincms/models"
 )
 
 // errRefusedTarget: the target resolved to an address webhooks may not
-// reach (loopback, private, link-local ...). It is final: retrying would
-// reach the same address.
+// reach (loopback, private, link-local ...: see blockedAddr). It is final:
+// retrying would reach the same address.
 var errRefusedTarget = errors.New("target address refused: not a public address")
 
 // newClient is the HTTP client deliveries use. Its dialer checks every
@@ -24,12 +23,10 @@ func newClient(allowPrivate bool) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
 		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return errRefusedTarget
-			}
-			ip := net.ParseIP(host)
-			if ip == nil || models.PrivateIP(ip) {
+			// address is the IP the socket is about to connect to,
+			// whatever name (or IPv6 form) the URL gave.
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || blockedAddr(ap.Addr()) {
 				return errRefusedTarget
 			}
 			return nil

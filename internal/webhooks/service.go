@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/jesenice/twincms/models"
@@ -130,12 +131,15 @@ func (s *Service) Create(ctx context.Context, in models.WebhookInput) (Created, 
 	return Created{Webhook: w, Secret: w.Secret}, nil
 }
 
-// checkTarget refuses a literal non-public address at once; names are
-// checked after resolution, at delivery.
+// checkTarget refuses a literal non-public address (in any of its IPv6
+// forms) at once; names are checked after resolution, at delivery.
 func (s *Service) checkTarget(url string) error {
-	if !s.opts.AllowPrivate && models.LiteralPrivateTarget(url) {
+	if s.opts.AllowPrivate {
+		return nil
+	}
+	if why := literalTargetProblem(url); why != "" {
 		var p models.Problems
-		p.Add("url", "must not point at a loopback, private or link-local address")
+		p.Add("url", "%s", why)
 		return p.Err(models.ErrInvalid)
 	}
 	return nil
@@ -168,8 +172,13 @@ func (s *Service) Update(ctx context.Context, id string, in models.WebhookInput)
 	if len(changed) == 0 {
 		return w, nil
 	}
-	if err := s.checkTarget(w.URL); err != nil {
-		return models.Webhook{}, err
+	// Only a new URL is checked: a webhook saved under older rules (or
+	// while private targets were allowed) can still be switched off or
+	// re-pointed; its deliveries are refused when dialling anyway.
+	if slices.Contains(changed, "url") {
+		if err := s.checkTarget(w.URL); err != nil {
+			return models.Webhook{}, err
+		}
 	}
 	w.UpdatedAt = models.Now()
 	if err := s.store.Replace(ctx, w); err != nil {
