@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -58,11 +59,31 @@ func (a *API) getWebhook(c *fiber.Ctx) error {
 	return c.JSON(w)
 }
 
-// patchWebhook: PATCH /webhooks/:id (admin), a JSON merge patch.
+// patchWebhook: PATCH /webhooks/:id (admin), a JSON merge patch (RFC
+// 7396), sent as application/merge-patch+json or application/json like
+// the content PATCHes. A null removes a field: description becomes empty;
+// url, events and active cannot be removed.
 func (a *API) patchWebhook(c *fiber.Ctx) error {
-	var in models.WebhookInput
-	if err := decodeStrict(c, a.d.MaxJSONBytes, &in); err != nil {
+	fields, err := decodeJSONObject(c, a.d.MaxJSONBytes, "application/merge-patch+json")
+	if err != nil {
 		return err
+	}
+	var p models.Problems
+	for _, k := range []string{"url", "events", "active"} {
+		if string(fields[k]) == "null" {
+			p.Add(k, "cannot be removed; send a new value")
+		}
+	}
+	if err := p.Err(models.ErrInvalid); err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(fields)
+	var in models.WebhookInput
+	if err := strictDecode(raw, &in); err != nil {
+		return err
+	}
+	if string(fields["description"]) == "null" {
+		in.Description = new(string)
 	}
 	id, err := pathID(c)
 	if err != nil {
