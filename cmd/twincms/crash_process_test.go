@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -53,17 +52,23 @@ func startChild(t *testing.T, dir, s3 string, env ...string) *child {
 	return c
 }
 
-// objects reaches the child's object store directly, as an operator would.
-func (c *child) objects(t *testing.T) *objectstore.Store {
+// s3Keys are the credentials of the child's embedded object store.
+func (c *child) s3Keys(t *testing.T) (k struct{ Access, Secret string }) {
 	t.Helper()
 	b, err := os.ReadFile(c.dir + "/s3-credentials.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var k struct{ Access, Secret string }
 	if err := json.Unmarshal(b, &k); err != nil {
 		t.Fatal(err)
 	}
+	return k
+}
+
+// objects reaches the child's object store directly, as an operator would.
+func (c *child) objects(t *testing.T) *objectstore.Store {
+	t.Helper()
+	k := c.s3Keys(t)
 	o, err := objectstore.New(objectstore.Options{Endpoint: c.s3, AccessKey: k.Access, SecretKey: k.Secret, Bucket: "twincms", Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +115,21 @@ func (c *child) restart(t *testing.T) *testServer {
 // has begun), then a trickle that never ends until the connection breaks.
 // It reports the status, or 0 when the request failed.
 func slowUpload(base string) <-chan int {
+	return bigUpload(base, func(w io.Writer) error {
+		for range 2000 { // bounded: at most ~100 s
+			if _, err := w.Write(bytes.Repeat([]byte("z"), 64<<10)); err != nil {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return nil
+	})
+}
+
+// bigUpload streams a large PDF: 17 MiB at once (so a multipart upload
+// has begun and its first 16 MiB part is on its way), then what rest
+// writes. It reports the status, or 0 when the request failed.
+func bigUpload(base string, rest func(io.Writer) error) <-chan int {
 	done := make(chan int, 1)
 	pr, pw := io.Pipe()
 	ct, head := multipartUpload(docMeta("scan", "Počasen"), "pocasen.pdf", "", nil)
@@ -121,13 +141,7 @@ func slowUpload(base string) <-chan int {
 		if _, err := pw.Write(pdfBytes("slow upload", 17<<20)); err != nil {
 			return
 		}
-		for range 2000 { // bounded: at most ~100 s
-			if _, err := pw.Write(bytes.Repeat([]byte("z"), 64<<10)); err != nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		pw.Close()
+		pw.CloseWithError(rest(pw)) // nil: the body ends
 	}()
 	go func() {
 		hr, _ := http.NewRequest("POST", base+"/api/v1/documents", pr)
@@ -225,10 +239,10 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The large upload's incomplete upload is gone: aborted by the sweep at
+	// start (the embedded store is this process's alone) or by this one;
+	// ExpectConsistentStore checks that none is left.
 	t.Logf("%d uploads acknowledged; sweep: %+v", len(acked), res)
-	if res.IncompleteUploads == 0 {
-		t.Error("the sweep aborted no incomplete upload")
-	}
 	for id, a := range acked {
 		d, err := s.srv.documents.Get(context.Background(), id)
 		if err != nil {
@@ -240,49 +254,6 @@ func TestKillDuringUploadsAndEditsThenSweep(t *testing.T) {
 		}
 	}
 	s.as.ExpectConsistentStore(t)
-}
-
-// SIGTERM with a short drain timeout while an upload streams: the upload
-// is not stored, and after a restart and a sweep nothing of it is left.
-func TestSIGTERMDuringUploadLeavesNothingAfterSweep(t *testing.T) {
-	s3, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := startChild(t, t.TempDir(), s3, "TWINCMS_SHUTDOWN_TIMEOUT=1s")
-	objs := c.objects(t)
-	big := slowUpload(c.base)
-	waitIncompleteUpload(t, objs)
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-c.exited:
-	case <-time.After(30 * time.Second):
-		t.Fatal("still running 30 s after SIGTERM with a 1 s drain timeout")
-	}
-	if st := <-big; st == 201 {
-		t.Fatal("the cut upload was stored as a document")
-	}
-
-	s := c.restart(t)
-	if st := s.storeState(t); len(st.Records) > 0 || len(st.Claims) > 0 {
-		t.Fatalf("the cut upload left a record or claim: %s", st)
-	}
-	res, err := s.srv.ingest.Sweep(context.Background(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.IncompleteUploads == 0 {
-		t.Errorf("the sweep aborted no incomplete upload: %+v", res)
-	}
-	metrics := expect(t, s.do(t, req{Method: "GET", Path: "/metrics", Token: testAdminToken}), 200).Body
-	if want := fmt.Sprintf(`twincms_sweep_repairs_total{kind="incomplete_uploads"} %d`, res.IncompleteUploads); !bytes.Contains(metrics, []byte(want)) {
-		t.Errorf("/metrics lacks %s", want)
-	}
-	if st := s.storeState(t); st.String() != (storeState{}).String() {
-		t.Fatalf("left after restart and sweep:\n%s", st)
-	}
 }
 
 // A crash (kill -9) in the middle of an upload, then a restart and a

@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/config"
@@ -161,9 +162,10 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	return a, a.Published.Rebuild(ctx)
 }
 
-// Close stops the bulk ingests, the database client, the S3 child and
-// FerretDB, in that order, and frees the data directory. Stop serving and
-// let Run return first; Close may be called more than once.
+// Close stops the bulk ingests, aborts the multipart uploads left
+// unfinished, and stops the database client, the S3 child and FerretDB,
+// in that order, and frees the data directory. Stop serving and let Run
+// return first; Close may be called more than once.
 func (a *App) Close(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -174,7 +176,31 @@ func (a *App) Close(ctx context.Context) error {
 	if a.Jobs != nil {
 		a.Jobs.Close() // running bulk ingests record themselves as interrupted
 	}
+	a.abortUnfinished(ctx)
 	return a.closeStorage(ctx)
+}
+
+// abortBound bounds aborting the unfinished uploads on the way out: the
+// process must still stop promptly when the store does not answer.
+const abortBound = 5 * time.Second
+
+// abortUnfinished aborts the multipart uploads still open (an upload cut
+// by a drain that timed out), so none keeps its parts in the store until
+// the sweeper's grace has passed. What it cannot abort now is the
+// sweeper's.
+func (a *App) abortUnfinished(ctx context.Context) {
+	if a.Objects == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, abortBound)
+	defer cancel()
+	n, err := a.Objects.AbortUnfinished(ctx)
+	if n > 0 {
+		a.Logger.Info("aborted unfinished multipart uploads", "count", n)
+	}
+	if err != nil {
+		a.Logger.Warn("unfinished multipart uploads left for the sweeper", "err", err)
+	}
 }
 
 func (a *App) closeStorage(ctx context.Context) error {

@@ -10,7 +10,9 @@ import (
 )
 
 // sweepGrace protects objects of uploads still streaming on another
-// instance from the orphan sweep.
+// instance from the orphan sweep. On the embedded store, which no other
+// process uses, the sweep at start spares no incomplete multipart upload
+// for its age (see ingest.Service.SweepEvery).
 const sweepGrace = 2 * time.Hour
 
 // documentIndexPoll is how often the document index looks for other
@@ -38,7 +40,7 @@ func (a *App) loops() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { a.Tokens.RefreshEvery(ctx, 5*time.Second, a.Logger) },
 		func(ctx context.Context) { a.Published.Watch(ctx) },
-		func(ctx context.Context) { a.Ingest.SweepEvery(ctx, 15*time.Minute, sweepGrace) },
+		func(ctx context.Context) { a.Ingest.SweepEvery(ctx, 15*time.Minute, sweepGrace, a.Cfg.EmbeddedS3()) },
 		func(ctx context.Context) { a.Ingest.CleanUpEvery(ctx) },
 		func(ctx context.Context) { a.Fixity.AuditEvery(ctx, a.Cfg.FixityInterval) },
 		func(ctx context.Context) { a.Webhooks.Run(ctx) },

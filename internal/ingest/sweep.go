@@ -66,6 +66,11 @@ func documentOf(key string) string {
 // uploads that no record names. Leftovers younger than grace are spared:
 // another instance may be ingesting them right now.
 func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, error) {
+	return s.sweep(ctx, grace, grace)
+}
+
+// sweep is Sweep with its own grace for incomplete multipart uploads.
+func (s *Service) sweep(ctx context.Context, grace, uploadGrace time.Duration) (SweepResult, error) {
 	var res SweepResult
 	now := time.Now()
 	pending, err := s.sweepUploads(ctx, now, &res)
@@ -80,14 +85,14 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 		return res, err
 	}
 	// spare: too young to be called a leftover, or in use here.
-	spare := func(key string, at time.Time) bool {
+	spare := func(key string, at time.Time, grace time.Duration) bool {
 		id := documentOf(key)
 		_, busy := s.inflight.Load(id)
 		return busy || pending[id] || now.Sub(at) < grace
 	}
 	for _, prefix := range sweptPrefixes {
 		err := s.Objects.List(ctx, prefix, func(o models.ObjectInfo) error {
-			if known[documentOf(o.Key)] || spare(o.Key, o.LastModified) {
+			if known[documentOf(o.Key)] || spare(o.Key, o.LastModified, grace) {
 				return nil
 			}
 			if err := s.Objects.Remove(ctx, o.Key); err != nil {
@@ -105,7 +110,7 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 	// prefix: MinIO lists multipart uploads only for an exact key or for
 	// the whole bucket (minio/minio#20989), versitygw for any prefix.
 	err = s.Objects.IncompleteUploads(ctx, "", func(u models.IncompleteUpload) error {
-		if documentOf(u.Key) == "" || spare(u.Key, u.Initiated) {
+		if documentOf(u.Key) == "" || spare(u.Key, u.Initiated, uploadGrace) {
 			return nil
 		}
 		if err := s.Objects.AbortUpload(ctx, u.Key, u.UploadID); err != nil {
@@ -235,9 +240,23 @@ func (s *Service) sweepClaims(ctx context.Context, now time.Time, grace time.Dur
 }
 
 // SweepEvery sweeps at once, then every interval, until ctx ends.
-func (s *Service) SweepEvery(ctx context.Context, every, grace time.Duration) {
+//
+// exclusive says the object store is this process's alone: the embedded
+// one, which the data directory's lock keeps to one process. Then no
+// incomplete multipart upload found at start can be another process's
+// upload in progress, only what a kill -9 (or a crash) cut off, with up
+// to 16 MiB per part written: the first sweep that succeeds aborts every
+// one not being ingested here, whatever its age. On a shared store the
+// grace applies to them as to everything else.
+func (s *Service) SweepEvery(ctx context.Context, every, grace time.Duration, exclusive bool) {
+	atStart := exclusive
 	loop.Every(ctx, every, func(ctx context.Context) error {
-		_, err := s.Sweep(ctx, grace)
+		uploadGrace := grace
+		if atStart {
+			uploadGrace = 0
+		}
+		_, err := s.sweep(ctx, grace, uploadGrace)
+		atStart = atStart && err != nil
 		return err
 	}, s.Logger, loop.Name("sweep"), loop.Immediately(), loop.Jitter(0.1))
 }

@@ -18,7 +18,8 @@ import (
 // became a complete object), and it aborts a failed multipart upload
 // inside the call, retrying for up to a minute while the request waits.
 // Here any read error fails the put, and the abort is left to the caller's
-// background clean-up (and the sweeper), which find the upload by key.
+// background clean-up (and the sweeper), which find the upload by key, or
+// on the way out to AbortUnfinished.
 
 // partBuffers recycles the 16 MiB part buffers, so concurrent and
 // successive uploads do not each grow the heap by a part.
@@ -58,6 +59,13 @@ func (o *Store) PutStream(ctx context.Context, key string, r io.Reader, contentT
 	if err != nil {
 		return ObjectInfo{}, o.fail(err)
 	}
+	// Until completed or aborted, the upload is AbortUnfinished's to abort
+	// on the way out, which stops this put first (cancel).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := o.unfinished.begin(key, uploadID, cancel); err != nil {
+		return ObjectInfo{}, errors.Join(err, o.AbortUpload(ctx, key, uploadID))
+	}
 	var parts []minio.CompletePart
 	var total int64
 	for number := 1; n > 0; number++ {
@@ -80,6 +88,7 @@ func (o *Store) PutStream(ctx context.Context, key string, r io.Reader, contentT
 	if _, err := core.CompleteMultipartUpload(ctx, o.bucket, key, uploadID, parts, opts); err != nil {
 		return ObjectInfo{}, o.fail(err)
 	}
+	o.unfinished.end(uploadID)
 	return ObjectInfo{Key: key, Size: total, ContentType: contentType}, nil
 }
 
@@ -130,7 +139,8 @@ func (o *Store) IncompleteUploads(ctx context.Context, prefix string, fn func(mo
 }
 
 // AbortUpload removes an incomplete multipart upload and its parts; one
-// that is already gone is not an error.
+// that is already gone is not an error. Either way it is no longer this
+// process's to abort on the way out.
 func (o *Store) AbortUpload(ctx context.Context, key, uploadID string) error {
 	if err := o.down.check(); err != nil {
 		return err
@@ -138,16 +148,13 @@ func (o *Store) AbortUpload(ctx context.Context, key, uploadID string) error {
 	_, err := withTimeout(ctx, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, minio.Core{Client: o.client}.AbortMultipartUpload(ctx, o.bucket, key, uploadID)
 	})
-	if err == nil {
-		return nil
-	}
 	var resp minio.ErrorResponse
-	if errors.As(err, &resp) && resp.Code == "NoSuchUpload" {
-		return nil
+	if err != nil && !(errors.As(err, &resp) && resp.Code == "NoSuchUpload") {
+		if err := o.fail(err); !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
 	}
-	if err := o.fail(err); !errors.Is(err, models.ErrNotFound) {
-		return err
-	}
+	o.unfinished.end(uploadID)
 	return nil
 }
 

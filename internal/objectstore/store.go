@@ -50,6 +50,8 @@ type Store struct {
 	probeKey string
 	// down makes calls fail fast for a moment after one found the store down.
 	down breaker
+	// unfinished are the multipart uploads to abort on the way out.
+	unfinished unfinished
 }
 
 // partSize bounds memory on unknown-size uploads: minio-go would otherwise
