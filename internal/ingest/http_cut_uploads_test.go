@@ -26,7 +26,9 @@ func TestCutAndMalformedUploadBodiesStoreNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for _, size := range []int{2 << 20, 20 << 20} { // one part and a multipart upload
+	// Within the put's 1 MiB head buffer, past it within one part, and a
+	// multipart upload.
+	for _, size := range []int{512 << 10, 2 << 20, 20 << 20} {
 		data := apitest.PDFBytes(fmt.Sprintf("cut-%d", size), size)
 		ct, full := apitest.Multipart(apitest.DocMeta("scan", "Prekinjen"), "prekinjen.pdf", "", data)
 		boundary := ct[strings.Index(ct, "boundary=")+len("boundary="):]
@@ -49,7 +51,7 @@ func TestCutAndMalformedUploadBodiesStoreNothing(t *testing.T) {
 		}
 		before := s.StoreState(t)
 		for _, tc := range cases {
-			t.Run(fmt.Sprintf("%d MiB/%s", size>>20, tc.name), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%d KiB/%s", size>>10, tc.name), func(t *testing.T) {
 				r := apitest.RawExchange(t, s.Base, apitest.UploadHead(ct, tc.length), tc.body)
 				p := apitest.ExpectProblem(t, r, 400, "malformed-request")
 				if d, _ := p["detail"].(string); strings.Contains(d, "EOF") || strings.Contains(d, "multipart") {

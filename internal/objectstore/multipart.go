@@ -25,6 +25,32 @@ import (
 // successive uploads do not each grow the heap by a part.
 var partBuffers = sync.Pool{New: func() any { b := make([]byte, partSize); return &b }}
 
+// headSize is the first read of a stream. A pool keeps its buffers only
+// until the next collections, which a loaded server runs several times a
+// second: every upload of a few hundred KiB took a 16 MiB part buffer,
+// most of them a new one (35 MB/s of allocation and a heap peak of 97 MiB in
+// the soak; docs/benchmarks.md). A stream that ends within headSize never
+// touches one.
+const headSize = 1 << 20
+
+// headBuffers recycles the head buffers.
+var headBuffers = sync.Pool{New: func() any { b := make([]byte, headSize); return &b }}
+
+// firstPart reads the stream's first part: into a head buffer, moving to
+// a part buffer only when the stream goes on past it. release gives back
+// the buffer returned, once its bytes are sent.
+func firstPart(r io.Reader) (buf []byte, n int, eof bool, release func(), err error) {
+	hp := headBuffers.Get().(*[]byte)
+	if n, eof, err = readPart(r, *hp); eof || err != nil {
+		return *hp, n, eof, func() { headBuffers.Put(hp) }, err
+	}
+	bp := partBuffers.Get().(*[]byte)
+	copy(*bp, (*hp)[:n])
+	headBuffers.Put(hp)
+	m, eof, err := readPart(r, (*bp)[n:])
+	return *bp, n + m, eof, func() { partBuffers.Put(bp) }, err
+}
+
 // PutStream stores everything r yields under key. The object exists only
 // if r ended with a clean io.EOF; any other error from r, or from the
 // store, fails the put and leaves at most an incomplete multipart upload
@@ -36,12 +62,9 @@ func (o *Store) PutStream(ctx context.Context, key string, r io.Reader, contentT
 	if err := o.down.check(); err != nil {
 		return ObjectInfo{}, err
 	}
-	bp := partBuffers.Get().(*[]byte)
-	defer partBuffers.Put(bp)
-	buf := *bp
 	opts := minio.PutObjectOptions{ContentType: contentType, UserMetadata: meta, DisableContentSha256: true}
-
-	n, eof, err := readPart(r, buf)
+	buf, n, eof, release, err := firstPart(r)
+	defer release()
 	if err != nil {
 		return ObjectInfo{}, err
 	}
