@@ -96,9 +96,13 @@ func uploadBody(meta any, filename string, data []byte) (string, []byte) {
 	return w.FormDataContentType(), b.Bytes()
 }
 
-// facts are the service's runtime figures from /metrics.
+// facts are the service's runtime figures from /metrics. gcs counts the
+// collections it has finished: heap in use between two readings with the
+// same count still holds the garbage of the load, which only the next
+// collection (by allocation, or the runtime's forced one every 2 min)
+// frees.
 type facts struct {
-	goroutines, heapAlloc, heapInuse, rss float64
+	goroutines, heapAlloc, heapInuse, nextGC, rss, gcs float64
 }
 
 func (c *client) runtimeFacts(ctx context.Context) (facts, error) {
@@ -113,6 +117,7 @@ func (c *client) runtimeFacts(ctx context.Context) (facts, error) {
 	var f facts
 	want["go_goroutines"], want["go_memstats_heap_alloc_bytes"] = &f.goroutines, &f.heapAlloc
 	want["go_memstats_heap_inuse_bytes"], want["process_resident_memory_bytes"] = &f.heapInuse, &f.rss
+	want["go_memstats_next_gc_bytes"], want["go_gc_duration_seconds_count"] = &f.nextGC, &f.gcs
 	sc := bufio.NewScanner(bytes.NewReader(a.body))
 	for sc.Scan() {
 		name, value, ok := strings.Cut(sc.Text(), " ")

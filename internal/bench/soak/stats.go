@@ -95,11 +95,31 @@ func round(d time.Duration) time.Duration {
 	return d.Round(100 * time.Microsecond)
 }
 
-func printFacts(w io.Writer, before, after facts) {
+// reading is the service's facts at one moment of the soak.
+type reading struct {
+	label string
+	facts
+}
+
+// printFacts prints one column per reading.
+func printFacts(w io.Writer, rs []reading) {
+	row := func(name string, cell func(facts) string) {
+		fmt.Fprintf(w, "%-22s", name)
+		for _, r := range rs {
+			fmt.Fprintf(w, " %11s", cell(r.facts))
+		}
+		fmt.Fprintln(w)
+	}
 	mib := func(b float64) string { return fmt.Sprintf("%.1f MiB", b/(1<<20)) }
-	fmt.Fprintf(w, "\n%-22s %12s %12s\n", "service", "before", "after")
-	fmt.Fprintf(w, "%-22s %12.0f %12.0f\n", "goroutines", before.goroutines, after.goroutines)
-	fmt.Fprintf(w, "%-22s %12s %12s\n", "heap alloc", mib(before.heapAlloc), mib(after.heapAlloc))
-	fmt.Fprintf(w, "%-22s %12s %12s\n", "heap in use", mib(before.heapInuse), mib(after.heapInuse))
-	fmt.Fprintf(w, "%-22s %12s %12s\n", "resident (RSS)", mib(before.rss), mib(after.rss))
+	fmt.Fprintf(w, "\n%-22s", "service")
+	for _, r := range rs {
+		fmt.Fprintf(w, " %11s", r.label)
+	}
+	fmt.Fprintln(w)
+	row("goroutines", func(f facts) string { return fmt.Sprintf("%.0f", f.goroutines) })
+	row("heap alloc", func(f facts) string { return mib(f.heapAlloc) })
+	row("heap in use", func(f facts) string { return mib(f.heapInuse) })
+	row("next GC at", func(f facts) string { return mib(f.nextGC) })
+	row("GC cycles", func(f facts) string { return fmt.Sprintf("%.0f", f.gcs) })
+	row("resident (RSS)", func(f facts) string { return mib(f.rss) })
 }
