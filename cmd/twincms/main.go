@@ -24,6 +24,7 @@ import (
 
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/internal/embedded"
+	"github.com/jesenice/twincms/internal/logx"
 )
 
 // usage names every command.
@@ -43,7 +44,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Lines go through a buffered writer (flushed within logx.FlushEvery,
+	// on an error line and at Close): one write system call per request
+	// cost more than the rest of the access log under load.
+	logw := logx.NewWriter(stderr, logx.FlushEvery)
+	defer logw.Close()
+	logger := slog.New(logx.NewTextHandler(logw, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	cmd := "serve"
