@@ -1,5 +1,8 @@
 // Package logx holds the slog handlers twincms wraps loggers in: a level
-// floor for chatty components and the request id on every record.
+// floor for chatty components, the request id on every record, and the
+// access log's fast path (a text handler that writes a request's line
+// without building a slog record, through a buffered Writer), because one
+// line per public request is the log's hot path.
 package logx
 
 import (
