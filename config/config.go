@@ -111,6 +111,9 @@ type Config struct {
 	// BackupRateLimit bounds the bytes a backup reads a second (0: no
 	// bound), so a backup leaves the disk to the requests being served.
 	BackupRateLimit int64
+	// BackupToken is the admin token `twincms backup` sends to the twincms
+	// serving its data dir (the command only).
+	BackupToken string
 
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
@@ -148,7 +151,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("locales", c.Locales), slog.Any("fallback", c.Fallback),
 		slog.String("metrics", c.Metrics), slog.String("metrics_addr", c.MetricsAddr),
 		slog.String("metrics_token", mask(c.MetricsToken)),
-		slog.String("backup_target", c.BackupTarget), slog.String("backup_s3_secret_key", mask(c.BackupS3SecretKey)), slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.String("backup_target", c.BackupTarget), slog.String("backup_s3_secret_key", mask(c.BackupS3SecretKey)),
+		slog.String("backup_token", mask(c.BackupToken)), slog.Any("trusted_proxies", c.TrustedProxies),
 	)
 }
 
@@ -209,6 +213,7 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupS3SecretKey: l.str("TWINCMS_BACKUP_S3_SECRET_KEY", ""),
 		BackupS3Secure:    l.boolean("TWINCMS_BACKUP_S3_SECURE", false),
 		BackupRateLimit:   l.size("TWINCMS_BACKUP_RATE_LIMIT", 0),
+		BackupToken:       l.str("TWINCMS_BACKUP_TOKEN", ""),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	c.DocumentIndex = l.boolean("TWINCMS_DOCUMENT_INDEX", c.EmbeddedDB())

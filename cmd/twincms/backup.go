@@ -34,7 +34,7 @@ import (
 // serves, it opens the store itself.
 
 // backupMain runs `twincms backup …`.
-func backupMain(ctx context.Context, args []string, cfg config.Config, logger *slog.Logger, getenv func(string) string, stdout, stderr io.Writer) error {
+func backupMain(ctx context.Context, args []string, cfg config.Config, logger *slog.Logger, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "verify" {
 		return verifyMain(ctx, args[1:], cfg, stdout, stderr)
 	}
@@ -55,7 +55,7 @@ func backupMain(ctx context.Context, args []string, cfg config.Config, logger *s
 		if *to != "" {
 			return errors.New("a twincms serves this data dir: it backs up to its own TWINCMS_BACKUP_TARGET; run without --to")
 		}
-		return remoteBackup(ctx, cfg, getenv("TWINCMS_BACKUP_TOKEN"), stderr)
+		return remoteBackup(ctx, cfg, cfg.BackupToken, stderr)
 	}
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "ingest":
 		err = ingestMain(ctx, args[1:], cfg, logger, stderr)
 	case "backup":
-		err = backupMain(ctx, args[1:], cfg, logger, getenv, stdout, stderr)
+		err = backupMain(ctx, args[1:], cfg, logger, stdout, stderr)
 	case "restore":
 		err = restoreMain(ctx, args[1:], cfg, logger, stdout, stderr)
 	case "help", "-h", "--help":

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -27,6 +28,7 @@ type s3Target struct {
 	bucket string
 	prefix string // "" or ending in "/"
 	spec   string
+	made   atomic.Bool // the bucket is known to exist
 }
 
 func openS3Target(spec string, k S3Keys) (Target, error) {
@@ -60,11 +62,15 @@ func (s *s3Target) key(p string) string { return s.prefix + p }
 
 // ensureBucket makes the bucket when it is missing (a new backup server).
 func (s *s3Target) ensureBucket(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
-	if err != nil || ok {
-		return err
+	if s.made.Load() {
+		return nil
 	}
-	return s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{})
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err == nil && !ok {
+		err = s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{})
+	}
+	s.made.Store(err == nil)
+	return err
 }
 
 func (s *s3Target) Put(ctx context.Context, p string, r io.Reader, size int64) error {
