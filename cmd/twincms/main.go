@@ -4,7 +4,6 @@
 //	twincms export [F]   write all content as JSON to F (or stdout)
 //	twincms import F     load content from a file written by export
 //	twincms ingest P     store a folder or BagIt bag of documents (see ingest.go)
-//	twincms backup       back up; backup verify B checks one; restore B (see backup.go)
 //
 // Every command opens twincms through the composition root (internal/app):
 // each takes the data directory's lock, so a tool run beside a serving
@@ -29,7 +28,7 @@ import (
 )
 
 // usage names every command.
-const usage = "usage: twincms [serve | export [FILE] | import FILE | ingest PATH [--metadata CSV] [-j N] | backup [--to TARGET] | backup verify BACKUP | restore BACKUP [--force]]"
+const usage = "usage: twincms [serve | export [FILE] | import FILE | ingest PATH [--metadata CSV] [-j N]]"
 
 func main() {
 	// When started as the embedded S3 child, be that and nothing else.
@@ -62,10 +61,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = serve(ctx, cfg, logger, stdout)
 	case "ingest":
 		err = ingestMain(ctx, args[1:], cfg, logger, stderr)
-	case "backup":
-		err = backupMain(ctx, args[1:], cfg, logger, stdout, stderr)
-	case "restore":
-		err = restoreMain(ctx, args[1:], cfg, logger, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0

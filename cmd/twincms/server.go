@@ -42,8 +42,9 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 	return s, nil
 }
 
-// Serve answers HTTP on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+// Serve answers HTTP on ln until Shutdown; its connections move their
+// deadlines lazily (coarseDeadlines).
+func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(coarseDeadlines(ln)) }
 
 // Shutdown stops accepting, drains in-flight requests up to timeout, then
 // stops the background work and closes twincms, in that order.

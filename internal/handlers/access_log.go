@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,7 +12,8 @@ import (
 // line per request, the record "request" with request_id, method, path,
 // route, status, duration and bytes. It runs on every request, so it
 // makes no slog.Record when the logger is the command's (logx encodes the
-// line into a pooled buffer), reads the clock no more (end is the
+// line into a pooled buffer, with the handler chain resolved once:
+// logx.AccessLog), reads the clock no more (end is the
 // middleware's), and copies no request memory (the strings are read
 // before the request is reused).
 //
@@ -22,10 +22,10 @@ import (
 // presigned URL passes through here.
 func (a *API) logAccess(c *fiber.Ctx, status int, end time.Time, took time.Duration) {
 	ctx := c.UserContext()
-	if !a.logger.Enabled(ctx, slog.LevelInfo) {
+	if !a.access.Enabled(ctx) {
 		return
 	}
-	logx.LogAccess(ctx, a.logger, logx.Access{
+	a.access.Log(ctx, logx.Access{
 		Time:      end,
 		RequestID: utils.UnsafeString(c.Response().Header.Peek(fiber.HeaderXRequestID)),
 		Method:    c.Method(),

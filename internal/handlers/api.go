@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -17,12 +18,13 @@ type API struct {
 	r       fiber.Router
 	d       Deps
 	logger  *slog.Logger
+	access  *logx.AccessLog // the access log's writer, resolved from logger once
 	metrics *Metrics
 	doc     *openAPIDoc
 	// table is every registered route, for 405 answers.
 	table []route
 	// publicCache is the public bodies' Cache-Control, made once.
-	publicCache string
+	publicCache []byte
 	ids         *requestIDs
 	// routeMetrics are the metric handles of every registered route,
 	// filled while routes are registered and only read after.
@@ -34,8 +36,8 @@ func newAPI(r fiber.Router, d Deps) *API {
 		reg := NewRegistry()
 		d.Metrics, _ = NewMetrics(reg, reg) // a new registry has no names yet
 	}
-	a := &API{r: r, d: d, logger: d.Logger, metrics: d.Metrics, doc: newOpenAPIDoc(),
-		publicCache: "public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL)), ids: newRequestIDs(),
+	a := &API{r: r, d: d, logger: d.Logger, access: logx.NewAccessLog(d.Logger), metrics: d.Metrics, doc: newOpenAPIDoc(),
+		publicCache: []byte("public, max-age=" + strconv.Itoa(publicMaxAge(d.LinkTTL))), ids: newRequestIDs(),
 		routeMetrics: map[routeKey]*routeMetrics{}}
 	r.Use(a.middleware)
 	return a

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -64,8 +65,6 @@ type Deps struct {
 	Webhooks WebhookService
 	// Audit reads the audit log (admin routes).
 	Audit AuditLog
-	// Backups runs backups (admin routes); nil serves none.
-	Backups BackupService
 	// AuthRefused is told of every refused authentication (audit log).
 	AuthRefused func(ctx context.Context, reason string)
 }
@@ -116,15 +115,22 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 	if outsideMount(c) {
 		return c.Next()
 	}
-	start := time.Now()
+	// fasthttp read the clock just before calling the handler: the
+	// request's start without a second read (a clock read is a visible
+	// share of a request served from memory). Zero when a test drives the
+	// handler without fasthttp's server.
+	start := c.Context().Time()
+	if start.IsZero() {
+		start = time.Now()
+	}
 	// The id lives in the response header only (requestID reads it back),
 	// so a request that never needs it as a string allocates nothing for it.
 	if id := c.Get(fiber.HeaderXRequestID); validRequestID(id) {
-		c.Set(fiber.HeaderXRequestID, id) // copied into the response
+		c.Response().Header.SetCanonical(canonicalXRequestID, utils.UnsafeBytes(id)) // copied into the response
 	} else {
 		var b [24]byte
 		a.ids.next(&b)
-		c.Response().Header.SetBytesV(fiber.HeaderXRequestID, b[:])
+		c.Response().Header.SetCanonical(canonicalXRequestID, b[:])
 	}
 	func() {
 		defer func() {

@@ -16,6 +16,7 @@ var (
 
 // routes shows every route at a glance.
 func (a *API) routes() {
+	a.publicRoutes()
 	if a.d.Site != nil {
 		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site", Produces: []string{"text/html"}}, a.siteIndex)
 		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.siteFile)
@@ -49,10 +50,6 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/audit", op{Summary: "The audit log, newest first, with filters and paging", Tag: "audit", Roles: admins, Response: "AuditList", Query: auditQuery}, a.listAudit)
 	a.handle("GET", "/api/v1/audit.jsonl", op{Summary: "The audit log as JSON Lines, streamed (filters as /audit, no paging)", Tag: "audit", Roles: admins, Query: auditQuery[:5], Produces: []string{"application/jsonl"}}, a.exportAudit)
 
-	if a.d.Backups != nil {
-		a.handle("POST", "/api/v1/backups", op{Summary: "Back up the database (one consistent snapshot) and every object to the configured target, in the background: 202 with the run; 409 while one runs or when none can run here", Tag: "backups", Roles: admins, Response: "BackupRun", Status: 202, Also: []int{409}}, a.startBackup)
-		a.handle("GET", "/api/v1/backups", op{Summary: "The running backup with its progress (bytes, files, rate, ETA), the last outcome and the backups kept", Tag: "backups", Roles: admins, Response: "BackupStatus"}, a.backupStatus)
-	}
 	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
 	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 
@@ -118,6 +115,13 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/archive/ingests", op{Summary: "Bulk ingest a zipped BagIt bag: its manifests are verified before anything is stored, then every file is ingested as an upload would be (already stored bytes are skipped); 202 with the job, whose status is at Location", Tag: "archive", Roles: archivists, Request: "BagZip", Response: "IngestJob", Status: 202, Timeout: longRequest}, a.submitIngest)
 	a.handle("GET", "/api/v1/archive/ingests/:id", op{Summary: "A bulk ingest job: status (queued, verifying, ingesting, done, failed), counts and the files that failed", Tag: "archive", Roles: archivists, Response: "IngestJob"}, a.ingestJob)
 
+}
+
+// publicRoutes are the public website's routes. They are registered
+// first: Fiber tries a method's routes in registration order, so the
+// busiest routes, served from memory, are found before the seventy
+// editor and archive routes rather than after them.
+func (a *API) publicRoutes() {
 	loc := []string{"locale"}
 	lang := []string{"Accept-Language", "If-None-Match", "If-Modified-Since"}
 	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang, InMemory: true}, a.publicPage)
