@@ -102,6 +102,19 @@ type Config struct {
 	// besides admin tokens.
 	MetricsToken string
 
+	// BackupTarget is where backups go: an absolute directory or
+	// s3://host:port/bucket[/prefix] ("" none).
+	BackupTarget      string
+	BackupS3AccessKey string
+	BackupS3SecretKey string
+	BackupS3Secure    bool
+	// BackupRateLimit bounds the bytes a backup reads a second (0: no
+	// bound), so a backup leaves the disk to the requests being served.
+	BackupRateLimit int64
+	// BackupToken is the admin token `twincms backup` sends to the twincms
+	// serving its data dir (the command only).
+	BackupToken string
+
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
 	RichTextImageOrigins []string
@@ -137,7 +150,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("link_ttl", c.LinkTTL), slog.Duration("fixity_interval", c.FixityInterval),
 		slog.Any("locales", c.Locales), slog.Any("fallback", c.Fallback),
 		slog.String("metrics", c.Metrics), slog.String("metrics_addr", c.MetricsAddr),
-		slog.String("metrics_token", mask(c.MetricsToken)), slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.String("metrics_token", mask(c.MetricsToken)),
+		slog.String("backup_target", c.BackupTarget), slog.String("backup_s3_secret_key", mask(c.BackupS3SecretKey)),
+		slog.String("backup_token", mask(c.BackupToken)), slog.Any("trusted_proxies", c.TrustedProxies),
 	)
 }
 
@@ -192,6 +207,13 @@ func Load(getenv func(string) string) (Config, error) {
 		MetricsToken: l.token("TWINCMS_METRICS_TOKEN"),
 
 		RichTextImageOrigins: l.origins("TWINCMS_RICHTEXT_IMAGE_ORIGINS"),
+
+		BackupTarget:      l.str("TWINCMS_BACKUP_TARGET", ""),
+		BackupS3AccessKey: l.str("TWINCMS_BACKUP_S3_ACCESS_KEY", ""),
+		BackupS3SecretKey: l.str("TWINCMS_BACKUP_S3_SECRET_KEY", ""),
+		BackupS3Secure:    l.boolean("TWINCMS_BACKUP_S3_SECURE", false),
+		BackupRateLimit:   l.size("TWINCMS_BACKUP_RATE_LIMIT", 0),
+		BackupToken:       l.str("TWINCMS_BACKUP_TOKEN", ""),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	c.DocumentIndex = l.boolean("TWINCMS_DOCUMENT_INDEX", c.EmbeddedDB())

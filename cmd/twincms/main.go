@@ -4,6 +4,7 @@
 //	twincms export [F]   write all content as JSON to F (or stdout)
 //	twincms import F     load content from a file written by export
 //	twincms ingest P     store a folder or BagIt bag of documents (see ingest.go)
+//	twincms backup       back up; backup verify B checks one; restore B (see backup.go)
 //
 // Every command opens twincms through the composition root (internal/app):
 // each takes the data directory's lock, so a tool run beside a serving
@@ -28,7 +29,7 @@ import (
 )
 
 // usage names every command.
-const usage = "usage: twincms [serve | export [FILE] | import FILE | ingest PATH [--metadata CSV] [-j N]]"
+const usage = "usage: twincms [serve | export [FILE] | import FILE | ingest PATH [--metadata CSV] [-j N] | backup [--to TARGET] | backup verify BACKUP | restore BACKUP [--force]]"
 
 func main() {
 	// When started as the embedded S3 child, be that and nothing else.
@@ -61,6 +62,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = serve(ctx, cfg, logger, stdout)
 	case "ingest":
 		err = ingestMain(ctx, args[1:], cfg, logger, stderr)
+	case "backup":
+		err = backupMain(ctx, args[1:], cfg, logger, stdout, stderr)
+	case "restore":
+		err = restoreMain(ctx, args[1:], cfg, logger, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0

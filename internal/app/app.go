@@ -29,6 +29,7 @@ import (
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/internal/archive"
 	"github.com/jesenice/twincms/internal/audit"
+	"github.com/jesenice/twincms/internal/backup"
 	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/handlers"
@@ -69,6 +70,9 @@ type Options struct {
 	// NoDemo leaves the demo content out whatever the configuration says:
 	// the command-line tools work on the data as it is.
 	NoDemo bool
+	// Restoring opens a data dir that `twincms restore` is filling
+	// (anything else refuses it until the restore finished).
+	Restoring bool
 }
 
 // App is one open twincms: every store and service, built by Open. The
@@ -106,6 +110,8 @@ type App struct {
 	Ingest     *ingest.Service
 	Schedules  *schedule.Service
 	Jobs       *bulk.Jobs
+	// Backups runs this instance's backups (API, schedule, command).
+	Backups *backup.Service
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -152,6 +158,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		return nil, err
 	}
 	a.openBulk()
+	if err := a.openBackups(ctx); err != nil {
+		return nil, err
+	}
 	// 3. Data the service needs before it answers.
 	if err := a.ensureAdmin(ctx); err != nil {
 		return nil, err
@@ -175,6 +184,9 @@ func (a *App) Close(ctx context.Context) error {
 	a.closed = true
 	if a.Jobs != nil {
 		a.Jobs.Close() // running bulk ingests record themselves as interrupted
+	}
+	if a.Backups != nil {
+		a.Backups.Close() // a running backup stops; its staging is no bag
 	}
 	a.abortUnfinished(ctx)
 	return a.closeStorage(ctx)

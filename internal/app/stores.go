@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/jesenice/twincms/internal/backup"
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/logx"
 	"github.com/jesenice/twincms/internal/objectstore"
@@ -29,6 +30,9 @@ func (a *App) openServers(ctx context.Context) error {
 			return err
 		}
 		a.lock = lock
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, backup.RestoreMarker)); err == nil && !a.opts.Restoring {
+			return fmt.Errorf("data dir %s: a restore into it did not finish; run twincms restore --force again", cfg.DataDir)
+		}
 	}
 	if cfg.EmbeddedDB() {
 		quiet := slog.New(a.Logger.Handler()).With("component", "ferretdb")

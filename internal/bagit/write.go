@@ -119,20 +119,8 @@ func (w *Writer) AddTagFile(name string, body []byte) error {
 // Finish writes the tag files with info in bag-info.txt and completes the
 // zip. It does not close the io.Writer.
 func (w *Writer) Finish(info Info) error {
-	var bagInfo strings.Builder
-	appendTag(&bagInfo, "Source-Organization", info.SourceOrganization)
-	appendTag(&bagInfo, "External-Identifier", info.ExternalIdentifier)
-	appendTag(&bagInfo, "External-Description", info.ExternalDescription)
-	appendTag(&bagInfo, "Bagging-Date", time.Now().UTC().Format(time.DateOnly))
-	appendTag(&bagInfo, labelOxum, w.payload.String())
-	appendTag(&bagInfo, "Bag-Software-Agent", info.BagSoftwareAgent)
-	tags := append([]tagFile{
-		{DeclarationFile, []byte(declaration)},
-		{infoFile, []byte(bagInfo.String())},
-		{manifestName(manifestPrefix, writeAlgorithm), []byte(w.manifest.String())},
-	}, w.tags...)
 	var tagManifest strings.Builder
-	for _, t := range tags {
+	for _, t := range w.tagFiles(info) {
 		if err := w.writeTag(t.name, t.body); err != nil {
 			return err
 		}
@@ -145,6 +133,24 @@ func (w *Writer) Finish(info Info) error {
 	return w.zw.Close()
 }
 
+// tagFiles are the declaration, bag-info.txt, the payload manifest and the
+// added tag files, in the order they are written.
+func (w *Writer) tagFiles(info Info) []tagFile {
+	var bagInfo strings.Builder
+	appendTag(&bagInfo, "Source-Organization", info.SourceOrganization)
+	appendTag(&bagInfo, "External-Identifier", info.ExternalIdentifier)
+	appendTag(&bagInfo, "External-Description", info.ExternalDescription)
+	appendTag(&bagInfo, "Bagging-Date", time.Now().UTC().Format(time.DateOnly))
+	appendTag(&bagInfo, labelOxum, w.payload.String())
+	appendTag(&bagInfo, "Bag-Software-Agent", info.BagSoftwareAgent)
+	tags := append([]tagFile{
+		{DeclarationFile, []byte(declaration)},
+		{infoFile, []byte(bagInfo.String())},
+		{manifestName(manifestPrefix, writeAlgorithm), []byte(w.manifest.String())},
+	}, w.tags...)
+	return tags
+}
+
 func (w *Writer) writeTag(name string, body []byte) error {
 	fw, err := w.zw.CreateHeader(&zip.FileHeader{Name: w.base + name, Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
@@ -152,4 +158,44 @@ func (w *Writer) writeTag(name string, body []byte) error {
 	}
 	_, err = io.Copy(fw, bytes.NewReader(body))
 	return err
+}
+
+// Tag is one tag file of a bag: its name relative to the bag's base
+// directory and its bytes.
+type Tag struct {
+	Name string
+	Body []byte
+}
+
+// TagFiles returns the tag files of a bag whose payload was written file
+// by file elsewhere (a directory bag): bagit.txt, bag-info.txt with the
+// payload's Payload-Oxum, manifest-sha256.txt listing payload, the extra
+// tags, and last tagmanifest-sha256.txt. The declaration comes first in
+// the list but a writer that wants an interrupted bag to be recognisably
+// incomplete writes it last. Errors: ErrPath for an extra tag the writer
+// may not hold.
+func TagFiles(info Info, payload []File, extra []Tag) ([]Tag, error) {
+	w := &Writer{names: map[string]bool{}}
+	for _, f := range payload {
+		if !validPath(f.Path) || !strings.HasPrefix(f.Path, payloadDir) {
+			return nil, fmt.Errorf("%w: payload file %q", ErrPath, f.Path)
+		}
+		appendManifestLine(&w.manifest, f.SHA256, f.Path)
+		w.payload.octets += f.Size
+		w.payload.files++
+	}
+	for _, t := range extra {
+		if err := w.AddTagFile(t.Name, t.Body); err != nil {
+			return nil, err
+		}
+	}
+	tags := w.tagFiles(info)
+	out := make([]Tag, 0, len(tags)+1)
+	var tagManifest strings.Builder
+	for _, t := range tags {
+		out = append(out, Tag{t.name, t.body})
+		sum := sha256.Sum256(t.body)
+		appendManifestLine(&tagManifest, hex.EncodeToString(sum[:]), t.name)
+	}
+	return append(out, Tag{manifestName(tagManifestPrefix, writeAlgorithm), []byte(tagManifest.String())}), nil
 }

@@ -1,10 +1,15 @@
 package embedded
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 )
+
+// ErrDataDirInUse is the refusal of a data directory another process
+// holds (a serving twincms): a tool may then ask that process instead.
+var ErrDataDirInUse = errors.New("stop that process or set another TWINCMS_DATA_DIR")
 
 // DataDirLock is an exclusive lock on an embedded data directory, held for
 // the life of the process. Two processes on one directory would run two
@@ -29,7 +34,7 @@ func LockDataDir(dir string) (*DataDirLock, error) {
 	}
 	if err := tryLock(f); err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("data dir %s is in use by another twincms process (it holds %s); stop that process or set another TWINCMS_DATA_DIR", dir, path)
+		return nil, fmt.Errorf("data dir %s is in use by another twincms process (it holds %s); %w", dir, path, ErrDataDirInUse)
 	}
 	// The holder's pid helps an operator find it; the lock, not the text,
 	// is what counts.

@@ -65,6 +65,8 @@ type Deps struct {
 	Webhooks WebhookService
 	// Audit reads the audit log (admin routes).
 	Audit AuditLog
+	// Backups runs backups (admin routes); nil serves none.
+	Backups BackupService
 	// AuthRefused is told of every refused authentication (audit log).
 	AuthRefused func(ctx context.Context, reason string)
 }

@@ -39,6 +39,9 @@ type archiveDocumentView struct {
 type healthView struct {
 	Status string            `json:"status"`
 	Checks map[string]string `json:"checks,omitempty"`
+	// Warnings are what needs an operator without making the service
+	// unready (a failed backup).
+	Warnings map[string]string `json:"warnings,omitempty"`
 }
 
 // vocabulariesView is GET /vocabularies.
@@ -82,6 +85,8 @@ var responseTypes = map[string]any{
 	"ArchiveDocument":        archiveDocumentView{},
 	"Event":                  models.Event{},
 	"FixityRun":              models.FixityRun{},
+	"BackupRun":              models.BackupRun{},
+	"BackupStatus":           models.BackupStatus{},
 	"FixityState":            models.FixityState{},
 	"UploadTicket":           models.UploadTicket{},
 	"Health":                 healthView{},

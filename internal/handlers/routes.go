@@ -50,6 +50,10 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/audit", op{Summary: "The audit log, newest first, with filters and paging", Tag: "audit", Roles: admins, Response: "AuditList", Query: auditQuery}, a.listAudit)
 	a.handle("GET", "/api/v1/audit.jsonl", op{Summary: "The audit log as JSON Lines, streamed (filters as /audit, no paging)", Tag: "audit", Roles: admins, Query: auditQuery[:5], Produces: []string{"application/jsonl"}}, a.exportAudit)
 
+	if a.d.Backups != nil {
+		a.handle("POST", "/api/v1/backups", op{Summary: "Back up the database (one consistent snapshot) and every object to the configured target, in the background: 202 with the run; 409 while one runs or when none can run here", Tag: "backups", Roles: admins, Response: "BackupRun", Status: 202, Also: []int{409}}, a.startBackup)
+		a.handle("GET", "/api/v1/backups", op{Summary: "The running backup with its progress (bytes, files, rate, ETA), the last outcome and the backups kept", Tag: "backups", Roles: admins, Response: "BackupStatus"}, a.backupStatus)
+	}
 	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
 	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 

@@ -63,5 +63,11 @@ func (a *API) readyz(c *fiber.Ctx) error {
 	if full {
 		status = "degraded"
 	}
-	return c.JSON(fiber.Map{"status": status, "checks": checks})
+	out := healthView{Status: status, Checks: checks}
+	if a.d.Backups != nil {
+		if w := a.d.Backups.Warning(); w != "" {
+			out.Warnings = map[string]string{"backup": w}
+		}
+	}
+	return c.JSON(out)
 }

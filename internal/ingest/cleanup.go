@@ -100,6 +100,9 @@ func (s *Service) PendingCleanups() int { return len(s.cleanup.snapshot()) }
 // reported as failed that did land): then the document is real. Only that
 // check needs the database, so objects go even while it is down.
 func (s *Service) cleanUp(ctx context.Context, id string, lo leftovers) error {
+	if s.held() {
+		return errHeld
+	}
 	if lo.recordTried {
 		if _, err := s.Records.Get(ctx, id); err == nil {
 			return nil
@@ -148,7 +151,7 @@ func (s *Service) cleanUpQueued(ctx context.Context) error {
 	for id, lo := range s.cleanup.snapshot() {
 		if err := s.cleanUp(ctx, id, lo); err != nil {
 			failed++
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !errors.Is(err, errHeld) {
 				s.Logger.Warn("leftovers of a failed ingest not removed yet; will retry", "document", id, "err", err)
 			}
 			continue

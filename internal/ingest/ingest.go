@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jesenice/twincms/internal/media"
@@ -102,7 +103,23 @@ type Service struct {
 
 	inflight sync.Map // document id → struct{}: being ingested here
 	cleanup  cleanupQueue
+	holds    atomic.Int32 // > 0: objects are not removed (a backup runs)
 }
+
+// errHeld defers a removal while a backup holds the objects.
+var errHeld = errors.New("objects are held by a running backup")
+
+// HoldRemovals keeps every object where it is (purges and failed ingests
+// queue their removals, the sweeper spares orphans) until release is
+// called: a running backup copies the objects its database snapshot
+// names, and a purge after the snapshot must not take one away first.
+func (s *Service) HoldRemovals() (release func()) {
+	s.holds.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.holds.Add(-1) }) }
+}
+
+func (s *Service) held() bool { return s.holds.Load() > 0 }
 
 // New returns a service working with d.
 func New(d Deps) *Service { return &Service{Deps: d} }

@@ -72,6 +72,9 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (SweepResult, 
 // sweep is Sweep with its own grace for incomplete multipart uploads.
 func (s *Service) sweep(ctx context.Context, grace, uploadGrace time.Duration) (SweepResult, error) {
 	var res SweepResult
+	if s.held() {
+		return res, nil // a backup runs; the next sweep does the work
+	}
 	now := time.Now()
 	pending, err := s.sweepUploads(ctx, now, &res)
 	if err != nil {
@@ -92,7 +95,7 @@ func (s *Service) sweep(ctx context.Context, grace, uploadGrace time.Duration) (
 	}
 	for _, prefix := range sweptPrefixes {
 		err := s.Objects.List(ctx, prefix, func(o models.ObjectInfo) error {
-			if known[documentOf(o.Key)] || spare(o.Key, o.LastModified, grace) {
+			if known[documentOf(o.Key)] || spare(o.Key, o.LastModified, grace) || s.held() {
 				return nil
 			}
 			if err := s.Objects.Remove(ctx, o.Key); err != nil {

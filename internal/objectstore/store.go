@@ -235,7 +235,7 @@ func (o *Store) PresignPut(ctx context.Context, key string, ttl time.Duration, h
 }
 
 func toInfo(st minio.ObjectInfo) ObjectInfo {
-	return ObjectInfo{Key: st.Key, Size: st.Size, ContentType: st.ContentType, LastModified: st.LastModified, Metadata: st.UserMetadata}
+	return ObjectInfo{Key: st.Key, Size: st.Size, ContentType: st.ContentType, LastModified: st.LastModified, Metadata: st.UserMetadata, ETag: st.ETag}
 }
 
 // GetRange opens length bytes of key from offset (length < 0: to the end).

@@ -1,0 +1,366 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jesenice/twincms/internal/bagit"
+	"github.com/jesenice/twincms/models"
+)
+
+// The names of a backup's parts in its target and bag.
+const (
+	// Format is twincms-backup.json's format; restore refuses others.
+	Format        = "twincms-backup/1"
+	partialSuffix = ".partial"
+	poolDir       = "pool/sha256"
+	poolTmp       = "pool/tmp"
+	infoTag       = "twincms-backup.json"
+	objectsTag    = "objects.jsonl"
+	databaseDir   = "data/database"
+	objectsDir    = "data/objects"
+)
+
+// idPattern is a backup's id: its start, UTC, to the second, and a
+// counter when two start within one second.
+var idPattern = regexp.MustCompile(`^\d{8}T\d{6}Z(-\d+)?$`)
+
+// Objects is the bucket a backup reads.
+type Objects interface {
+	List(ctx context.Context, prefix string, fn func(models.ObjectInfo) error) error
+	Get(ctx context.Context, key string) (io.ReadCloser, models.ObjectInfo, error)
+}
+
+// Source is what a backup copies and what it records of it.
+type Source struct {
+	// DBDir holds the embedded FerretDB's SQLite files.
+	DBDir   string
+	Objects Objects
+	// Version is twincms's version, recorded in the manifest.
+	Version string
+	// MigrationLevel names the schema level of the database, recorded in
+	// the manifest (nil: "none").
+	MigrationLevel func(ctx context.Context) (string, error)
+	// Hold, when set, keeps purges from removing objects until the
+	// returned release is called.
+	Hold         func() (release func())
+	Organization string
+	// RateLimit bounds the bytes read a second (0: none).
+	RateLimit int64
+}
+
+// Info is twincms-backup.json: what a backup holds.
+type Info struct {
+	Format         string    `json:"format"`
+	ID             string    `json:"id"`
+	Version        string    `json:"twincms_version"`
+	MigrationLevel string    `json:"migration_level"`
+	StartedAt      time.Time `json:"started_at"`
+	SnapshotAt     time.Time `json:"database_snapshot_at"`
+	FinishedAt     time.Time `json:"finished_at"`
+	Databases      []string  `json:"databases"`
+	Objects        int       `json:"objects"`
+	Bytes          int64     `json:"bytes"`
+	SentFiles      int       `json:"sent_files"`
+	SentBytes      int64     `json:"sent_bytes"`
+}
+
+// Object is one line of objects.jsonl: an object of the bucket, where its
+// bytes are in the target's pool and what restore gives it back.
+type Object struct {
+	Key         string            `json:"key"`
+	Size        int64             `json:"size"`
+	SHA256      string            `json:"sha256"`
+	ETag        string            `json:"etag,omitempty"`
+	ContentType string            `json:"content_type,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+}
+
+func poolPath(sum string) string { return join(poolDir, sum[:2], sum) }
+
+// Run makes one backup of src into t: the database first (one snapshot),
+// then every object, then the tag files, bagit.txt last. p, when set,
+// follows it. A backup that fails leaves its staging directory behind,
+// which is no bag (verify and restore refuse it).
+func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
+	if p == nil {
+		p = &Progress{}
+	}
+	p.limit = newLimiter(src.RateLimit)
+	info := Info{Format: Format, Version: src.Version, StartedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	if src.Hold != nil {
+		defer src.Hold()()
+	}
+	id, err := newID(ctx, t, info.StartedAt)
+	if err != nil {
+		return info, err
+	}
+	info.ID = id
+	info.MigrationLevel = "none"
+	if src.MigrationLevel != nil {
+		if info.MigrationLevel, err = src.MigrationLevel(ctx); err != nil {
+			return info, err
+		}
+	}
+	tmp, err := os.MkdirTemp("", "twincms-backup-")
+	if err != nil {
+		return info, err
+	}
+	defer os.RemoveAll(tmp)
+	// 1. The database, in one read transaction.
+	p.start("database")
+	if info.Databases, err = snapshotDatabases(ctx, src.DBDir, tmp); err != nil {
+		return info, err
+	}
+	info.SnapshotAt = time.Now().UTC()
+	// 2. The objects, listed after the snapshot: every object it names.
+	var objs []models.ObjectInfo
+	if err := src.Objects.List(ctx, "", func(o models.ObjectInfo) error { objs = append(objs, o); return nil }); err != nil {
+		return info, fmt.Errorf("backup: listing objects: %w", err)
+	}
+	var total int64
+	for _, name := range info.Databases {
+		st, err := os.Stat(filepath.Join(tmp, name))
+		if err != nil {
+			return info, err
+		}
+		total += st.Size()
+	}
+	for _, o := range objs {
+		total += o.Size
+	}
+	p.setTotal(total, len(objs)+len(info.Databases))
+	staging := t.Staging(id)
+	var payload []bagit.File
+	for _, name := range info.Databases {
+		f, err := putFile(ctx, t, join(staging, databaseDir, name), filepath.Join(tmp, name), p)
+		if err != nil {
+			return info, fmt.Errorf("backup: writing the database: %w", err)
+		}
+		f.Path = join(databaseDir, name)
+		payload = append(payload, f)
+	}
+	p.phase("objects")
+	prev := previousObjects(ctx, t)
+	var lines bytes.Buffer
+	enc := json.NewEncoder(&lines)
+	for _, o := range objs {
+		e, err := copyObject(ctx, src.Objects, t, o, prev[o.Key], p)
+		if err != nil {
+			return info, fmt.Errorf("backup: object %s: %w", o.Key, err)
+		}
+		if _, err := t.Link(ctx, poolPath(e.SHA256), join(staging, objectsDir, o.Key)); err != nil {
+			return info, fmt.Errorf("backup: object %s: %w", o.Key, err)
+		}
+		payload = append(payload, bagit.File{Path: join(objectsDir, o.Key), Size: e.Size, SHA256: e.SHA256})
+		if err := enc.Encode(e); err != nil {
+			return info, err
+		}
+		info.Objects++
+		info.Bytes += e.Size
+	}
+	// 3. The tag files, bagit.txt last.
+	p.phase("manifest")
+	snap := p.Snapshot()
+	info.SentFiles, info.SentBytes = snap.FilesSent, snap.BytesSent
+	info.FinishedAt = time.Now().UTC()
+	raw, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return info, err
+	}
+	tags, err := bagit.TagFiles(bagit.Info{SourceOrganization: src.Organization, ExternalIdentifier: "twincms-backup-" + id,
+		ExternalDescription: "twincms backup: database snapshot and objects", BagSoftwareAgent: "twincms " + src.Version},
+		payload, []bagit.Tag{{Name: infoTag, Body: raw}, {Name: objectsTag, Body: lines.Bytes()}})
+	if err != nil {
+		return info, err
+	}
+	for _, tag := range append(tags[1:], tags[0]) { // tags[0] is bagit.txt
+		if err := t.Put(ctx, join(staging, tag.Name), bytes.NewReader(tag.Body), int64(len(tag.Body))); err != nil {
+			return info, fmt.Errorf("backup: writing %s: %w", tag.Name, err)
+		}
+	}
+	if err := t.Finish(ctx, staging, id); err != nil {
+		return info, err
+	}
+	p.phase("done")
+	return info, nil
+}
+
+// newID names a backup started at: its time, and a counter when a backup
+// of that second exists.
+func newID(ctx context.Context, t Target, at time.Time) (string, error) {
+	base := at.Format("20060102T150405Z")
+	for i := 1; i < 100; i++ {
+		id := base
+		if i > 1 {
+			id = fmt.Sprintf("%s-%d", base, i)
+		}
+		a, err := t.Exists(ctx, join(id, bagit.DeclarationFile))
+		if err != nil {
+			return "", fmt.Errorf("backup: target %s: %w", t, err)
+		}
+		b, _ := t.Exists(ctx, join(t.Staging(id), objectsTag))
+		if !a && !b {
+			return id, nil
+		}
+	}
+	return "", errors.New("backup: too many backups in one second")
+}
+
+// putFile sends the local file src to p in t, hashing it on the way.
+func putFile(ctx context.Context, t Target, dst, src string, p *Progress) (bagit.File, error) {
+	f, err := os.Open(src)
+	if err != nil {
+		return bagit.File{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return bagit.File{}, err
+	}
+	h := sha256.New()
+	cr := &countingReader{r: io.TeeReader(f, h), p: p}
+	if err := t.Put(ctx, dst, cr, st.Size()); err != nil {
+		return bagit.File{}, err
+	}
+	p.fileDone(true, 0)
+	return bagit.File{Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// copyObject puts object o into the target's pool unless the previous
+// backup holds the same key, size and ETag and its pool copy is there.
+func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, p *Progress) (Object, error) {
+	if prev.SHA256 != "" && prev.ETag != "" && prev.ETag == o.ETag && prev.Size == o.Size {
+		if ok, err := t.Exists(ctx, poolPath(prev.SHA256)); err != nil {
+			return Object{}, err
+		} else if ok {
+			p.fileDone(false, o.Size)
+			return prev, nil
+		}
+	}
+	rc, full, err := objs.Get(ctx, o.Key)
+	if err != nil {
+		return Object{}, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	cr := &countingReader{r: io.TeeReader(rc, h), p: p}
+	tmp := join(poolTmp, fmt.Sprintf("%d-%s", time.Now().UnixNano(), strings.ReplaceAll(o.Key, "/", "_")))
+	if err := t.Put(ctx, tmp, cr, o.Size); err != nil {
+		_ = t.RemoveAll(context.WithoutCancel(ctx), tmp)
+		return Object{}, err
+	}
+	if cr.n != o.Size {
+		_ = t.RemoveAll(context.WithoutCancel(ctx), tmp)
+		return Object{}, fmt.Errorf("read %d bytes of %d", cr.n, o.Size)
+	}
+	e := Object{Key: o.Key, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil)), ETag: o.ETag,
+		ContentType: full.ContentType, Metadata: full.Metadata}
+	if ok, err := t.Exists(ctx, poolPath(e.SHA256)); err != nil {
+		return Object{}, err
+	} else if ok {
+		err = t.RemoveAll(ctx, tmp) // the same bytes under another key
+		p.fileDone(false, 0)
+		return e, err
+	}
+	if err := t.Move(ctx, tmp, poolPath(e.SHA256)); err != nil {
+		return Object{}, err
+	}
+	p.fileDone(true, 0)
+	return e, nil
+}
+
+// previousObjects reads objects.jsonl of the newest complete backup in t
+// (none: an empty map, and every object is sent).
+func previousObjects(ctx context.Context, t Target) map[string]Object {
+	out := map[string]Object{}
+	ids, err := Backups(ctx, t)
+	if err != nil || len(ids) == 0 {
+		return out
+	}
+	rc, err := t.Open(ctx, join(ids[len(ids)-1], objectsTag))
+	if err != nil {
+		return out
+	}
+	defer rc.Close()
+	dec := json.NewDecoder(rc)
+	for {
+		var e Object
+		if err := dec.Decode(&e); err != nil {
+			return out
+		}
+		out[e.Key] = e
+	}
+}
+
+// Backups names the complete backups in t (those with a bagit.txt),
+// oldest first.
+func Backups(ctx context.Context, t Target) ([]string, error) {
+	names, err := t.List(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if !idPattern.MatchString(n) {
+			continue
+		}
+		if ok, err := t.Exists(ctx, join(n, bagit.DeclarationFile)); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// countingReader tells the progress of every byte read.
+type countingReader struct {
+	r io.Reader
+	n int64
+	p *Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	c.p.sent(int64(n))
+	if c.p.limit != nil {
+		c.p.limit.wait(n)
+	}
+	return n, err
+}
+
+// limiter keeps reads to a rate: it sleeps while more bytes were read
+// than the rate allows for the time passed.
+type limiter struct {
+	rate  float64
+	start time.Time
+	n     int64
+}
+
+func newLimiter(rate int64) *limiter {
+	if rate <= 0 {
+		return nil
+	}
+	return &limiter{rate: float64(rate), start: time.Now()}
+}
+
+func (l *limiter) wait(n int) {
+	l.n += int64(n)
+	due := l.start.Add(time.Duration(float64(l.n) / l.rate * float64(time.Second)))
+	if d := time.Until(due); d > 0 {
+		time.Sleep(d)
+	}
+}
