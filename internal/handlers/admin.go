@@ -11,8 +11,22 @@ import (
 	"github.com/jesenice/twincms/models"
 )
 
-// adminIndex serves the admin UI's page.
+// adminIndex serves the admin UI's page at /admin/. /admin (no slash)
+// redirects there: the page names its modules and style relatively
+// (app.js, style.css), which from /admin would resolve to /app.js.
 func (a *API) adminIndex(c *fiber.Ctx) error {
+	if p := c.Path(); !strings.HasSuffix(p, "/") {
+		// Only our own path, never a host from the request: "/" + the path
+		// without its leading slashes cannot become "//host".
+		loc := "/" + strings.TrimLeft(p, "/") + "/"
+		if q := c.Request().URI().QueryString(); len(q) > 0 {
+			loc += "?" + string(q)
+		}
+		a.securityHeaders(c)
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		c.Set(fiber.HeaderLocation, loc)
+		return c.SendStatus(fiber.StatusFound)
+	}
 	return a.sendUIFile(c, a.d.Admin, "index.html", "no-cache")
 }
 

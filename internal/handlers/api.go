@@ -55,6 +55,9 @@ type op struct {
 	Headers  []string      // request headers the route reads (If-Match ...)
 	Produces []string      // media types of a non-JSON success body (streams, pages)
 	Also     []int         // statuses only the handler knows (409, 410 ...), beyond the derived ones
+	// Redirects documents a 302 with Location besides the success (a
+	// page that sends other spellings of its path to the canonical one).
+	Redirects bool
 	// Timeout is the deadline of the request's context; zero is
 	// shortRequest, streaming routes use longRequest.
 	Timeout time.Duration

@@ -16,7 +16,6 @@ func TestAdminUIServedWithSecurityHeaders(t *testing.T) {
 	cases := []struct {
 		path, ctype, contains string
 	}{
-		{"/admin", "text/html", `<script type="module" src="app.js">`},
 		{"/admin/", "text/html", `<main id="view"`},
 		{"/admin/app.js", "javascript", "export async function route"},
 		{"/admin/i18n.js", "javascript", "Napačen ali preklican žeton"},
@@ -47,12 +46,27 @@ func TestAdminUIServedWithSecurityHeaders(t *testing.T) {
 		}
 	}
 	// No inline script or style in the UI's page: everything comes from files.
-	page := string(s.Do(t, apitest.Req{Method: "GET", Path: "/admin"}).Body)
+	page := string(s.Do(t, apitest.Req{Method: "GET", Path: "/admin/"}).Body)
+	if !strings.Contains(page, `<script type="module" src="app.js">`) {
+		t.Fatalf("/admin/ names its modules relatively: %s", page)
+	}
 	if strings.Contains(page, "<script>") || strings.Contains(page, "style=") || strings.Contains(page, "<style") || strings.Contains(page, "onclick") {
 		t.Fatalf("inline code in /admin: %s", page)
 	}
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/admin/nope.js"}), 404, "not-found")
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/admin/..%2Fserver.go"}), 404, "not-found")
+}
+
+// /admin redirects to /admin/ (keeping the query), where the page's
+// relative asset paths resolve under /admin/.
+func TestAdminWithoutSlashRedirects(t *testing.T) {
+	s := apitest.Shared(t)
+	for path, want := range map[string]string{"/admin": "/admin/", "/admin?lang=en": "/admin/?lang=en"} {
+		r := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path}), 302)
+		if loc := r.Header.Get("Location"); loc != want {
+			t.Errorf("%s: Location %q, want %q", path, loc, want)
+		}
+	}
 }
 
 // GET /me says who a token is, for every role; a wrong token is 401.

@@ -23,6 +23,9 @@ func responses(method, path string, o op) map[string]any {
 		success = http.StatusOK
 	}
 	r := map[string]any{strconv.Itoa(success): successResponse(o, success)}
+	if o.Redirects {
+		r[strconv.Itoa(http.StatusFound)] = successResponse(o, http.StatusFound)
+	}
 	problem := func(status int, headers ...string) {
 		r[strconv.Itoa(status)] = problemResponse(status, headers...)
 	}

@@ -22,7 +22,7 @@ func (a *API) routes() {
 		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.siteFile)
 	}
 	if a.d.Admin != nil {
-		a.handle("GET", "/admin", op{Summary: "The admin web UI", Tag: "site", Produces: []string{"text/html"}}, a.adminIndex)
+		a.handle("GET", "/admin", op{Summary: "The admin web UI (/admin redirects to /admin/)", Tag: "site", Produces: []string{"text/html"}, Redirects: true}, a.adminIndex)
 		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.adminFile)
 	}
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)

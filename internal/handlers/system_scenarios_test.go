@@ -19,7 +19,7 @@ func TestSystemScenarios(t *testing.T) {
 		{Name: "docs file", URL: "/docs/nope.js", Status: 404, Contains: []string{"urn:twincms:problem:not-found"}},
 		{Name: "demo site", URL: "/", Status: 200, Contains: []string{"<html"}},
 		{Name: "site file", URL: "/site/nope.css", Status: 404, Contains: []string{"not-found"}},
-		{Name: "admin UI", URL: "/admin", Status: 200, Contains: []string{"<html"}},
+		{Name: "admin UI", URL: "/admin/", Status: 200, Contains: []string{"<html"}},
 		{Name: "no route", URL: "/api/v1/nope", Status: 404, Contains: []string{"not-found"}, NotContains: []string{"fiber", "Cannot GET"}},
 		{Name: "wrong method", Method: "PUT", URL: "/healthz", Status: 405, Contains: []string{"method-not-allowed", "GET, HEAD"}},
 	})
