@@ -6,10 +6,11 @@
 //
 // Open reads top to bottom in the order things must happen: the data
 // directory's lock first, then the embedded servers, the database and the
-// object store, the repositories, the workflow services (audit log,
-// webhooks, fixity), the published snapshot and the change hook list, the
-// content and ingest services, schedules and bulk ingests, the admin token,
-// the demo content and finally the snapshot's first build. Run starts the
+// object store, the data migrations (internal/migrate), the repositories,
+// the workflow services (audit log, webhooks, fixity), the published
+// snapshot and the change hook list, the content and ingest services,
+// schedules and bulk ingests, the admin token, the demo content and
+// finally the snapshot's first build. Run starts the
 // loops; Close releases everything in reverse.
 //
 // It may import every package of the module; nothing but cmd/, the root
@@ -90,6 +91,8 @@ type App struct {
 	DB         *storage.DB
 	Objects    *objectstore.Store
 
+	// Migrations records the data migration level the database reached.
+	Migrations   *storage.Migrations
 	Tokens       *storage.Tokens
 	Partnerships *storage.Partnerships
 	Blocks       *storage.Blocks
@@ -142,6 +145,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	}()
 	// 1. Stores: the lock, the embedded servers, the clients, the repositories.
 	if err := a.openServers(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.migrate(ctx); err != nil {
 		return nil, err
 	}
 	if err := a.openRepositories(ctx); err != nil {
