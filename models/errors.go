@@ -52,9 +52,20 @@ var (
 )
 
 // FieldProblem names one field of a request and what is wrong with it.
+// Field and Problem are the original names; Pointer, Code and Detail are
+// the RFC 9457 extension clients key on: a JSON Pointer into the body, a
+// stable code to translate (field_codes.go) and the English detail.
 type FieldProblem struct {
 	Field   string `json:"field"`
 	Problem string `json:"problem"`
+	Pointer string `json:"pointer"`
+	Code    string `json:"code"`
+	Detail  string `json:"detail"`
+}
+
+// NewFieldProblem names field's problem with its pointer and code.
+func NewFieldProblem(field, problem string) FieldProblem {
+	return FieldProblem{Field: field, Problem: problem, Pointer: FieldPointer(field), Code: problemCode(problem), Detail: problem}
 }
 
 // ValidationError collects every field problem of one request, so an editor
@@ -83,7 +94,7 @@ type Problems struct {
 
 // Add records one problem.
 func (p *Problems) Add(field, format string, args ...any) {
-	p.list = append(p.list, FieldProblem{Field: field, Problem: fmt.Sprintf(format, args...)})
+	p.list = append(p.list, NewFieldProblem(field, fmt.Sprintf(format, args...)))
 }
 
 // Err returns nil when nothing was added, else a *ValidationError of kind.

@@ -4,6 +4,8 @@ import { api, setToken, getToken, ApiError } from "./api.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { h, field, announce, formatSize } from "./dom.js";
 import * as screens from "./screens.js";
+import { showFieldErrors } from "./fielderrors.js";
+import { m } from "./messages.js";
 
 export const session = { me: null, vocab: null };
 
@@ -30,13 +32,23 @@ export function problemText(e) {
     case 503: return t("unavailable");
   }
   if (e.problem.errors && e.problem.errors.length) {
-    return t("invalid") + " " + e.problem.errors.map(p => p.field + ": " + p.problem).join("; ");
+    return t("invalid") + " " + e.problem.errors.map(p => p.field + ": " + m("code_" + (p.code || "invalid"))).join("; ");
   }
   return t("error", { detail: e.problem.detail || e.problem.title || e.status });
 }
 
-/** fail shows an error; a 401 ends the session. */
+/** formInUse is the form the person is working in: the focused control's, else the screen's first. */
+function formInUse() {
+  const active = document.activeElement && document.activeElement.closest && document.activeElement.closest("#view form");
+  return active || document.querySelector("#view form.record") || document.querySelector("#view form");
+}
+
+/** fail shows an error (field errors beside their fields); a 401 ends the session. */
 export function fail(e) {
+  if (e instanceof ApiError && showFieldErrors(formInUse(), e.problem)) {
+    announce("");
+    return;
+  }
   announce(problemText(e), "error");
   if (e instanceof ApiError && e.status === 401 && session.me) signOut(t("badToken"));
 }

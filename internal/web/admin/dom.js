@@ -1,4 +1,6 @@
 import { getLang } from "./i18n.js";
+import { m } from "./messages.js";
+import { clearFieldErrors } from "./fielderrors.js";
 
 // A tiny element builder: text is always set as text; the only HTML we
 // insert is rich text the server has already sanitized (the "html" key).
@@ -49,9 +51,39 @@ export function formatTime(s) {
   return isNaN(d) ? s : d.toLocaleString(getLang() === "sl" ? "sl-SI" : "en-GB");
 }
 
-/** announce puts a message in the page's live region for screen readers and sighted users. */
+let clearTimer = 0;
+
+/**
+ * announce puts a message in the page's live region for screen readers and
+ * sighted users. The bar sits at the end of the page (sticky, never over
+ * the last controls: the page scrolls past it), an information leaves by
+ * itself after a few seconds, an error stays until the next action or its
+ * close button. A message that is not an error also clears the screen's
+ * field errors: the save they were about has succeeded.
+ */
 export function announce(msg, kind = "info") {
   const s = document.getElementById("status");
+  let bar = document.getElementById("status-bar");
+  if (!bar) {
+    bar = document.createElement("div");
+    bar.id = "status-bar";
+    s.replaceWith(bar);
+    const close = document.createElement("button");
+    close.type = "button";
+    close.id = "status-close";
+    close.textContent = "×";
+    close.addEventListener("click", () => announce(""));
+    bar.append(s, close);
+  }
+  const close = document.getElementById("status-close");
+  close.setAttribute("aria-label", m("dismiss"));
+  clearTimeout(clearTimer);
   s.textContent = msg;
   s.dataset.kind = kind;
+  bar.dataset.kind = kind;
+  bar.hidden = !msg;
+  if (msg && kind !== "error") {
+    document.querySelectorAll("#view form").forEach(clearFieldErrors);
+    clearTimer = setTimeout(() => { if (s.textContent === msg) announce(""); }, 6000);
+  }
 }

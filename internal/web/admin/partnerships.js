@@ -98,11 +98,11 @@ export async function partnershipEdit(view, id, session) {
       const drawAgreements = () => {
         agreementsBox.replaceChildren(...d.agreements.map((a, i) => h("fieldset", { class: "agreement" },
           h("legend", { text: t("agreements") + " " + (i + 1) }),
-          field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind); s.onchange = () => { a.kind = s.value; }; return s; })()),
-          field(t("year"), bindText(a, "year", { type: "number", min: "1900", max: String(new Date().getFullYear()) })),
-          field(t("date"), bindText(a, "date", { type: "date", optional: true })),
+          field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind, { "data-pointer": "/agreements/" + i + "/kind" }); s.onchange = () => { a.kind = s.value; }; return s; })()),
+          field(t("year"), bindText(a, "year", { type: "number", "data-pointer": "/agreements/" + i + "/year", min: "1900", max: String(new Date().getFullYear()) })),
+          field(t("date"), bindText(a, "date", { type: "date", optional: true, "data-pointer": "/agreements/" + i + "/date" })),
           field(t("document"), (() => {
-            const s = select([["", t("none")], ...docs.filter(x => x.kind !== "crest").map(x => [x.id, docTitle(x)])], a.document_id || "");
+            const s = select([["", t("none")], ...docs.filter(x => x.kind !== "crest").map(x => [x.id, docTitle(x)])], a.document_id || "", { "data-pointer": "/agreements/" + i + "/document_id" });
             s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; }; return s;
           })()),
           h("p", { class: "hint", text: t("title") + " / " + t("parties") + ": " + t("locTabs") }),
@@ -124,17 +124,17 @@ export async function partnershipEdit(view, id, session) {
           h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } })));
       };
       const localePanel = l => {
-        const lt = (obj, key, tag, name) => {
-          const e = h(tag, { id: l + "-" + name, value: obj[key] ?? "", rows: tag === "textarea" ? "5" : null });
+        const lt = (obj, key, tag, name, pointer) => {
+          const e = h(tag, { id: l + "-" + name, value: obj[key] ?? "", rows: tag === "textarea" ? "5" : null, "data-pointer": pointer + "/" + l });
           e.addEventListener("input", () => { if (e.value) obj[key] = e.value; else delete obj[key]; });
           return e;
         };
         return h("div", {},
-          field(t("name"), lt(d.partner.name, l, "input", "name")),
-          field(t("officialName"), lt(d.partner.official_name, l, "input", "official")),
-          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea", "summary")),
-          field(t("body") + " (HTML)", lt(d.body, l, "textarea", "body")),
-          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties"))); }));
+          field(t("name"), lt(d.partner.name, l, "input", "name", "/partner/name")),
+          field(t("officialName"), lt(d.partner.official_name, l, "input", "official", "/partner/official_name")),
+          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea", "summary", "/summary")),
+          field(t("body") + " (HTML)", lt(d.body, l, "textarea", "body", "/body")),
+          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title", "/agreements/" + i + "/title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties", "/agreements/" + i + "/parties"))); }));
       };
       const tabsBox = h("div");
       const redraw = () => {
@@ -142,20 +142,20 @@ export async function partnershipEdit(view, id, session) {
         tabs = localeTabs(v.locales, localePanel, l => fallbackFor(d.partner.name, l, v) || fallbackFor(d.summary, l, v));
         tabsBox.replaceChildren(tabs.el);
       };
-      const crest = select([["", t("none")], ...docs.filter(x => x.kind === "crest").map(x => [x.id, docTitle(x)])], d.crest_id || "", { id: "crest" });
+      const crest = select([["", t("none")], ...docs.filter(x => x.kind === "crest").map(x => [x.id, docTitle(x)])], d.crest_id || "", { id: "crest", "data-pointer": "/crest_id" });
       crest.onchange = () => { if (crest.value) d.crest_id = crest.value; else delete d.crest_id; };
-      const rel = select(v.relations.map(r => [r.code, label(r)]), d.relation, { id: "relation" });
+      const rel = select(v.relations.map(r => [r.code, label(r)]), d.relation, { id: "relation", "data-pointer": "/relation" });
       rel.onchange = () => { d.relation = rel.value; };
-      const areas = h("fieldset", { class: "areas" }, h("legend", { text: t("areas") }), v.areas.map(a => h("label", {},
+      const areas = h("fieldset", { class: "areas", "data-pointer": "/areas" }, h("legend", { text: t("areas") }), v.areas.map(a => h("label", {},
         h("input", { type: "checkbox", value: a.code, checked: d.areas.includes(a.code), onchange: e => { d.areas = e.target.checked ? [...d.areas, a.code] : d.areas.filter(x => x !== a.code); } }), " " + label(a))));
       redraw(); drawDocs();
       return h("div", { class: "grid" },
         h("section", { "aria-label": t("partnership") },
-          field(t("slug"), bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug" })),
+          field(t("slug"), bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug", "data-pointer": "/slug" })),
           field(t("relation"), rel),
-          field(t("country"), bindText(d.partner, "country", { maxlength: "2", id: "country" }), "ISO 3166-1 alpha-2"),
-          field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true })),
-          field(t("order"), bindText(d, "sort", { type: "number", id: "sort" })),
+          field(t("country"), bindText(d.partner, "country", { maxlength: "2", id: "country", "data-pointer": "/partner/country" }), "ISO 3166-1 alpha-2"),
+          field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
+          field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
           field(t("crest"), crest), areas),
         h("section", { "aria-label": t("contentLocale") }, h("h2", { text: t("contentLocale") }), tabsBox),
         h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,

@@ -1,0 +1,83 @@
+//go:build browser
+
+package web_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jesenice/twincms/internal/apitest"
+)
+
+// An editor fills a new partnership badly and saves: the form names every
+// error at once beside its field, in Slovenian, marked aria-invalid and
+// described by its message; what was typed stays. Fixing a field takes its
+// error away; the message bar never covers the Save button and can be
+// closed. axe finds nothing at 1280 and 375 px with the errors shown.
+func TestBrowserAdminFieldErrors(t *testing.T) {
+	s := apitest.Shared(t)
+	u := newBrowser(t)
+	u.signIn(s.NewToken(t, "editor"))
+	u.open("#/partnerships/new")
+	u.run(chromedp.SendKeys(`#slug`, "Nova Gorica"), chromedp.SendKeys(`#country`, "XX"),
+		chromedp.Click(`#add-agreement`))
+	u.setValue(`[data-pointer="/agreements/0/year"]`, "1800")
+	u.run(chromedp.Click(`#save`))
+	u.waitJS(`document.querySelector(".error-summary")`)
+
+	want := map[string]string{ // control → the Slovenian message beside it
+		"#slug":    "Uporabite male črke brez šumnikov",
+		"#country": "Izberite državo s seznama",
+		"#sl-name": "To polje je obvezno",
+		`[data-pointer="/agreements/0/year"]`: "zunaj dovoljenega obsega",
+	}
+	for sel, text := range want {
+		var invalid, described string
+		u.eval(`document.querySelector('`+sel+`').getAttribute("aria-invalid") || ""`, &invalid)
+		u.eval(`(document.querySelector('`+sel+`').getAttribute("aria-describedby") || "").split(" ").map(id => (document.getElementById(id) || {}).textContent || "").join(" | ")`, &described)
+		if invalid != "true" || !strings.Contains(described, text) {
+			t.Errorf("%s: aria-invalid %q, described by %q; want %q", sel, invalid, described, text)
+		}
+	}
+	var before int
+	u.eval(`document.querySelectorAll(".error-summary li").length`, &before)
+	if got := u.text(".error-summary .error-count"); before < 4 || !strings.Contains(got, "je treba popraviti") {
+		t.Errorf("summary %q with %d entries", got, before)
+	}
+	var slug, country string
+	u.eval(`document.querySelector("#slug").value`, &slug)
+	u.eval(`document.querySelector("#country").value`, &country)
+	if slug != "Nova Gorica" || country != "XX" {
+		t.Fatalf("typed values lost: %q %q", slug, country)
+	}
+	u.axe("field errors 1280")
+	u.viewport(375, 800, true)
+	u.axe("field errors 375")
+	if dir := os.Getenv("TWINCMS_SCREENSHOTS"); dir != "" {
+		u.screenshot(dir, "field-errors-375")
+	}
+	u.viewport(1280, 900, false)
+
+	// Fixing the slug takes its error away; the others stay.
+	u.setValue(`#slug`, "nova-gorica-napake")
+	u.waitJS(`!document.querySelector("#slug").hasAttribute("aria-invalid") && !document.querySelector("#slug-error")`)
+	var after int
+	u.eval(`document.querySelectorAll(".error-summary li").length`, &after)
+	if after != before-1 || !strings.Contains(u.text(".error-summary .error-count"), fmt.Sprint(after)) {
+		t.Errorf("after fixing the slug the summary lists %d (was %d): %q", after, before, u.text(".error-summary .error-count"))
+	}
+	// The Save button can be clicked where it is drawn, with an error
+	// message in the bar: nothing lies over it.
+	u.eval(`import("./dom.js").then(d => d.announce("Poskusna napaka", "error"))`, nil)
+	var top bool
+	u.eval(`(() => { const b = document.querySelector("#save"); b.scrollIntoView({block: "end"}); window.scrollTo(0, document.body.scrollHeight);
+	  const r = b.getBoundingClientRect(); return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b; })()`, &top)
+	if !top {
+		t.Fatal("something covers the Save button")
+	}
+	u.run(chromedp.Click(`#status-close`))
+	u.waitJS(`document.querySelector("#status-bar").hidden`)
+}
