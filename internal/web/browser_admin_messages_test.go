@@ -29,9 +29,9 @@ func TestBrowserAdminFieldErrors(t *testing.T) {
 	u.waitJS(`document.querySelector(".error-summary")`)
 
 	want := map[string]string{ // control → the Slovenian message beside it
-		"#slug":    "Uporabite male črke brez šumnikov",
-		"#country": "Izberite državo s seznama",
-		"#sl-name": "To polje je obvezno",
+		"#slug":                               "Uporabite male črke brez šumnikov",
+		"#country":                            "Izberite državo s seznama",
+		"#sl-name":                            "To polje je obvezno",
 		`[data-pointer="/agreements/0/year"]`: "zunaj dovoljenega obsega",
 	}
 	for sel, text := range want {
