@@ -31,6 +31,9 @@ var (
 	ErrInvalid = errors.New("validation failed")
 	// ErrUnauthorized: no token or an unknown token.
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrThrottled: too many refused authentications from this client (or
+	// from all together); the caller says when to try again.
+	ErrThrottled = errors.New("too many failed authentications")
 	// ErrForbidden: the token's role may not do this.
 	ErrForbidden = errors.New("forbidden")
 	// ErrTooLarge: the body is over the configured limit.

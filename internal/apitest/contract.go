@@ -36,7 +36,7 @@ import (
 var Client = &http.Client{
 	Timeout:       60 * time.Second,
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	Transport: &contractTransport{next: http.DefaultTransport, hosts: map[string]bool{},
+	Transport: &contractTransport{next: &byLocalAddr{def: http.DefaultTransport}, hosts: map[string]bool{},
 		seen: map[string]map[int]bool{}},
 }
 

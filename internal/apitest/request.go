@@ -40,6 +40,9 @@ type Req struct {
 	Token   string
 	Body    any
 	Headers map[string]string
+	// From is the loopback address the request leaves from (OtherClient,
+	// ProxyClient); empty: the system's choice, 127.0.0.1.
+	From string
 }
 
 // Do sends r to the server at base (http://host:port, with a mount prefix
@@ -63,6 +66,9 @@ func Do(t testing.TB, base string, r Req) Resp {
 	hr, err := http.NewRequest(r.Method, base+r.Path, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r.From != "" {
+		hr = hr.WithContext(withLocalAddr(hr.Context(), r.From))
 	}
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")

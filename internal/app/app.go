@@ -41,6 +41,7 @@ import (
 	"github.com/jesenice/twincms/internal/readmodel"
 	"github.com/jesenice/twincms/internal/schedule"
 	"github.com/jesenice/twincms/internal/storage"
+	"github.com/jesenice/twincms/internal/throttle"
 	"github.com/jesenice/twincms/internal/webhooks"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
@@ -115,6 +116,9 @@ type App struct {
 	Jobs       *bulk.Jobs
 	// Backups runs this instance's backups (API, schedule, command).
 	Backups *backup.Service
+	// AuthGuard throttles refused authentications per client address and
+	// for all clients (TWINCMS_AUTH_FAILURES_PER_MINUTE, _GLOBAL_).
+	AuthGuard *throttle.Guard
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -137,7 +141,8 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		cfg.Demo = false
 	}
 	a := &App{Cfg: cfg, opts: o, Logger: logx.WithRequestIDs(o.Logger),
-		Locales: models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback}}
+		Locales:   models.Locales{Supported: cfg.Locales, Fallback: cfg.Fallback},
+		AuthGuard: throttle.NewGuard(orDefault(cfg.AuthFailuresPerMinute, 10), orDefault(cfg.AuthFailuresGlobalPerMinute, 600))}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, a.closeStorage(context.WithoutCancel(ctx)))
@@ -240,4 +245,12 @@ func (a *App) closeStorage(ctx context.Context) error {
 		a.lock = nil
 	}
 	return errors.Join(errs...)
+}
+
+// orDefault is n, or def for a configuration not made by config.Load.
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }

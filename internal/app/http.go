@@ -69,6 +69,7 @@ func (a *App) deps() handlers.Deps {
 		LinkTTL: a.Cfg.LinkTTL, S3Origin: a.Objects.PublicOrigin(),
 		Fixity: a.Fixity, Bags: archive.Bags{Objects: a.Objects, Org: a.Cfg.Organization}, Originals: a.Objects, Metrics: a.Metrics,
 		Authenticate: a.opts.Authenticate, Backups: a.Backups,
+		AuthThrottle: a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
 	}
 	if !a.opts.NoSite {
 		d.Site = siteFiles()

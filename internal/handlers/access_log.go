@@ -28,6 +28,7 @@ func (a *API) logAccess(c *fiber.Ctx, status int, end time.Time, took time.Durat
 	a.access.Log(ctx, logx.Access{
 		Time:      end,
 		RequestID: utils.UnsafeString(c.Response().Header.Peek(fiber.HeaderXRequestID)),
+		Client:    a.clientAddr(c),
 		Method:    c.Method(),
 		Path:      c.Path(),
 		Route:     c.Route().Path,

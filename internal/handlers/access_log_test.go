@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,7 +24,8 @@ import (
 func accessAPI(h slog.Handler) *fiber.App {
 	logger := logx.WithRequestIDs(slog.New(h))
 	app := fiber.New(fiber.Config{ErrorHandler: WriteProblem(logger), DisableStartupMessage: true})
-	a := newAPI(app, Deps{Logger: logger})
+	// app.Test's peer is 0.0.0.0: trusted, its X-Forwarded-For names the client.
+	a := newAPI(app, Deps{Logger: logger, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}})
 	a.handle("GET", "/api/v1/public/pages/:slug", op{InMemory: true}, func(c *fiber.Ctx) error {
 		return c.SendString("page " + c.Params("slug"))
 	})
@@ -58,7 +60,8 @@ func parseLine(t *testing.T, line string) map[string]string {
 	return f
 }
 
-// The access line names the request (method, route, path without the
+// The access line names the request (client address as the audit log
+// has it, method, route, path without the
 // query, status, duration, bytes, request id), with the command's handler
 // (logx's fast path) and with any other: a token in the query string, as
 // preview links carry one, never reaches the log.
@@ -72,17 +75,20 @@ func TestAccessLogLine(t *testing.T) {
 		}
 		app := accessAPI(h)
 		for _, tc := range []struct {
-			target, id, route string
-			status            int
+			target, id, route, xff, client string
+			status                         int
 		}{
-			{"/api/v1/public/pages/pobratene-obcine?locale=en&token=" + secret, "client-req.1", "/api/v1/public/pages/:slug", 200},
-			{"/api/v1/items/abc?token=" + secret, "", "/api/v1/items/:id", 202},
-			{"/api/v1/nowhere?token=" + secret, "", "/", 404},
+			{"/api/v1/public/pages/pobratene-obcine?locale=en&token=" + secret, "client-req.1", "/api/v1/public/pages/:slug", "", "0.0.0.0", 200},
+			{"/api/v1/items/abc?token=" + secret, "", "/api/v1/items/:id", "192.0.2.1, 198.51.100.7", "198.51.100.7", 202},
+			{"/api/v1/nowhere?token=" + secret, "", "/", "", "0.0.0.0", 404},
 		} {
 			buf.Reset()
 			req := httptest.NewRequest("GET", tc.target, nil)
 			if tc.id != "" {
 				req.Header.Set("X-Request-Id", tc.id)
+			}
+			if tc.xff != "" {
+				req.Header.Set("X-Forwarded-For", tc.xff)
 			}
 			before := time.Now()
 			res, err := app.Test(req, -1)
@@ -101,7 +107,7 @@ func TestAccessLogLine(t *testing.T) {
 			f := parseLine(t, strings.TrimSuffix(out, "\n"))
 			path, _, _ := strings.Cut(tc.target, "?")
 			want := map[string]string{"level": "INFO", "msg": "request", "method": "GET", "path": path, "route": tc.route,
-				"status": strconv.Itoa(tc.status), "bytes": strconv.Itoa(len(body)), "request_id": res.Header.Get("X-Request-Id")}
+				"status": strconv.Itoa(tc.status), "bytes": strconv.Itoa(len(body)), "request_id": res.Header.Get("X-Request-Id"), "client": tc.client}
 			for k, v := range want {
 				if f[k] != v {
 					t.Errorf("%s %s: %s=%q, want %q (line %q)", kind, tc.target, k, f[k], v, out)
@@ -119,7 +125,7 @@ func TestAccessLogLine(t *testing.T) {
 			if ts, err := time.Parse(time.RFC3339Nano, f["time"]); err != nil || ts.Before(before.Truncate(time.Millisecond)) || ts.After(time.Now()) {
 				t.Errorf("%s: time %q", kind, f["time"])
 			}
-			if len(f) != 10 {
+			if len(f) != 11 {
 				t.Errorf("%s: fields %v", kind, f)
 			}
 		}

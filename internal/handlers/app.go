@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -69,6 +70,20 @@ type Deps struct {
 	Backups BackupService
 	// AuthRefused is told of every refused authentication (audit log).
 	AuthRefused func(ctx context.Context, reason string)
+	// AuthThrottle, when set, limits refused authentications per client
+	// and for all clients (throttle.Guard).
+	AuthThrottle AuthThrottle
+	// TrustedProxies are the peers whose X-Forwarded-For / Forwarded
+	// name the client (clientAddr).
+	TrustedProxies []netip.Prefix
+}
+
+// AuthThrottle limits refused authentications. Allow is asked before a
+// client's credentials are read; Fail records one refused, ok false when
+// it must be answered as throttled rather than refused.
+type AuthThrottle interface {
+	Allow(client string) (retryAfter time.Duration, ok bool)
+	Fail(client string) (retryAfter time.Duration, ok bool)
 }
 
 // Check is one readiness check (database, object store).

@@ -93,7 +93,7 @@ func (a *API) authRefused(c *fiber.Ctx, reason string) {
 	}
 	ctx := c.UserContext()
 	if models.Client(ctx) == "" {
-		ctx = models.WithClient(ctx, c.IP())
+		ctx = models.WithClient(ctx, a.clientAddr(c).String())
 	}
 	a.d.AuthRefused(ctx, reason)
 }

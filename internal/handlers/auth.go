@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/models"
@@ -28,28 +30,65 @@ const localToken = "token"
 // address and the actor, whom every change below records. (Here rather
 // than in the middleware: only routes with a role write or refuse, and the
 // public routes stay free of the per-request cost.)
+//
+// Refused credentials are throttled (AuthThrottle): a client over its
+// limit gets 429 before its token is looked at, and past the global limit
+// a refused token is 429 too, while a good one still passes. A request
+// without credentials is refused (401) but not counted: it guesses
+// nothing.
 func (a *API) requireRole(roles ...models.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		c.SetUserContext(models.WithClient(c.UserContext(), c.IP()))
-		if c.Get(fiber.HeaderAuthorization) == "" && a.d.Authenticate != nil {
+		client := a.clientAddr(c).String()
+		c.SetUserContext(models.WithClient(c.UserContext(), client))
+		header := c.Get(fiber.HeaderAuthorization)
+		if header == "" && a.d.Authenticate != nil {
 			if tok, ok := a.d.Authenticate(c); ok {
 				return a.allowRole(c, tok, roles)
 			}
 		}
-		secret, ok := bearerToken(c.Get(fiber.HeaderAuthorization))
+		if header != "" && a.d.AuthThrottle != nil {
+			if wait, ok := a.d.AuthThrottle.Allow(client); !ok {
+				return throttled(c, wait, "from this client")
+			}
+		}
+		secret, ok := bearerToken(header)
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms"`)
-			a.authRefused(c, "no bearer token")
-			return fmt.Errorf("%w: send Authorization: Bearer <token>", models.ErrUnauthorized)
+			if header == "" {
+				a.authRefused(c, "no bearer token")
+				return fmt.Errorf("%w: send Authorization: Bearer <token>", models.ErrUnauthorized)
+			}
+			return a.refuse(c, client, "malformed Authorization header",
+				fmt.Errorf("%w: send Authorization: Bearer <token>", models.ErrUnauthorized))
 		}
 		tok, ok := a.d.Tokens.Authenticate(secret)
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms", error="invalid_token"`)
-			a.authRefused(c, "unknown or revoked token")
-			return fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized)
+			return a.refuse(c, client, "unknown or revoked token", fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized))
 		}
 		return a.allowRole(c, tok, roles)
 	}
+}
+
+// refuse records a refused authentication (audit log, throttle) and
+// answers err, or 429 when the throttle says so.
+func (a *API) refuse(c *fiber.Ctx, client, reason string, err error) error {
+	a.authRefused(c, reason)
+	if a.d.AuthThrottle == nil {
+		return err
+	}
+	if wait, ok := a.d.AuthThrottle.Fail(client); !ok {
+		return throttled(c, wait, "from all clients")
+	}
+	return err
+}
+
+// throttled answers 429 with Retry-After in whole seconds (at least 1).
+func throttled(c *fiber.Ctx, wait time.Duration, from string) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	secs = max(secs, 1)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	return fmt.Errorf("%w: too many refused authentications %s; try again in %d s", models.ErrThrottled, from, secs)
 }
 
 // allowRole lets an authenticated caller through when its role is one of

@@ -31,6 +31,7 @@ func responses(method, path string, o op) map[string]any {
 	}
 	if len(o.Roles) > 0 {
 		problem(http.StatusUnauthorized, "WWW-Authenticate")
+		problem(http.StatusTooManyRequests, "Retry-After") // refused authentications throttled
 		if !slices.Contains(o.Roles, models.RoleEditor) || !slices.Contains(o.Roles, models.RoleArchivist) {
 			problem(http.StatusForbidden) // some valid token lacks the role
 		}

@@ -53,6 +53,7 @@ var problemTable = []problemKind{
 	{models.ErrMalformed, http.StatusBadRequest, "malformed-request", "Malformed request", "the request cannot be parsed"},
 	{models.ErrInvalid, http.StatusUnprocessableEntity, "validation-failed", "Validation failed", "the request has invalid values"},
 	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required", "send Authorization: Bearer <token>"},
+	{models.ErrThrottled, http.StatusTooManyRequests, "too-many-requests", "Too many failed authentications", "too many refused authentications from this client; try again after Retry-After seconds"},
 	{models.ErrForbidden, http.StatusForbidden, "forbidden", "Not allowed for this role", "this token's role may not do this"},
 	{models.ErrNotFound, http.StatusNotFound, "not-found", "Not found", "nothing is here"},
 	{errMethodNotAllowed, http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "this path does not take this method; the Allow header lists those it takes"},

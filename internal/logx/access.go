@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,12 +20,15 @@ import (
 type Access struct {
 	Time      time.Time // when the response was ready: the record's time
 	RequestID string
-	Method    string
-	Path      string // without the query: preview tokens travel in it
-	Route     string
-	Status    int
-	Duration  time.Duration
-	Bytes     int
+	// Client is the client's address (the auth throttle's and the audit
+	// log's); left out when not valid.
+	Client   netip.Addr
+	Method   string
+	Path     string // without the query: preview tokens travel in it
+	Route    string
+	Status   int
+	Duration time.Duration
+	Bytes    int
 }
 
 // accessLogger is a handler that writes the access line itself, without
@@ -47,7 +51,11 @@ func LogAccess(ctx context.Context, l *slog.Logger, a Access) {
 	r := slog.NewRecord(a.Time, slog.LevelInfo, "request", 0)
 	// Clones: a handler may keep the record past this call (the strings
 	// can be the request's memory).
-	r.AddAttrs(slog.String("request_id", strings.Clone(a.RequestID)), slog.String("method", constMethod(a.Method)),
+	r.AddAttrs(slog.String("request_id", strings.Clone(a.RequestID)))
+	if a.Client.IsValid() {
+		r.AddAttrs(slog.String("client", a.Client.String()))
+	}
+	r.AddAttrs(slog.String("method", constMethod(a.Method)),
 		slog.String("path", strings.Clone(a.Path)), slog.String("route", a.Route), slog.Int("status", a.Status),
 		slog.Duration("duration", a.Duration), slog.Int("bytes", a.Bytes))
 	_ = h.Handle(ctx, r)
@@ -149,6 +157,10 @@ func appendAccess(b []byte, a *Access) []byte {
 	}
 	b = append(b, "level=INFO msg=request request_id="...)
 	b = appendString(b, a.RequestID)
+	if a.Client.IsValid() {
+		b = append(b, " client="...)
+		b = appendClient(b, a.Client)
+	}
 	b = append(b, " method="...)
 	b = appendString(b, a.Method)
 	b = append(b, " path="...)
@@ -162,6 +174,15 @@ func appendAccess(b []byte, a *Access) []byte {
 	b = append(b, " bytes="...)
 	b = strconv.AppendInt(b, int64(a.Bytes), 10)
 	return append(b, '\n')
+}
+
+// appendClient is the text encoding of addr.String(): an IPv6 address
+// with a zone may need quoting, the others never do.
+func appendClient(b []byte, addr netip.Addr) []byte {
+	if addr.Zone() != "" {
+		return appendString(b, addr.String())
+	}
+	return addr.AppendTo(b)
 }
 
 // appendString is slog's text encoding of a string value: as is, or

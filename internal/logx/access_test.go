@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -39,12 +40,14 @@ func accessCases(t *testing.T) []Access {
 	}
 	strs = append(strs, "/api/v1/public/pages/éab", "/api/v1/public/pages　/", "/api/v1/public/pages/abÃ")
 	durs := []time.Duration{0, 1, 999, time.Microsecond + 1, 1500 * time.Microsecond, time.Second, 90 * time.Minute, -time.Millisecond}
+	clients := []netip.Addr{{}, netip.MustParseAddr("203.0.113.9"), netip.MustParseAddr("2001:db8::1"),
+		netip.MustParseAddr("fe80::1%eth0"), netip.MustParseAddr("fe80::1%a b"), netip.MustParseAddr("::ffff:10.0.0.1")}
 	var cases []Access
 	for i, s := range strs {
 		cases = append(cases, Access{Time: times[i%len(times)], RequestID: "0123456789abcdef01234567", Method: "GET",
 			Path: s, Route: "/api/v1/public/pages/:slug", Status: 200 + i%3*100, Duration: durs[i%len(durs)], Bytes: i * 1000})
 		cases = append(cases, Access{Time: times[(i+3)%len(times)], RequestID: s, Method: s, Path: "/", Route: s,
-			Status: 304, Duration: durs[(i+1)%len(durs)]})
+			Status: 304, Duration: durs[(i+1)%len(durs)], Client: clients[i%len(clients)]})
 	}
 	return cases
 }
