@@ -160,6 +160,7 @@ func TestBrowserAdminEditorFlow(t *testing.T) {
 	u.run(chromedp.Navigate(s.Base + "/admin/#/documents/" + docID))
 	u.waitJS(`document.body.dataset.route === "#/documents/` + docID + `"`)
 	u.run(chromedp.Click(`#doc-toggle`))
+	u.confirm("umakniti dokument")
 	u.waitJS(`document.querySelector("#doc-status").dataset.status === "withdrawn"`)
 	waitPublic(t, slug, func(m map[string]any) bool { return len(m["documents"].([]any)) == 1 })
 }
@@ -289,7 +290,20 @@ func TestBrowserAdminTokens(t *testing.T) {
 		t.Fatal("the token list shows a secret")
 	}
 	u.run(chromedp.Click(fmt.Sprintf(`button[data-revoke=%q]`, me["id"])))
+	// It asks first; "No" keeps the token.
+	u.waitJS(`document.querySelector("dialog[open]")`)
+	if q := u.text("#confirm-text"); !strings.Contains(q, "Arhiv UI") || !strings.Contains(q, "preklicati") {
+		t.Fatalf("revoke asks %q", q)
+	}
+	u.axe("revoke confirmation")
+	u.run(chromedp.Click(`#confirm-no`))
+	u.waitJS(`!document.querySelector("dialog")`)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: secret}), 200)
+	u.run(chromedp.Click(fmt.Sprintf(`button[data-revoke=%q]`, me["id"])))
+	u.confirm("preklicati žeton")
 	u.waitJS(fmt.Sprintf(`!document.querySelector('button[data-revoke=%q]')`, me["id"]))
+	// The revoked secret leaves the screen.
+	u.waitJS(`!document.querySelector("#secret-value")`)
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: secret}), 401, "unauthorized")
 }
 

@@ -287,3 +287,16 @@ func (u *ui) waitFile(name string) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// confirm waits for the confirmation dialog, checks it asks about what
+// (its text, in Slovenian) and presses its yes button, named after the
+// action.
+func (u *ui) confirm(what string) {
+	u.t.Helper()
+	u.waitJS(`document.querySelector("dialog[open] #confirm-text")`)
+	if q := u.text("#confirm-text"); !strings.Contains(q, what) {
+		u.t.Fatalf("the confirmation asks %q, not about %q", q, what)
+	}
+	u.run(chromedp.Click(`#confirm-yes`))
+	u.waitJS(`!document.querySelector("dialog")`)
+}

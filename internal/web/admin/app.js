@@ -6,6 +6,7 @@ import { h, field, announce, formatSize } from "./dom.js";
 import * as screens from "./screens.js";
 import { showFieldErrors } from "./fielderrors.js";
 import { m } from "./messages.js";
+import { leaveAllowed, markClean } from "./safety.js";
 
 export const session = { me: null, vocab: null };
 
@@ -117,6 +118,7 @@ export async function route() {
   const screen = screens[name] && (allowed.includes(name) || name === "preview" && allowed.includes("partnerships")) ? name : "dashboard";
   chrome();
   announce("");
+  markClean();
   const view = document.getElementById("view");
   view.replaceChildren(h("p", { text: t("loading") }));
   try {
@@ -133,9 +135,20 @@ export async function route() {
 
 async function start() {
   setLang(getLang());
-  document.getElementById("ui-lang").addEventListener("change", ev => { setLang(ev.target.value); route(); });
-  document.getElementById("signout").addEventListener("click", () => { location.hash = ""; signOut(); });
-  window.addEventListener("hashchange", () => { route().then(() => document.getElementById("view").focus()); });
+  document.getElementById("ui-lang").addEventListener("change", async ev => {
+    // Redrawing in the other language would drop what was typed: ask first.
+    if (!(await leaveAllowed())) { ev.target.value = getLang(); return; }
+    setLang(ev.target.value); route();
+  });
+  document.getElementById("signout").addEventListener("click", async () => {
+    if (!(await leaveAllowed())) return;
+    location.hash = ""; signOut();
+  });
+  window.addEventListener("hashchange", async ev => {
+    // The address has already changed: put it back when the editor stays.
+    if (!(await leaveAllowed())) { history.replaceState(null, "", ev.oldURL); return; }
+    route().then(() => document.getElementById("view").focus());
+  });
   if (getToken()) {
     try { session.me = await api("/api/v1/me"); } catch (e) { setToken(null); }
   }

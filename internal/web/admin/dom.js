@@ -1,6 +1,7 @@
 import { getLang } from "./i18n.js";
 import { m } from "./messages.js";
 import { clearFieldErrors } from "./fielderrors.js";
+import { saveAnnounced } from "./safety.js";
 
 // A tiny element builder: text is always set as text; the only HTML we
 // insert is rich text the server has already sanitized (the "html" key).
@@ -82,6 +83,9 @@ export function announce(msg, kind = "info") {
   s.dataset.kind = kind;
   bar.dataset.kind = kind;
   bar.hidden = !msg;
+  // The phone's sticky save bar sits above the message bar, not under it.
+  document.documentElement.style.setProperty("--status-h", msg ? bar.offsetHeight + "px" : "0px");
+  if (msg) saveAnnounced(kind);
   if (msg && kind !== "error") {
     document.querySelectorAll("#view form").forEach(clearFieldErrors);
     clearTimer = setTimeout(() => { if (s.textContent === msg) announce(""); }, 6000);

@@ -51,6 +51,7 @@ export async function tokens(view) {
         try { await navigator.clipboard.writeText(tok.token); copy.textContent = t("copied"); } catch (e) { getSelection().selectAllChildren(out); }
       } });
       secretBox.replaceChildren(h("p", { class: "warning", text: t("secretOnce") }), out, " ", copy);
+      secretBox.dataset.id = tok.id;
       await drawList();
       copy.focus();
     } catch (e) { fail(e); }
@@ -63,7 +64,12 @@ export async function tokens(view) {
       h("tbody", {}, items.map(x => h("tr", { "data-id": x.id }, h("th", { scope: "row", text: x.name }), h("td", { text: t("role_" + x.role) }),
         h("td", {}, h("code", { text: x.prefix + "…" })), h("td", { text: formatTime(x.created_at) }),
         h("td", {}, h("button", { type: "button", "data-revoke": x.id, "aria-label": t("revokeToken") + ": " + x.name, text: t("revokeToken"), onclick: async () => {
-          try { await api("/api/v1/tokens/" + x.id, { method: "DELETE" }); announce(t("revoked")); await drawList(); } catch (e) { fail(e); }
+          try {
+            await api("/api/v1/tokens/" + x.id, { method: "DELETE" });
+            // A revoked token's secret is worthless: it leaves the screen.
+            if (secretBox.dataset.id === x.id) { secretBox.replaceChildren(); delete secretBox.dataset.id; }
+            announce(t("revoked")); await drawList();
+          } catch (e) { fail(e); }
         } })))))));
   };
   await drawList();
