@@ -114,6 +114,11 @@ type Config struct {
 	// BackupToken is the admin token `twincms backup` sends to the twincms
 	// serving its data dir (the command only).
 	BackupToken string
+	// BackupSchedule is when backups run ("" never; see backup.ParseSchedule)
+	// and BackupKeepDaily / BackupKeepWeekly what the schedule keeps.
+	BackupSchedule   string
+	BackupKeepDaily  int
+	BackupKeepWeekly int
 
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
@@ -214,6 +219,9 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupS3Secure:    l.boolean("TWINCMS_BACKUP_S3_SECURE", false),
 		BackupRateLimit:   l.size("TWINCMS_BACKUP_RATE_LIMIT", 0),
 		BackupToken:       l.str("TWINCMS_BACKUP_TOKEN", ""),
+		BackupSchedule:    l.str("TWINCMS_BACKUP_SCHEDULE", ""),
+		BackupKeepDaily:   l.count("TWINCMS_BACKUP_KEEP_DAILY", 7, 1, 1000),
+		BackupKeepWeekly:  l.count("TWINCMS_BACKUP_KEEP_WEEKLY", 4, 0, 1000),
 	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	c.DocumentIndex = l.boolean("TWINCMS_DOCUMENT_INDEX", c.EmbeddedDB())

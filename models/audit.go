@@ -24,7 +24,12 @@ type AuditEntry struct {
 }
 
 // Audit actions beyond those of changes.
-const AuditRefused = "refused"
+const (
+	AuditRefused = "refused"
+	// AuditBackup records a backup's outcome (its detail: the target,
+	// size or error).
+	AuditBackup = "backup"
+)
 
 // AuditQuery filters the audit log. Actor matches a token id or a name.
 type AuditQuery struct {

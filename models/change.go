@@ -19,6 +19,7 @@ const (
 	ResourceToken       Resource = "token"
 	ResourceWebhook     Resource = "webhook"
 	ResourceSchedule    Resource = "schedule"
+	ResourceBackup      Resource = "backup"
 	// ResourcePreviewLink is a draft preview link: who handed a draft to
 	// someone without an account, and who revoked it, is in the audit log.
 	ResourcePreviewLink Resource = "preview_link"

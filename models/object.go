@@ -58,6 +58,8 @@ type BackupStatus struct {
 	Running  *BackupRun `json:"running,omitempty"`
 	Last     *BackupRun `json:"last,omitempty"`
 	Kept     []string   `json:"kept"`
+	// TargetError says the target could not be listed (Kept is empty).
+	TargetError string `json:"target_error,omitempty"`
 }
 
 // Statuses of a BackupRun.

@@ -144,8 +144,12 @@ var pastTense = map[Action]string{
 // EventTypeFixityFailed is the webhook event of a failed fixity check.
 const EventTypeFixityFailed = "fixity.failed"
 
+// EventTypeBackupFailed is the webhook event of a failed backup.
+const EventTypeBackupFailed = "backup.failed"
+
 // WebhookEvents is every event a webhook may subscribe to: the content
-// resources' and documents' actions of models.Change, and fixity.failed.
+// resources' and documents' actions of models.Change, fixity.failed and
+// backup.failed.
 // Tokens, webhooks and schedules are not events (the audit log has them).
 var WebhookEvents = func() []string {
 	var out []string
@@ -157,7 +161,7 @@ var WebhookEvents = func() []string {
 	for _, a := range []Action{ActionCreate, ActionUpdate, ActionWithdraw, ActionRestore, ActionPurge} {
 		out = append(out, string(ResourceDocument)+"."+pastTense[a])
 	}
-	return append(out, EventTypeFixityFailed)
+	return append(out, EventTypeFixityFailed, EventTypeBackupFailed)
 }()
 
 // WebhookEventOf is the event type of a change, or "" when a change of

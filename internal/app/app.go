@@ -115,7 +115,8 @@ type App struct {
 	Schedules  *schedule.Service
 	Jobs       *bulk.Jobs
 	// Backups runs this instance's backups (API, schedule, command).
-	Backups *backup.Service
+	Backups        *backup.Service
+	backupSchedule *backup.Schedule
 	// AuthGuard throttles refused authentications per client address and
 	// for all clients (TWINCMS_AUTH_FAILURES_PER_MINUTE, _GLOBAL_).
 	AuthGuard *throttle.Guard

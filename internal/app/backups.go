@@ -4,8 +4,10 @@ import (
 	"context"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/jesenice/twincms/internal/backup"
+	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/models"
 )
 
@@ -37,6 +39,13 @@ func (a *App) openBackups(ctx context.Context) error {
 		return err
 	}
 	a.Backups.OnDone = a.backupDone
+	if a.Cfg.BackupSchedule != "" {
+		sched, err := backup.ParseSchedule(a.Cfg.BackupSchedule)
+		if err != nil {
+			return err
+		}
+		a.backupSchedule, a.Backups.Schedule = &sched, sched.String()
+	}
 	return nil
 }
 
@@ -57,8 +66,26 @@ func (a *App) migrationLevel(context.Context) (string, error) { return "none", n
 
 // backupDone tells the audit log and the webhooks of a finished backup.
 func (a *App) backupDone(ctx context.Context, run models.BackupRun, info backup.Info) {
-	_ = info
-	_ = run
+	a.Audit.Backup(ctx, run, info.Bytes)
+	if run.Status == models.BackupFailed {
+		a.Webhooks.BackupFailed(ctx, run)
+	}
+}
+
+// runBackupSchedule backs up at TWINCMS_BACKUP_SCHEDULE's slots, one
+// instance a slot (a lease in the database), keeping
+// TWINCMS_BACKUP_KEEP_DAILY and _WEEKLY; nothing without a schedule or a
+// target.
+func (a *App) runBackupSchedule(ctx context.Context) {
+	if a.backupSchedule == nil || a.Backups.Target() == "" {
+		return
+	}
+	check := min(15*time.Second, max(a.backupSchedule.Every()/4, 200*time.Millisecond))
+	if a.backupSchedule.Every() == 0 {
+		check = 15 * time.Second
+	}
+	a.Backups.RunSchedule(ctx, *a.backupSchedule, storage.NewLeases(a.DB), holder(),
+		backup.Retention{Daily: a.Cfg.BackupKeepDaily, Weekly: a.Cfg.BackupKeepWeekly}, check)
 }
 
 // Version is twincms's version as built (the module version, or the VCS

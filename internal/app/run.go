@@ -35,7 +35,7 @@ func (a *App) Run(ctx context.Context) error {
 // made on other instances), the published snapshot's refresh (changes
 // made on other instances), the orphan sweep, retried clean-ups, the
 // fixity audit, webhook deliveries, the in-memory lists' sync, scheduled
-// publishing and the audit log's pruning.
+// publishing, scheduled backups and the audit log's pruning.
 func (a *App) loops() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { a.Tokens.RefreshEvery(ctx, 5*time.Second, a.Logger) },
@@ -49,6 +49,7 @@ func (a *App) loops() []func(context.Context) {
 			loop.Every(ctx, documentIndexPoll, a.syncContentMemory, a.Logger, loop.Name("content list memory refresh"))
 		},
 		func(ctx context.Context) { a.Schedules.RunEvery(ctx, time.Second) },
+		func(ctx context.Context) { a.runBackupSchedule(ctx) },
 		func(ctx context.Context) {
 			a.Audit.PruneEvery(ctx, a.Cfg.AuditRetention, min(a.Cfg.AuditRetention/2+time.Second, time.Hour))
 		},

@@ -7,6 +7,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -91,6 +92,22 @@ func (l *Log) Refused(ctx context.Context, reason string) {
 	l.append(ctx, models.AuditEntry{At: now, Actor: models.ActorFrom(ctx), Action: models.AuditRefused,
 		Resource: string(models.ResourceToken), Fields: []string{}, RequestID: models.RequestID(ctx),
 		Client: client, Detail: reason})
+}
+
+// Backup records a finished backup: who started it (the API's caller, or
+// the schedule), its outcome, target and size or error.
+func (l *Log) Backup(ctx context.Context, run models.BackupRun, bytes int64) {
+	detail := fmt.Sprintf("%s (%s) to %s: %d bytes, %d sent", run.Status, run.Trigger, run.Target, bytes, run.Progress.BytesSent)
+	if run.Error != "" {
+		detail = fmt.Sprintf("%s (%s) to %s: %s", run.Status, run.Trigger, run.Target, run.Error)
+	}
+	at := models.Now()
+	if run.FinishedAt != nil {
+		at = *run.FinishedAt
+	}
+	l.append(ctx, models.AuditEntry{At: at, Actor: models.ActorFrom(ctx), Action: models.AuditBackup,
+		Resource: string(models.ResourceBackup), ResourceID: run.ID, Fields: []string{}, RequestID: models.RequestID(ctx),
+		Client: models.Client(ctx), Detail: detail})
 }
 
 // countRefusal counts a refusal of client in now's minute and returns how

@@ -71,9 +71,10 @@ type Info struct {
 	FinishedAt     time.Time `json:"finished_at"`
 	Databases      []string  `json:"databases"`
 	Objects        int       `json:"objects"`
-	Bytes          int64     `json:"bytes"`
-	SentFiles      int       `json:"sent_files"`
-	SentBytes      int64     `json:"sent_bytes"`
+	// Bytes is the whole payload: the database files and the objects.
+	Bytes     int64 `json:"bytes"`
+	SentFiles int   `json:"sent_files"`
+	SentBytes int64 `json:"sent_bytes"`
 }
 
 // Object is one line of objects.jsonl: an object of the bucket, where its
@@ -150,6 +151,7 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 		}
 		f.Path = join(databaseDir, name)
 		payload = append(payload, f)
+		info.Bytes += f.Size
 	}
 	p.phase("objects")
 	prev := previousObjects(ctx, t)

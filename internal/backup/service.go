@@ -66,18 +66,24 @@ func (s *Service) Start(ctx context.Context, trigger string) (models.BackupRun, 
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.execute(logCtx(ctx, s.stopCtx), run, p)
+		s.execute(logCtx(ctx, s.stopCtx), run, p, nil)
 	}()
 	return *run, nil
 }
 
 // Run makes a backup now and returns when it is done.
 func (s *Service) Run(ctx context.Context, trigger string) (models.BackupRun, Info, error) {
+	return s.run(ctx, trigger, nil)
+}
+
+// run is Run, then, when keep is set and the backup succeeded, Prune
+// while no other backup can start.
+func (s *Service) run(ctx context.Context, trigger string, keep *Retention) (models.BackupRun, Info, error) {
 	run, p, err := s.begin(trigger)
 	if err != nil {
 		return models.BackupRun{}, Info{}, err
 	}
-	info, err := s.execute(ctx, run, p)
+	info, err := s.execute(ctx, run, p, keep)
 	return s.lastRun(), info, err
 }
 
@@ -95,8 +101,15 @@ func (s *Service) begin(trigger string) (*models.BackupRun, *Progress, error) {
 	return s.running, s.progress, nil
 }
 
-func (s *Service) execute(ctx context.Context, run *models.BackupRun, p *Progress) (Info, error) {
+func (s *Service) execute(ctx context.Context, run *models.BackupRun, p *Progress, keep *Retention) (Info, error) {
 	info, err := Run(ctx, s.src, s.target, p)
+	if err == nil && keep != nil {
+		if removed, err := Prune(ctx, s.target, *keep); err != nil {
+			s.logger.Warn("backup retention: pruning failed", "err", err)
+		} else if len(removed) > 0 {
+			s.logger.Info("backup retention: removed old backups", "removed", removed)
+		}
+	}
 	now := time.Now().UTC()
 	s.mu.Lock()
 	done := *run
@@ -149,7 +162,10 @@ func (s *Service) Status(ctx context.Context) (models.BackupStatus, error) {
 	}
 	kept, err := Backups(ctx, s.target)
 	if err != nil {
-		return st, models.Hide(models.ErrUnavailable, "the backup target cannot be listed", err)
+		// The run's state is what matters most when the target fails.
+		s.logger.Warn("backup target cannot be listed", "target", s.target.String(), "err", err)
+		st.TargetError = "the backup target cannot be listed"
+		return st, nil
 	}
 	if kept != nil {
 		st.Kept = kept

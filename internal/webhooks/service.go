@@ -266,6 +266,13 @@ func (s *Service) FixityFailed(ctx context.Context, doc *models.Document) {
 		Data: eventData{Resource: string(models.ResourceDocument), ID: doc.ID, Version: doc.Version}})
 }
 
+// BackupFailed queues the backup.failed event of a failed backup (its id
+// is the start's; a backup that failed before it was named has none).
+func (s *Service) BackupFailed(ctx context.Context, run models.BackupRun) {
+	s.enqueue(ctx, payload{Type: models.EventTypeBackupFailed, Timestamp: time.Now().UTC(),
+		Data: eventData{Resource: string(models.ResourceBackup), ID: run.ID}})
+}
+
 func (s *Service) enqueue(ctx context.Context, p payload) {
 	// The write is stored already: a client that hangs up must not lose
 	// its event, so only the request's values are kept, with a deadline.

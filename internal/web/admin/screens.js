@@ -31,10 +31,36 @@ export async function dashboard(view, _, s) {
         " · " + t("status_" + x.status) + " · " + t("version", { n: x.version }) + " · " + formatTime(x.updated_at))))));
   }
   if (archivist) parts.push(await auditPanel());
+  if (role === "admin") parts.push(await backupPanel());
   const st = await api("/api/v1/storage");
   parts.push(h("section", { class: "panel", "aria-labelledby": "storage-h", id: "storage" }, h("h2", { id: "storage-h", text: t("storageUsed") }),
     h("p", { text: formatSize(st.bytes) + " · " + t("docsCount", { n: st.documents, w: st.withdrawn }) })));
   view.replaceChildren(...parts);
+}
+
+// backupPanel: the running backup's progress, the last outcome and the
+// backups kept; "Back up now" starts one (admins).
+async function backupPanel() {
+  const text = h("p", { id: "backup-state", "aria-live": "polite" });
+  const draw = async () => {
+    const st = await api("/api/v1/backups");
+    const p = st.running && st.running.progress;
+    text.textContent = !st.target ? t("backupNoTarget")
+      : p ? t("backupRunning", { done: formatSize(p.bytes_done), total: formatSize(p.bytes_total), files: p.files_done, of: p.files_total, eta: Math.round(p.eta_seconds) })
+      : st.last ? t(st.last.status === "succeeded" ? "backupLastOk" : "backupLastFailed", { at: formatTime(st.last.finished_at), size: formatSize(st.last.progress.bytes_total), err: st.last.error || "" })
+      : t("backupNone");
+    text.append(h("br"), t("backupKept", { n: st.kept.length, target: st.target || "—" }));
+    return st;
+  };
+  await draw();
+  const button = h("button", { type: "button", id: "run-backup", text: t("backupNow"), onclick: async () => {
+    try {
+      await api("/api/v1/backups", { method: "POST" });
+      for (let st = await draw(); st.running; st = await draw()) await new Promise(r => setTimeout(r, 1000));
+      announce(text.textContent);
+    } catch (e) { fail(e); }
+  } });
+  return h("section", { "aria-labelledby": "backup-h", class: "panel", id: "backups" }, h("h2", { id: "backup-h", text: t("backups") }), text, button);
 }
 
 export async function tokens(view) {
