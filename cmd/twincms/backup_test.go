@@ -166,6 +166,17 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedWrite(t *testing.T) {
 		t.Fatalf("too few writes before the backup: %d documents, partnership version %d", len(before), editedBefore)
 	}
 	bak := filepath.Join(target, last["id"].(string))
+	var manifest struct {
+		Version string `json:"twincms_version"`
+		Level   string `json:"migration_level"`
+	}
+	raw, err := os.ReadFile(filepath.Join(bak, "twincms-backup.json"))
+	if err != nil || json.Unmarshal(raw, &manifest) != nil {
+		t.Fatalf("twincms-backup.json: %v %s", err, raw)
+	}
+	if manifest.Level != fmt.Sprint(s.srv.MigrationLevel()) || last["migration_level"] != manifest.Level || manifest.Version == "" {
+		t.Fatalf("manifest %+v (run %v), want migration level %d", manifest, last["migration_level"], s.srv.MigrationLevel())
+	}
 
 	if code, out := runCmd(restoreEnv(filepath.Join(root, "unused")), "backup", "verify", bak); code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("verify: %d %s", code, out)

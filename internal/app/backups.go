@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"path/filepath"
 	"runtime/debug"
 	"time"
@@ -59,10 +61,16 @@ func (a *App) backupKeys() backup.S3Keys {
 	return backup.S3Keys{AccessKey: a.Cfg.BackupS3AccessKey, SecretKey: a.Cfg.BackupS3SecretKey, Secure: a.Cfg.BackupS3Secure, Region: a.Cfg.S3Region}
 }
 
-// migrationLevel is the hook the backup manifest records the database's
-// schema level through. MIGRATION HOOK: until internal/migrate lands,
-// twincms has no migrations and the level is "none".
-func (a *App) migrationLevel(context.Context) (string, error) { return "none", nil }
+// migrationLevel is the data migration level (internal/migrate) the
+// database reached, recorded in the backup's manifest. Migrations run in
+// Open, before anything is served, so it cannot change during a backup.
+func (a *App) migrationLevel(ctx context.Context) (string, error) {
+	n, err := a.Migrations.Level(ctx)
+	if err != nil {
+		return "", fmt.Errorf("backup: reading the migration level: %w", err)
+	}
+	return strconv.Itoa(n), nil
+}
 
 // backupDone tells the audit log and the webhooks of a finished backup.
 func (a *App) backupDone(ctx context.Context, run models.BackupRun, info backup.Info) {
