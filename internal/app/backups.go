@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/jesenice/twincms/internal/backup"
