@@ -123,6 +123,15 @@ type Config struct {
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
 	RichTextImageOrigins []string
+
+	// OAIRepositoryID is the domain name in OAI-PMH identifiers
+	// (oai:<id>:partnership/<id>); it must stay the same for the
+	// repository's life, since harvesters key records by identifier.
+	OAIRepositoryID string
+	// OAIAdminEmail is the contact Identify names.
+	OAIAdminEmail string
+	// OAIPageSize is how many records one OAI-PMH list response holds.
+	OAIPageSize int
 }
 
 // Embedded reports whether the database is the embedded FerretDB.
@@ -212,6 +221,10 @@ func Load(getenv func(string) string) (Config, error) {
 		MetricsToken: l.token("TWINCMS_METRICS_TOKEN"),
 
 		RichTextImageOrigins: l.origins("TWINCMS_RICHTEXT_IMAGE_ORIGINS"),
+
+		OAIRepositoryID: l.domain("TWINCMS_OAI_REPOSITORY_ID", "jesenice.si"),
+		OAIAdminEmail:   l.email("TWINCMS_OAI_ADMIN_EMAIL", "obcina.jesenice@jesenice.si"),
+		OAIPageSize:     l.count("TWINCMS_OAI_PAGE_SIZE", 100, 1, 1000),
 
 		BackupTarget:      l.str("TWINCMS_BACKUP_TARGET", ""),
 		BackupS3AccessKey: l.str("TWINCMS_BACKUP_S3_ACCESS_KEY", ""),

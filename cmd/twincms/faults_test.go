@@ -236,6 +236,8 @@ func TestDatabaseDownAnswers503Fast(t *testing.T) {
 		{Method: "GET", Path: "/api/v1/partnerships", Token: ed},
 		{Method: "POST", Path: "/api/v1/partnerships", Token: ed, Body: minimalPartnership("no-db", "No DB")},
 		{Method: "GET", Path: "/api/v1/documents", Token: ed},
+		{Method: "GET", Path: "/oai?verb=Identify"},
+		{Method: "POST", Path: "/oai", Body: "verb=Identify", Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}},
 	} {
 		got, took := s.timed(t, r)
 		t.Logf("database down: %s %s → %d in %s", r.Method, r.Path, got.Status, took.Round(time.Millisecond))

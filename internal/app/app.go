@@ -36,6 +36,7 @@ import (
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
 	"github.com/jesenice/twincms/internal/logx"
+	"github.com/jesenice/twincms/internal/oai"
 	"github.com/jesenice/twincms/internal/objectstore"
 	"github.com/jesenice/twincms/internal/publish"
 	"github.com/jesenice/twincms/internal/readmodel"
@@ -110,10 +111,12 @@ type App struct {
 	Webhooks   *webhooks.Service
 	Fixity     *archive.Fixity
 	Published  *publish.Publisher
-	Content    *content.Services
-	Ingest     *ingest.Service
-	Schedules  *schedule.Service
-	Jobs       *bulk.Jobs
+	// OAI is the OAI-PMH data provider over the published snapshot.
+	OAI       *oai.Repository
+	Content   *content.Services
+	Ingest    *ingest.Service
+	Schedules *schedule.Service
+	Jobs      *bulk.Jobs
 	// Backups runs this instance's backups (API, schedule, command).
 	Backups        *backup.Service
 	backupSchedule *backup.Schedule

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/jesenice/twincms/content"
@@ -11,6 +13,7 @@ import (
 	"github.com/jesenice/twincms/internal/demo"
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
+	"github.com/jesenice/twincms/internal/oai"
 	"github.com/jesenice/twincms/internal/publish"
 	"github.com/jesenice/twincms/internal/schedule"
 	"github.com/jesenice/twincms/internal/storage"
@@ -96,13 +99,17 @@ func (a *App) openContent(ctx context.Context) error {
 	a.Published = publish.New(publish.Sources{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Changes: storage.NewChangeLog(a.DB), Presigner: a.Objects, Locales: a.Locales,
 		LinkKey: linkKey, LinkTTL: a.Cfg.LinkTTL, Logger: a.Logger, OnRefresh: refreshed})
+	if err := a.openOAI(ctx, linkKey); err != nil {
+		return err
+	}
 	// The change hook list: every content and document write ends in
 	// these, in this order: the published snapshot first (the writer reads
-	// its own write), the partnership index, the audit log and the
+	// its own write), the OAI-PMH records (which follow the snapshot), the
+	// partnership index, the audit log and the
 	// webhooks, the host's subscribers, the scheduler last (deleting a
 	// record cancels its schedules, and the cancellations it tells of
 	// follow the deletion).
-	hooks := append(append(models.Hooks{a.Published.Changed, a.PartnershipIndex.Changed, a.changed}, a.opts.Hooks...),
+	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
 	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})
@@ -201,4 +208,20 @@ func (t contentTarget[T, P]) PublishVersion(ctx context.Context, id string, n, e
 func (t contentTarget[T, P]) Unpublish(ctx context.Context, id string, expected int64) error {
 	_, err := t.svc.Transition(ctx, id, expected, models.ActionUnpublish)
 	return err
+}
+
+// openOAI builds the OAI-PMH data provider over the published snapshot;
+// its resumption tokens are signed with a key derived from the public
+// link key (so every instance honours another's tokens).
+func (a *App) openOAI(ctx context.Context, linkKey []byte) error {
+	store, err := storage.NewHarvestRecords(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	m := hmac.New(sha256.New, linkKey)
+	m.Write([]byte("twincms oai resumption tokens v1"))
+	a.OAI = oai.New(oai.Config{Source: a.Published, Store: store, Key: m.Sum(nil),
+		RepositoryID: a.Cfg.OAIRepositoryID, RepositoryName: a.Cfg.Organization, AdminEmail: a.Cfg.OAIAdminEmail,
+		PageSize: a.Cfg.OAIPageSize, Locales: a.Locales, Logger: a.Logger})
+	return nil
 }

@@ -68,6 +68,8 @@ type Deps struct {
 	Audit AuditLog
 	// Backups runs backups (admin routes); nil serves none.
 	Backups BackupService
+	// Harvest answers OAI-PMH requests at /oai; nil serves none.
+	Harvest Harvester
 	// AuthRefused is told of every refused authentication (audit log).
 	AuthRefused func(ctx context.Context, reason string)
 	// AuthThrottle, when set, limits refused authentications per client

@@ -25,6 +25,7 @@ func (a *API) routes() {
 		a.handle("GET", "/admin", op{Summary: "The admin web UI (/admin redirects to /admin/)", Tag: "site", Produces: []string{"text/html"}, Redirects: true}, a.adminIndex)
 		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.adminFile)
 	}
+	a.oaiRoutes()
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
 	if a.metrics.Registry != nil { // nil: the host exposes the metrics (twincms.WithRegisterer)
