@@ -46,6 +46,8 @@ const words = {
     confirmArchive: "Res želite arhivirati ta zapis? Z javne strani bo izginil.",
     confirmUnpublish: "Res želite umakniti objavo? Zapis bo izginil z javne strani.",
     confirmTitle: "Potrditev",
+    countryHelp: "Vpišite ime države (na primer Nemčija) in jo izberite s seznama.",
+    countryNone: "Te države ni na seznamu — izberite jo s seznama.",
   },
   en: {
     code_required: "This field is required.",
@@ -87,6 +89,8 @@ const words = {
     confirmArchive: "Archive this record? It will leave the public page.",
     confirmUnpublish: "Unpublish? The record will leave the public page.",
     confirmTitle: "Confirm",
+    countryHelp: "Type the country's name (such as Germany) and choose it from the list.",
+    countryNone: "No country of that name — choose one from the list.",
   },
 };
 

@@ -6,6 +6,8 @@ import { h, field, select, announce } from "./dom.js";
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
 import { fail } from "./app.js";
 import { kept } from "./blocks.js";
+import { countryPicker, countryName } from "./countries.js";
+import { m } from "./messages.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -56,7 +58,7 @@ export async function partnershipList(view, session) {
       h("th", { scope: "row" }, h("a", { href: "#/partnerships/" + p.id, text: loc(p.partner.name, "sl") })),
       h("td", {}, h("span", { class: "badge", "data-status": p.status, text: t("status_" + p.status) })),
       h("td", { text: label(v.relations.find(r => r.code === p.relation), p.relation) }),
-      h("td", { text: p.partner.country }),
+      h("td", { text: p.partner.country ? countryName(p.partner.country) : "" }),
       h("td", { text: p.agreements.map(a => a.year).join(", ") }),
       ordering ? h("td", { class: "order" },
         h("button", { type: "button", "data-move": "up", "data-id": p.id, disabled: i === 0, "aria-label": t("moveUp") + ": " + loc(p.partner.name, "sl"), text: "↑", onclick: () => move(i, -1) }),
@@ -153,7 +155,7 @@ export async function partnershipEdit(view, id, session) {
         h("section", { "aria-label": t("partnership") },
           field(t("slug"), bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug", "data-pointer": "/slug" })),
           field(t("relation"), rel),
-          field(t("country"), bindText(d.partner, "country", { maxlength: "2", id: "country", "data-pointer": "/partner/country" }), "ISO 3166-1 alpha-2"),
+          field(t("country"), countryPicker(d.partner, "country", { id: "country", "data-pointer": "/partner/country" }), m("countryHelp")),
           field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
           field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
           field(t("crest"), crest), areas),

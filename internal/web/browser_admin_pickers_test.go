@@ -1,0 +1,54 @@
+//go:build browser
+
+package web_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/jesenice/twincms/internal/apitest"
+)
+
+// An editor creates a partnership typing the country's Slovenian name,
+// "Nemčija": the field says it means Germany (DE), and DE is stored; the
+// list names the country in Slovenian, and in English after switching.
+func TestBrowserAdminCountryByName(t *testing.T) {
+	s := apitest.Shared(t)
+	u := newBrowser(t)
+	u.signIn(s.NewToken(t, "editor"))
+	u.open("#/partnerships/new")
+	// Typed as a keyboard with č would (chromedp's SendKeys drops letters
+	// outside ASCII; InsertText is what an input method sends).
+	u.run(chromedp.SendKeys(`#slug`, "nemcija-ui"), chromedp.Focus(`#sl-name`), input.InsertText("Nemško mesto"),
+		chromedp.Focus(`#country`), input.InsertText("Nemčija"))
+	u.waitJS(`document.querySelector("#country-hint").dataset.code === "DE"`)
+	if hint := u.text("#country-hint"); !strings.Contains(hint, "Nemčija (DE)") {
+		t.Fatalf("the hint says %q", hint)
+	}
+	u.axe("country picker")
+	if dir := os.Getenv("TWINCMS_SCREENSHOTS"); dir != "" {
+		u.screenshot(dir, "country-picker-1280")
+	}
+	u.run(chromedp.Click(`#save`))
+	u.waitJS(`document.querySelector("#record-status").dataset.status === "draft"`)
+	var id string
+	u.eval(`location.hash.split("/")[2]`, &id)
+	got := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships/" + id, Token: apitest.AdminToken}).Map(t)
+	if c := got["partner"].(map[string]any)["country"]; c != "DE" {
+		t.Fatalf("stored country %v", c)
+	}
+	u.open("#/partnerships?q=Nem%C5%A1ko")
+	u.waitJS(`document.querySelector("#partnership-list tr[data-slug='nemcija-ui']")`)
+	if row := u.text(`#partnership-list tr[data-slug='nemcija-ui']`); !strings.Contains(row, "Nemčija") {
+		t.Fatalf("list row %q", row)
+	}
+	// Typing a code or an English name works too.
+	u.open("#/partnerships/" + id)
+	u.setValue(`#country`, "Austria")
+	u.waitJS(`document.querySelector("#country-hint").dataset.code === "AT"`)
+	u.setValue(`#country`, "hr")
+	u.waitJS(`document.querySelector("#country-hint").dataset.code === "HR"`)
+}
