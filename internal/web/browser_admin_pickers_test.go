@@ -14,7 +14,8 @@ import (
 
 // An editor creates a partnership typing the country's Slovenian name,
 // "Nemčija": the field says it means Germany (DE), and DE is stored; the
-// list names the country in Slovenian, and in English after switching.
+// list names the country in Slovenian. The new partnership comes last in
+// page order.
 func TestBrowserAdminCountryByName(t *testing.T) {
 	s := apitest.Shared(t)
 	u := newBrowser(t)
@@ -39,6 +40,14 @@ func TestBrowserAdminCountryByName(t *testing.T) {
 	got := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships/" + id, Token: apitest.AdminToken}).Map(t)
 	if c := got["partner"].(map[string]any)["country"]; c != "DE" {
 		t.Fatalf("stored country %v", c)
+	}
+	// A new record lands last in page order, below Valjevo and the rest.
+	all := s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?per_page=100&sort=sort", Token: apitest.AdminToken}).Map(t)
+	for _, it := range all["items"].([]any) {
+		p := it.(map[string]any)
+		if p["id"] != id && p["sort"].(float64) >= got["sort"].(float64) {
+			t.Errorf("the new partnership's order %v is not after %s's %v", got["sort"], p["slug"], p["sort"])
+		}
 	}
 	u.open("#/partnerships?q=Nem%C5%A1ko")
 	u.waitJS(`document.querySelector("#partnership-list tr[data-slug='nemcija-ui']")`)

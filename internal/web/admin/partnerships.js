@@ -73,6 +73,15 @@ const blank = {
   agreements: [], areas: [], summary: {}, body: {}, documents: [], sort: 0,
 };
 
+/** nextSort is the page order after every stored partnership's: a new one lands last, not above Valjevo. */
+async function nextSort() {
+  const first = await api("/api/v1/partnerships?per_page=100&sort=sort");
+  const last = first.total > first.items.length
+    ? await api("/api/v1/partnerships?per_page=100&sort=sort&page=" + Math.ceil(first.total / 100))
+    : first;
+  return Math.max(0, ...first.items.map(p => p.sort || 0), ...last.items.map(p => p.sort || 0)) + 10;
+}
+
 /** bindText is an input bound to obj[key]. */
 function bindText(obj, key, attrs = {}, tag = "input") {
   const e = h(tag, { ...attrs, value: obj[key] ?? "" });
@@ -89,7 +98,7 @@ export async function partnershipEdit(view, id, session) {
   const docs = (await api("/api/v1/documents?per_page=100")).items;
   const docTitle = d => loc(d.title, getLang()) || d.file.original_filename;
   await editRecord(view, "partnerships", id, {
-    blank,
+    blank: id === "new" ? { ...structuredClone(blank), sort: await nextSort() } : blank,
     title: d => loc(d.partner.name, "sl") || t("newPartnership"),
     after: rec => kept(rec, "summary"),
     form: d => {
