@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jesenice/twincms/internal/bagit"
@@ -155,17 +156,14 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	p.phase("objects")
 	prev := previousObjects(ctx, t)
+	entries, err := copyObjects(ctx, src.Objects, t, objs, prev, staging, p)
+	if err != nil {
+		return info, err
+	}
 	var lines bytes.Buffer
 	enc := json.NewEncoder(&lines)
-	for _, o := range objs {
-		e, err := copyObject(ctx, src.Objects, t, o, prev[o.Key], p)
-		if err != nil {
-			return info, fmt.Errorf("backup: object %s: %w", o.Key, err)
-		}
-		if _, err := t.Link(ctx, poolPath(e.SHA256), join(staging, objectsDir, o.Key)); err != nil {
-			return info, fmt.Errorf("backup: object %s: %w", o.Key, err)
-		}
-		payload = append(payload, bagit.File{Path: join(objectsDir, o.Key), Size: e.Size, SHA256: e.SHA256})
+	for _, e := range entries {
+		payload = append(payload, bagit.File{Path: join(objectsDir, e.Key), Size: e.Size, SHA256: e.SHA256})
 		if err := enc.Encode(e); err != nil {
 			return info, err
 		}
@@ -238,6 +236,50 @@ func putFile(ctx context.Context, t Target, dst, src string, p *Progress) (bagit
 	}
 	p.fileDone(true, 0)
 	return bagit.File{Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// copyWorkers is how many objects are copied at once: reading from the
+// store and writing to the target overlap.
+const copyWorkers = 4
+
+// copyObjects copies objs into the target's pool and links each into the
+// bag under staging, a few at a time; the entries come back in objs' order.
+func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress) ([]Object, error) {
+	out := make([]Object, len(objs))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range copyWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := objs[i]
+				e, err := copyObject(ctx, src, t, o, prev[o.Key], p)
+				if err == nil {
+					_, err = t.Link(ctx, poolPath(e.SHA256), join(staging, objectsDir, o.Key))
+				}
+				if err != nil {
+					cancel(fmt.Errorf("backup: object %s: %w", o.Key, err))
+					continue
+				}
+				out[i] = e
+			}
+		}()
+	}
+	for i := range objs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // copyObject puts object o into the target's pool unless the previous
@@ -347,6 +389,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // limiter keeps reads to a rate: it sleeps while more bytes were read
 // than the rate allows for the time passed.
 type limiter struct {
+	mu    sync.Mutex
 	rate  float64
 	start time.Time
 	n     int64
@@ -360,8 +403,10 @@ func newLimiter(rate int64) *limiter {
 }
 
 func (l *limiter) wait(n int) {
+	l.mu.Lock()
 	l.n += int64(n)
 	due := l.start.Add(time.Duration(float64(l.n) / l.rate * float64(time.Second)))
+	l.mu.Unlock()
 	if d := time.Until(due); d > 0 {
 		time.Sleep(d)
 	}

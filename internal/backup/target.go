@@ -89,10 +89,8 @@ func (d *dirTarget) Put(ctx context.Context, p string, r io.Reader, size int64) 
 		_ = tmp.Close()
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return err
-	}
+	// No fsync per file: Finish syncs the file system once, before the
+	// backup is named complete.
 	if err := tmp.Close(); err != nil {
 		return err
 	}
@@ -195,6 +193,7 @@ func (d *dirTarget) RemoveAll(_ context.Context, dir string) error {
 func (d *dirTarget) Staging(id string) string { return id + partialSuffix }
 
 func (d *dirTarget) Finish(_ context.Context, partial, final string) error {
+	syncAll() // every file of the bag on disk before its name says it is complete
 	src, err := d.abs(partial)
 	if err != nil {
 		return err

@@ -1,0 +1,155 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/models"
+)
+
+// BenchmarkBackup measures, side by side in one run, the three targets of
+// issue 28 on an embedded store of TWINCMS_BENCH_BACKUP_DOCS documents
+// (1,000 by default) of TWINCMS_BENCH_BACKUP_KB KiB each (100):
+//
+//   - backup-vs-cp: a full backup to a directory against `cp -r` of the
+//     same data dir (its speed over cp's; target ≥ 0.7);
+//   - public-rate-during/idle: GET /api/v1/public/partnerships by 4
+//     clients while the full backup runs, over the same while idle
+//     (target ≥ 0.8);
+//   - incremental/full: a backup after 100 new documents over the full
+//     one (target ≤ 0.05).
+//
+// The records are inserted through the storage layer and the originals
+// put into the object store directly (what is measured is the backup, not
+// uploading); the backup is the real one (VACUUM INTO, then the objects).
+func BenchmarkBackup(b *testing.B) {
+	n, kb := apitest.EnvInt("TWINCMS_BENCH_BACKUP_DOCS", 1000), apitest.EnvInt("TWINCMS_BENCH_BACKUP_KB", 100)
+	target := filepath.Join(b.TempDir(), "backups")
+	s := apitest.Empty(b, map[string]string{"TWINCMS_BACKUP_TARGET": target})
+	ctx := context.Background()
+	seedBackupDocs(b, s, 0, n, int64(kb)<<10)
+	settle(b, s)
+	for i := 0; i < b.N; i++ {
+		// cp -r of the data dir (idle service), warm like the backup.
+		cpDir := filepath.Join(b.TempDir(), "cp")
+		start := time.Now()
+		if out, err := exec.Command("cp", "-r", s.Cfg.DataDir, cpDir).CombinedOutput(); err != nil {
+			b.Fatalf("cp: %v %s", err, out)
+		}
+		cpTook := time.Since(start)
+		idle := publicRate(s, func() bool { return time.Since(start) < cpTook+2*time.Second })
+		// The full backup, with the public load running beside it.
+		var running atomic.Bool
+		running.Store(true)
+		var during float64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); during = publicRate(s, running.Load) }()
+		start = time.Now()
+		_, full, err := s.CMS.Backups.Run(ctx, "bench")
+		fullTook := time.Since(start)
+		running.Store(false)
+		wg.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		// 100 new documents, then the incremental backup.
+		seedBackupDocs(b, s, n+i*100, n+i*100+100, int64(kb)<<10)
+		start = time.Now()
+		_, inc, err := s.CMS.Backups.Run(ctx, "bench")
+		incTook := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(cpTook.Seconds()/fullTook.Seconds(), "backup-vs-cp")
+		b.ReportMetric(during/idle, "public-rate-during/idle")
+		b.ReportMetric(incTook.Seconds()/fullTook.Seconds(), "incremental/full")
+		b.ReportMetric(float64(full.Bytes)/fullTook.Seconds()/(1<<20), "full-MiB/s")
+		b.Logf("%d documents × %d KiB: cp -r %v; full backup %v (%d objects, %.1f MiB, %.1f MiB sent); incremental %v (%.1f MiB sent); public GETs %.0f/s idle, %.0f/s during the backup",
+			n, kb, cpTook.Round(time.Millisecond), fullTook.Round(time.Millisecond), full.Objects, float64(full.Bytes)/(1<<20), float64(full.SentBytes)/(1<<20),
+			incTook.Round(time.Millisecond), float64(inc.SentBytes)/(1<<20), idle, during)
+	}
+}
+
+// seedBackupDocs stores documents [from, to) with originals of size bytes.
+func seedBackupDocs(b *testing.B, s *apitest.Server, from, to int, size int64) {
+	b.Helper()
+	ctx := context.Background()
+	base := time.Now().UTC().Truncate(time.Millisecond)
+	var docs []*models.Document
+	var evs []models.Event
+	for i := from; i < to; i++ {
+		d := &models.Document{ID: seedID(i), File: models.FileFacts{Key: "originals/" + seedID(i), Size: size, ContentType: models.TypePDF,
+			SHA256: seedSHA(i), OriginalFilename: seedFilename(i)}, Renditions: []models.Rendition{}, Status: models.DocumentActive,
+			Version: 1, CreatedAt: base, CreatedBy: "seed", UpdatedAt: base, UpdatedBy: "seed"}
+		d.Apply(models.DocumentInput{Kind: models.KindScan, Title: models.Localized{"sl": fmt.Sprintf("Zapisnik %d", i)}, Language: "sl",
+			Provenance: models.Provenance{Source: "Občina Jesenice", ArchivalRef: seedRef(i), OriginalDate: "1975"}})
+		docs = append(docs, d)
+		evs = append(evs, models.Event{ID: models.EventID(d.ID, models.EventIngested), DocumentID: d.ID, Type: models.EventIngested, At: base, Actor: "seed"})
+	}
+	for lo := 0; lo < len(docs); lo += 200 {
+		hi := min(lo+200, len(docs))
+		if err := s.CMS.Documents.InsertBatch(ctx, docs[lo:hi], evs[lo:hi]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if _, err := s.CMS.Objects.Put(ctx, "originals/"+seedID(i), apitest.NewScanReader(uint64(i), size), size, models.TypePDF, nil); err != nil {
+					failed.Store(err)
+				}
+			}
+		}()
+	}
+	for i := from; i < to; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// publicRate is the rate of GET /api/v1/public/partnerships by 4 clients
+// while more() holds.
+func publicRate(s *apitest.Server, more func() bool) float64 {
+	var count atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for more() {
+				res, err := benchClient.Get(s.Base + "/api/v1/public/partnerships")
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					count.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(count.Load()) / time.Since(start).Seconds()
+}
+
