@@ -120,6 +120,7 @@ type App struct {
 	// Backups runs this instance's backups (API, schedule, command).
 	Backups        *backup.Service
 	backupSchedule *backup.Schedule
+	backupSrc      backup.Source
 	// AuthGuard throttles refused authentications per client address and
 	// for all clients (TWINCMS_AUTH_FAILURES_PER_MINUTE, _GLOBAL_).
 	AuthGuard *throttle.Guard

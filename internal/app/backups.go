@@ -36,6 +36,7 @@ func (a *App) openBackups(ctx context.Context) error {
 	src := backup.Source{DBDir: filepath.Join(a.Cfg.DataDir, "db"), Objects: a.Objects, Version: Version(),
 		MigrationLevel: a.migrationLevel, Hold: a.Ingest.HoldRemovals, Organization: a.Cfg.Organization,
 		RateLimit: a.Cfg.BackupRateLimit}
+	a.backupSrc = src
 	a.Backups, err = backup.NewService(ctx, src, target, why, a.Logger, a.Registerer)
 	if err != nil {
 		return err
@@ -50,6 +51,10 @@ func (a *App) openBackups(ctx context.Context) error {
 	}
 	return nil
 }
+
+// BackupSource is what a backup of this instance copies (for a backup to
+// another target than the configured one: benchmarks, tools).
+func (a *App) BackupSource() backup.Source { return a.backupSrc }
 
 // BackupTarget opens a backup target (a directory or s3://…) with the
 // configured keys for an S3 one.
