@@ -89,14 +89,33 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	if err != nil {
 		return fmt.Errorf("listen on TWINCMS_ADDR %s: %w", cfg.Addr, err)
 	}
+	var mln net.Listener
+	if cfg.MetricsAddr != "" && cfg.Metrics != "off" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on TWINCMS_METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+	}
 	srv, err := Start(ctx, cfg, logger, stdout)
 	if err != nil {
 		_ = ln.Close()
+		if mln != nil {
+			_ = mln.Close()
+		}
 		return err
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("twincms ready", "url", "http://"+ln.Addr().String(), "startup", time.Since(started).Round(time.Millisecond))
+	ready := []any{"url", "http://" + ln.Addr().String()}
+	if mln != nil {
+		if srv.Metrics == nil { // no registry of its own to serve
+			_ = mln.Close()
+		} else {
+			go func() { served <- srv.ServeMetrics(mln) }()
+			ready = append(ready, "metrics_url", "http://"+mln.Addr().String()+"/metrics")
+		}
+	}
+	logger.Info("twincms ready", append(ready, "startup", time.Since(started).Round(time.Millisecond))...)
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")

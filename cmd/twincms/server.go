@@ -19,6 +19,8 @@ import (
 type Server struct {
 	CMS *app.App
 	App *fiber.App
+	// Metrics serves /metrics alone on TWINCMS_METRICS_ADDR (nil: not set).
+	Metrics *fiber.App
 
 	stopBG context.CancelFunc
 	bgDone chan struct{}
@@ -37,7 +39,7 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 		return nil, err
 	}
 	bgCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{CMS: cms, App: app, stopBG: stop, bgDone: make(chan struct{})}
+	s := &Server{CMS: cms, App: app, Metrics: cms.MetricsHandler(), stopBG: stop, bgDone: make(chan struct{})}
 	go func() { defer close(s.bgDone); _ = cms.Run(bgCtx) }()
 	return s, nil
 }
@@ -46,10 +48,16 @@ func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.W
 // deadlines lazily (coarseDeadlines).
 func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(coarseDeadlines(ln)) }
 
+// ServeMetrics answers /metrics on ln until Shutdown.
+func (s *Server) ServeMetrics(ln net.Listener) error { return s.Metrics.Listener(ln) }
+
 // Shutdown stops accepting, drains in-flight requests up to timeout, then
 // stops the background work and closes twincms, in that order.
 func (s *Server) Shutdown(ctx context.Context, timeout time.Duration) error {
 	err := s.App.ShutdownWithTimeout(timeout)
+	if s.Metrics != nil {
+		err = errors.Join(err, s.Metrics.ShutdownWithTimeout(time.Second))
+	}
 	s.stopBG()
 	<-s.bgDone
 	return errors.Join(err, s.CMS.Close(ctx))

@@ -36,12 +36,16 @@ type Server struct {
 	CMS  *app.App
 	Cfg  config.Config
 	Base string // http://127.0.0.1:PORT
+	// MetricsBase is the TWINCMS_METRICS_ADDR listener's base URL, when
+	// the configuration sets one (give 127.0.0.1:0 for a free port).
+	MetricsBase string
 
-	app    *fiber.App
-	stopBG context.CancelFunc
-	bgDone chan struct{}
-	closed bool
-	shared bool // the package's shared server (Main, Shared): tests clean up after themselves on it
+	app        *fiber.App
+	metricsApp *fiber.App
+	stopBG     context.CancelFunc
+	bgDone     chan struct{}
+	closed     bool
+	shared     bool // the package's shared server (Main, Shared): tests clean up after themselves on it
 }
 
 // isShared tells whether s is the server every test of the package uses.
@@ -81,6 +85,9 @@ func Config(dir string, env map[string]string) (config.Config, error) {
 		// bad-input and security tables refuse many tokens: the auth
 		// throttle's own tests set the limits they probe.
 		"TWINCMS_AUTH_FAILURES_PER_MINUTE": "100000", "TWINCMS_AUTH_FAILURES_GLOBAL_PER_MINUTE": "10000000",
+		// Tests of many packages read their counters from /metrics; the
+		// access modes have tests of their own (shipped default: token).
+		"TWINCMS_METRICS": "public",
 	}
 	for k, v := range ExternalS3Env(dir) {
 		vars[k] = v
@@ -134,6 +141,15 @@ func StartWithConfig(cfg config.Config, opts ...Option) (*Server, error) {
 	go func() { _ = app.Listener(ln) }()
 	bg, stop := context.WithCancel(context.Background())
 	s := &Server{CMS: cms, Cfg: cfg, Base: "http://" + ln.Addr().String(), app: app, stopBG: stop, bgDone: make(chan struct{})}
+	if s.metricsApp = cms.MetricsHandler(); s.metricsApp != nil {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = app.Shutdown()
+			return nil, errors.Join(err, cms.Close(ctx))
+		}
+		go func() { _ = s.metricsApp.Listener(mln) }()
+		s.MetricsBase = "http://" + mln.Addr().String()
+	}
 	go func() { defer close(s.bgDone); _ = cms.Run(bg) }()
 	return s, nil
 }
@@ -146,6 +162,9 @@ func (s *Server) Close() {
 	}
 	s.closed = true
 	_ = s.app.ShutdownWithTimeout(5 * time.Second)
+	if s.metricsApp != nil {
+		_ = s.metricsApp.ShutdownWithTimeout(time.Second)
+	}
 	s.stopBG()
 	<-s.bgDone
 	_ = s.CMS.Close(context.Background())

@@ -41,6 +41,16 @@ func (a *App) Handler() (*fiber.App, error) {
 	return handlers.New(a.deps()), nil
 }
 
+// MetricsHandler is the Fiber app serving /metrics alone on
+// TWINCMS_METRICS_ADDR; nil when that is not set, when the metrics are
+// off, or when this instance has no registry to serve (a Go host's).
+func (a *App) MetricsHandler() *fiber.App {
+	if a.Cfg.MetricsAddr == "" || a.Cfg.Metrics == handlers.MetricsOff || a.Metrics == nil || a.Metrics.Registry == nil {
+		return nil
+	}
+	return handlers.NewMetricsApp(a.deps())
+}
+
 func (a *App) mountOnce() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -70,6 +80,7 @@ func (a *App) deps() handlers.Deps {
 		Fixity: a.Fixity, Bags: archive.Bags{Objects: a.Objects, Org: a.Cfg.Organization}, Originals: a.Objects, Metrics: a.Metrics,
 		Authenticate: a.opts.Authenticate, Backups: a.Backups, Harvest: a.OAI,
 		AuthThrottle: a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
+		MetricsAccess: a.Cfg.Metrics, MetricsToken: a.Cfg.MetricsToken, MetricsElsewhere: a.Cfg.MetricsAddr != "",
 	}
 	if !a.opts.NoSite {
 		d.Site = siteFiles()

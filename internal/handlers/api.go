@@ -61,6 +61,9 @@ type op struct {
 	// Timeout is the deadline of the request's context; zero is
 	// shortRequest, streaming routes use longRequest.
 	Timeout time.Duration
+	// Bypass, on a route with Roles, lets a request through without a
+	// token of those roles when it says so (a scraper's own token).
+	Bypass func(c *fiber.Ctx) bool
 	// InMemory says the handler only reads memory (the published
 	// snapshot) and never blocks: its context gets no deadline and no
 	// request id, which would cost a timer and allocations per request on
@@ -77,7 +80,7 @@ func (a *API) handle(method, path string, o op, h fiber.Handler) {
 		handlers = append(handlers, withDeadline(o.Timeout))
 	}
 	if len(o.Roles) > 0 {
-		handlers = append(handlers, a.requireRole(o.Roles...))
+		handlers = append(handlers, a.requireRoleUnless(o.Bypass, o.Roles...))
 	}
 	handlers = append(handlers, h)
 	a.r.Add(method, path, handlers...)

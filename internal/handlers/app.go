@@ -75,6 +75,14 @@ type Deps struct {
 	// AuthThrottle, when set, limits refused authentications per client
 	// and for all clients (throttle.Guard).
 	AuthThrottle AuthThrottle
+	// MetricsAccess says who may read /metrics: "token" (an admin token or
+	// MetricsToken; also when empty), "public" or "off".
+	MetricsAccess string
+	// MetricsToken is a scraper's bearer token for /metrics ("": none).
+	MetricsToken string
+	// MetricsElsewhere: /metrics is served on a listener of its own
+	// (NewMetricsApp), not with the API.
+	MetricsElsewhere bool
 	// TrustedProxies are the peers whose X-Forwarded-For / Forwarded
 	// name the client (clientAddr).
 	TrustedProxies []netip.Prefix

@@ -28,8 +28,8 @@ func (a *API) routes() {
 	a.oaiRoutes()
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
-	if a.metrics.Registry != nil { // nil: the host exposes the metrics (twincms.WithRegisterer)
-		a.handle("GET", "/metrics", op{Summary: "Prometheus metrics", Tag: "system", Produces: []string{"text/plain"}}, a.metrics.handler())
+	if !a.d.MetricsElsewhere {
+		a.metricsRoute()
 	}
 	a.handle("GET", "/openapi.json", op{Summary: "This OpenAPI 3.1 document", Tag: "system", Produces: []string{"application/json"}}, a.openAPI)
 	a.handle("GET", "/docs", op{Summary: "The API reference (this document, rendered)", Tag: "system", Produces: []string{"text/html"}}, a.apiDocs)
