@@ -33,8 +33,21 @@ func (a *API) adminIndex(c *fiber.Ctx) error {
 // adminFile serves one of the admin UI's files. no-cache: a browser
 // revalidates, so an upgrade never runs old modules against a new API.
 func (a *API) adminFile(c *fiber.Ctx) error {
-	return a.sendUIFile(c, a.d.Admin, c.Params("file"), "no-cache")
+	name := c.Params("file")
+	if err := a.sendUIFile(c, a.d.Admin, name, "no-cache"); err != nil {
+		return err
+	}
+	if name == hashWorker {
+		// Only the hashing worker may compile WebAssembly (hash-wasm);
+		// a worker runs under its own script's policy.
+		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(contentSecurityPolicy(a.d.S3Origin),
+			"script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1))
+	}
+	return nil
 }
+
+// hashWorker is the admin UI's SHA-256 worker (see hashworker.js).
+const hashWorker = "hashworker.js"
 
 // sendUIFile serves one flat file of an embedded web UI with the security
 // headers every page of ours carries.

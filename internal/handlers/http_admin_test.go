@@ -69,6 +69,21 @@ func TestAdminWithoutSlashRedirects(t *testing.T) {
 	}
 }
 
+// Only the hashing worker may compile WebAssembly (hash-wasm); the page
+// and its modules may not.
+func TestAdminOnlyHashWorkerRunsWasm(t *testing.T) {
+	s := apitest.Shared(t)
+	w := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/admin/hashworker.js"}), 200)
+	if csp := w.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") {
+		t.Fatalf("worker CSP %q", csp)
+	}
+	for _, p := range []string{"/admin/", "/admin/app.js", "/admin/hash-wasm-sha256-4.12.0.umd.min.js"} {
+		if csp := s.Do(t, apitest.Req{Method: "GET", Path: p}).Header.Get("Content-Security-Policy"); strings.Contains(csp, "wasm") {
+			t.Errorf("%s: CSP %q allows WebAssembly", p, csp)
+		}
+	}
+}
+
 // GET /me says who a token is, for every role; a wrong token is 401.
 func TestMeNamesTheToken(t *testing.T) {
 	s := apitest.Shared(t)

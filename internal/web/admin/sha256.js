@@ -1,7 +1,7 @@
-// SHA-256 of a File without holding it whole: Web Crypto has no streaming
-// digest, so files above one chunk are hashed here, chunk by chunk, by this
-// small incremental implementation of FIPS 180-4 (written for twincms, no
-// dependency). Small files use crypto.subtle.digest.
+// SHA-256 of a File without holding it whole: in a worker with hash-wasm
+// (hashworker.js); where that fails, here, chunk by chunk, by this small
+// incremental implementation of FIPS 180-4 (Web Crypto has no streaming
+// digest; small files use crypto.subtle.digest).
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -72,8 +72,22 @@ export class SHA256 {
 
 const CHUNK = 4 << 20;
 
-/** fileSHA256 hashes a File or Blob; onProgress(bytesHashed) is called per chunk. */
-export async function fileSHA256(file, onProgress = () => {}) {
+/** workerSHA256 hashes file in hashworker.js (WebAssembly, off the page's thread). */
+export function workerSHA256(file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL("hashworker.js", import.meta.url));
+    w.onmessage = ev => {
+      const m = ev.data;
+      if (m.done !== undefined) onProgress(m.done);
+      else { w.terminate(); m.hex ? resolve(m.hex) : reject(new Error(m.error)); }
+    };
+    w.onerror = ev => { w.terminate(); reject(new Error(ev.message || "worker failed")); };
+    w.postMessage({ file });
+  });
+}
+
+/** inPageSHA256 is the fallback where a worker or WebAssembly is not available. */
+export async function inPageSHA256(file, onProgress) {
   if (file.size <= CHUNK) {
     const d = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
     onProgress(file.size);
@@ -85,4 +99,17 @@ export async function fileSHA256(file, onProgress = () => {}) {
     onProgress(Math.min(off + CHUNK, file.size));
   }
   return s.hex();
+}
+
+/**
+ * fileSHA256 hashes a File or Blob in a worker with hash-wasm (hundreds of
+ * MiB/s, the page stays responsive), falling back to the in-page
+ * implementation; onProgress(bytesHashed) is called per chunk.
+ */
+export async function fileSHA256(file, onProgress = () => {}) {
+  try {
+    return await workerSHA256(file, onProgress);
+  } catch (e) {
+    return inPageSHA256(file, onProgress);
+  }
 }
