@@ -61,3 +61,34 @@ func TestBrowserAdminCountryByName(t *testing.T) {
 	u.setValue(`#country`, "hr")
 	u.waitJS(`document.querySelector("#country-hint").dataset.code === "HR"`)
 }
+
+// An editor types into the list's search box: the list follows without a
+// button, the address keeps the search, the box keeps the focus; a list
+// longer than a page has pages (here 2 a page), and Back from a record
+// returns to the same page of the same search.
+func TestBrowserAdminListSearchAndPages(t *testing.T) {
+	s := apitest.Shared(t)
+	for _, slug := range []string{"stranjsko-a", "stranjsko-b", "stranjsko-c"} {
+		createPartnership(t, slug, "Stranjsko "+slug[len(slug)-1:])
+	}
+	u := newBrowser(t)
+	u.signIn(s.NewToken(t, "editor"))
+	u.open("#/partnerships?per_page=2")
+	u.run(chromedp.Click(`input[name="q"]`), chromedp.SendKeys(`input[name="q"]`, "Stranjsko"))
+	u.waitJS(`location.hash.includes("q=Stranjsko") && document.querySelectorAll("#partnership-list tbody tr").length === 2`)
+	var focused string
+	u.eval(`document.activeElement.name + "=" + document.activeElement.value`, &focused)
+	if focused != "q=Stranjsko" {
+		t.Fatalf("after the list followed the search, the focus is on %q", focused)
+	}
+	if p := u.text(".pager"); !strings.Contains(p, "Stran 1 od 2") {
+		t.Fatalf("pager %q", p)
+	}
+	u.run(chromedp.Click(`.pager a[rel="next"]`))
+	u.waitJS(`location.hash.includes("page=2") && document.querySelectorAll("#partnership-list tbody tr").length === 1`)
+	u.axe("list page 2")
+	u.run(chromedp.Click(`#partnership-list tbody a`))
+	u.waitJS(`document.querySelector("#record-form")`)
+	u.run(chromedp.NavigateBack())
+	u.waitJS(`location.hash.includes("page=2") && location.hash.includes("q=Stranjsko") && (document.querySelector('input[name="q"]') || {}).value === "Stranjsko"`)
+}

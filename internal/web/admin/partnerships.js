@@ -26,16 +26,46 @@ export async function partnershipList(view, session) {
   const form = h("form", { class: "filters", role: "search", "aria-label": t("filter") },
     field(t("search"), q), field(t("statusCol"), st), field(t("relation"), rel), field(t("country"), country), field("↕", sort),
     h("button", { type: "submit", text: t("filter") }));
-  form.addEventListener("submit", ev => {
-    ev.preventDefault();
+  const filterParams = () => {
     const p = new URLSearchParams();
     for (const [k, val] of new FormData(form)) if (val) p.set(k, val);
-    location.hash = "#/partnerships?" + p;
+    if (params.get("per_page")) p.set("per_page", params.get("per_page"));
+    return p;
+  };
+  form.addEventListener("submit", ev => {
+    ev.preventDefault();
+    location.hash = "#/partnerships?" + filterParams();
   });
-  const query = new URLSearchParams({ per_page: "100", sort: params.get("sort") || "sort" });
+  // Search as you type: the list follows the box after a pause, the
+  // address keeps the filters (Back from a record returns to them), and
+  // the box keeps the focus and what is being typed.
+  let typing = 0;
+  q.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(async () => {
+      history.replaceState(null, "", "#/partnerships?" + filterParams());
+      const typed = q.value;
+      try { await partnershipList(view, session); } catch (e) { fail(e); return; }
+      const again = view.querySelector('input[name="q"]');
+      if (!again) return;
+      again.focus();
+      if (q.value !== typed) { again.value = q.value; again.dispatchEvent(new Event("input")); }
+      again.setSelectionRange(again.value.length, again.value.length);
+    }, 350);
+  });
+  const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  const perPage = Math.min(100, Math.max(1, parseInt(params.get("per_page") || "100", 10) || 100));
+  const query = new URLSearchParams({ per_page: String(perPage), sort: params.get("sort") || "sort", page: String(page) });
   for (const k of ["q", "status", "relation", "country"]) if (params.get(k)) query.set(k, params.get(k));
   const list = await api("/api/v1/partnerships?" + query);
-  const ordering = query.get("sort") === "sort" && !["q", "status", "relation", "country"].some(k => params.get(k));
+  const pages = Math.max(1, Math.ceil(list.total / perPage));
+  // Moving rows renumbers the whole order: only when all of it is on screen.
+  const ordering = pages === 1 && query.get("sort") === "sort" && !["q", "status", "relation", "country"].some(k => params.get(k));
+  const pageLink = n => { const p = new URLSearchParams(params); p.set("page", String(n)); return "#/partnerships?" + p; };
+  const pager = pages > 1 ? h("nav", { class: "pager", "aria-label": m("pages") },
+    page > 1 ? h("a", { href: pageLink(page - 1), rel: "prev", text: "← " + m("prevPage") }) : null,
+    h("span", { text: m("pageOf", { page, pages }) }),
+    page < pages ? h("a", { href: pageLink(page + 1), rel: "next", text: m("nextPage") + " →" }) : null) : null;
   const rows = list.items;
   const move = async (i, d) => {
     const order = rows.slice();
@@ -65,7 +95,7 @@ export async function partnershipList(view, session) {
         h("button", { type: "button", "data-move": "down", "data-id": p.id, disabled: i === rows.length - 1, "aria-label": t("moveDown") + ": " + loc(p.partner.name, "sl"), text: "↓", onclick: () => move(i, 1) })) : null)))) :
     h("p", { text: t("noResults") });
   view.replaceChildren(h("h1", { text: t("partnerships"), tabindex: "-1" }),
-    h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form, table);
+    h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form, table, pager);
 }
 
 const blank = {
