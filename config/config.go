@@ -119,6 +119,16 @@ type Config struct {
 	BackupSchedule   string
 	BackupKeepDaily  int
 	BackupKeepWeekly int
+	// PublicURL is where people reach twincms (with a mount prefix, if
+	// any): invitation links point there, and an https URL makes the
+	// session cookie Secure. Empty: the URL each request came to.
+	PublicURL string
+	// SessionIdleTimeout ends a session unused this long; SessionMaxAge
+	// ends any session this long after sign-in.
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+	// SMTP, when SMTPHost is set, mails invitation links.
+	SMTP SMTP
 
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
@@ -132,6 +142,18 @@ type Config struct {
 	OAIAdminEmail string
 	// OAIPageSize is how many records one OAI-PMH list response holds.
 	OAIPageSize int
+}
+
+// SMTP is the mail server invitations are sent through.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	// TLS is "starttls" (default), "tls" (implicit, port 465) or "none"
+	// (a relay on a trusted network).
+	TLS string
 }
 
 // Embedded reports whether the database is the embedded FerretDB.
@@ -166,7 +188,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics", c.Metrics), slog.String("metrics_addr", c.MetricsAddr),
 		slog.String("metrics_token", mask(c.MetricsToken)),
 		slog.String("backup_target", c.BackupTarget), slog.String("backup_s3_secret_key", mask(c.BackupS3SecretKey)),
-		slog.String("backup_token", mask(c.BackupToken)), slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.String("backup_token", mask(c.BackupToken)),
+		slog.String("public_url", c.PublicURL), slog.String("smtp_host", c.SMTP.Host),
+		slog.String("smtp_password", mask(c.SMTP.Password)), slog.Any("trusted_proxies", c.TrustedProxies),
 	)
 }
 
@@ -236,6 +260,13 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupKeepDaily:   l.count("TWINCMS_BACKUP_KEEP_DAILY", 7, 1, 1000),
 		BackupKeepWeekly:  l.count("TWINCMS_BACKUP_KEEP_WEEKLY", 4, 0, 1000),
 	}
+	c.loadSignIn(&l)
+	if l.err == nil && c.SMTP.Host != "" && c.SMTP.From == "" {
+		l.fail("TWINCMS_SMTP_FROM", "is required when TWINCMS_SMTP_HOST is set")
+	}
+	if l.err == nil && c.SessionMaxAge < c.SessionIdleTimeout {
+		l.fail("TWINCMS_SESSION_MAX_AGE", "must not be shorter than TWINCMS_SESSION_IDLE_TIMEOUT")
+	}
 	c.Demo = l.boolean("TWINCMS_DEMO", c.EmbeddedDB() && c.EmbeddedS3())
 	c.DocumentIndex = l.boolean("TWINCMS_DOCUMENT_INDEX", c.EmbeddedDB())
 	if l.err == nil && !c.EmbeddedS3() && (c.S3AccessKey == "" || c.S3SecretKey == "") {
@@ -247,4 +278,16 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, l.err
+}
+
+// loadSignIn reads the sign-in settings (people's sessions, invitations).
+func (c *Config) loadSignIn(l *loader) {
+	c.PublicURL = l.publicURL("TWINCMS_PUBLIC_URL")
+	c.SessionIdleTimeout = l.duration("TWINCMS_SESSION_IDLE_TIMEOUT", 2*time.Hour, time.Minute, 30*24*time.Hour)
+	c.SessionMaxAge = l.duration("TWINCMS_SESSION_MAX_AGE", 12*time.Hour, time.Minute, 90*24*time.Hour)
+	c.SMTP = SMTP{
+		Host: l.str("TWINCMS_SMTP_HOST", ""), Port: l.count("TWINCMS_SMTP_PORT", 587, 1, 65535),
+		Username: l.str("TWINCMS_SMTP_USERNAME", ""), Password: l.str("TWINCMS_SMTP_PASSWORD", ""),
+		From: l.str("TWINCMS_SMTP_FROM", ""), TLS: l.oneOf("TWINCMS_SMTP_TLS", "starttls", "starttls", "tls", "none"),
+	}
 }

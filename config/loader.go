@@ -82,6 +82,19 @@ func (l *loader) baseURL(name string) string {
 	return v
 }
 
+// publicURL is an http(s) URL that may have a path (a mount prefix).
+func (l *loader) publicURL(name string) string {
+	v := strings.TrimRight(l.str(name, ""), "/")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		l.fail(name, fmt.Sprintf("must be an http(s) URL without query or credentials, got %q", v))
+	}
+	return v
+}
+
 func (l *loader) endpoint(name string) string {
 	v := l.str(name, "")
 	if v == "" {

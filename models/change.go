@@ -23,6 +23,9 @@ const (
 	// ResourcePreviewLink is a draft preview link: who handed a draft to
 	// someone without an account, and who revoked it, is in the audit log.
 	ResourcePreviewLink Resource = "preview_link"
+	// ResourceUser is a person's account; ResourceSession a sign-in.
+	ResourceUser    Resource = "user"
+	ResourceSession Resource = "session"
 )
 
 // Actor is who made a change: the token's id and name, never its secret.
@@ -30,7 +33,9 @@ const (
 // TokenID and a descriptive Name ("schedule", "demo", "import").
 type Actor struct {
 	TokenID string `json:"token_id" bson:"token_id"`
-	Name    string `json:"name" bson:"name"`
+	// UserID names a person signed in with a session (empty for tokens).
+	UserID string `json:"user_id,omitempty" bson:"user_id,omitempty"`
+	Name   string `json:"name" bson:"name"`
 }
 
 // Ref is how the actor is written into record metadata (created_by,
@@ -38,6 +43,9 @@ type Actor struct {
 func (a Actor) Ref() string {
 	if a.TokenID != "" {
 		return "token:" + a.TokenID
+	}
+	if a.UserID != "" {
+		return "user:" + a.UserID
 	}
 	return a.Name
 }
@@ -62,6 +70,9 @@ type Change struct {
 	NewStatus Status   `json:"new_status,omitempty"`
 	Changed   []string `json:"changed,omitempty"`
 	Actor     Actor    `json:"actor"`
+	// Detail says more where the action alone does not (why a sign-in
+	// failed, how a person signed in); never a secret.
+	Detail string `json:"detail,omitempty"`
 	// RequestID and Client (the client's address) come from the request's
 	// context (WithRequestID, WithClient); empty for system work.
 	RequestID string    `json:"request_id,omitempty"`
@@ -71,9 +82,13 @@ type Change struct {
 
 // Actions beyond the content ones, used by documents and tokens.
 const (
-	ActionDelete   Action = "delete"
-	ActionWithdraw Action = "withdraw"
-	ActionPurge    Action = "purge"
+	// Sign-in actions (ResourceSession), in the audit log only.
+	ActionSignIn       Action = "sign_in"
+	ActionSignInFailed Action = "sign_in_failed"
+	ActionSignOut      Action = "sign_out"
+	ActionDelete       Action = "delete"
+	ActionWithdraw     Action = "withdraw"
+	ActionPurge        Action = "purge"
 )
 
 // ChangeHook is told of every successful write, after it is stored and

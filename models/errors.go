@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Wrap them with fmt.Errorf("%w: detail", ErrX) so that the
@@ -139,3 +140,16 @@ func (e *hiddenError) Unwrap() []error {
 
 // PublicDetail is the detail of a Hide error, without its cause.
 func (e *hiddenError) PublicDetail() string { return e.detail }
+
+// RateLimited is ErrThrottled with the wait the client is told in
+// Retry-After.
+type RateLimited struct{ RetryAfter time.Duration }
+
+func (e *RateLimited) Error() string { return ErrThrottled.Error() }
+
+// Unwrap lets errors.Is(err, ErrThrottled) match.
+func (e *RateLimited) Unwrap() error { return ErrThrottled }
+
+// ErrSecondFactorRequired: the password was right but the account's
+// second factor (a TOTP or recovery code) is missing or wrong (401).
+var ErrSecondFactorRequired = errors.New("second factor required")

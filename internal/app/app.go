@@ -28,6 +28,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jesenice/twincms/config"
 	"github.com/jesenice/twincms/content"
+	"github.com/jesenice/twincms/internal/accounts"
 	"github.com/jesenice/twincms/internal/archive"
 	"github.com/jesenice/twincms/internal/audit"
 	"github.com/jesenice/twincms/internal/backup"
@@ -124,6 +125,8 @@ type App struct {
 	// AuthGuard throttles refused authentications per client address and
 	// for all clients (TWINCMS_AUTH_FAILURES_PER_MINUTE, _GLOBAL_).
 	AuthGuard *throttle.Guard
+	// Accounts are people's accounts, sessions and sign-in.
+	Accounts *accounts.Service
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -175,6 +178,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	}
 	a.openBulk()
 	if err := a.openBackups(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.openAccounts(ctx); err != nil {
 		return nil, err
 	}
 	// 3. Data the service needs before it answers.

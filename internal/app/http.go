@@ -81,6 +81,7 @@ func (a *App) deps() handlers.Deps {
 		Authenticate: a.opts.Authenticate, Backups: a.Backups, Harvest: a.OAI,
 		AuthThrottle: a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
 		MetricsAccess: a.Cfg.Metrics, MetricsToken: a.Cfg.MetricsToken, MetricsElsewhere: a.Cfg.MetricsAddr != "",
+		Accounts: a.Accounts, PublicURL: a.Cfg.PublicURL,
 	}
 	if !a.opts.NoSite {
 		d.Site = siteFiles()

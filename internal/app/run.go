@@ -51,6 +51,9 @@ func (a *App) loops() []func(context.Context) {
 		func(ctx context.Context) { a.Schedules.RunEvery(ctx, time.Second) },
 		func(ctx context.Context) { a.runBackupSchedule(ctx) },
 		func(ctx context.Context) {
+			loop.Every(ctx, 10*time.Minute, a.Accounts.SweepExpired, a.Logger, loop.Name("expired session sweep"))
+		},
+		func(ctx context.Context) {
 			a.Audit.PruneEvery(ctx, a.Cfg.AuditRetention, min(a.Cfg.AuditRetention/2+time.Second, time.Hour))
 		},
 	}

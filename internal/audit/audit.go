@@ -72,7 +72,7 @@ func (l *Log) Changed(ctx context.Context, c models.Change) {
 		fields = []string{}
 	}
 	l.append(ctx, models.AuditEntry{At: at, Actor: c.Actor, Action: string(c.Action), Resource: string(c.Resource),
-		ResourceID: c.ID, Version: c.Version, Fields: fields, RequestID: c.RequestID, Client: c.Client})
+		ResourceID: c.ID, Version: c.Version, Fields: fields, RequestID: c.RequestID, Client: c.Client, Detail: c.Detail})
 }
 
 // Refused records a refused authentication: reason says why (no token,

@@ -70,6 +70,11 @@ type Deps struct {
 	Backups BackupService
 	// Harvest answers OAI-PMH requests at /oai; nil serves none.
 	Harvest Harvester
+	// Accounts are people's accounts and sessions; nil: tokens only.
+	Accounts AccountService
+	// PublicURL is TWINCMS_PUBLIC_URL: an https one makes cookies Secure
+	// and is an accepted Origin.
+	PublicURL string
 	// AuthRefused is told of every refused authentication (audit log).
 	AuthRefused func(ctx context.Context, reason string)
 	// AuthThrottle, when set, limits refused authentications per client

@@ -50,9 +50,14 @@ func (a *API) requireRoleUnless(bypass func(c *fiber.Ctx) bool, roles ...models.
 			return c.Next()
 		}
 		header := c.Get(fiber.HeaderAuthorization)
-		if header == "" && a.d.Authenticate != nil {
-			if tok, ok := a.d.Authenticate(c); ok {
-				return a.allowRole(c, tok, roles)
+		if header == "" {
+			if a.d.Accounts != nil && c.Cookies(sessionCookie) != "" {
+				return a.sessionAuth(c, roles)
+			}
+			if a.d.Authenticate != nil {
+				if tok, ok := a.d.Authenticate(c); ok {
+					return a.allowToken(c, tok, roles)
+				}
 			}
 		}
 		if header != "" && a.d.AuthThrottle != nil {
@@ -75,7 +80,7 @@ func (a *API) requireRoleUnless(bypass func(c *fiber.Ctx) bool, roles ...models.
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms", error="invalid_token"`)
 			return a.refuse(c, client, "unknown or revoked token", fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized))
 		}
-		return a.allowRole(c, tok, roles)
+		return a.allowToken(c, tok, roles)
 	}
 }
 
@@ -100,14 +105,20 @@ func throttled(c *fiber.Ctx, wait time.Duration, from string) error {
 	return fmt.Errorf("%w: too many refused authentications %s; try again in %d s", models.ErrThrottled, from, secs)
 }
 
-// allowRole lets an authenticated caller through when its role is one of
-// roles; admin passes every check.
-func (a *API) allowRole(c *fiber.Ctx, tok models.Token, roles []models.Role) error {
-	if tok.Role != models.RoleAdmin && !slices.Contains(roles, tok.Role) {
-		return fmt.Errorf("%w: role %s may not do this", models.ErrForbidden, tok.Role)
-	}
+func (a *API) allowToken(c *fiber.Ctx, tok models.Token, roles []models.Role) error {
 	c.Locals(localToken, tok)
-	c.SetUserContext(models.WithActor(c.UserContext(), models.Actor{TokenID: tok.ID, Name: tok.Name}))
+	return a.allowRole(c, tokenPrincipal(tok), roles)
+}
+
+// allowRole lets an authenticated caller (a token or a signed-in person)
+// through when its role is one of roles; admin passes every check. It is
+// the one role check of the API.
+func (a *API) allowRole(c *fiber.Ctx, p principal, roles []models.Role) error {
+	if p.Role != models.RoleAdmin && !slices.Contains(roles, p.Role) {
+		return fmt.Errorf("%w: role %s may not do this", models.ErrForbidden, p.Role)
+	}
+	c.Locals(localPrincipal, p)
+	c.SetUserContext(models.WithActor(c.UserContext(), p.actor()))
 	return c.Next()
 }
 

@@ -93,7 +93,10 @@ func TestContractConformanceSweep(t *testing.T) {
 				if slices.Contains(roles, any("editor")) {
 					other = "archivist"
 				}
-				if has("403") {
+				// Every role may call a route of everyone: its 403 is a
+				// session's (CSRF, a person's own routes), tried in
+				// internal/accounts.
+				if has("403") && !(slices.Contains(roles, any("editor")) && slices.Contains(roles, any("archivist"))) {
 					try("role "+other, apitest.Req{Method: method, Path: real, Token: tokens[other]}, 403)
 				}
 			}

@@ -8,12 +8,18 @@ import (
 // everyone is every role: routes any valid token may call.
 var everyone = []models.Role{models.RoleEditor, models.RoleArchivist}
 
-// me: GET /me — who the token is, so a client (the admin UI) can show the
-// role and offer only the screens it may use.
+// me: GET /me — who the caller is (a token or a signed-in person), so a
+// client (the admin UI) can show the name and role and offer only the
+// screens it may use. A person also gets the session's CSRF token.
 func (a *API) me(c *fiber.Ctx) error {
-	tok, _ := c.Locals(localToken).(models.Token)
+	p, _ := c.Locals(localPrincipal).(principal)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"id": tok.ID, "name": tok.Name, "role": tok.Role})
+	v := meView{Type: p.Kind, ID: p.ID, Name: p.Name, Role: p.Role}
+	if p.User != nil {
+		v.Email, v.TOTPEnabled, v.MustEnrolTOTP = p.User.Email, &p.User.TOTPEnabled, &p.MustEnrol
+		v.CSRFToken, v.SessionExpires = p.Session.CSRF, &p.Session.ExpiresAt
+	}
+	return c.JSON(v)
 }
 
 // storageUsage: GET /storage — how many documents are kept and how many

@@ -32,8 +32,10 @@ func responses(method, path string, o op) map[string]any {
 	if len(o.Roles) > 0 {
 		problem(http.StatusUnauthorized, "WWW-Authenticate")
 		problem(http.StatusTooManyRequests, "Retry-After") // refused authentications throttled
-		if !slices.Contains(o.Roles, models.RoleEditor) || !slices.Contains(o.Roles, models.RoleArchivist) {
-			problem(http.StatusForbidden) // some valid token lacks the role
+		if !slices.Contains(o.Roles, models.RoleEditor) || !slices.Contains(o.Roles, models.RoleArchivist) || method != http.MethodGet {
+			// some valid token lacks the role; a session's unsafe request
+			// without its CSRF token or from another origin
+			problem(http.StatusForbidden)
 		}
 		problem(http.StatusServiceUnavailable, "Retry-After")
 		if method != http.MethodGet {

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/jesenice/twincms/internal/accounts"
 	"github.com/jesenice/twincms/internal/publish"
 	"github.com/jesenice/twincms/internal/webhooks"
 	"github.com/jesenice/twincms/models"
@@ -52,11 +53,18 @@ type vocabulariesView struct {
 	Locales        []string      `json:"locales"`
 }
 
-// meView is GET /me.
+// meView is GET /me: a token or a person (whose fields are omitted
+// for a token).
 type meView struct {
-	ID   string      `json:"id"`
-	Name string      `json:"name"`
-	Role models.Role `json:"role"`
+	Type           string      `json:"type"`
+	ID             string      `json:"id"`
+	Name           string      `json:"name"`
+	Role           models.Role `json:"role"`
+	Email          string      `json:"email,omitempty"`
+	TOTPEnabled    *bool       `json:"totp_enabled,omitempty"`
+	MustEnrolTOTP  *bool       `json:"must_enrol_totp,omitempty"`
+	CSRFToken      string      `json:"csrf_token,omitempty"`
+	SessionExpires *time.Time  `json:"session_expires,omitempty"`
 }
 
 // storageUsageView is GET /storage.
@@ -110,6 +118,13 @@ var responseTypes = map[string]any{
 	"DeliveryList":           models.List[models.Delivery]{},
 	"AuditList":              models.List[models.AuditEntry]{},
 	"IngestJob":              models.IngestJob{},
+	"User":                   models.User{},
+	"UserList":               itemsOf[models.User]{},
+	"UserCreated":            userCreated{},
+	"SignedIn":               signedIn{},
+	"SessionList":            itemsOf[models.Session]{},
+	"TOTPEnrolment":          accounts.Enrolment{},
+	"RecoveryCodes":          recoveryCodesView{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -124,6 +139,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
 	reflect.TypeFor[models.Relation]():       terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
+	reflect.TypeFor[models.UserStatus]():     {"invited", "active", "disabled"},
 	reflect.TypeFor[models.IngestStatus]():   {"queued", "verifying", "ingesting", "done", "failed"},
 }
 

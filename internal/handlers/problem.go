@@ -54,6 +54,7 @@ var problemTable = []problemKind{
 	{models.ErrInvalid, http.StatusUnprocessableEntity, "validation-failed", "Validation failed", "the request has invalid values"},
 	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required", "send Authorization: Bearer <token>"},
 	{models.ErrThrottled, http.StatusTooManyRequests, "too-many-requests", "Too many failed authentications", "too many refused authentications from this client; try again after Retry-After seconds"},
+	{models.ErrSecondFactorRequired, http.StatusUnauthorized, "second-factor-required", "Second factor required", "enter the code from your authenticator app or a recovery code"},
 	{models.ErrForbidden, http.StatusForbidden, "forbidden", "Not allowed for this role", "this token's role may not do this"},
 	{models.ErrNotFound, http.StatusNotFound, "not-found", "Not found", "nothing is here"},
 	{errMethodNotAllowed, http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "this path does not take this method; the Allow header lists those it takes"},

@@ -39,6 +39,10 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/tokens", op{Summary: "List tokens (never their secrets)", Tag: "tokens", Roles: admins, Response: "TokenList"}, a.listTokens)
 	a.handle("DELETE", "/api/v1/tokens/:id", op{Summary: "Revoke a token", Tag: "tokens", Roles: admins, Status: 204}, a.deleteToken)
 
+	if a.d.Accounts != nil {
+		a.accountRoutes()
+	}
+
 	webhook := "/api/v1/webhooks/:id"
 	a.handle("POST", "/api/v1/webhooks", op{Summary: "Create a webhook; its whsec_ signing secret is shown once", Tag: "webhooks", Roles: admins, Request: "WebhookInput", Response: "WebhookCreated", Status: 201}, a.createWebhook)
 	a.handle("GET", "/api/v1/webhooks", op{Summary: "List webhooks (never their secrets)", Tag: "webhooks", Roles: admins, Response: "WebhookList"}, a.listWebhooks)
@@ -55,7 +59,7 @@ func (a *API) routes() {
 		a.handle("POST", "/api/v1/backups", op{Summary: "Back up the database (one consistent snapshot) and every object to the configured target, in the background: 202 with the run; 409 while one runs or when none can run here", Tag: "backups", Roles: admins, Response: "BackupRun", Status: 202, Also: []int{409}}, a.startBackup)
 		a.handle("GET", "/api/v1/backups", op{Summary: "The running backup with its progress (bytes, files, rate, ETA), the last outcome and the backups kept", Tag: "backups", Roles: admins, Response: "BackupStatus"}, a.backupStatus)
 	}
-	a.handle("GET", "/api/v1/me", op{Summary: "Who the token is: id, name, role", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
+	a.handle("GET", "/api/v1/me", op{Summary: "Who the caller is: a token or a signed-in person (type, id, name, role; a person's email, second factor and the session's CSRF token)", Tag: "tokens", Roles: everyone, Response: "Me"}, a.me)
 	a.handle("GET", "/api/v1/storage", op{Summary: "Documents kept and bytes stored (originals and renditions)", Tag: "documents", Roles: everyone, Response: "StorageUsage"}, a.storageUsage)
 
 	a.handle("GET", "/api/v1/vocabularies", op{Summary: "Relations, agreement kinds and cooperation areas with localized labels", Tag: "public", Response: "Vocabularies"}, a.vocabularies)
