@@ -57,7 +57,11 @@ func TestExampleHostBuildsAsItsOwnModuleAndServes(t *testing.T) {
 		t.Fatalf("home page lists %d twin towns, the public API %d", n, want)
 	}
 	apitest.Expect(t, apitest.Do(t, base, apitest.Req{Method: "GET", Path: "/cms/api/v1/public/pages/pobratene-obcine"}), 200)
-	apitest.Expect(t, apitest.Do(t, base, apitest.Req{Method: "GET", Path: "/cms/admin"}), 200)
+	// /admin sends a person to /admin/ under the host's prefix.
+	if loc := apitest.Expect(t, apitest.Do(t, base, apitest.Req{Method: "GET", Path: "/cms/admin"}), 302).Header.Get("Location"); loc != "/cms/admin/" {
+		t.Fatalf("/cms/admin redirects to %q, want /cms/admin/", loc)
+	}
+	apitest.Expect(t, apitest.Do(t, base, apitest.Req{Method: "GET", Path: "/cms/admin/"}), 200)
 
 	alice := map[string]string{"X-Forwarded-User": "alice"}
 	created := apitest.Expect(t, apitest.Do(t, base, apitest.Req{Method: "POST", Path: "/cms/api/v1/partnerships", Headers: alice,
