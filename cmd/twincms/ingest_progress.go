@@ -106,6 +106,9 @@ func humanBytes(n int64) string {
 // not /dev/null), without a dependency: the bar's redraws would litter a
 // log or a pipe.
 func isTerminal(w io.Writer) bool {
+	if d, ok := w.(interface{ Destination() io.Writer }); ok {
+		w = d.Destination()
+	}
 	f, ok := w.(*os.File)
 	if !ok || os.Getenv("TERM") == "dumb" {
 		return false

@@ -20,6 +20,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -50,6 +51,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	// cost more than the rest of the access log under load.
 	logw := logx.NewWriter(stderr, logx.FlushEvery)
 	defer logw.Close()
+	// A command's own output to stderr (and to stdout when it is the same
+	// writer) goes through the log writer's lock, after the lines logged
+	// before it.
+	if sameWriter(stdout, stderr) {
+		stdout = logw.Direct()
+	}
+	stderr = logw.Direct()
 	logger := slog.New(logx.NewTextHandler(logw, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -127,4 +135,11 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	}
 	logger.Info("twincms stopped")
 	return err
+}
+
+// sameWriter reports whether a and b are one destination (tests pass one
+// buffer for both).
+func sameWriter(a, b io.Writer) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta != nil && ta.Comparable() && a == b
 }

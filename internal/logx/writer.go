@@ -104,3 +104,36 @@ func (b *Writer) Close() error {
 	b.mu.Unlock()
 	return b.Flush()
 }
+
+// Direct is a writer to the same destination for what is not a log line
+// (a command's report, a progress bar): each write first writes the lines
+// buffered before it, then p, under the lock the flushes hold, so the
+// destination sees one writer at a time (a bytes.Buffer in tests, a
+// terminal in order) and the report never overtakes a line logged before.
+func (b *Writer) Direct() io.Writer { return direct{b} }
+
+type direct struct{ b *Writer }
+
+func (d direct) Write(p []byte) (int, error) {
+	b := d.b
+	b.out.Lock()
+	defer b.out.Unlock()
+	b.mu.Lock()
+	buf := b.buf
+	b.buf = b.spare[:0]
+	if b.armed {
+		b.armed = false
+		b.timer.Stop()
+	}
+	b.mu.Unlock()
+	if len(buf) > 0 {
+		if _, err := b.w.Write(buf); err != nil {
+			return 0, err
+		}
+	}
+	b.spare = buf[:0]
+	return b.w.Write(p)
+}
+
+// Destination is the writer under d (a terminal check looks at it).
+func (d direct) Destination() io.Writer { return d.b.w }

@@ -124,3 +124,36 @@ func TestWriterReportsWriteErrors(t *testing.T) {
 		t.Fatal("no error")
 	}
 }
+
+// A command's report written through Direct comes after the lines logged
+// before it, and Direct writes and timer flushes to a plain bytes.Buffer
+// never overlap (run with -race).
+func TestDirectKeepsOrderAndOneWriterAtATime(t *testing.T) {
+	var out bytes.Buffer
+	w := NewWriter(&out, time.Millisecond)
+	d := w.Direct()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				if i%2 == 0 {
+					_, _ = w.Write([]byte("log\n"))
+				} else {
+					_, _ = d.Write([]byte("report\n"))
+				}
+				if j%50 == 0 {
+					time.Sleep(2 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	_, _ = w.Write([]byte("last log\n"))
+	_, _ = d.Write([]byte("after\n"))
+	_ = w.Close()
+	if got := out.String(); !strings.HasSuffix(got, "last log\nafter\n") || strings.Count(got, "log\n") != 401 || strings.Count(got, "report\n") != 400 {
+		t.Fatalf("unexpected output tail %q (%d log, %d report lines)", got[max(0, len(got)-40):], strings.Count(got, "log\n"), strings.Count(got, "report\n"))
+	}
+}
