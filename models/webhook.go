@@ -1,7 +1,6 @@
 package models
 
 import (
-	"net"
 	"net/url"
 	"slices"
 	"time"
@@ -103,35 +102,6 @@ func checkWebhookURL(s string) string {
 		return "must be an absolute http or https URL without credentials or fragment"
 	}
 	return ""
-}
-
-// PrivateIP reports whether ip is an address a webhook must not reach
-// unless private targets are allowed: loopback, private (RFC 1918, ULA),
-// link-local, unspecified, multicast, CGNAT (RFC 6598).
-func PrivateIP(ip net.IP) bool {
-	if ip4 := ip.To4(); ip4 != nil {
-		ip = ip4
-		if ip4[0] == 100 && ip4[1]&0xc0 == 64 { // 100.64.0.0/10
-			return true
-		}
-		if ip4[0] == 0 { // "this network"
-			return true
-		}
-	}
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified()
-}
-
-// LiteralPrivateTarget reports whether the URL's host is a literal IP
-// address that PrivateIP refuses. Names (localhost included) are checked
-// after resolution, when delivering.
-func LiteralPrivateTarget(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(u.Hostname())
-	return ip != nil && PrivateIP(ip)
 }
 
 // pastTense names an event after what was done: "<resource>.<past>".

@@ -64,10 +64,13 @@ func copyPayload(ctx context.Context, bw *bagit.Writer, objects Objects, d *mode
 	return nil
 }
 
-// payloadName is the original file name, or the id with the type's
-// extension when there is none.
+// payloadName is the name the document downloads under (the original
+// name, its extension made to match the detected type, bidi controls
+// stripped: models.DownloadName), or the id with the type's extension
+// when that is no safe file name: a bag opened on a desktop must not
+// hold an "evil.html" of PDF bytes either.
 func payloadName(d *models.Document) string {
-	name := models.CleanFilename(d.File.OriginalFilename)
+	name := models.CleanFilename(models.DownloadName(d))
 	if name == "" {
 		name = d.ID + models.Extension(d.File.ContentType)
 	}
