@@ -46,7 +46,11 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 func requireJSON(c *fiber.Ctx, allowed ...string) error {
 	mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
 	if err != nil || !(mt == "application/json" || slices.Contains(allowed, mt)) {
-		return fmt.Errorf("%w: send the body as application/json", models.ErrUnsupportedType)
+		want := "application/json"
+		for _, a := range allowed {
+			want += " or " + a
+		}
+		return fmt.Errorf("%w: send the body as %s", models.ErrUnsupportedType, want)
 	}
 	return nil
 }
