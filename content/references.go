@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jesenice/twincms/models"
 )
@@ -47,6 +48,39 @@ func documentRefs(docs Documents) func(ctx context.Context, p *models.Partnershi
 				}
 			}
 		}
+		return pr.Err(models.ErrInvalid)
+	}
+}
+
+// imagesHaveAlt refuses to publish a partnership whose crest has no alt
+// text in one of the locales the partnership is written in (those of its
+// partner name), unless the crest is marked decorative: the public page
+// in that locale would show an image a screen reader cannot describe
+// (WCAG 1.1.1, which ZDSMA requires through EN 301 549).
+func imagesHaveAlt(docs Documents, locales models.Locales) func(ctx context.Context, p *models.Partnership) error {
+	return func(ctx context.Context, p *models.Partnership) error {
+		if p.CrestID == "" {
+			return nil
+		}
+		d, err := docs.Get(ctx, p.CrestID)
+		if errors.Is(err, models.ErrNotFound) {
+			return nil // documentRefs reports it
+		} else if err != nil {
+			return err
+		}
+		var want []string
+		for _, l := range locales.Supported {
+			if strings.TrimSpace(p.Partner.Name[l]) != "" {
+				want = append(want, l)
+			}
+		}
+		missing := d.MissingAlt(want)
+		if len(missing) == 0 {
+			return nil
+		}
+		var pr models.Problems
+		pr.Add("crest_id", "the crest %s has no alt text in %s: add alt.%s to the document, or mark it decorative",
+			d.ID, strings.Join(missing, ", "), missing[0])
 		return pr.Err(models.ErrInvalid)
 	}
 }

@@ -50,6 +50,10 @@ type Service[T any, P Item[T]] struct {
 	hooks    models.Hooks
 	// check, when set, validates references to other resources.
 	check func(ctx context.Context, it P) error
+	// publishable, when set, checks what only published content must
+	// meet (images with text alternatives); it runs on every write that
+	// leaves the record published.
+	publishable func(ctx context.Context, it P) error
 }
 
 // Get returns the current version by id.

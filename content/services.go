@@ -38,7 +38,7 @@ func New(c Config) *Services {
 	rules := models.Rules{Locales: c.Locales, ImageOrigins: c.RichTextImageOrigins}
 	return &Services{
 		Partnerships: &Partnerships{resource: models.ResourcePartnership, store: c.Partnerships, rules: rules,
-			hooks: c.Hooks, check: documentRefs(c.Documents)},
+			hooks: c.Hooks, check: documentRefs(c.Documents), publishable: imagesHaveAlt(c.Documents, c.Locales)},
 		Blocks: &Blocks{resource: models.ResourceBlock, store: c.Blocks, rules: rules, hooks: c.Hooks},
 		Pages:  &Pages{resource: models.ResourcePage, store: c.Pages, rules: rules, hooks: c.Hooks},
 	}

@@ -127,6 +127,15 @@ func (s *Service[T, P]) fromVersion(ctx context.Context, id string, n, expected 
 // replace stores next as the version after cur and tells the hook.
 func (s *Service[T, P]) replace(ctx context.Context, cur, next P, act models.Action, changed []string) (P, error) {
 	old := cur.GetMeta().Status
+	status := old
+	if target, ok := act.StatusAfter(); ok {
+		status = target
+	}
+	if s.publishable != nil && status == models.StatusPublished {
+		if err := s.publishable(ctx, next); err != nil {
+			return nil, err
+		}
+	}
 	saved, err := s.store.Replace(ctx, next, cur.GetMeta().Version, act, models.ActorFrom(ctx).Ref(), changed)
 	if err != nil {
 		return nil, err

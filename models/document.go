@@ -41,21 +41,32 @@ const (
 
 // Document is one stored file and its archival description.
 type Document struct {
-	ID             string         `json:"id" bson:"_id"`
-	Kind           DocumentKind   `json:"kind" bson:"kind"`
-	Title          Localized      `json:"title" bson:"title"`
-	Language       string         `json:"language,omitempty" bson:"language,omitempty"`
-	PartnershipIDs []string       `json:"partnership_ids" bson:"partnership_ids"`
-	File           FileFacts      `json:"file" bson:"file"`
-	Renditions     []Rendition    `json:"renditions" bson:"renditions"`
-	Provenance     Provenance     `json:"provenance" bson:"provenance"`
-	Status         DocumentStatus `json:"status" bson:"status"`
-	Version        int64          `json:"version" bson:"version"`
-	CreatedAt      time.Time      `json:"created_at" bson:"created_at"`
-	CreatedBy      string         `json:"created_by" bson:"created_by"`
-	UpdatedAt      time.Time      `json:"updated_at" bson:"updated_at"`
-	UpdatedBy      string         `json:"updated_by" bson:"updated_by"`
-	Search         string         `json:"-" bson:"search"`
+	ID             string       `json:"id" bson:"_id"`
+	Kind           DocumentKind `json:"kind" bson:"kind"`
+	Title          Localized    `json:"title" bson:"title"`
+	Language       string       `json:"language,omitempty" bson:"language,omitempty"`
+	PartnershipIDs []string     `json:"partnership_ids" bson:"partnership_ids"`
+	// Alt is the text alternative of an image, per locale (WCAG 1.1.1):
+	// what a screen reader says instead of it. Description is a longer
+	// description of an image or document, per locale.
+	Alt         Localized `json:"alt,omitempty" bson:"alt,omitempty"`
+	Description Localized `json:"description,omitempty" bson:"description,omitempty"`
+	// Decorative marks an image that carries no information (alt="" on
+	// the site); only such an image may be published without alt text.
+	Decorative bool `json:"decorative" bson:"decorative"`
+	// Rights is a rights statement URI (rightsstatements.org, a Creative
+	// Commons licence), harvested as dc:rights.
+	Rights     string         `json:"rights,omitempty" bson:"rights,omitempty"`
+	File       FileFacts      `json:"file" bson:"file"`
+	Renditions []Rendition    `json:"renditions" bson:"renditions"`
+	Provenance Provenance     `json:"provenance" bson:"provenance"`
+	Status     DocumentStatus `json:"status" bson:"status"`
+	Version    int64          `json:"version" bson:"version"`
+	CreatedAt  time.Time      `json:"created_at" bson:"created_at"`
+	CreatedBy  string         `json:"created_by" bson:"created_by"`
+	UpdatedAt  time.Time      `json:"updated_at" bson:"updated_at"`
+	UpdatedBy  string         `json:"updated_by" bson:"updated_by"`
+	Search     string         `json:"-" bson:"search"`
 	// Year is the original date's year, stored for range filters.
 	Year int `json:"-" bson:"year"`
 	// PendingEvent is the event of the write that made this version, kept
@@ -100,17 +111,23 @@ type DocumentInput struct {
 	Title          Localized    `json:"title"`
 	Language       string       `json:"language,omitempty"`
 	PartnershipIDs []string     `json:"partnership_ids,omitempty"`
+	Alt            Localized    `json:"alt,omitempty"`
+	Description    Localized    `json:"description,omitempty"`
+	Decorative     bool         `json:"decorative,omitempty"`
+	Rights         string       `json:"rights,omitempty"`
 	Provenance     Provenance   `json:"provenance"`
 }
 
 // Input returns the editable part of d.
 func (d *Document) Input() DocumentInput {
-	return DocumentInput{Kind: d.Kind, Title: d.Title, Language: d.Language, PartnershipIDs: d.PartnershipIDs, Provenance: d.Provenance}
+	return DocumentInput{Kind: d.Kind, Title: d.Title, Language: d.Language, PartnershipIDs: d.PartnershipIDs,
+		Alt: d.Alt, Description: d.Description, Decorative: d.Decorative, Rights: d.Rights, Provenance: d.Provenance}
 }
 
 // Apply copies the editable fields into d and refreshes derived ones.
 func (d *Document) Apply(in DocumentInput) {
 	d.Kind, d.Title, d.Language, d.Provenance = in.Kind, in.Title, in.Language, in.Provenance
+	d.Alt, d.Description, d.Decorative, d.Rights = in.Alt, in.Description, in.Decorative, in.Rights
 	d.PartnershipIDs = in.PartnershipIDs
 	if d.PartnershipIDs == nil {
 		d.PartnershipIDs = []string{}
@@ -131,6 +148,13 @@ func (in DocumentInput) Validate(l Locales) error {
 	in.Title.check(&p, "title", l, true, maxTitleLen)
 	if in.Language != "" && (len(in.Language) < 2 || len(in.Language) > 3 || strings.Trim(in.Language, "abcdefghijklmnopqrstuvwxyz") != "") {
 		p.Add("language", "must be a language code such as sl or de")
+	}
+	in.Alt.check(&p, "alt", l, false, maxAltLen)
+	in.Description.check(&p, "description", l, false, maxDescriptionLen)
+	if in.Rights != "" {
+		if problem := checkRightsURI(in.Rights); problem != "" {
+			p.Add("rights", "%s", problem)
+		}
 	}
 	if len(in.PartnershipIDs) > maxListLen {
 		p.Add("partnership_ids", "at most %d entries", maxListLen)
@@ -191,4 +215,36 @@ func CleanFilename(name string) string {
 		}
 	}
 	return name
+}
+
+// Limits of a text alternative (short, as screen readers read it at once)
+// and of a description.
+const (
+	maxAltLen         = 500
+	maxDescriptionLen = 5000
+)
+
+// checkRightsURI accepts an absolute http(s) URI: a rights statement
+// (http://rightsstatements.org/vocab/InC/1.0/) or a licence
+// (https://creativecommons.org/licenses/by/4.0/).
+func checkRightsURI(s string) string {
+	if problem := checkWebURL(s); problem != "" {
+		return "must be a rights statement or licence URI such as http://rightsstatements.org/vocab/InC/1.0/: " + problem
+	}
+	return ""
+}
+
+// MissingAlt lists the locales of want the image d has no alt text in;
+// none when it is decorative.
+func (d *Document) MissingAlt(want []string) []string {
+	if d.Decorative {
+		return nil
+	}
+	var missing []string
+	for _, l := range want {
+		if strings.TrimSpace(d.Alt[l]) == "" {
+			missing = append(missing, l)
+		}
+	}
+	return missing
 }

@@ -31,10 +31,16 @@ func (s *Server) Upload(t testing.TB, token string, meta any, filename, declared
 	return s.Do(t, Req{Method: "POST", Path: "/api/v1/documents", Token: token, Body: body, Headers: map[string]string{"Content-Type": ct}})
 }
 
-// DocMeta is a valid document metadata part of kind with a Slovenian title.
+// DocMeta is a valid document metadata part of kind with a Slovenian
+// title; a crest also has a Slovenian alt text, so a partnership written
+// in Slovenian may be published with it.
 func DocMeta(kind, title string) map[string]any {
-	return map[string]any{"kind": kind, "title": map[string]string{"sl": title}, "language": "sl",
+	m := map[string]any{"kind": kind, "title": map[string]string{"sl": title}, "language": "sl",
 		"provenance": map[string]string{"source": "Občina Jesenice", "archival_ref": "SI-JES/" + title, "original_date": "1975"}}
+	if kind == "crest" {
+		m["alt"] = map[string]string{"sl": "Grb: " + title}
+	}
+	return m
 }
 
 // PDFBytes is n bytes that sniff as a PDF and differ by seed.

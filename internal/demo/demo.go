@@ -45,7 +45,10 @@ type DemoDocument struct {
 type DemoCrest struct {
 	Partnership string           `json:"partnership"`
 	Title       models.Localized `json:"title"`
-	Colors      [2]string        `json:"colors"`
+	// Alt is the crest's text alternative in every locale its partnership
+	// is written in (publishing needs it).
+	Alt    models.Localized `json:"alt"`
+	Colors [2]string        `json:"colors"`
 }
 
 // Ingester stores files as documents (see package ingest); an error with
@@ -172,7 +175,7 @@ func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partner
 		if c.Partnership != p.Slug {
 			continue
 		}
-		in := models.DocumentInput{Kind: models.KindCrest, Title: c.Title, PartnershipIDs: []string{created.ID},
+		in := models.DocumentInput{Kind: models.KindCrest, Title: c.Title, Alt: c.Alt, PartnershipIDs: []string{created.ID},
 			Provenance: models.Provenance{Source: "twincms demo", Notes: "Placeholder shield, not the municipality's crest."}}
 		id, err := l.ingest(ctx, ShieldPNG(parseHex(c.Colors[0]), parseHex(c.Colors[1])), p.Slug+"-grb.png", in)
 		if err != nil {

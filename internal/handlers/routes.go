@@ -151,7 +151,14 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 	a.handle("GET", base+"/:id", op{Summary: "Get the current version", Tag: tag, Roles: editors, Response: schema}, h.get)
 	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm, Also: []int{409}}, h.patch)
 	a.handle("DELETE", base+"/:id", op{Summary: "Delete with its history; needs If-Match", Tag: tag, Roles: editors, Status: 204, Headers: ifm}, h.delete)
-	a.handle("POST", base+"/:id/publish", op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionPublish))
+	publish := op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}
+	if schema == "Partnership" {
+		// A partnership shows its crest: 422 (field crest_id) while the crest
+		// has no alt text in one of the partnership's locales and is not decorative.
+		publish.Summary += "; 422 (crest_id) while its crest lacks alt text in one of its locales and is not decorative"
+		publish.Also = append(publish.Also, 422)
+	}
+	a.handle("POST", base+"/:id/publish", publish, h.action(models.ActionPublish))
 	a.handle("POST", base+"/:id/unpublish", op{Summary: "Back to draft; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionUnpublish))
 	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
 	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)

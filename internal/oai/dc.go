@@ -94,6 +94,7 @@ func (r *Repository) partnershipDC(p *models.Partnership, docs []*models.Documen
 func (r *Repository) documentDC(d *models.Document, parts []*models.Partnership, base string) []dcField {
 	var l dcList
 	l.localized("title", d.Title, r.cfg.Locales, false)
+	l.localized("description", d.Description, r.cfg.Locales, false)
 	l.add("type", "", dcmiType(d.File.ContentType))
 	l.add("type", "", string(d.Kind))
 	l.add("format", "", d.File.ContentType)
@@ -107,6 +108,7 @@ func (r *Repository) documentDC(d *models.Document, parts []*models.Partnership,
 	} else {
 		l.add("publisher", "", r.cfg.RepositoryName)
 	}
+	l.add("rights", "", d.Rights)
 	for _, p := range parts {
 		l.add("relation", "", partnershipURL(base, p))
 		l.add("relation", "", r.identifier("partnership", p.ID))

@@ -183,6 +183,9 @@ type PublicDocument struct {
 	Filename    string    `json:"filename"`
 	URL         string    `json:"url"`
 	ExpiresAt   time.Time `json:"expires_at"`
+	// Description is the editor's description in the request locale
+	// (with fallback).
+	Description string `json:"description,omitempty"`
 }
 
 // PublicImage is one rendition of a crest.
@@ -195,7 +198,11 @@ type PublicImage struct {
 
 // PublicCrest is a partner's crest with its web renditions.
 type PublicCrest struct {
-	Title      string                 `json:"title"`
+	Title string `json:"title"`
+	// Alt is the text alternative in the request locale (with fallback);
+	// "" when the image is decorative, which Decorative then says.
+	Alt        string                 `json:"alt"`
+	Decorative bool                   `json:"decorative"`
 	Renditions map[string]PublicImage `json:"renditions"`
 	ExpiresAt  time.Time              `json:"expires_at"`
 }
@@ -203,12 +210,16 @@ type PublicCrest struct {
 func (r *renderer) document(z *localizer, field string, d *models.Document, role string) PublicDocument {
 	r.saw(d.UpdatedAt)
 	return PublicDocument{ID: d.ID, Title: z.text(field+".title", d.Title), Kind: string(d.Kind), Role: role, Size: d.File.Size,
-		ContentType: d.File.ContentType, Filename: d.File.OriginalFilename, URL: r.ln.link(d.ID, ""), ExpiresAt: r.ln.expires}
+		ContentType: d.File.ContentType, Filename: d.File.OriginalFilename, URL: r.ln.link(d.ID, ""), ExpiresAt: r.ln.expires,
+		Description: z.text(field+".description", d.Description)}
 }
 
 func (r *renderer) crest(z *localizer, d *models.Document) *PublicCrest {
 	r.saw(d.UpdatedAt)
-	c := &PublicCrest{Title: z.text("crest.title", d.Title), Renditions: map[string]PublicImage{}, ExpiresAt: r.ln.expires}
+	c := &PublicCrest{Title: z.text("crest.title", d.Title), Decorative: d.Decorative, Renditions: map[string]PublicImage{}, ExpiresAt: r.ln.expires}
+	if !d.Decorative {
+		c.Alt = z.text("crest.alt", d.Alt)
+	}
 	for _, rd := range d.Renditions {
 		c.Renditions[rd.Name] = PublicImage{URL: r.ln.link(d.ID, rd.Name), Width: rd.Width, Height: rd.Height, ContentType: rd.ContentType}
 	}

@@ -59,7 +59,8 @@ function partner(p, l) {
   for (const a of p.areas) areas.append(el("li", { text: a.label }));
   const site = p.website ? el("p", {}, l.website + ": ", el("a", { href: p.website, text: p.website.replace(/^https?:\/\//, "") })) : null;
   return el("li", { class: "partner", "data-slug": p.slug },
-    crest ? el("img", { src: crest.url, alt: p.crest.title, width: "96" }) : el("span"),
+    // The crest's text alternative from the API (an empty alt when it is decorative).
+    crest ? el("img", { src: crest.url, alt: p.crest.decorative ? "" : p.crest.alt, width: "96", "data-crest": p.slug }) : el("span"),
     el("div", {},
       el("h2", { text: p.name }),
       agreement ? el("p", { class: "meta", text: agreement.title + " · " + agreement.year + " · " + p.relation.label }) : null,
