@@ -86,8 +86,8 @@ func TestBrowserAdminEditorFlow(t *testing.T) {
 
 	u.open("#/partnerships/new")
 	u.run(chromedp.SendKeys(`#slug`, slug), chromedp.SendKeys(`#country`, "IT"),
-		chromedp.SendKeys(`#sl-name`, "Gorica UI"), chromedp.SendKeys(`#sl-summary`, "<p>Slovensko besedilo.</p>"),
-		chromedp.Click(`#tab-en`), chromedp.SendKeys(`#en-name`, "Gorizia UI"), chromedp.SendKeys(`#en-summary`, "<p>English text.</p>"),
+		chromedp.SendKeys(`#sl-name`, "Gorica UI"), chromedp.SendKeys(`#sl-summary`, "Slovensko besedilo."),
+		chromedp.Click(`#tab-en`), chromedp.SendKeys(`#en-name`, "Gorizia UI"), chromedp.SendKeys(`#en-summary`, "English text."),
 		chromedp.Click(`#add-agreement`), chromedp.SendKeys(`#sl-agreement0-title`, "Listina o pobratenju"))
 	// German is missing: its tab is marked and says what the public page shows.
 	var deMarked bool
@@ -232,7 +232,7 @@ func TestBrowserAdminConflictKeepsTyping(t *testing.T) {
 	b.run(chromedp.SendKeys(`#website`, "https://www.villach.at"), chromedp.Click(`#save`))
 	b.waitJS(`document.querySelector("#record-status").textContent.includes("2")`)
 
-	a.run(chromedp.SendKeys(`#sl-summary`, "<p>Besedilo, ki ga ne smemo izgubiti.</p>"), chromedp.Click(`#save`))
+	a.run(chromedp.SendKeys(`#sl-summary`, "Besedilo, ki ga ne smemo izgubiti."), chromedp.Click(`#save`))
 	a.waitJS(`!document.querySelector("#conflict").hidden`)
 	if msg := a.text("#conflict h2"); msg != "Nekdo drug je medtem spremenil ta zapis. Vaše spremembe so ohranjene." {
 		t.Fatalf("conflict message %q", msg)
@@ -241,7 +241,7 @@ func TestBrowserAdminConflictKeepsTyping(t *testing.T) {
 		t.Fatalf("conflict shows %q", diff)
 	}
 	var typed string
-	a.eval(`document.querySelector("#sl-summary").value`, &typed)
+	a.eval(`document.querySelector("#sl-summary").innerHTML`, &typed)
 	if typed != "<p>Besedilo, ki ga ne smemo izgubiti.</p>" {
 		t.Fatalf("typed text now %q", typed)
 	}
@@ -307,21 +307,24 @@ func TestBrowserAdminTokens(t *testing.T) {
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/me", Token: secret}), 401, "unauthorized")
 }
 
-// An editor writes a block with the toolbar and sees what the server kept
-// after sanitizing (the style attribute dropped, the text kept).
+// An editor who prefers HTML types it under "HTML koda" and sees what the
+// server kept after sanitizing (the style attribute dropped, the text kept).
 func TestBrowserAdminBlockShowsSanitized(t *testing.T) {
 	s := apitest.Shared(t)
 	u := newBrowser(t)
 	u.signIn(s.NewToken(t, "editor"))
 	u.open("#/blocks/new")
 	key := fmt.Sprintf("ui-blok-%d", time.Now().UnixNano()%1e9)
-	u.run(chromedp.SendKeys(`#block-key`, key), chromedp.SendKeys(`#panel-sl textarea`, `<p style="color:red">Pozdrav iz Jesenic</p>`))
-	u.eval(`(() => { const a = document.querySelector("#panel-sl textarea"); a.setSelectionRange(a.value.length, a.value.length); })()`, nil)
-	u.run(chromedp.Click(`#panel-sl .toolbar button`))
+	u.run(chromedp.SendKeys(`#block-key`, key), chromedp.Click(`#panel-sl .rte-source summary`),
+		chromedp.SendKeys(`#body-sl-html`, `<p style="color:red">Pozdrav iz <b>Jesenic</b></p>`))
+	// The editor shows the same text formatted, without the style.
+	if got := u.text("#body-sl strong, #body-sl b"); got != "Jesenic" {
+		t.Fatalf("the editor shows the bold word as %q", got)
+	}
 	u.run(chromedp.Click(`#save`))
 	u.waitJS(`document.querySelector("#kept [data-locale='sl'] code")`)
 	src := u.text("#kept [data-locale='sl'] code")
-	if strings.Contains(src, "style=") || !strings.Contains(src, "Pozdrav iz Jesenic") || !strings.Contains(src, "<strong></strong>") {
+	if strings.Contains(src, "style=") || !strings.Contains(src, "Pozdrav iz") || !strings.Contains(src, "<b>Jesenic</b>") {
 		t.Fatalf("kept %q", src)
 	}
 	var stored struct {

@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { h, field } from "./dom.js";
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
+import { richEditor } from "./richtext.js";
 
 function listScreen(view, kind, heading, newLabel, items, name) {
   view.replaceChildren(h("h1", { text: heading }),
@@ -21,25 +22,6 @@ export async function blockList(view) {
 
 export async function pageList(view) {
   listScreen(view, "pages", t("pages"), t("newPage"), (await api("/api/v1/pages?per_page=100")).items, x => x.slug);
-}
-
-/** richText is a textarea with buttons that wrap the selection in the few tags the server keeps. */
-function richText(obj, key, label) {
-  const area = h("textarea", { rows: "6", value: obj[key] || "", "data-field": key });
-  area.addEventListener("input", () => { if (area.value) obj[key] = area.value; else delete obj[key]; });
-  const wrap = (open, close) => () => {
-    const { selectionStart: s, selectionEnd: e, value: v } = area;
-    area.value = v.slice(0, s) + open + v.slice(s, e) + close + v.slice(e);
-    area.dispatchEvent(new Event("input", { bubbles: true }));
-    area.focus();
-  };
-  const tools = h("div", { class: "toolbar", role: "toolbar", "aria-label": label },
-    h("button", { type: "button", text: "B", "aria-label": "<strong>", onclick: wrap("<strong>", "</strong>") }),
-    h("button", { type: "button", text: "I", "aria-label": "<em>", onclick: wrap("<em>", "</em>") }),
-    h("button", { type: "button", text: "¶", "aria-label": "<p>", onclick: wrap("<p>", "</p>") }),
-    h("button", { type: "button", text: "•", "aria-label": "<li>", onclick: wrap("<ul><li>", "</li></ul>") }),
-    h("button", { type: "button", text: "🔗", "aria-label": "<a>", onclick: wrap('<a href="https://">', "</a>") }));
-  return h("div", { class: "richtext" }, field(label + " (HTML)", area), tools);
 }
 
 /** kept shows the sanitized HTML the server stored for a localized rich-text field, rendered and as source. */
@@ -60,7 +42,7 @@ export async function blockEdit(view, id, s) {
       const tabs = localeTabs(s.vocab.locales, l => {
         const title = h("input", { value: d.title[l] || "" });
         title.addEventListener("input", () => { if (title.value) d.title[l] = title.value; else delete d.title[l]; });
-        return h("div", {}, field(t("title"), title), richText(d.body, l, t("body")));
+        return h("div", {}, field(t("title"), title), richEditor(d.body, l, { label: t("body"), id: "body-" + l, pointer: "/body/" + l, lang: l }));
       }, l => fallbackFor(d.body, l, s.vocab));
       return h("div", {}, field(t("key"), key), tabs.el);
     },

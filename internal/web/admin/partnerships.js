@@ -8,6 +8,7 @@ import { fail } from "./app.js";
 import { kept } from "./blocks.js";
 import { countryPicker, countryName } from "./countries.js";
 import { m } from "./messages.js";
+import { richEditor } from "./richtext.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -173,8 +174,8 @@ export async function partnershipEdit(view, id, session) {
         return h("div", {},
           field(t("name"), lt(d.partner.name, l, "input", "name", "/partner/name")),
           field(t("officialName"), lt(d.partner.official_name, l, "input", "official", "/partner/official_name")),
-          field(t("summary") + " (HTML)", lt(d.summary, l, "textarea", "summary", "/summary")),
-          field(t("body") + " (HTML)", lt(d.body, l, "textarea", "body", "/body")),
+          richEditor(d.summary, l, { label: t("summary"), id: l + "-summary", pointer: "/summary/" + l, lang: l }),
+          richEditor(d.body, l, { label: t("body"), id: l + "-body", pointer: "/body/" + l, lang: l }),
           d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title", "/agreements/" + i + "/title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties", "/agreements/" + i + "/parties"))); }));
       };
       const tabsBox = h("div");
