@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +16,29 @@ import (
 // drainLimit is how much of an oversized body is read and dropped so that
 // the client sees the 413 instead of a connection reset.
 const drainLimit = 16 << 20
+
+// dropRest is for a request refused before its body was read to the end,
+// answered with the connection closed. Closing a socket with unread data
+// makes the kernel send RST, which can destroy the answer in flight to a
+// client still sending: so a bounded rest (up to drainLimit, for at most
+// drainFor) is read and dropped first. A body declared longer than that
+// is not waited for: the client may be waiting for the answer.
+func dropRest(c *fiber.Ctx) {
+	c.Context().SetConnectionClose()
+	if !c.Request().IsBodyStream() {
+		return
+	}
+	if declared := c.Request().Header.ContentLength(); declared > drainLimit {
+		return
+	}
+	if conn := c.Context().Conn(); conn != nil {
+		_ = conn.SetReadDeadline(time.Now().Add(drainFor))
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(c.Request().BodyStream(), drainLimit))
+}
+
+// drainFor bounds how long dropRest waits for the rest of a body.
+const drainFor = time.Second
 
 // readBody returns the request body, refusing more than limit bytes. With
 // StreamRequestBody on, a large body arrives as a stream and is read only
@@ -26,11 +50,7 @@ func readBody(c *fiber.Ctx, limit int64) ([]byte, error) {
 			return nil, models.Hide(models.ErrMalformed, "the body could not be read to its end", err)
 		}
 		if int64(len(b)) > limit {
-			// Read a bounded rest so the client can read our answer rather
-			// than a reset; beyond that the connection is closed.
-			if n, _ := io.Copy(io.Discard, io.LimitReader(c.Request().BodyStream(), drainLimit)); n == drainLimit {
-				c.Context().SetConnectionClose()
-			}
+			dropRest(c)
 			return nil, fmt.Errorf("%w: the body is over %d bytes", models.ErrTooLarge, limit)
 		}
 		return b, nil

@@ -104,8 +104,8 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	declared, _, _ := mime.ParseMediaType(file.Header.Get("Content-Type"))
 	doc, err := a.d.Ingest.Ingest(c.UserContext(), models.IncomingFile{Body: &fileBody{part: file, mr: mr, body: body}, DeclaredType: declared, Filename: name}, in)
 	if err != nil {
-		if errors.Is(err, models.ErrTooLarge) {
-			c.Context().SetConnectionClose() // the rest of the body is still coming
+		if errors.Is(err, models.ErrTooLarge) || errors.Is(err, models.ErrInsufficientStorage) {
+			dropRest(c) // the rest of the body is still coming
 		}
 		return err
 	}

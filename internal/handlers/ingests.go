@@ -51,11 +51,11 @@ func (a *API) submitIngest(c *fiber.Ctx) error {
 	var busy interface{ RetryAfter() time.Duration }
 	switch {
 	case errors.As(err, &busy):
-		c.Context().SetConnectionClose() // the body is not read
+		dropRest(c) // the body is not read
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(busy.RetryAfter().Seconds())))
 		return errIngestQueueFull
 	case errors.Is(err, models.ErrTooLarge), errors.Is(err, models.ErrInsufficientStorage):
-		c.Context().SetConnectionClose() // the rest of the body is still coming
+		dropRest(c) // the rest of the body is still coming
 		return err
 	case err != nil:
 		return err
