@@ -57,26 +57,76 @@ func (s *Service[T, P]) update(ctx context.Context, cur, next P) (P, error) {
 	if len(changed) == 0 {
 		return cur, nil // nothing to record
 	}
-	return s.replace(ctx, cur, next, models.ActionUpdate, changed)
+	// An edit of a published record is a draft (models.Meta.EditAction).
+	return s.replace(ctx, cur, next, cur.GetMeta().EditAction(), changed, 0)
 }
 
 // Transition publishes, unpublishes or archives version expected of id;
-// ErrConflict when it has that status already.
+// ErrConflict when it has that status already (a published record with a
+// draft publishes the draft). Unpublish and archive change the published
+// state and keep the draft.
 func (s *Service[T, P]) Transition(ctx context.Context, id string, expected int64, act models.Action) (P, error) {
 	target, ok := act.StatusAfter()
-	if !ok {
+	if !ok || act == models.ActionCreate {
 		return nil, fmt.Errorf("%w: %s is not a publication action", models.ErrMalformed, act)
 	}
 	cur, err := s.editable(ctx, id, expected)
 	if err != nil {
 		return nil, err
 	}
-	if cur.GetMeta().Status == target {
+	m := cur.GetMeta()
+	changed := []string{"status"}
+	if act == models.ActionPublish {
+		if err := m.CanPublish(); err != nil {
+			return nil, err
+		}
+		if m.Status == models.StatusPublished {
+			changed, err = s.draftFields(ctx, cur)
+			if err != nil {
+				return nil, err
+			}
+		}
+	} else if m.Status == target {
 		return nil, fmt.Errorf("%w: it is already %s", models.ErrConflict, target)
 	}
 	next := P(new(T))
 	*next = *cur
-	return s.replace(ctx, cur, next, act, []string{"status"})
+	return s.replace(ctx, cur, next, act, changed, 0)
+}
+
+// DiscardDraft drops the draft of version expected of id: its content
+// becomes the published version's again, as a new version. ErrConflict
+// when there is no draft or nothing was ever published.
+func (s *Service[T, P]) DiscardDraft(ctx context.Context, id string, expected int64) (P, error) {
+	cur, err := s.editable(ctx, id, expected)
+	if err != nil {
+		return nil, err
+	}
+	m := cur.GetMeta()
+	if err := m.CanDiscardDraft(); err != nil {
+		return nil, err
+	}
+	pub, err := s.store.Version(ctx, id, *m.PublishedVersion)
+	if err != nil {
+		return nil, err
+	}
+	next := P(&pub.Snapshot)
+	*next.GetMeta() = *m
+	return s.replace(ctx, cur, next, models.ActionDiscardDraft, models.ChangedFields(cur, next), 0)
+}
+
+// draftFields are the fields in which cur's draft differs from its
+// published version.
+func (s *Service[T, P]) draftFields(ctx context.Context, cur P) ([]string, error) {
+	m := cur.GetMeta()
+	if m.PublishedVersion == nil {
+		return []string{"status"}, nil
+	}
+	pub, err := s.store.Version(ctx, m.ID, *m.PublishedVersion)
+	if err != nil {
+		return nil, err
+	}
+	return models.ChangedFields(P(&pub.Snapshot), cur), nil
 }
 
 // Restore makes version n's content the new current version; the status
@@ -86,24 +136,36 @@ func (s *Service[T, P]) Restore(ctx context.Context, id string, n, expected int6
 	if err != nil {
 		return nil, err
 	}
-	return s.replace(ctx, cur, next, models.ActionRestore, changed)
+	return s.replace(ctx, cur, next, models.ActionRestore, changed, 0)
 }
 
-// PublishVersion publishes exactly version n's content, even when the
-// draft has moved on since: n's content becomes the current record with
-// status published in one write, recorded as a publish. ErrConflict when
-// that content is published already.
+// PublishVersion publishes exactly version n's content (a schedule's
+// frozen version), even when the draft has moved on since: the public
+// gets n's content and the record keeps the newer draft as its draft
+// (models.Meta.Advance). ErrConflict when n's content is published
+// already.
 func (s *Service[T, P]) PublishVersion(ctx context.Context, id string, n, expected int64) (P, error) {
-	cur, next, changed, err := s.fromVersion(ctx, id, n, expected)
+	cur, frozen, changed, err := s.fromVersion(ctx, id, n, expected)
 	if err != nil {
 		return nil, err
 	}
-	if cur.GetMeta().Status != models.StatusPublished {
-		changed = append(changed, "status")
-	} else if len(changed) == 0 {
-		return nil, fmt.Errorf("%w: version %d's content is published already", models.ErrConflict, n)
+	m := cur.GetMeta()
+	if len(changed) == 0 { // the draft is n's content: publish it
+		if err := m.CanPublish(); err != nil {
+			return nil, fmt.Errorf("%w: version %d's content is published already", models.ErrConflict, n)
+		}
+		next := P(new(T))
+		*next = *cur
+		return s.replace(ctx, cur, next, models.ActionPublish, []string{"status"}, 0)
 	}
-	return s.replace(ctx, cur, next, models.ActionPublish, changed)
+	if m.Status == models.StatusPublished && m.PublishedVersion != nil {
+		if pub, err := s.store.Version(ctx, id, *m.PublishedVersion); err == nil && len(models.ChangedFields(P(&pub.Snapshot), frozen)) == 0 {
+			return nil, fmt.Errorf("%w: version %d's content is published already", models.ErrConflict, n)
+		}
+	}
+	next := P(new(T))
+	*next = *cur
+	return s.replace(ctx, cur, next, models.ActionPublish, []string{"status", "published_version"}, n)
 }
 
 // fromVersion is the current version (checked against expected) and version
@@ -124,14 +186,13 @@ func (s *Service[T, P]) fromVersion(ctx context.Context, id string, n, expected 
 	return cur, next, models.ChangedFields(cur, next), nil
 }
 
-// replace stores next as the version after cur and tells the hook.
-func (s *Service[T, P]) replace(ctx context.Context, cur, next P, act models.Action, changed []string) (P, error) {
+// replace stores next as the version after cur and tells the hook; the
+// new version's status and draft pointers follow act (models.Meta.Advance;
+// publishes as there).
+func (s *Service[T, P]) replace(ctx context.Context, cur, next P, act models.Action, changed []string, publishes int64) (P, error) {
 	old := cur.GetMeta().Status
-	status := old
-	if target, ok := act.StatusAfter(); ok {
-		status = target
-	}
-	if s.publishable != nil && status == models.StatusPublished {
+	next.GetMeta().Advance(act, cur.GetMeta().Version+1, publishes)
+	if s.publishable != nil && act == models.ActionPublish {
 		if err := s.publishable(ctx, next); err != nil {
 			return nil, err
 		}

@@ -33,12 +33,20 @@ const (
 	ActionUnpublish Action = "unpublish"
 	ActionArchive   Action = "archive"
 	ActionRestore   Action = "restore"
+	// ActionDraftUpdate is an edit of a published record: it changes the
+	// draft only; the public keeps the published version.
+	ActionDraftUpdate Action = "draft_update"
+	// ActionDiscardDraft drops the draft: the record's content becomes
+	// its published version's again.
+	ActionDiscardDraft Action = "discard_draft"
 )
 
 // StatusAfter is the status an action leads to; ok is false for actions
 // that do not change status.
 func (a Action) StatusAfter() (Status, bool) {
 	switch a {
+	case ActionCreate:
+		return StatusDraft, true
 	case ActionPublish:
 		return StatusPublished, true
 	case ActionUnpublish:
@@ -59,10 +67,20 @@ type Meta struct {
 	UpdatedAt   time.Time  `json:"updated_at" bson:"updated_at"`
 	UpdatedBy   string     `json:"updated_by" bson:"updated_by"`
 	PublishedAt *time.Time `json:"published_at,omitempty" bson:"published_at,omitempty"`
+	// PublishedVersion is the version whose content the public API and
+	// the snapshot serve while the status is published (when unpublished
+	// or archived: the one last published); nil when never published.
+	PublishedVersion *int64 `json:"published_version" bson:"published_version"`
+	// DraftVersion is the current version when its content is not the
+	// published one (a working draft); nil when there is nothing to
+	// publish. HasUnpublishedChanges says the same as a flag.
+	DraftVersion          *int64 `json:"draft_version" bson:"draft_version"`
+	HasUnpublishedChanges bool   `json:"has_unpublished_changes" bson:"has_unpublished_changes"`
 }
 
 // ServerOwnedFields are the JSON names a client may never send.
-var ServerOwnedFields = []string{"id", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "published_at"}
+var ServerOwnedFields = []string{"id", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "published_at",
+	"published_version", "draft_version", "has_unpublished_changes"}
 
 // GetMeta gives generic code access to the server-owned fields.
 func (m *Meta) GetMeta() *Meta { return m }

@@ -108,7 +108,7 @@ func checkWebhookURL(s string) string {
 var pastTense = map[Action]string{
 	ActionCreate: "created", ActionUpdate: "updated", ActionPublish: "published", ActionUnpublish: "unpublished",
 	ActionArchive: "archived", ActionRestore: "restored", ActionDelete: "deleted", ActionWithdraw: "withdrawn",
-	ActionPurge: "purged",
+	ActionPurge: "purged", ActionDraftUpdate: "draft_updated", ActionDiscardDraft: "draft_discarded",
 }
 
 // EventTypeFixityFailed is the webhook event of a failed fixity check.
@@ -124,7 +124,7 @@ const EventTypeBackupFailed = "backup.failed"
 var WebhookEvents = func() []string {
 	var out []string
 	for _, r := range []Resource{ResourcePartnership, ResourceBlock, ResourcePage} {
-		for _, a := range []Action{ActionCreate, ActionUpdate, ActionPublish, ActionUnpublish, ActionArchive, ActionRestore, ActionDelete} {
+		for _, a := range []Action{ActionCreate, ActionUpdate, ActionDraftUpdate, ActionDiscardDraft, ActionPublish, ActionUnpublish, ActionArchive, ActionRestore, ActionDelete} {
 			out = append(out, string(r)+"."+pastTense[a])
 		}
 	}

@@ -11,7 +11,9 @@ import (
 // Append a step with the next level; never change or reorder one that
 // has landed: databases record the level they reached.
 func (a *App) migrations() []migrate.Migration {
-	return []migrate.Migration{}
+	return []migrate.Migration{
+		{Level: 1, Name: "content drafts: published_version, draft_version, has_unpublished_changes", Up: a.DB.MigrateContentDrafts},
+	}
 }
 
 // MigrationLevel is the data migration level this code brings a database

@@ -29,6 +29,7 @@ type ContentService[T any, P item[T]] interface {
 	Patch(ctx context.Context, id string, expected int64, patch map[string]json.RawMessage) (P, error)
 	Transition(ctx context.Context, id string, expected int64, act models.Action) (P, error)
 	Restore(ctx context.Context, id string, n, expected int64) (P, error)
+	DiscardDraft(ctx context.Context, id string, expected int64) (P, error)
 	Delete(ctx context.Context, id string, expected int64) error
 	Versions(ctx context.Context, id string) ([]models.Version[T], error)
 	Version(ctx context.Context, id string, n int64) (models.Version[T], error)
@@ -167,4 +168,17 @@ func (h *contentHandlers[T, P]) action(act models.Action) fiber.Handler {
 		}
 		return h.respond(c, fiber.StatusOK, saved)
 	}
+}
+
+// discardDraft drops the draft of a published record.
+func (h *contentHandlers[T, P]) discardDraft(c *fiber.Ctx) error {
+	id, expected, err := idAndVersion(c)
+	if err != nil {
+		return err
+	}
+	saved, err := h.service.DiscardDraft(c.UserContext(), id, expected)
+	if err != nil {
+		return err
+	}
+	return h.respond(c, fiber.StatusOK, saved)
 }

@@ -20,7 +20,10 @@ type versionDiff struct {
 // diff compares two snapshots of one resource on their editable fields
 // (server-owned ones such as version and timestamps are left out).
 // against defaults to the version before n; 0 is the empty document before
-// the first version, so the diff of version 1 lists everything it added.
+// the first version, so the diff of version 1 lists everything it added;
+// against=published is the published version (409 when never published),
+// so …/versions/{draft_version}/diff?against=published shows the draft's
+// unpublished changes.
 func (h *contentHandlers[T, P]) diff(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -31,10 +34,20 @@ func (h *contentHandlers[T, P]) diff(c *fiber.Ctx) error {
 		return err
 	}
 	against := n - 1
-	if s := c.Query("against"); s != "" {
+	if s := c.Query("against"); s == "published" {
+		cur, err := h.service.Get(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		pv := cur.GetMeta().PublishedVersion
+		if pv == nil {
+			return fmt.Errorf("%w: it was never published", models.ErrConflict)
+		}
+		against = *pv
+	} else if s != "" {
 		m, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || m < 0 || s[0] == '+' {
-			return fmt.Errorf("%w: against must be a version number (0 is the empty document)", models.ErrMalformed)
+			return fmt.Errorf("%w: against must be a version number (0 is the empty document) or published", models.ErrMalformed)
 		}
 		against = m
 	}

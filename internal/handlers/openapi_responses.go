@@ -239,7 +239,7 @@ func queryParamSchema(name string) map[string]any {
 	case "sig":
 		return map[string]any{"type": "string", "description": "the link's signature"}
 	case "against":
-		return map[string]any{"type": "integer", "minimum": 0, "description": "the version to compare with; 0 is the empty document"}
+		return map[string]any{"type": "string", "pattern": "^([0-9]+|published)$", "description": "the version to compare with; 0 is the empty document; published is the published version (compare a draft with it)"}
 	case "resource":
 		return map[string]any{"type": "string", "maxLength": 40, "description": "a resource name; schedules take partnership, block or page"}
 	case "locale":

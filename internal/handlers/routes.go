@@ -149,9 +149,9 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 	a.handle("POST", base, op{Summary: "Create a draft", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Status: 201, Also: []int{409}}, h.create)
 	a.handle("GET", base, op{Summary: "List with filters, sort and paging", Tag: tag, Roles: editors, Response: schema + "List", Query: query}, h.list)
 	a.handle("GET", base+"/:id", op{Summary: "Get the current version", Tag: tag, Roles: editors, Response: schema}, h.get)
-	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm, Also: []int{409}}, h.patch)
+	a.handle("PATCH", base+"/:id", op{Summary: "Change fields (JSON merge patch); needs If-Match. Of a published record this changes its draft only: the public API keeps serving published_version until publish", Tag: tag, Roles: editors, Request: schema + "Input", Response: schema, Headers: ifm, Also: []int{409}}, h.patch)
 	a.handle("DELETE", base+"/:id", op{Summary: "Delete with its history; needs If-Match", Tag: tag, Roles: editors, Status: 204, Headers: ifm}, h.delete)
-	publish := op{Summary: "Publish; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}
+	publish := op{Summary: "Publish (a published record's draft: publish changes); needs If-Match. 409 when published without a draft", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}
 	if schema == "Partnership" {
 		// A partnership shows its crest: 422 (field crest_id) while the crest
 		// has no alt text in one of the partnership's locales and is not decorative.
@@ -159,10 +159,11 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 		publish.Also = append(publish.Also, 422)
 	}
 	a.handle("POST", base+"/:id/publish", publish, h.action(models.ActionPublish))
-	a.handle("POST", base+"/:id/unpublish", op{Summary: "Back to draft; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionUnpublish))
-	a.handle("POST", base+"/:id/archive", op{Summary: "Archive; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
+	a.handle("POST", base+"/:id/discard-draft", op{Summary: "Discard the draft: the content becomes the published version's again (a new version); needs If-Match. 409 when there is no draft or nothing was published", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.discardDraft)
+	a.handle("POST", base+"/:id/unpublish", op{Summary: "Take off the public (the draft is kept); needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionUnpublish))
+	a.handle("POST", base+"/:id/archive", op{Summary: "Archive (the draft is kept); needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm, Also: []int{409}}, h.action(models.ActionArchive))
 	a.handle("GET", base+"/:id/versions", op{Summary: "Version history, newest first", Tag: tag, Roles: editors, Response: "VersionList"}, h.versions)
 	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
-	a.handle("GET", base+"/:id/versions/:version/diff", op{Summary: "What changed from version against (default: the one before; 0 is the empty document) to this version, as RFC 6902 operations on the editable fields; localized fields per locale, arrays by index", Tag: tag, Roles: editors, Response: "VersionDiff", Query: []string{"against"}}, h.diff)
+	a.handle("GET", base+"/:id/versions/:version/diff", op{Summary: "What changed from version against (default: the one before; 0 is the empty document; published: the published version, to compare a draft with it) to this version, as RFC 6902 operations on the editable fields; localized fields per locale, arrays by index", Tag: tag, Roles: editors, Response: "VersionDiff", Query: []string{"against"}, Also: []int{409}}, h.diff)
 	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)
 }

@@ -27,9 +27,14 @@ import (
 
 // ContentReader reads one content type. Errors: models.ErrNotFound,
 // ErrUnavailable.
+//
+// Get reads the working copy (a draft preview shows it); Published and
+// AllPublished the published content, which while a record has a draft is
+// its published version's (storage.Content decides which).
 type ContentReader[P any] interface {
 	Get(ctx context.Context, id string) (P, error)
-	All(ctx context.Context, status models.Status) ([]P, error)
+	Published(ctx context.Context, id string) (P, error)
+	AllPublished(ctx context.Context) ([]P, error)
 }
 
 // DocumentReader reads document records. Get's errors: models.ErrNotFound,
@@ -176,15 +181,15 @@ func (p *Publisher) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := p.src.Partnerships.All(ctx, models.StatusPublished)
+	parts, err := p.src.Partnerships.AllPublished(ctx)
 	if err != nil {
 		return err
 	}
-	blocks, err := p.src.Blocks.All(ctx, models.StatusPublished)
+	blocks, err := p.src.Blocks.AllPublished(ctx)
 	if err != nil {
 		return err
 	}
-	pages, err := p.src.Pages.All(ctx, models.StatusPublished)
+	pages, err := p.src.Pages.AllPublished(ctx)
 	if err != nil {
 		return err
 	}
@@ -301,9 +306,10 @@ func (p *Publisher) apply(ctx context.Context, cur *snapshot, c models.Change) (
 	return next, nil
 }
 
-// current reads id from r; nil when it no longer exists.
+// current reads id's published content from r; nil when it no longer
+// exists.
 func current[P any](ctx context.Context, r ContentReader[*P], id string) (*P, error) {
-	it, err := r.Get(ctx, id)
+	it, err := r.Published(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil
 	}

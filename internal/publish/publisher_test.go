@@ -37,6 +37,13 @@ func (s *store[P]) Get(_ context.Context, id string) (P, error) {
 	return it, nil
 }
 
+// Published and AllPublished: these fakes keep no drafts.
+func (s *store[P]) Published(ctx context.Context, id string) (P, error) { return s.Get(ctx, id) }
+
+func (s *store[P]) AllPublished(ctx context.Context) ([]P, error) {
+	return s.All(ctx, models.StatusPublished)
+}
+
 func (s *store[P]) All(_ context.Context, st models.Status) ([]P, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

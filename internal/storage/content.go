@@ -63,7 +63,8 @@ func versionID(id string, v int64) string { return fmt.Sprintf("%s:%d", id, v) }
 func (c *Content[T, P]) Create(ctx context.Context, item P, by string) (P, error) {
 	m := item.GetMeta()
 	t := now()
-	*m = models.Meta{ID: bson.NewObjectID().Hex(), Status: models.StatusDraft, Version: 1, CreatedAt: t, CreatedBy: by, UpdatedAt: t, UpdatedBy: by}
+	*m = models.Meta{ID: bson.NewObjectID().Hex(), Version: 1, CreatedAt: t, CreatedBy: by, UpdatedAt: t, UpdatedBy: by}
+	m.Advance(models.ActionCreate, 1, 0)
 	if _, err := c.db.collection(c.spec.Collection).InsertOne(ctx, item); err != nil {
 		err = c.keyConflict(translateDB(err), item)
 		c.memUnsure(ctx, err)
@@ -161,7 +162,8 @@ func (c *Content[T, P]) All(ctx context.Context, status models.Status) ([]P, err
 }
 
 // Replace stores item as the next version if the current version is still
-// expected, recording action and the changed fields.
+// expected, recording action and the changed fields. The caller has set
+// the status and draft pointers (models.Meta.Advance).
 //
 // The version snapshot is inserted first under a unique id (resource and
 // version): of two writers based on the same version only one can claim the
@@ -179,12 +181,9 @@ func (c *Content[T, P]) Replace(ctx context.Context, item P, expected int64, act
 	defer unlock()
 	m.Version = expected + 1
 	m.UpdatedAt, m.UpdatedBy = now(), by
-	if st, ok := action.StatusAfter(); ok {
-		m.Status = st
-		if st == models.StatusPublished {
-			t := m.UpdatedAt
-			m.PublishedAt = &t
-		}
+	if action == models.ActionPublish {
+		t := m.UpdatedAt
+		m.PublishedAt = &t
 	}
 	writer, err := c.claimVersion(ctx, item, action, changed)
 	if err != nil {
