@@ -138,8 +138,11 @@ func TestPublishVersionPublishesThatVersion(t *testing.T) {
 	if _, err := parts.PublishVersion(ctx, id, 9, 3); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("unknown version: %v", err)
 	}
+	// Version 2 goes public; the newer draft (version 3's Tretja) stays
+	// the record's draft.
 	got, err := parts.PublishVersion(ctx, id, 2, 3)
-	if err != nil || got.Version != 4 || got.Status != models.StatusPublished || got.Partner.Name["sl"] != "Druga" {
+	if err != nil || got.Version != 4 || got.Status != models.StatusPublished || got.Partner.Name["sl"] != "Tretja" ||
+		got.PublishedVersion == nil || *got.PublishedVersion != 2 || got.DraftVersion == nil || *got.DraftVersion != 4 {
 		t.Fatalf("publish version 2: %+v, %v", got, err)
 	}
 	if _, err := parts.PublishVersion(ctx, id, 2, 4); !errors.Is(err, models.ErrConflict) {
@@ -156,7 +159,7 @@ func TestPublishVersionPublishesThatVersion(t *testing.T) {
 	}
 	hist := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: path + "/versions", Token: ed}), 200).Map(t)
 	top := hist["items"].([]any)[0].(map[string]any)
-	if top["version"].(float64) != 4 || top["action"] != "publish" || top["by"] != "schedule" || fmt.Sprint(top["changed"]) != "[partner status]" {
+	if top["version"].(float64) != 4 || top["action"] != "publish" || top["by"] != "schedule" || fmt.Sprint(top["changed"]) != "[status published_version]" {
 		t.Fatalf("history: %v", top)
 	}
 
