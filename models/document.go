@@ -74,6 +74,12 @@ type Document struct {
 	// written as one, so a crash between the two writes loses nothing
 	// (the sweeper appends what is still pending).
 	PendingEvent *Event `json:"-" bson:"pending_event,omitempty"`
+
+	// Alternative is the accessible alternative the editor attached.
+	Alternative *Alternative `json:"alternative,omitempty" bson:"alternative,omitempty"`
+	// Accessibility is what the server read from the file (PDFs only);
+	// nil until the background check (internal/a11y) has read it.
+	Accessibility *AccessibilityFacts `json:"accessibility,omitempty" bson:"accessibility,omitempty"`
 }
 
 // FileFacts are measured by the server while it stores the bytes.
@@ -115,19 +121,21 @@ type DocumentInput struct {
 	Description    Localized    `json:"description,omitempty"`
 	Decorative     bool         `json:"decorative,omitempty"`
 	Rights         string       `json:"rights,omitempty"`
+	Alternative    *Alternative `json:"alternative,omitempty"`
 	Provenance     Provenance   `json:"provenance"`
 }
 
 // Input returns the editable part of d.
 func (d *Document) Input() DocumentInput {
 	return DocumentInput{Kind: d.Kind, Title: d.Title, Language: d.Language, PartnershipIDs: d.PartnershipIDs,
-		Alt: d.Alt, Description: d.Description, Decorative: d.Decorative, Rights: d.Rights, Provenance: d.Provenance}
+		Alt: d.Alt, Description: d.Description, Decorative: d.Decorative, Rights: d.Rights, Alternative: d.Alternative, Provenance: d.Provenance}
 }
 
 // Apply copies the editable fields into d and refreshes derived ones.
 func (d *Document) Apply(in DocumentInput) {
 	d.Kind, d.Title, d.Language, d.Provenance = in.Kind, in.Title, in.Language, in.Provenance
 	d.Alt, d.Description, d.Decorative, d.Rights = in.Alt, in.Description, in.Decorative, in.Rights
+	d.Alternative = in.Alternative
 	d.PartnershipIDs = in.PartnershipIDs
 	if d.PartnershipIDs == nil {
 		d.PartnershipIDs = []string{}
@@ -137,7 +145,7 @@ func (d *Document) Apply(in DocumentInput) {
 }
 
 // ServerOwnedDocumentFields may never come from a client.
-var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by"}
+var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "accessibility"}
 
 // Validate checks the description.
 func (in DocumentInput) Validate(l Locales) error {
@@ -155,6 +163,9 @@ func (in DocumentInput) Validate(l Locales) error {
 		if problem := checkRightsURI(in.Rights); problem != "" {
 			p.Add("rights", "%s", problem)
 		}
+	}
+	if in.Alternative != nil && !ValidID(in.Alternative.DocumentID) {
+		p.Add("alternative.document_id", "must be a document id")
 	}
 	if len(in.PartnershipIDs) > maxListLen {
 		p.Add("partnership_ids", "at most %d entries", maxListLen)

@@ -20,6 +20,7 @@ package app
 import (
 	"context"
 	"errors"
+	"github.com/jesenice/twincms/internal/a11y"
 	"io"
 	"log/slog"
 	"sync"
@@ -113,7 +114,9 @@ type App struct {
 	Fixity     *archive.Fixity
 	Published  *publish.Publisher
 	// OAI is the OAI-PMH data provider over the published snapshot.
-	OAI       *oai.Repository
+	OAI *oai.Repository
+	// A11y reads the accessibility facts of stored PDFs in the background.
+	A11y      *a11y.Checker
 	Content   *content.Services
 	Ingest    *ingest.Service
 	Schedules *schedule.Service

@@ -35,7 +35,8 @@ func (a *App) Run(ctx context.Context) error {
 // made on other instances), the published snapshot's refresh (changes
 // made on other instances), the orphan sweep, retried clean-ups, the
 // fixity audit, webhook deliveries, the in-memory lists' sync, scheduled
-// publishing, scheduled backups and the audit log's pruning.
+// publishing, the PDFs' accessibility check, scheduled backups and the
+// audit log's pruning.
 func (a *App) loops() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { a.Tokens.RefreshEvery(ctx, 5*time.Second, a.Logger) },
@@ -49,6 +50,7 @@ func (a *App) loops() []func(context.Context) {
 			loop.Every(ctx, documentIndexPoll, a.syncContentMemory, a.Logger, loop.Name("content list memory refresh"))
 		},
 		func(ctx context.Context) { a.Schedules.RunEvery(ctx, time.Second) },
+		func(ctx context.Context) { a.A11y.Run(ctx) },
 		func(ctx context.Context) { a.runBackupSchedule(ctx) },
 		func(ctx context.Context) {
 			loop.Every(ctx, 10*time.Minute, a.Accounts.SweepExpired, a.Logger, loop.Name("expired session sweep"))

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"github.com/jesenice/twincms/internal/a11y"
 
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/internal/archive"
@@ -109,7 +110,8 @@ func (a *App) openContent(ctx context.Context) error {
 	// webhooks, the host's subscribers, the scheduler last (deleting a
 	// record cancels its schedules, and the cancellations it tells of
 	// follow the deletion).
-	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed}, a.opts.Hooks...),
+	a.A11y = a11y.NewChecker(a11y.CheckerConfig{Documents: a.Documents, Objects: a.Objects, Inspector: a11y.PopplerInspector(""), Logger: a.Logger})
+	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed, a.A11y.Changed}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
 	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})

@@ -30,6 +30,18 @@ func (s *Service) CheckInput(ctx context.Context, in models.DocumentInput) error
 			return err
 		}
 	}
+	if alt := in.Alternative; alt != nil {
+		switch d, err := s.Records.Get(ctx, alt.DocumentID); {
+		case errors.Is(err, models.ErrNotFound):
+			p.Add("alternative.document_id", "no document %s", alt.DocumentID)
+		case err != nil:
+			return err
+		case d.Status != models.DocumentActive:
+			p.Add("alternative.document_id", "document %s is withdrawn", alt.DocumentID)
+		case d.Kind == models.KindCrest:
+			p.Add("alternative.document_id", "a crest is no alternative of a document")
+		}
+	}
 	return p.Err(models.ErrInvalid)
 }
 
@@ -50,6 +62,11 @@ func (s *Service) Describe(ctx context.Context, id string, expected int64, patch
 	}
 	if err := s.CheckInput(ctx, in); err != nil {
 		return nil, err
+	}
+	if in.Alternative != nil && in.Alternative.DocumentID == id {
+		var p models.Problems
+		p.Add("alternative.document_id", "a document is no alternative of itself")
+		return nil, p.Err(models.ErrInvalid)
 	}
 	if in.Kind != cur.Kind && (in.Kind == models.KindCrest) != (cur.Kind == models.KindCrest) {
 		var p models.Problems

@@ -204,17 +204,22 @@ func (p *Publisher) rebuild(ctx context.Context) error {
 
 // loadDocuments loads the documents s's partnerships refer to that it
 // does not hold yet, and drops those no longer referred to.
+//
+// Two rounds: the documents shown, then the accessible alternatives of
+// those just loaded (an alternative's own alternative is not published).
 func (p *Publisher) loadDocuments(ctx context.Context, s *snapshot) error {
-	missing := s.missingDocuments()
-	if len(missing) == 0 {
-		return nil
-	}
-	docs, err := p.src.Documents.GetMany(ctx, missing)
-	if err != nil {
-		return err
-	}
-	for _, d := range docs {
-		s.documents[d.ID] = d
+	for range 2 {
+		missing := s.missingDocuments()
+		if len(missing) == 0 {
+			return nil
+		}
+		docs, err := p.src.Documents.GetMany(ctx, missing)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			s.documents[d.ID] = d
+		}
 	}
 	return nil
 }
@@ -302,6 +307,19 @@ func (p *Publisher) apply(ctx context.Context, cur *snapshot, c models.Change) (
 		return nil, err
 	default:
 		next.documents[c.ID] = d
+		// Its accessible alternative may be new. (One no longer named
+		// stays until the next partnership change or rebuild drops it.)
+		if d.Alternative != nil {
+			if _, ok := next.documents[d.Alternative.DocumentID]; !ok {
+				alts, err := p.src.Documents.GetMany(ctx, []string{d.Alternative.DocumentID})
+				if err != nil {
+					return nil, err
+				}
+				for _, a := range alts {
+					next.documents[a.ID] = a
+				}
+			}
+		}
 	}
 	return next, nil
 }

@@ -118,6 +118,20 @@ func (s *snapshot) missingDocuments() []string {
 			}
 		}
 	}
+	// The accessible alternatives of the documents shown are published
+	// with them; those of documents not loaded yet come in the next round
+	// (Publisher.loadDocuments).
+	for id := range maps.Clone(wanted) {
+		d, ok := s.documents[id]
+		if !ok || d.Alternative == nil || wanted[d.Alternative.DocumentID] {
+			continue
+		}
+		alt := d.Alternative.DocumentID
+		wanted[alt] = true
+		if _, ok := s.documents[alt]; !ok {
+			missing = append(missing, alt)
+		}
+	}
 	maps.DeleteFunc(s.documents, func(id string, _ *models.Document) bool { return !wanted[id] })
 	return missing
 }

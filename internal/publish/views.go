@@ -186,6 +186,34 @@ type PublicDocument struct {
 	// Description is the editor's description in the request locale
 	// (with fallback).
 	Description string `json:"description,omitempty"`
+	// Alternative is the accessible alternative the editor attached (a
+	// text version, an accessible PDF), to offer beside the original.
+	Alternative *PublicAlternative `json:"alternative,omitempty"`
+}
+
+// PublicAlternative is a document's accessible alternative.
+type PublicAlternative struct {
+	ID string `json:"id"`
+	// Label is what the site calls it: "Besedilna različica" in Slovenian.
+	Label       string    `json:"label"`
+	Title       string    `json:"title"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	Filename    string    `json:"filename"`
+	URL         string    `json:"url"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// alternativeLabels name an accessible alternative per language; other
+// locales get the English one.
+var alternativeLabels = map[string]string{"sl": "Besedilna različica", "en": "Text version", "de": "Textfassung",
+	"it": "Versione testuale", "hr": "Tekstualna verzija", "sr": "Tekstualna verzija"}
+
+func alternativeLabel(locale string) string {
+	if l, ok := alternativeLabels[locale]; ok {
+		return l
+	}
+	return alternativeLabels["en"]
 }
 
 // PublicImage is one rendition of a crest.
@@ -211,7 +239,22 @@ func (r *renderer) document(z *localizer, field string, d *models.Document, role
 	r.saw(d.UpdatedAt)
 	return PublicDocument{ID: d.ID, Title: z.text(field+".title", d.Title), Kind: string(d.Kind), Role: role, Size: d.File.Size,
 		ContentType: d.File.ContentType, Filename: d.File.OriginalFilename, URL: r.ln.link(d.ID, ""), ExpiresAt: r.ln.expires,
-		Description: z.text(field+".description", d.Description)}
+		Description: z.text(field+".description", d.Description), Alternative: r.alternative(z, field, d)}
+}
+
+// alternative is d's accessible alternative, when it is published and
+// active.
+func (r *renderer) alternative(z *localizer, field string, d *models.Document) *PublicAlternative {
+	if d.Alternative == nil {
+		return nil
+	}
+	a := r.s.activeDocument(d.Alternative.DocumentID)
+	if a == nil {
+		return nil
+	}
+	r.saw(a.UpdatedAt)
+	return &PublicAlternative{ID: a.ID, Label: alternativeLabel(r.locale), Title: z.text(field+".alternative.title", a.Title),
+		Size: a.File.Size, ContentType: a.File.ContentType, Filename: a.File.OriginalFilename, URL: r.ln.link(a.ID, ""), ExpiresAt: r.ln.expires}
 }
 
 func (r *renderer) crest(z *localizer, d *models.Document) *PublicCrest {

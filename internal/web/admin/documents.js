@@ -190,10 +190,25 @@ export async function documentDetail(view, id, session) {
     h("h1", { text: loc(doc.title, getLang()) || f.original_filename }), statusLine, preview,
     h("dl", { class: "facts" }, [[t("filename"), f.original_filename], [t("size"), formatSize(f.size)], [t("type"), f.content_type], [t("sha"), f.sha256]]
       .map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
+    accessibilitySection(doc),
     form,
     h("section", { "aria-labelledby": "attach-h" }, h("h2", { id: "attach-h", text: t("attachTo") }),
       h("div", { class: "inline" }, field(t("partnership"), pick), field(t("role"), role),
         h("button", { type: "button", id: "doc-attach-btn", text: t("attach"), onclick: async () => {
           try { await attachTo(pick.value, doc, role.value); announce(t("saved")); } catch (e) { fail(e); }
         } }))));
+}
+
+/** accessibilitySection shows a PDF's accessibility facts and the plain advice for each missing one. */
+function accessibilitySection(doc) {
+  if (doc.file.content_type !== "application/pdf") return null;
+  const a = doc.accessibility;
+  const lang = getLang() === "sl" ? "sl" : "en";
+  const body = !a ? [h("p", { id: "a11y-pending", text: t("a11yPending") })] : [
+    h("dl", { class: "facts", id: "a11y-facts" }, [[t("a11y_text_layer"), a.text_layer ? t("yes") : t("no")], [t("a11y_tagged"), a.tagged ? t("yes") : t("no")],
+      [t("a11y_language"), a.language || t("no")], [t("a11y_pdfua"), a.pdfua || t("no")], [t("a11y_pdfa"), a.pdfa || t("no")]]
+      .map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
+    a.advice.length ? h("ul", { class: "advice", id: "a11y-advice" }, ...a.advice.map(x => h("li", { "data-fact": x.fact, text: x[lang] })))
+      : h("p", { id: "a11y-ok", text: t("a11yOk") })];
+  return h("section", { "aria-labelledby": "a11y-h" }, h("h2", { id: "a11y-h", text: t("a11y") }), ...body);
 }

@@ -51,9 +51,14 @@ function partner(p, l) {
   const crest = p.crest && (p.crest.renditions["256"] || p.crest.renditions["64"]);
   const agreement = p.agreements[0];
   const docs = el("ul", { class: "docs", "aria-label": l.documents });
+  const kind = d => "(" + d.content_type.replace("application/", "").replace("text/plain", "TXT").toUpperCase() + ", " + size(d.size) + ")";
   for (const d of p.documents) {
+    // An accessible alternative ("Besedilna različica") is offered beside the original.
+    const alt = d.alternative ? el("span", { class: "alternative" }, " · ",
+      el("a", { href: d.alternative.url, "data-alternative": d.alternative.id, "aria-label": d.alternative.label + ": " + d.title, text: d.alternative.label }), " ",
+      el("span", { class: "size", text: kind(d.alternative) })) : null;
     docs.append(el("li", {}, el("a", { href: d.url, "data-document": d.id, text: d.title }), " ",
-      el("span", { class: "size", text: "(" + d.content_type.replace("application/", "").toUpperCase() + ", " + size(d.size) + ")" })));
+      el("span", { class: "size", text: kind(d) }), alt));
   }
   const areas = el("ul", { class: "areas", "aria-label": l.areas });
   for (const a of p.areas) areas.append(el("li", { text: a.label }));
