@@ -129,6 +129,8 @@ type Config struct {
 	SessionMaxAge      time.Duration
 	// SMTP, when SMTPHost is set, mails invitation links.
 	SMTP SMTP
+	// OIDC is single sign-on (off unless its issuer is set).
+	OIDC OIDC
 
 	// RichTextImageOrigins are the external origins rich text may load
 	// images from; images served by twincms itself are always allowed.
@@ -190,7 +192,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("backup_target", c.BackupTarget), slog.String("backup_s3_secret_key", mask(c.BackupS3SecretKey)),
 		slog.String("backup_token", mask(c.BackupToken)),
 		slog.String("public_url", c.PublicURL), slog.String("smtp_host", c.SMTP.Host),
-		slog.String("smtp_password", mask(c.SMTP.Password)), slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.String("smtp_password", mask(c.SMTP.Password)),
+		slog.String("oidc_issuer", c.OIDC.Issuer), slog.String("oidc_client_secret", mask(c.OIDC.ClientSecret)), slog.Any("trusted_proxies", c.TrustedProxies),
 	)
 }
 
@@ -261,6 +264,7 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupKeepWeekly:  l.count("TWINCMS_BACKUP_KEEP_WEEKLY", 4, 0, 1000),
 	}
 	c.loadSignIn(&l)
+	c.loadOIDC(&l)
 	if l.err == nil && c.SMTP.Host != "" && c.SMTP.From == "" {
 		l.fail("TWINCMS_SMTP_FROM", "is required when TWINCMS_SMTP_HOST is set")
 	}
@@ -290,4 +294,24 @@ func (c *Config) loadSignIn(l *loader) {
 		Username: l.str("TWINCMS_SMTP_USERNAME", ""), Password: l.str("TWINCMS_SMTP_PASSWORD", ""),
 		From: l.str("TWINCMS_SMTP_FROM", ""), TLS: l.oneOf("TWINCMS_SMTP_TLS", "starttls", "starttls", "tls", "none"),
 	}
+}
+
+// loadOIDC reads the single sign-on settings.
+func (c *Config) loadOIDC(l *loader) {
+	o := OIDC{
+		Issuer:       l.issuer("TWINCMS_OIDC_ISSUER"),
+		ClientID:     l.str("TWINCMS_OIDC_CLIENT_ID", ""),
+		ClientSecret: l.str("TWINCMS_OIDC_CLIENT_SECRET", ""),
+		Scopes:       l.scopes("TWINCMS_OIDC_SCOPES", "profile email"),
+		RoleClaim:    l.str("TWINCMS_OIDC_ROLE_CLAIM", "groups"),
+		RoleMap:      l.roleMap("TWINCMS_OIDC_ROLE_MAP"),
+		AutoCreate:   l.boolean("TWINCMS_OIDC_AUTO_CREATE", false),
+	}
+	if o.Issuer != "" && o.ClientID == "" {
+		l.fail("TWINCMS_OIDC_CLIENT_ID", "is required when TWINCMS_OIDC_ISSUER is set")
+	}
+	if o.AutoCreate && len(o.RoleMap) == 0 {
+		l.fail("TWINCMS_OIDC_ROLE_MAP", "is required when TWINCMS_OIDC_AUTO_CREATE is true (a new account needs a role)")
+	}
+	c.OIDC = o
 }

@@ -48,6 +48,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"TWINCMS_LOCALES":                "sl,english",
 		"TWINCMS_LOCALE_FALLBACK":        "fr",
 		"TWINCMS_LOG_LEVEL":              "loud",
+		"TWINCMS_OIDC_ISSUER":            "http://sso.jesenice.si",
+		"TWINCMS_OIDC_ROLE_MAP":          "twincms-admins=root",
+		"TWINCMS_OIDC_AUTO_CREATE":       "sometimes",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -56,6 +59,23 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 				t.Fatalf("Load(%s=%q) = %v; want one line naming the variable", name, value, err)
 			}
 		})
+	}
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TWINCMS_OIDC_ISSUER": "https://sso.jesenice.si"}, "TWINCMS_OIDC_CLIENT_ID"},
+		{map[string]string{"TWINCMS_OIDC_ISSUER": "https://sso.jesenice.si", "TWINCMS_OIDC_CLIENT_ID": "twincms", "TWINCMS_OIDC_AUTO_CREATE": "true"}, "TWINCMS_OIDC_ROLE_MAP"},
+	} {
+		if _, err := Load(env(c.env)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load(%v) = %v, want an error naming %s", c.env, err, c.want)
+		}
+	}
+	c, err := Load(env(map[string]string{"TWINCMS_OIDC_ISSUER": "http://127.0.0.1:9998", "TWINCMS_OIDC_CLIENT_ID": "twincms",
+		"TWINCMS_OIDC_SCOPES": "openid, profile email groups", "TWINCMS_OIDC_ROLE_MAP": "a=admin, b = editor", "TWINCMS_OIDC_AUTO_CREATE": "true"}))
+	if err != nil || !c.OIDC.Enabled() || strings.Join(c.OIDC.Scopes, " ") != "profile email groups" || len(c.OIDC.RoleMap) != 2 ||
+		c.OIDC.RoleMap[1] != (RoleMapping{Value: "b", Role: "editor"}) || c.OIDC.RoleClaim != "groups" {
+		t.Errorf("OIDC config %+v, %v", c.OIDC, err)
 	}
 	if _, err := Load(env(map[string]string{"TWINCMS_S3_ENDPOINT": "minio:9000"})); err == nil || !strings.Contains(err.Error(), "TWINCMS_S3_ACCESS_KEY") {
 		t.Fatalf("an external S3 without keys: %v", err)

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/jesenice/twincms/internal/accounts"
 	"github.com/jesenice/twincms/internal/storage"
+	"github.com/jesenice/twincms/models"
 )
 
 // invitationTTL is how long an invitation link works (issue 24: 7 days).
@@ -30,5 +32,27 @@ func (a *App) openAccounts(ctx context.Context) error {
 	if a.Cfg.SMTP.Host != "" {
 		a.Accounts.Mailer = &accounts.SMTPMailer{Cfg: a.Cfg.SMTP, Site: "twincms " + a.Cfg.Organization}
 	}
+	return a.openSSO()
+}
+
+// openSSO builds single sign-on when an OpenID provider is configured.
+// Its flow cookie is sealed with a key derived like the public link key,
+// so every instance on the same store can finish a flow.
+func (a *App) openSSO() error {
+	o := a.Cfg.OIDC
+	if !o.Enabled() {
+		return nil
+	}
+	key, err := a.derivedKey("twincms sso flow v1")
+	if err != nil {
+		return err
+	}
+	roles := make([]accounts.RoleMapping, len(o.RoleMap))
+	for i, m := range o.RoleMap {
+		roles[i] = accounts.RoleMapping{Value: m.Value, Role: models.Role(m.Role)}
+	}
+	a.SSO = &accounts.SSO{Accounts: a.Accounts, Cfg: accounts.SSOConfig{Issuer: o.Issuer, ClientID: o.ClientID,
+		ClientSecret: o.ClientSecret, Scopes: o.Scopes, RoleClaim: o.RoleClaim, RoleMap: roles, AutoCreate: o.AutoCreate,
+		Key: key, HTTP: &http.Client{Timeout: 10 * time.Second}}}
 	return nil
 }

@@ -130,6 +130,8 @@ type App struct {
 	AuthGuard *throttle.Guard
 	// Accounts are people's accounts, sessions and sign-in.
 	Accounts *accounts.Service
+	// SSO is single sign-on (nil unless TWINCMS_OIDC_ISSUER is set).
+	SSO *accounts.SSO
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks

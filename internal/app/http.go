@@ -83,6 +83,9 @@ func (a *App) deps() handlers.Deps {
 		MetricsAccess: a.Cfg.Metrics, MetricsToken: a.Cfg.MetricsToken, MetricsElsewhere: a.Cfg.MetricsAddr != "",
 		Accounts: a.Accounts, PublicURL: a.Cfg.PublicURL,
 	}
+	if a.SSO != nil {
+		d.SSO = a.SSO
+	}
 	if !a.opts.NoSite {
 		d.Site = siteFiles()
 	}

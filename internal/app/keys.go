@@ -42,6 +42,12 @@ func embeddedS3Keys(dataDir string) (string, string, error) {
 // secret has to be kept anywhere. Rotating the S3 secret invalidates the
 // links handed out (the page hands out fresh ones).
 func (a *App) publicLinkKey() ([]byte, error) {
+	return a.derivedKey("twincms public file links v1")
+}
+
+// derivedKey is a 32-byte key for purpose, derived from the object
+// store's secret key (see publicLinkKey).
+func (a *App) derivedKey(purpose string) ([]byte, error) {
 	secret := a.Cfg.S3SecretKey
 	if a.Cfg.EmbeddedS3() {
 		_, embedded, err := embeddedS3Keys(a.Cfg.DataDir)
@@ -51,7 +57,7 @@ func (a *App) publicLinkKey() ([]byte, error) {
 		secret = embedded
 	}
 	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte("twincms public file links v1"))
+	m.Write([]byte(purpose))
 	return m.Sum(nil), nil
 }
 

@@ -72,6 +72,8 @@ type Deps struct {
 	Harvest Harvester
 	// Accounts are people's accounts and sessions; nil: tokens only.
 	Accounts AccountService
+	// SSO is single sign-on with an OpenID provider; nil: not configured.
+	SSO SSOService
 	// PublicURL is TWINCMS_PUBLIC_URL: an https one makes cookies Secure
 	// and is an accepted Origin.
 	PublicURL string

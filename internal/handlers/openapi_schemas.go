@@ -122,6 +122,7 @@ var responseTypes = map[string]any{
 	"UserList":               itemsOf[models.User]{},
 	"UserCreated":            userCreated{},
 	"SignedIn":               signedIn{},
+	"SignInMethods":          signInMethods{},
 	"SessionList":            itemsOf[models.Session]{},
 	"TOTPEnrolment":          accounts.Enrolment{},
 	"RecoveryCodes":          recoveryCodesView{},
