@@ -36,6 +36,9 @@ func (a *App) openBackups(ctx context.Context) error {
 	src := backup.Source{DBDir: filepath.Join(a.Cfg.DataDir, "db"), Objects: a.Objects, Version: Version(),
 		MigrationLevel: a.migrationLevel, Hold: a.Ingest.HoldRemovals, Organization: a.Cfg.Organization,
 		RateLimit: a.Cfg.BackupRateLimit}
+	if a.Cfg.EmbeddedS3() {
+		src.ObjectDir = filepath.Join(a.Cfg.DataDir, "objects", a.Cfg.S3Bucket)
+	}
 	a.backupSrc = src
 	a.Backups, err = backup.NewService(ctx, src, target, why, a.Logger, a.Registerer)
 	if err != nil {

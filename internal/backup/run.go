@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +58,11 @@ type Source struct {
 	Organization string
 	// RateLimit bounds the bytes read a second (0: none).
 	RateLimit int64
+	// ObjectDir, when set, is the embedded object store's bucket
+	// directory: objects are read from their files there (versitygw keeps
+	// an object as a file named by its key, its content type in an
+	// extended attribute) rather than through the S3 API.
+	ObjectDir string
 }
 
 // Info is twincms-backup.json: what a backup holds.
@@ -127,8 +131,9 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	info.SnapshotAt = time.Now().UTC()
 	// 2. The objects, listed after the snapshot: every object it names.
+	objects := objectReader{src.Objects, src.ObjectDir}
 	var objs []models.ObjectInfo
-	if err := src.Objects.List(ctx, "", func(o models.ObjectInfo) error { objs = append(objs, o); return nil }); err != nil {
+	if err := objects.List(ctx, "", func(o models.ObjectInfo) error { objs = append(objs, o); return nil }); err != nil {
 		return info, fmt.Errorf("backup: listing objects: %w", err)
 	}
 	var total int64
@@ -156,7 +161,7 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	p.phase("objects")
 	prev := previousObjects(ctx, t)
-	entries, err := copyObjects(ctx, src.Objects, t, objs, prev, staging, p)
+	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p)
 	if err != nil {
 		return info, err
 	}
@@ -298,27 +303,33 @@ func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		return Object{}, err
 	}
 	defer rc.Close()
+	// The size and ETag of the object read (the listing's when the store
+	// does not say): what the entry records describes the bytes copied.
+	size, etag := o.Size, o.ETag
+	if full.ETag != "" {
+		size, etag = full.Size, full.ETag
+	}
 	h := sha256.New()
 	cr := &countingReader{r: io.TeeReader(rc, h), p: p}
-	tmp := join(poolTmp, fmt.Sprintf("%d-%s", time.Now().UnixNano(), strings.ReplaceAll(o.Key, "/", "_")))
-	if err := t.Put(ctx, tmp, cr, o.Size); err != nil {
-		_ = t.RemoveAll(context.WithoutCancel(ctx), tmp)
+	st, err := stage(ctx, t, o.Key, cr, size)
+	if err != nil {
 		return Object{}, err
 	}
-	if cr.n != o.Size {
-		_ = t.RemoveAll(context.WithoutCancel(ctx), tmp)
-		return Object{}, fmt.Errorf("read %d bytes of %d", cr.n, o.Size)
+	if cr.n != size {
+		st.discard()
+		return Object{}, fmt.Errorf("read %d bytes of %d", cr.n, size)
 	}
-	e := Object{Key: o.Key, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil)), ETag: o.ETag,
+	e := Object{Key: o.Key, Size: cr.n, SHA256: hex.EncodeToString(h.Sum(nil)), ETag: etag,
 		ContentType: full.ContentType, Metadata: full.Metadata}
 	if ok, err := t.Exists(ctx, poolPath(e.SHA256)); err != nil {
+		st.discard()
 		return Object{}, err
 	} else if ok {
-		err = t.RemoveAll(ctx, tmp) // the same bytes under another key
+		st.discard() // the same bytes under another key
 		p.fileDone(false, 0)
-		return e, err
+		return e, nil
 	}
-	if err := t.Move(ctx, tmp, poolPath(e.SHA256)); err != nil {
+	if err := st.name(ctx, poolPath(e.SHA256)); err != nil {
 		return Object{}, err
 	}
 	p.fileDone(true, 0)

@@ -3,20 +3,25 @@ package backup
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	_ "modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
+	"modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
 )
 
 // snapshotDatabases copies every FerretDB database file (*.sqlite) in
-// dbDir into outDir with VACUUM INTO: SQLite reads the database inside one
-// read transaction (the WAL lets FerretDB keep writing meanwhile) and
-// writes a compact, consistent copy. The connection is opened with the
-// same driver as FerretDB's (modernc.org/sqlite) in the same process, so
-// SQLite's locks see each other. It returns the files written, by name.
+// dbDir into outDir with SQLite's online backup API in one step: SQLite
+// copies the database's pages inside one read transaction (the WAL lets
+// FerretDB keep writing meanwhile), a consistent copy of the database as
+// of that transaction's start. It copies pages as they are, where VACUUM
+// INTO (the fallback) rebuilds every table and index: 29 MiB of database
+// took ~1 s that way, most of an incremental backup. The connection is
+// opened with the same driver as FerretDB's (modernc.org/sqlite) in the
+// same process, so SQLite's locks see each other. It returns the files
+// written, by name.
 func snapshotDatabases(ctx context.Context, dbDir, outDir string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dbDir, "*.sqlite"))
 	if err != nil {
@@ -33,7 +38,7 @@ func snapshotDatabases(ctx context.Context, dbDir, outDir string) ([]string, err
 		name := filepath.Base(f)
 		dst := filepath.Join(outDir, name)
 		_ = os.Remove(dst) // VACUUM INTO refuses an existing file
-		if err := vacuumInto(ctx, f, dst); err != nil {
+		if err := backupInto(ctx, f, dst); err != nil {
 			return nil, fmt.Errorf("backup: database %s: %w", name, err)
 		}
 		names = append(names, name)
@@ -41,8 +46,49 @@ func snapshotDatabases(ctx context.Context, dbDir, outDir string) ([]string, err
 	return names, nil
 }
 
+// pageCopier is modernc.org/sqlite's connection with the backup API.
+type pageCopier interface {
+	NewBackup(dstURI string) (*sqlite.Backup, error)
+}
+
+// backupInto copies src to dst (a new file) with the online backup API,
+// all pages in one step; VACUUM INTO when the driver's connection has no
+// backup API.
+func backupInto(ctx context.Context, src, dst string) error {
+	db, err := sql.Open("sqlite", fileURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	copied := false
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(pageCopier)
+		if !ok {
+			return nil
+		}
+		bk, err := pc.NewBackup(fileURI(dst))
+		if err != nil {
+			return err
+		}
+		// One step, -1: every page inside one read transaction. Steps of
+		// a few pages would restart on every write FerretDB makes meanwhile.
+		_, err = bk.Step(-1)
+		copied = true
+		return errors.Join(err, bk.Finish())
+	})
+	if err != nil || copied {
+		return err
+	}
+	return vacuumInto(ctx, src, dst)
+}
+
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(src)+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", fileURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
@@ -50,4 +96,9 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 	db.SetMaxOpenConns(1)
 	_, err = db.ExecContext(ctx, "VACUUM INTO '"+strings.ReplaceAll(dst, "'", "''")+"'")
 	return err
+}
+
+// fileURI is SQLite's URI of the file at path ("?", "#" and "%" escaped).
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 }
