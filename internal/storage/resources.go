@@ -16,8 +16,11 @@ type Blocks = Content[models.Block, *models.Block]
 // Pages stores pages.
 type Pages = Content[models.ContentPage, *models.ContentPage]
 
-// timeSorts are the sort orders every content list offers.
-func timeSorts(m map[string]bson.D) map[string]bson.D {
+// timeSorts are the sort orders every content list offers: by time and
+// by status (the admin lists sort by every column), the key field second.
+func timeSorts(m map[string]bson.D, key string) map[string]bson.D {
+	m["status"] = bson.D{{Key: "status", Value: 1}, {Key: key, Value: 1}}
+	m["-status"] = bson.D{{Key: "status", Value: -1}, {Key: key, Value: 1}}
 	m["created_at"] = bson.D{{Key: "created_at", Value: 1}}
 	m["-created_at"] = bson.D{{Key: "created_at", Value: -1}}
 	m["updated_at"] = bson.D{{Key: "updated_at", Value: 1}}
@@ -45,13 +48,18 @@ func NewPartnerships(ctx context.Context, db *DB) (*Partnerships, error) {
 			return f
 		},
 		Sorts: timeSorts(map[string]bson.D{
-			"":      {{Key: "sort", Value: 1}, {Key: "name_key", Value: 1}},
-			"sort":  {{Key: "sort", Value: 1}, {Key: "name_key", Value: 1}},
-			"name":  {{Key: "name_key", Value: 1}},
-			"-name": {{Key: "name_key", Value: -1}},
-			"slug":  {{Key: "slug", Value: 1}},
-			"-slug": {{Key: "slug", Value: -1}},
-		}),
+			"":          {{Key: "sort", Value: 1}, {Key: "name_key", Value: 1}},
+			"sort":      {{Key: "sort", Value: 1}, {Key: "name_key", Value: 1}},
+			"name":      {{Key: "name_key", Value: 1}},
+			"-name":     {{Key: "name_key", Value: -1}},
+			"slug":      {{Key: "slug", Value: 1}},
+			"-slug":     {{Key: "slug", Value: -1}},
+			"-sort":     {{Key: "sort", Value: -1}, {Key: "name_key", Value: 1}},
+			"relation":  {{Key: "relation", Value: 1}, {Key: "name_key", Value: 1}},
+			"-relation": {{Key: "relation", Value: -1}, {Key: "name_key", Value: 1}},
+			"country":   {{Key: "partner.country", Value: 1}, {Key: "name_key", Value: 1}},
+			"-country":  {{Key: "partner.country", Value: -1}, {Key: "name_key", Value: 1}},
+		}, "name_key"),
 	})
 }
 
@@ -64,7 +72,7 @@ func NewBlocks(ctx context.Context, db *DB) (*Blocks, error) {
 			"":     {{Key: "key", Value: 1}},
 			"key":  {{Key: "key", Value: 1}},
 			"-key": {{Key: "key", Value: -1}},
-		}),
+		}, "key"),
 	})
 }
 
@@ -77,6 +85,6 @@ func NewPages(ctx context.Context, db *DB) (*Pages, error) {
 			"":      {{Key: "slug", Value: 1}},
 			"slug":  {{Key: "slug", Value: 1}},
 			"-slug": {{Key: "slug", Value: -1}},
-		}),
+		}, "slug"),
 	})
 }

@@ -1,27 +1,61 @@
 // Content blocks (rich text with a few formatting buttons, and what the
 // server kept after sanitizing) and pages (title, blocks, partnerships).
 import { api } from "./api.js";
-import { t } from "./i18n.js";
-import { h, field } from "./dom.js";
+import { t, getLang } from "./i18n.js";
+import { h, field, formatTime } from "./dom.js";
+import { m } from "./messages.js";
+import { bulkActions, columnHeader, hashParams, takeResult, w } from "./lists.js";
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
 import { richEditor } from "./richtext.js";
 
-function listScreen(view, kind, heading, newLabel, items, name) {
-  view.replaceChildren(h("h1", { text: heading }),
-    h("p", {}, h("a", { class: "button primary", href: "#/" + kind + "/new", id: "new-" + kind, text: newLabel })),
-    items.length ? h("table", { class: "list", id: kind + "-list" },
-      h("thead", {}, h("tr", {}, [t("key"), t("statusCol"), t("version", { n: "" }).trim()].map(c => h("th", { scope: "col", text: c })))),
-      h("tbody", {}, items.map(x => h("tr", {}, h("th", { scope: "row" }, h("a", { href: "#/" + kind + "/" + x.id, text: name(x) })),
-        h("td", {}, h("span", { class: "badge", "data-status": x.status, text: t("status_" + x.status) })), h("td", { text: String(x.version) })))))
-      : h("p", { text: t("noResults") }));
+/**
+ * listScreen draws the block or page list: sortable columns (the order in
+ * the address), pages of 100, bulk publish / unpublish / archive.
+ */
+async function listScreen(view, kind, heading, newLabel, keyField) {
+  const params = hashParams();
+  const sorts = [keyField, "status", "updated_at"];
+  const sort = sorts.some(k => params.get("sort") === k || params.get("sort") === "-" + k) ? params.get("sort") : keyField;
+  const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  const list = await api("/api/v1/" + kind + "?" + new URLSearchParams({ per_page: "100", sort, page: String(page) }));
+  const items = list.items;
+  const name = x => x[keyField];
+  const reload = async () => {
+    await listScreen(view, kind, heading, newLabel, keyField);
+    const r = view.querySelector("#bulk-result");
+    if (r) r.focus();
+  };
+  const bulk = bulkActions(kind, items, name, reload);
+  const route = "#/" + kind;
+  const pages = Math.max(1, Math.ceil(list.total / 100));
+  const pageLink = n => { const p = new URLSearchParams(params); p.set("page", String(n)); return route + "?" + p; };
+  const pager = pages > 1 ? h("nav", { class: "pager", "aria-label": m("pages") },
+    page > 1 ? h("a", { href: pageLink(page - 1), rel: "prev", text: "← " + m("prevPage") }) : null,
+    h("span", { text: m("pageOf", { page, pages }) }),
+    page < pages ? h("a", { href: pageLink(page + 1), rel: "next", text: m("nextPage") + " →" }) : null) : null;
+  view.replaceChildren(...[h("h1", { text: heading, tabindex: "-1" }),
+    h("p", {}, h("a", { class: "button primary", href: route + "/new", id: "new-" + kind, text: newLabel })),
+    takeResult(kind),
+    items.length ? [bulk.bar, h("table", { class: "list", id: kind + "-list" },
+      h("caption", { text: heading + " (" + list.total + ")" }),
+      h("thead", {}, h("tr", {}, bulk.headCell(), columnHeader(t(keyField === "key" ? "key" : "slug"), keyField, route, params, keyField),
+        columnHeader(w("title"), null), columnHeader(t("statusCol"), "status", route, params, keyField),
+        columnHeader(t("version", { n: "" }).trim(), null), columnHeader(w("updated"), "updated_at", route, params, keyField))),
+      h("tbody", {}, items.map(x => h("tr", { "data-key": name(x) }, bulk.cell(x),
+        h("th", { scope: "row" }, h("a", { href: route + "/" + x.id, text: name(x) })),
+        h("td", { text: (x.title && (x.title[getLang()] || x.title.sl || Object.values(x.title)[0])) || "" }),
+        h("td", {}, h("span", { class: "badge", "data-status": x.status, text: t("status_" + x.status) })),
+        h("td", { text: String(x.version) }), h("td", { text: formatTime(x.updated_at) })))))]
+      : h("p", { text: t("noResults") }),
+    pager].flat().filter(Boolean));
 }
 
 export async function blockList(view) {
-  listScreen(view, "blocks", t("blocks"), t("newBlock"), (await api("/api/v1/blocks?per_page=100")).items, x => x.key);
+  await listScreen(view, "blocks", t("blocks"), t("newBlock"), "key");
 }
 
 export async function pageList(view) {
-  listScreen(view, "pages", t("pages"), t("newPage"), (await api("/api/v1/pages?per_page=100")).items, x => x.slug);
+  await listScreen(view, "pages", t("pages"), t("newPage"), "slug");
 }
 
 /** kept shows the sanitized HTML the server stored for a localized rich-text field, rendered and as source. */

@@ -9,6 +9,7 @@ import { kept } from "./blocks.js";
 import { countryPicker, countryName } from "./countries.js";
 import { m } from "./messages.js";
 import { richEditor } from "./richtext.js";
+import { bulkActions, columnHeader, takeResult } from "./lists.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -23,9 +24,10 @@ export async function partnershipList(view, session) {
   const st = select([["", t("all")], ...["draft", "published", "archived"].map(s => [s, t("status_" + s)])], params.get("status") || "", { name: "status" });
   const rel = select([["", t("all")], ...v.relations.map(r => [r.code, label(r)])], params.get("relation") || "", { name: "relation" });
   const country = h("input", { name: "country", maxlength: "2", size: "3", value: params.get("country") || "" });
-  const sort = select([["sort", t("order")], ["name", t("name")]], params.get("sort") || "sort", { name: "sort" });
+  // The order is chosen by the column headers; the filters keep it.
+  const sort = h("input", { type: "hidden", name: "sort", value: params.get("sort") || "" });
   const form = h("form", { class: "filters", role: "search", "aria-label": t("filter") },
-    field(t("search"), q), field(t("statusCol"), st), field(t("relation"), rel), field(t("country"), country), field("↕", sort),
+    field(t("search"), q), field(t("statusCol"), st), field(t("relation"), rel), field(t("country"), country), sort,
     h("button", { type: "submit", text: t("filter") }));
   const filterParams = () => {
     const p = new URLSearchParams();
@@ -68,6 +70,13 @@ export async function partnershipList(view, session) {
     h("span", { text: m("pageOf", { page, pages }) }),
     page < pages ? h("a", { href: pageLink(page + 1), rel: "next", text: m("nextPage") + " →" }) : null) : null;
   const rows = list.items;
+  const name = p => loc(p.partner.name, "sl") || p.slug;
+  const bulk = bulkActions("partnerships", rows, name, async () => {
+    await partnershipList(view, session);
+    const r = view.querySelector("#bulk-result");
+    if (r) r.focus();
+  });
+  const head = (label, key) => columnHeader(label, key, "#/partnerships", params, "sort");
   const move = async (i, d) => {
     const order = rows.slice();
     [order[i], order[i + d]] = [order[i + d], order[i]];
@@ -84,8 +93,9 @@ export async function partnershipList(view, session) {
   };
   const table = rows.length ? h("table", { class: "list", id: "partnership-list" },
     h("caption", { text: t("partnerships") + " (" + list.total + ")" }),
-    h("thead", {}, h("tr", {}, [t("name"), t("statusCol"), t("relation"), t("country"), t("year"), ordering ? t("order") : null].filter(Boolean).map(c => h("th", { scope: "col", text: c })))),
-    h("tbody", {}, rows.map((p, i) => h("tr", { "data-slug": p.slug },
+    h("thead", {}, h("tr", {}, bulk.headCell(), head(t("name"), "name"), head(t("statusCol"), "status"), head(t("relation"), "relation"),
+      head(t("country"), "country"), head(t("year"), null), head(t("order"), "sort"))),
+    h("tbody", {}, rows.map((p, i) => h("tr", { "data-slug": p.slug }, bulk.cell(p),
       h("th", { scope: "row" }, h("a", { href: "#/partnerships/" + p.id, text: loc(p.partner.name, "sl") })),
       h("td", {}, h("span", { class: "badge", "data-status": p.status, text: t("status_" + p.status) })),
       h("td", { text: label(v.relations.find(r => r.code === p.relation), p.relation) }),
@@ -93,10 +103,12 @@ export async function partnershipList(view, session) {
       h("td", { text: p.agreements.map(a => a.year).join(", ") }),
       ordering ? h("td", { class: "order" },
         h("button", { type: "button", "data-move": "up", "data-id": p.id, disabled: i === 0, "aria-label": t("moveUp") + ": " + loc(p.partner.name, "sl"), text: "↑", onclick: () => move(i, -1) }),
-        h("button", { type: "button", "data-move": "down", "data-id": p.id, disabled: i === rows.length - 1, "aria-label": t("moveDown") + ": " + loc(p.partner.name, "sl"), text: "↓", onclick: () => move(i, 1) })) : null)))) :
+        h("button", { type: "button", "data-move": "down", "data-id": p.id, disabled: i === rows.length - 1, "aria-label": t("moveDown") + ": " + loc(p.partner.name, "sl"), text: "↓", onclick: () => move(i, 1) }))
+        : h("td", { class: "order", text: String(p.sort ?? "") }))))) :
     h("p", { text: t("noResults") });
-  view.replaceChildren(h("h1", { text: t("partnerships"), tabindex: "-1" }),
-    h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form, table, pager);
+  view.replaceChildren(...[h("h1", { text: t("partnerships"), tabindex: "-1" }),
+    h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form,
+    takeResult("partnerships"), rows.length ? bulk.bar : null, table, pager].filter(Boolean));
 }
 
 const blank = {
