@@ -40,6 +40,14 @@ type Config struct {
 	// (TWINCMS_DOCUMENT_INDEX; default on with the embedded database, whose
 	// queries scan, off with MongoDB, whose indexes answer them).
 	DocumentIndex bool
+	// SearchIndex is where the full-text index lives (TWINCMS_SEARCH_INDEX):
+	// "disk" under DATA_DIR/search (kept across restarts, caught up at
+	// start), "memory" (rebuilt at every start) or "off" (q searches the
+	// metadata only, no public search).
+	SearchIndex string
+	// OCRLanguages are Tesseract's languages for documents without a
+	// language of their own (TWINCMS_OCR_LANGUAGES).
+	OCRLanguages []string
 	// Organization names the archive's owner in BagIt exports.
 	Organization string
 
@@ -262,6 +270,8 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupSchedule:    l.str("TWINCMS_BACKUP_SCHEDULE", ""),
 		BackupKeepDaily:   l.count("TWINCMS_BACKUP_KEEP_DAILY", 7, 1, 1000),
 		BackupKeepWeekly:  l.count("TWINCMS_BACKUP_KEEP_WEEKLY", 4, 0, 1000),
+		SearchIndex:       l.oneOf("TWINCMS_SEARCH_INDEX", "disk", "disk", "memory", "off"),
+		OCRLanguages:      l.ocrLanguages("TWINCMS_OCR_LANGUAGES", "slv+deu+ita+srp+srp_latn+hrv+eng"),
 	}
 	c.loadSignIn(&l)
 	c.loadOIDC(&l)

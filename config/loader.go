@@ -303,3 +303,20 @@ func (l *loader) oneOf(name, def string, allowed ...string) string {
 	}
 	return v
 }
+
+// ocrLanguages reads a "+"-separated list of Tesseract language names
+// (slv+deu+srp_latn).
+func (l *loader) ocrLanguages(name, def string) []string {
+	var out []string
+	for _, code := range strings.Split(l.str(name, def), "+") {
+		code = strings.TrimSpace(code)
+		if len(code) < 3 || len(code) > 16 || strings.Trim(code, "abcdefghijklmnopqrstuvwxyz_") != "" {
+			l.fail(name, fmt.Sprintf("must be Tesseract language names joined by + such as slv+deu+srp_latn, got %q", code))
+			return out
+		}
+		if !contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	return out
+}

@@ -66,7 +66,12 @@ type Document struct {
 	CreatedBy  string         `json:"created_by" bson:"created_by"`
 	UpdatedAt  time.Time      `json:"updated_at" bson:"updated_at"`
 	UpdatedBy  string         `json:"updated_by" bson:"updated_by"`
-	Search     string         `json:"-" bson:"search"`
+	// Text is what was extracted from the file (text layer or OCR), and
+	// the state of that background job; nil until the job is queued.
+	Text *TextFacts `json:"text,omitempty" bson:"text,omitempty"`
+	// Format is the file's PRONOM identification; nil until identified.
+	Format *FormatFacts `json:"format,omitempty" bson:"format,omitempty"`
+	Search string       `json:"-" bson:"search"`
 	// Year is the original date's year, stored for range filters.
 	Year int `json:"-" bson:"year"`
 	// PendingEvent is the event of the write that made this version, kept
@@ -145,7 +150,7 @@ func (d *Document) Apply(in DocumentInput) {
 }
 
 // ServerOwnedDocumentFields may never come from a client.
-var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "accessibility"}
+var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "accessibility", "text", "format"}
 
 // Validate checks the description.
 func (in DocumentInput) Validate(l Locales) error {

@@ -6,9 +6,11 @@ type DocumentQuery struct {
 	Partnership string
 	Status      DocumentStatus
 	SHA256      string
-	Q           string
-	YearFrom    int
-	YearTo      int
+	// PUID is a PRONOM format id (fmt/276).
+	PUID     string
+	Q        string
+	YearFrom int
+	YearTo   int
 	// AlsoIDs are documents that match the year range through the
 	// agreement they record (its year), whatever their own date says.
 	AlsoIDs []string

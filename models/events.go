@@ -17,6 +17,8 @@ const (
 	EventWithdrawn       EventType = "withdrawn"
 	EventRestored        EventType = "restored"
 	EventPurged          EventType = "purged"
+	// EventFormatIdentified records the PRONOM identification of the file.
+	EventFormatIdentified EventType = "format_identified"
 )
 
 // Event is one entry of a document's history. Events live in their own

@@ -23,9 +23,38 @@ func (st StoreState) String() string {
 	return fmt.Sprintf("records %v\nobjects %v\nincomplete uploads %v\nclaims %v", st.Records, st.Objects, st.Incomplete, st.Claims)
 }
 
-// StoreState reads s's StoreState from the database and the object store.
+// WaitTexts waits until the background text extraction has taken in
+// every active document (its text object and facts are written after the
+// upload is answered), so a comparison of store states is not raced by it.
+// It gives up quietly after 10 s: with the object store down the queue
+// waits, and the state is then read as it is.
+func (s *Server) WaitTexts(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		docs, err := s.CMS.Documents.All(context.Background())
+		if err != nil {
+			return
+		}
+		busy := false
+		for _, d := range docs {
+			busy = busy || d.Status == models.DocumentActive && (d.Text == nil || d.Text.Status == models.TextQueued || d.Text.Status == models.TextRunning)
+		}
+		if !busy {
+			return
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// StoreState reads s's StoreState from the database and the object store
+// once the background text extraction is idle.
 func (s *Server) StoreState(t testing.TB) StoreState {
 	t.Helper()
+	s.WaitTexts(t)
 	ctx := context.Background()
 	in := s.CMS
 	var st StoreState

@@ -34,7 +34,9 @@ import (
 	"github.com/jesenice/twincms/internal/audit"
 	"github.com/jesenice/twincms/internal/backup"
 	"github.com/jesenice/twincms/internal/bulk"
+	"github.com/jesenice/twincms/internal/doctext"
 	"github.com/jesenice/twincms/internal/embedded"
+	"github.com/jesenice/twincms/internal/fulltext"
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
 	"github.com/jesenice/twincms/internal/logx"
@@ -132,6 +134,14 @@ type App struct {
 	Accounts *accounts.Service
 	// SSO is single sign-on (nil unless TWINCMS_OIDC_ISSUER is set).
 	SSO *accounts.SSO
+	// Texts reads documents' extracted texts; Search, SearchIndex and
+	// SearchSync are the full-text search (nil with TWINCMS_SEARCH_INDEX=off).
+	Texts       doctext.Texts
+	Search      *fulltext.Service
+	SearchIndex *fulltext.Index
+	SearchSync  *fulltext.Sync
+	// TextRunner extracts documents' text in the background.
+	TextRunner *doctext.Runner
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -176,6 +186,12 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		return nil, err
 	}
 	if err := a.openWorkflow(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.openSearch(); err != nil {
+		return nil, err
+	}
+	if err := a.openText(ctx); err != nil {
 		return nil, err
 	}
 	if err := a.openContent(ctx); err != nil {
@@ -244,6 +260,10 @@ func (a *App) abortUnfinished(ctx context.Context) {
 
 func (a *App) closeStorage(ctx context.Context) error {
 	var errs []error
+	if a.SearchIndex != nil {
+		errs = append(errs, a.SearchIndex.Close())
+		a.SearchIndex = nil
+	}
 	if a.DB != nil {
 		errs = append(errs, a.DB.Close(ctx))
 	}

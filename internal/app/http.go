@@ -86,6 +86,10 @@ func (a *App) deps() handlers.Deps {
 	if a.SSO != nil {
 		d.SSO = a.SSO
 	}
+	if a.Search != nil {
+		d.FullText, d.PublicDocuments = a.Search, a.Published
+	}
+	d.Texts, d.TextExtraction, d.PublishedDocument = a.Texts, a.TextRunner, a.Published
 	if !a.opts.NoSite {
 		d.Site = siteFiles()
 	}

@@ -19,6 +19,10 @@ const sweepGrace = 2 * time.Hour
 // instances' writes: their staleness bound, plus one reload.
 const documentIndexPoll = 2 * time.Second
 
+// textPoll is how often the text extraction looks for documents to read
+// besides being woken by uploads here (another instance's uploads, retries).
+const textPoll = 10 * time.Second
+
 // Run does the background work until ctx ends, then returns once all of it
 // has stopped. Call it once, in its own goroutine; cancel ctx before Close.
 func (a *App) Run(ctx context.Context) error {
@@ -52,6 +56,12 @@ func (a *App) loops() []func(context.Context) {
 		func(ctx context.Context) { a.Schedules.RunEvery(ctx, time.Second) },
 		func(ctx context.Context) { a.A11y.Run(ctx) },
 		func(ctx context.Context) { a.runBackupSchedule(ctx) },
+		func(ctx context.Context) { a.TextRunner.Run(ctx, textPoll) },
+		func(ctx context.Context) {
+			if a.SearchSync != nil {
+				a.SearchSync.Run(ctx, searchPoll)
+			}
+		},
 		func(ctx context.Context) {
 			loop.Every(ctx, 10*time.Minute, a.Accounts.SweepExpired, a.Logger, loop.Name("expired session sweep"))
 		},

@@ -111,7 +111,7 @@ func (a *App) openContent(ctx context.Context) error {
 	// record cancels its schedules, and the cancellations it tells of
 	// follow the deletion).
 	a.A11y = a11y.NewChecker(a11y.CheckerConfig{Documents: a.Documents, Objects: a.Objects, Inspector: a11y.PopplerInspector(""), Logger: a.Logger})
-	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed, a.A11y.Changed}, a.opts.Hooks...),
+	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed, a.A11y.Changed, a.searchChanged}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
 	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})

@@ -38,6 +38,15 @@ type Deps struct {
 	Bags             BagWriter
 	Originals        RangeReader
 	Ingests          IngestJobs
+	// FullText answers document searches with q (nil: the metadata search
+	// answers them); PublicDocuments, with it, serves the public search.
+	FullText        FullTextSearch
+	PublicDocuments PublicDocuments
+	// Texts reads extracted texts and TextExtraction reports their queue
+	// (nil: no text routes); PublishedDocument serves the public text.
+	Texts             DocumentTexts
+	TextExtraction    TextExtraction
+	PublishedDocument PublishedDocument
 	// Authenticate, when set, names the caller of a request without an
 	// Authorization header from the host app's own session (twincms as a
 	// plugin); ok false leaves the request unauthenticated.

@@ -150,6 +150,9 @@ func (a *API) listDocuments(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if handled, err := a.searchDocuments(c, q); handled || err != nil {
+		return err
+	}
 	list, err := a.d.Documents.List(c.UserContext(), q)
 	if err != nil {
 		return err

@@ -146,6 +146,7 @@ type storeSnapshot struct {
 
 func snapshotStore(t *testing.T, s *apitest.Server, dir string) storeSnapshot {
 	t.Helper()
+	s.WaitTexts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st := storeSnapshot{Collections: map[string]int64{}}

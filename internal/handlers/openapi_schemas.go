@@ -89,7 +89,8 @@ var responseTypes = map[string]any{
 	"TokenCreated":           tokenCreated{},
 	"TokenList":              itemsOf[models.Token]{},
 	"Document":               models.Document{},
-	"DocumentList":           models.List[*models.Document]{},
+	"DocumentList":           models.List[*models.DocumentMatch]{},
+	"PublicDocumentList":     models.List[publicDocumentHit]{},
 	"ArchiveDocument":        archiveDocumentView{},
 	"Event":                  models.Event{},
 	"FixityRun":              models.FixityRun{},
@@ -126,6 +127,7 @@ var responseTypes = map[string]any{
 	"SessionList":            itemsOf[models.Session]{},
 	"TOTPEnrolment":          accounts.Enrolment{},
 	"RecoveryCodes":          recoveryCodesView{},
+	"TextExtractionState":    models.TextExtractionState{},
 }
 
 // enums lists the values of the string types that have a fixed set.
@@ -134,7 +136,8 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.DocumentStatus](): {"active", "withdrawn"},
 	reflect.TypeFor[models.DocumentKind]():   {"charter", "agreement", "publication", "overview", "crest", "scan"},
 	reflect.TypeFor[models.Role]():           {"admin", "editor", "archivist"},
-	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged"},
+	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged", "format_identified"},
+	reflect.TypeFor[models.TextStatus]():     {"queued", "running", "done", "none", "failed", "unavailable"},
 	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
 	reflect.TypeFor[models.ScheduleStatus](): {"pending", "done", "failed", "cancelled"},
 	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
@@ -251,6 +254,10 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 			name, opts, _ := strings.Cut(tag, ",")
 			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
 				walk(f.Type)
+				continue
+			}
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+				walk(f.Type.Elem()) // encoding/json inlines an embedded pointer's fields too
 				continue
 			}
 			if name == "" {

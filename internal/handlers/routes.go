@@ -108,15 +108,23 @@ func (a *API) routes() {
 	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.withdrawDocument)
 	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.restoreDocument)
 	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
+	if a.d.Texts != nil {
+		a.handle("GET", "/api/v1/documents/:id/text", op{Summary: "The text extracted from the file (text layer or OCR) as text/plain: a plain-text alternative; 404 with the reason when there is none", Tag: "documents", Roles: editors, Produces: []string{"text/plain"}}, a.documentText)
+	}
 	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302, Also: []int{410}}, a.downloadDocument)
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
 	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409, 410, 415, 422}}, a.completeUpload)
 
 	archivists := []models.Role{models.RoleArchivist}
-	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included)", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)
+	a.handle("GET", "/api/v1/archive/documents", op{Summary: "Find documents (withdrawn included). With q: full-text search (every word must match in titles, descriptions, partnership names, kind, year, archival reference or extracted text; diacritics folded; Slovenian and German word forms), ranked by relevance, each item with search.snippet (escaped HTML, matches in <mark>), search.terms and search.score; the other filters combine with it", Tag: "archive", Roles: archivists, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/archive/documents/:id", op{Summary: "File facts, provenance and the event history", Tag: "archive", Roles: archivists, Response: "ArchiveDocument"}, a.archiveDocument)
 	a.handle("GET", "/api/v1/archive/documents/:id/original", op{Summary: "The original bytes (Range supported) with Repr-Digest and X-Checksum-Sha256", Tag: "archive", Roles: archivists, Headers: []string{"Range"}, Timeout: longRequest, Produces: originalTypes}, a.archiveOriginal)
 	a.handle("POST", "/api/v1/archive/documents/:id/fixity", op{Summary: "Re-read the object, recompute SHA-256, record fixity_ok or fixity_failed", Tag: "archive", Roles: archivists, Response: "Event", Timeout: longRequest}, a.checkFixity)
+	if a.d.Texts != nil && a.d.TextExtraction != nil {
+		a.handle("GET", "/api/v1/archive/documents/:id/text", op{Summary: "The text extracted from the file (text layer or OCR) as text/plain; 404 with the reason when there is none (not yet extracted, no text, OCR unavailable, failed)", Tag: "archive", Roles: archivists, Produces: []string{"text/plain"}}, a.documentText)
+		a.handle("POST", "/api/v1/archive/documents/:id/text", op{Summary: "Extract the text again (after a failure, or with OCR newly installed): queues it and answers at once with the record (text.status queued); 409 while it runs or when withdrawn", Tag: "archive", Roles: archivists, Response: "Document", Status: 202, Also: []int{409}}, a.requeueText)
+		a.handle("GET", "/api/v1/archive/text-extraction", op{Summary: "Text extraction: whether OCR and text-layer extraction are available (engines, languages) and active documents by state", Tag: "archive", Roles: archivists, Response: "TextExtractionState"}, a.textExtraction)
+	}
 	a.handle("GET", "/api/v1/archive/fixity", op{Summary: "The audit in progress and the last audit's results", Tag: "archive", Roles: archivists, Response: "FixityState"}, a.fixityState)
 	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest, Also: []int{409}}, a.runAudit)
 	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
@@ -140,6 +148,12 @@ func (a *API) publicRoutes() {
 	sig := []string{"exp", "sig"}
 	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
+	if a.d.Texts != nil && a.d.PublishedDocument != nil {
+		a.handle("GET", "/api/v1/public/documents/:id/text", op{Summary: "The plain-text alternative of a published document's file (its extracted text); 404 for a document not published, withdrawn, or without text", Tag: "public", Produces: []string{"text/plain"}}, a.publicDocumentText)
+	}
+	if a.d.FullText != nil && a.d.PublicDocuments != nil {
+		a.handle("GET", "/api/v1/public/documents", op{Summary: "Find published documents by their words: every word must match (titles, descriptions, partnership names, kind, year, archival reference, extracted text; diacritics folded, Slovenian and German word forms), best first, each with a snippet whose matched words are in <mark>; without q every published document, newest year first. Withdrawn and unpublished documents are never found", Tag: "public", Response: "PublicDocumentList", Query: append(loc, "q", "kind", "year_from", "year_to", "page", "per_page"), Headers: lang}, a.publicSearch)
+	}
 	a.handle("GET", "/api/v1/public/blocks/:key", op{Summary: "One published block", Tag: "public", Response: "PublicBlock", Query: loc, Headers: lang, InMemory: true}, a.publicBlock)
 }
 

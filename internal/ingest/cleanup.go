@@ -110,7 +110,7 @@ func (s *Service) cleanUp(ctx context.Context, id string, lo leftovers) error {
 			return err
 		}
 	}
-	keys := []string{originalKey(id)}
+	keys := []string{originalKey(id), models.TextKey(id)}
 	for _, size := range media.Sizes {
 		keys = append(keys, renditionKey(id, fmt.Sprint(size)))
 	}

@@ -46,8 +46,9 @@ func (r SweepResult) Counts() map[string]int {
 	return out
 }
 
-// sweptPrefixes hold every object and upload ingest makes.
-var sweptPrefixes = []string{"originals/", "renditions/"}
+// sweptPrefixes hold every object and upload ingest makes, and the
+// extracted texts (models.TextKey).
+var sweptPrefixes = []string{"originals/", "renditions/", "texts/"}
 
 // documentOf names the document an object key belongs to.
 func documentOf(key string) string {
