@@ -118,7 +118,9 @@ type App struct {
 	// OAI is the OAI-PMH data provider over the published snapshot.
 	OAI *oai.Repository
 	// A11y reads the accessibility facts of stored PDFs in the background.
-	A11y      *a11y.Checker
+	A11y *a11y.Checker
+	// Statement is the accessibility statement (settings and generation).
+	Statement *a11y.Statement
 	Content   *content.Services
 	Ingest    *ingest.Service
 	Schedules *schedule.Service

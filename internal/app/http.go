@@ -78,7 +78,7 @@ func (a *App) deps() handlers.Deps {
 		Documents: a.Documents, PartnershipIndex: a.PartnershipIndex, Ingest: a.Ingest, Presigner: a.Objects,
 		LinkTTL: a.Cfg.LinkTTL, S3Origin: a.Objects.PublicOrigin(),
 		Fixity: a.Fixity, Bags: archive.Bags{Objects: a.Objects, Org: a.Cfg.Organization}, Originals: a.Objects, Metrics: a.Metrics,
-		Authenticate: a.opts.Authenticate, Backups: a.Backups, Harvest: a.OAI,
+		Authenticate: a.opts.Authenticate, Backups: a.Backups, Harvest: a.OAI, Statement: a.Statement,
 		AuthThrottle: a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
 		MetricsAccess: a.Cfg.Metrics, MetricsToken: a.Cfg.MetricsToken, MetricsElsewhere: a.Cfg.MetricsAddr != "",
 		Accounts: a.Accounts, PublicURL: a.Cfg.PublicURL,

@@ -110,6 +110,14 @@ func (a *App) openContent(ctx context.Context) error {
 	// webhooks, the host's subscribers, the scheduler last (deleting a
 	// record cancels its schedules, and the cancellations it tells of
 	// follow the deletion).
+	a.Statement = &a11y.Statement{Settings: storage.NewSettings(a.DB), Documents: a.Documents, Locales: a.Locales,
+		Published: func() []string {
+			var ids []string
+			for _, d := range a.Published.Harvest().Documents {
+				ids = append(ids, d.ID)
+			}
+			return ids
+		}}
 	a.A11y = a11y.NewChecker(a11y.CheckerConfig{Documents: a.Documents, Objects: a.Objects, Inspector: a11y.PopplerInspector(""), Logger: a.Logger})
 	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed, a.A11y.Changed, a.searchChanged}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })

@@ -79,6 +79,8 @@ type Deps struct {
 	Backups BackupService
 	// Harvest answers OAI-PMH requests at /oai; nil serves none.
 	Harvest Harvester
+	// Statement is the accessibility statement; nil serves none.
+	Statement AccessibilityStatement
 	// Accounts are people's accounts and sessions; nil: tokens only.
 	Accounts AccountService
 	// SSO is single sign-on with an OpenID provider; nil: not configured.

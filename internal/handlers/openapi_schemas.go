@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/jesenice/twincms/internal/a11y"
 	"reflect"
 	"strings"
 	"time"
@@ -128,23 +129,27 @@ var responseTypes = map[string]any{
 	"TOTPEnrolment":          accounts.Enrolment{},
 	"RecoveryCodes":          recoveryCodesView{},
 	"TextExtractionState":    models.TextExtractionState{},
+	"AccessibilityStatement": a11y.PublicStatement{},
+	"StatementSettings":      models.StatementSettings{},
 }
 
 // enums lists the values of the string types that have a fixed set.
 var enums = map[reflect.Type][]string{
-	reflect.TypeFor[models.Status]():         {"draft", "published", "archived"},
-	reflect.TypeFor[models.DocumentStatus](): {"active", "withdrawn"},
-	reflect.TypeFor[models.DocumentKind]():   {"charter", "agreement", "publication", "overview", "crest", "scan"},
-	reflect.TypeFor[models.Role]():           {"admin", "editor", "archivist"},
-	reflect.TypeFor[models.EventType]():      {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged", "format_identified"},
-	reflect.TypeFor[models.TextStatus]():     {"queued", "running", "done", "none", "failed", "unavailable"},
-	reflect.TypeFor[models.Action]():         {"create", "update", "publish", "unpublish", "archive", "restore"},
-	reflect.TypeFor[models.ScheduleStatus](): {"pending", "done", "failed", "cancelled"},
-	reflect.TypeFor[models.DeliveryStatus](): {"pending", "succeeded", "failed"},
-	reflect.TypeFor[models.Relation]():       terms(models.Relations),
-	reflect.TypeFor[models.AgreementKind]():  terms(models.AgreementKinds),
-	reflect.TypeFor[models.UserStatus]():     {"invited", "active", "disabled"},
-	reflect.TypeFor[models.IngestStatus]():   {"queued", "verifying", "ingesting", "done", "failed"},
+	reflect.TypeFor[models.Status]():            {"draft", "published", "archived"},
+	reflect.TypeFor[models.DocumentStatus]():    {"active", "withdrawn"},
+	reflect.TypeFor[models.DocumentKind]():      {"charter", "agreement", "publication", "overview", "crest", "scan"},
+	reflect.TypeFor[models.Role]():              {"admin", "editor", "archivist"},
+	reflect.TypeFor[models.EventType]():         {"ingested", "metadata_changed", "fixity_ok", "fixity_failed", "withdrawn", "restored", "purged", "format_identified"},
+	reflect.TypeFor[models.TextStatus]():        {"queued", "running", "done", "none", "failed", "unavailable"},
+	reflect.TypeFor[models.Action]():            {"create", "update", "publish", "unpublish", "archive", "restore"},
+	reflect.TypeFor[models.ScheduleStatus]():    {"pending", "done", "failed", "cancelled"},
+	reflect.TypeFor[models.DeliveryStatus]():    {"pending", "succeeded", "failed"},
+	reflect.TypeFor[models.Relation]():          terms(models.Relations),
+	reflect.TypeFor[models.AgreementKind]():     terms(models.AgreementKinds),
+	reflect.TypeFor[models.UserStatus]():        {"invited", "active", "disabled"},
+	reflect.TypeFor[models.IngestStatus]():      {"queued", "verifying", "ingesting", "done", "failed"},
+	reflect.TypeFor[models.ConformanceStatus](): {"full", "partial", "none"},
+	reflect.TypeFor[models.Exemption]():         {"office_file_before_2018", "heritage_reproduction"},
 }
 
 func terms(ts []models.Term) []string {

@@ -19,6 +19,7 @@ func (a *API) routes() {
 	a.publicRoutes()
 	if a.d.Site != nil {
 		a.handle("GET", "/", op{Summary: "The demo website", Tag: "site", Produces: []string{"text/html"}}, a.siteIndex)
+		a.handle("GET", "/izjava-o-dostopnosti", op{Summary: "The demo website's accessibility statement page", Tag: "site", Produces: []string{"text/html"}}, a.siteStatement)
 		a.handle("GET", "/site/:file", op{Summary: "The demo website's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.siteFile)
 	}
 	if a.d.Admin != nil {
@@ -26,6 +27,7 @@ func (a *API) routes() {
 		a.handle("GET", "/admin/:file", op{Summary: "The admin web UI's files", Tag: "site", Produces: []string{"text/html", "text/css", "text/javascript"}}, a.adminFile)
 	}
 	a.oaiRoutes()
+	a.accessibilityRoutes()
 	a.handle("GET", "/healthz", op{Summary: "Process is up", Tag: "system", Response: "Health"}, a.healthz)
 	a.handle("GET", "/readyz", op{Summary: "Database and object store reachable (503 otherwise)", Tag: "system", Response: "Health", Also: []int{503}}, a.readyz)
 	if !a.d.MetricsElsewhere {

@@ -13,3 +13,9 @@ func (a *API) siteIndex(c *fiber.Ctx) error {
 func (a *API) siteFile(c *fiber.Ctx) error {
 	return a.sendUIFile(c, a.d.Site, c.Params("file"), "public, max-age=300")
 }
+
+// siteStatement serves the demo website's accessibility statement page
+// (it reads GET /api/v1/public/accessibility-statement).
+func (a *API) siteStatement(c *fiber.Ctx) error {
+	return a.sendUIFile(c, a.d.Site, "izjava.html", "public, max-age=300")
+}

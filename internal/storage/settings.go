@@ -39,3 +39,22 @@ func (s *Settings) SetTOTPRequiredRoles(ctx context.Context, roles []models.Role
 		bson.D{{Key: "$set", Value: bson.D{{Key: "totp_required_roles", Value: roles}}}}, options.UpdateOne().SetUpsert(true))
 	return translateDB(err)
 }
+
+// AccessibilityStatement returns the accessibility statement's settings.
+// Errors: models.ErrNotFound before any are saved, ErrUnavailable.
+func (s *Settings) AccessibilityStatement(ctx context.Context) (*models.StatementSettings, error) {
+	var v struct {
+		S models.StatementSettings `bson:"statement"`
+	}
+	if err := translateDB(s.db.collection("settings").FindOne(ctx, bson.D{{Key: "_id", Value: "accessibility_statement"}}).Decode(&v)); err != nil {
+		return nil, err
+	}
+	return &v.S, nil
+}
+
+// SetAccessibilityStatement stores the accessibility statement's settings.
+func (s *Settings) SetAccessibilityStatement(ctx context.Context, st models.StatementSettings) error {
+	_, err := s.db.collection("settings").UpdateOne(ctx, bson.D{{Key: "_id", Value: "accessibility_statement"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "statement", Value: st}}}}, options.UpdateOne().SetUpsert(true))
+	return translateDB(err)
+}
