@@ -66,6 +66,7 @@ function isObject(v) { return v !== null && typeof v === "object" && !Array.isAr
 /** editable drops the server-owned fields of a record. */
 export function editable(rec) {
   const out = structuredClone(rec);
-  for (const k of ["id", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "published_at"]) delete out[k];
+  for (const k of ["id", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "published_at",
+    "published_version", "draft_version", "has_unpublished_changes"]) delete out[k];
   return out;
 }

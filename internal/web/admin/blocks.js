@@ -7,6 +7,7 @@ import { m } from "./messages.js";
 import { bulkActions, columnHeader, hashParams, takeResult, w } from "./lists.js";
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
 import { richEditor } from "./richtext.js";
+import { allItems, blockPicker } from "./pickers.js";
 
 /**
  * listScreen draws the block or page list: sortable columns (the order in
@@ -74,7 +75,7 @@ export async function blockEdit(view, id, s) {
       const key = h("input", { id: "block-key", value: d.key, required: true });
       key.addEventListener("input", () => { d.key = key.value; });
       const tabs = localeTabs(s.vocab.locales, l => {
-        const title = h("input", { value: d.title[l] || "" });
+        const title = h("input", { value: d.title[l] || "", "data-pointer": "/title/" + l });
         title.addEventListener("input", () => { if (title.value) d.title[l] = title.value; else delete d.title[l]; });
         return h("div", {}, field(t("title"), title), richEditor(d.body, l, { label: t("body"), id: "body-" + l, pointer: "/body/" + l, lang: l }));
       }, l => fallbackFor(d.body, l, s.vocab));
@@ -85,6 +86,7 @@ export async function blockEdit(view, id, s) {
 }
 
 export async function pageEdit(view, id, s) {
+  const blocks = await allItems("/api/v1/blocks?sort=key");
   await editRecord(view, "pages", id, {
     blank: { slug: "", title: {}, blocks: [], partnerships: true },
     title: d => d.slug || t("newPage"),
@@ -92,16 +94,14 @@ export async function pageEdit(view, id, s) {
       d.title ||= {};
       const slug = h("input", { id: "page-slug", value: d.slug, required: true });
       slug.addEventListener("input", () => { d.slug = slug.value; });
-      const blocks = h("input", { id: "page-blocks", value: (d.blocks || []).join(", ") });
-      blocks.addEventListener("input", () => { d.blocks = blocks.value.split(",").map(x => x.trim()).filter(Boolean); });
       const show = h("input", { type: "checkbox", id: "page-partnerships", checked: d.partnerships });
       show.addEventListener("change", () => { d.partnerships = show.checked; });
       const tabs = localeTabs(s.vocab.locales, l => {
-        const title = h("input", { value: d.title[l] || "" });
+        const title = h("input", { value: d.title[l] || "", "data-pointer": "/title/" + l });
         title.addEventListener("input", () => { if (title.value) d.title[l] = title.value; else delete d.title[l]; });
         return field(t("title"), title);
       }, l => fallbackFor(d.title, l, s.vocab));
-      return h("div", {}, field(t("slug"), slug), field(t("blocksOnPage"), blocks), h("div", { class: "check" }, show, h("label", { for: "page-partnerships", text: t("showPartnerships") })), tabs.el);
+      return h("div", {}, field(t("slug"), slug), blockPicker(d, blocks), h("div", { class: "check" }, show, h("label", { for: "page-partnerships", text: t("showPartnerships") })), tabs.el);
     },
   });
 }

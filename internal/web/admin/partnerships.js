@@ -10,6 +10,7 @@ import { countryPicker, countryName } from "./countries.js";
 import { m } from "./messages.js";
 import { richEditor } from "./richtext.js";
 import { bulkActions, columnHeader, takeResult } from "./lists.js";
+import { allItems, docLabel, docOptions, partnershipNames } from "./pickers.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -138,8 +139,8 @@ function bindText(obj, key, attrs = {}, tag = "input") {
 
 export async function partnershipEdit(view, id, session) {
   const v = session.vocab;
-  const docs = (await api("/api/v1/documents?per_page=100")).items;
-  const docTitle = d => loc(d.title, getLang()) || d.file.original_filename;
+  const [docs, names] = await Promise.all([allItems("/api/v1/documents"), partnershipNames()]);
+  const docTitle = d => docLabel(d, names);
   await editRecord(view, "partnerships", id, {
     blank: id === "new" ? { ...structuredClone(blank), sort: await nextSort() } : blank,
     title: d => loc(d.partner.name, "sl") || t("newPartnership"),
@@ -156,7 +157,7 @@ export async function partnershipEdit(view, id, session) {
           field(t("year"), bindText(a, "year", { type: "number", "data-pointer": "/agreements/" + i + "/year", min: "1900", max: String(new Date().getFullYear()) })),
           field(t("date"), bindText(a, "date", { type: "date", optional: true, "data-pointer": "/agreements/" + i + "/date" })),
           field(t("document"), (() => {
-            const s = select([["", t("none")], ...docs.filter(x => x.kind !== "crest").map(x => [x.id, docTitle(x)])], a.document_id || "", { "data-pointer": "/agreements/" + i + "/document_id" });
+            const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { "data-pointer": "/agreements/" + i + "/document_id" });
             s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; }; return s;
           })()),
           h("p", { class: "hint", text: t("title") + " / " + t("parties") + ": " + t("locTabs") }),
@@ -172,7 +173,7 @@ export async function partnershipEdit(view, id, session) {
             h("button", { type: "button", disabled: i === d.documents.length - 1, "aria-label": t("moveDown"), text: "↓", onclick: () => { [d.documents[i + 1], d.documents[i]] = [d.documents[i], d.documents[i + 1]]; drawDocs(); } }),
             h("button", { type: "button", text: t("detach"), onclick: () => { d.documents.splice(i, 1); drawDocs(); } }));
         })));
-        const pick = select([["", t("none")], ...docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)).map(x => [x.id, docTitle(x)])], "", { id: "attach-doc" });
+        const pick = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)), names)], "", { id: "attach-doc" });
         const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "attach-role" });
         docsBox.append(h("div", { class: "inline" }, field(t("document"), pick), field(t("role"), role),
           h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } })));
@@ -196,7 +197,7 @@ export async function partnershipEdit(view, id, session) {
         tabs = localeTabs(v.locales, localePanel, l => fallbackFor(d.partner.name, l, v) || fallbackFor(d.summary, l, v));
         tabsBox.replaceChildren(tabs.el);
       };
-      const crest = select([["", t("none")], ...docs.filter(x => x.kind === "crest").map(x => [x.id, docTitle(x)])], d.crest_id || "", { id: "crest", "data-pointer": "/crest_id" });
+      const crest = select([["", t("none")], ...docOptions(docs.filter(x => x.kind === "crest"), names)], d.crest_id || "", { id: "crest", "data-pointer": "/crest_id" });
       crest.onchange = () => { if (crest.value) d.crest_id = crest.value; else delete d.crest_id; };
       const rel = select(v.relations.map(r => [r.code, label(r)]), d.relation, { id: "relation", "data-pointer": "/relation" });
       rel.onchange = () => { d.relation = rel.value; };
