@@ -160,5 +160,33 @@ func TestBrowserAdminPickersForBlocksAndDocuments(t *testing.T) {
 			t.Errorf("no option for the %s charter with %q among %q", name, parts, options)
 		}
 	}
+	// Both attached, then the second dragged above the first, saved in that order.
+	for _, file := range []string{fmt.Sprintf("valjevo-%d.pdf", stamp), fmt.Sprintf("bad-%d.pdf", stamp)} {
+		var value string
+		u.eval(fmt.Sprintf(`[...document.querySelectorAll("#attach-doc option")].find(o => o.textContent.includes(%q)).value`, file), &value)
+		u.setValue(`#attach-doc`, value)
+		u.run(chromedp.Click(`#attach`))
+	}
+	u.waitJS(`document.querySelectorAll("#doc-order li[data-key]").length === 2`)
+	if first := u.text("#doc-order li:first-child .picked-name"); !strings.Contains(first, fmt.Sprintf("valjevo-%d.pdf", stamp)) || !strings.Contains(first, "1975") {
+		t.Fatalf("the first attached row reads %q", first)
+	}
+	var docIDs []string
+	u.eval(`[...document.querySelectorAll("#doc-order li[data-key]")].map(li => li.dataset.key)`, &docIDs)
+	u.drag(`#doc-order li:last-child .drag`, `#doc-order li:first-child`, -12)
+	u.waitJS(fmt.Sprintf(`document.querySelector("#doc-order li:first-child").dataset.key === %q`, docIDs[1]))
 	u.axe("partnership with document pickers")
+	if dir := os.Getenv("TWINCMS_SCREENSHOTS"); dir != "" {
+		u.screenshot(dir, "document-picker-1280")
+	}
+	u.run(chromedp.Click(`#save`))
+	u.waitJS(`document.querySelector("#record-status").textContent.includes("2")`)
+	p := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships/" + valjevo, Token: apitest.AdminToken}), 200).Map(t)
+	var stored []string
+	for _, r := range p["documents"].([]any) {
+		stored = append(stored, r.(map[string]any)["document_id"].(string))
+	}
+	if fmt.Sprint(stored) != fmt.Sprint([]string{docIDs[1], docIDs[0]}) {
+		t.Fatalf("stored document order %v, want %v", stored, []string{docIDs[1], docIDs[0]})
+	}
 }

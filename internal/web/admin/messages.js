@@ -49,6 +49,7 @@ const words = {
     pages: "Strani seznama", prevPage: "Prejšnja stran", nextPage: "Naslednja stran", pageOf: "Stran {page} od {pages}",
     countryHelp: "Vpišite ime države (na primer Nemčija) in jo izberite s seznama.",
     countryNone: "Te države ni na seznamu — izberite jo s seznama.",
+    docOrderHelp: "Vrstni red: povlecite vrstico za ročico ⠿, uporabite puščici na ročici ali gumba ↑ in ↓.",
   },
   en: {
     code_required: "This field is required.",
@@ -93,6 +94,7 @@ const words = {
     pages: "List pages", prevPage: "Previous page", nextPage: "Next page", pageOf: "Page {page} of {pages}",
     countryHelp: "Type the country's name (such as Germany) and choose it from the list.",
     countryNone: "No country of that name — choose one from the list.",
+    docOrderHelp: "Order: drag a row by its ⠿ handle, use the arrow keys on the handle, or the ↑ and ↓ buttons.",
   },
 };
 

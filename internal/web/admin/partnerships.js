@@ -10,7 +10,7 @@ import { countryPicker, countryName } from "./countries.js";
 import { m } from "./messages.js";
 import { richEditor } from "./richtext.js";
 import { bulkActions, columnHeader, takeResult } from "./lists.js";
-import { allItems, docLabel, docOptions, partnershipNames } from "./pickers.js";
+import { allItems, docLabel, docOptions, dragHandle, partnershipNames } from "./pickers.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -164,15 +164,26 @@ export async function partnershipEdit(view, id, session) {
           h("button", { type: "button", text: t("removeAgreement"), onclick: () => { d.agreements.splice(i, 1); redraw(); } }))));
       };
       const drawDocs = () => {
-        docsBox.replaceChildren(h("ol", {}, d.documents.map((r, i) => {
+        const ol = h("ol", { class: "picked-blocks", id: "doc-order" });
+        const moveDoc = (from, to) => {
+          if (from !== to) d.documents.splice(to, 0, ...d.documents.splice(from, 1));
+          const moved = d.documents[to].document_id;
+          drawDocs();
+          docsBox.dispatchEvent(new Event("change", { bubbles: true }));
+          const again = docsBox.querySelector(`li[data-key="${CSS.escape(moved)}"] .drag`);
+          if (again) again.focus();
+        };
+        docsBox.replaceChildren(h("p", { class: "hint", text: m("docOrderHelp") }), ol);
+        ol.append(...d.documents.map((r, i) => {
           const doc = docs.find(x => x.id === r.document_id);
           const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), r.role, { "aria-label": t("role") + ": " + (doc ? docTitle(doc) : r.document_id) });
           role.onchange = () => { r.role = role.value; };
-          return h("li", { "data-document": r.document_id }, h("span", { text: doc ? docTitle(doc) : r.document_id }), " ", role,
-            h("button", { type: "button", disabled: i === 0, "aria-label": t("moveUp"), text: "↑", onclick: () => { [d.documents[i - 1], d.documents[i]] = [d.documents[i], d.documents[i - 1]]; drawDocs(); } }),
-            h("button", { type: "button", disabled: i === d.documents.length - 1, "aria-label": t("moveDown"), text: "↓", onclick: () => { [d.documents[i + 1], d.documents[i]] = [d.documents[i], d.documents[i + 1]]; drawDocs(); } }),
+          return h("li", { "data-document": r.document_id, "data-key": r.document_id }, dragHandle(ol, doc ? docTitle(doc) : r.document_id, i, moveDoc),
+            h("span", { class: "picked-name", text: doc ? docTitle(doc) : r.document_id }), " ", role,
+            h("button", { type: "button", disabled: i === 0, "aria-label": t("moveUp") + ": " + (doc ? docTitle(doc) : r.document_id), text: "↑", onclick: () => moveDoc(i, i - 1) }),
+            h("button", { type: "button", disabled: i === d.documents.length - 1, "aria-label": t("moveDown") + ": " + (doc ? docTitle(doc) : r.document_id), text: "↓", onclick: () => moveDoc(i, i + 1) }),
             h("button", { type: "button", text: t("detach"), onclick: () => { d.documents.splice(i, 1); drawDocs(); } }));
-        })));
+        }));
         const pick = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)), names)], "", { id: "attach-doc" });
         const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "attach-role" });
         docsBox.append(h("div", { class: "inline" }, field(t("document"), pick), field(t("role"), role),

@@ -114,12 +114,8 @@ export function blockPicker(d, blocks) {
     list.replaceChildren(...d.blocks.map((key, i) => {
       const b = byKey.get(key);
       const name = nameOf(key);
-      const handle = h("button", { type: "button", class: "drag", "aria-label": w("drag", { name }), "aria-describedby": "page-blocks-help", text: "⠿" });
-      handle.addEventListener("keydown", ev => {
-        if (ev.key === "ArrowUp") { ev.preventDefault(); move(i, i - 1, ".drag"); }
-        if (ev.key === "ArrowDown") { ev.preventDefault(); move(i, i + 1, ".drag"); }
-      });
-      handle.addEventListener("pointerdown", ev => startDrag(ev, key));
+      const handle = dragHandle(list, name, i, (from, to) => (from === to ? draw() : move(from, to, ".drag")));
+      handle.setAttribute("aria-describedby", "page-blocks-help");
       return h("li", { "data-key": key },
         handle,
         h("span", { class: "picked-name" }, h("strong", { text: name }), " ",
@@ -138,14 +134,27 @@ export function blockPicker(d, blocks) {
       ...free.map(b => h("option", { value: b.key, text: nameOf(b.key) + " (" + b.key + ") · " + t("status_" + b.status) })));
   }
 
-  // Dragging: the row follows the pointer among its siblings; letting go
-  // stores the order shown.
-  function startDrag(ev, key) {
+  draw();
+  return box;
+}
+
+/**
+ * dragHandle is a row's handle in an ordered list: dragged with a pointer
+ * (mouse, pen, finger) the row follows among its siblings; the arrow keys
+ * move it one place. move(from, to) stores the new order and redraws
+ * (from === to when a drag ends where it began).
+ */
+export function dragHandle(list, name, index, move) {
+  const handle = h("button", { type: "button", class: "drag", "aria-label": w("drag", { name }), title: w("drag", { name }), text: "⠿" });
+  handle.addEventListener("keydown", ev => {
+    if (ev.key === "ArrowUp" && index > 0) { ev.preventDefault(); move(index, index - 1); }
+    if (ev.key === "ArrowDown" && index < list.querySelectorAll(":scope > li[data-key]").length - 1) { ev.preventDefault(); move(index, index + 1); }
+  });
+  handle.addEventListener("pointerdown", ev => {
     if (ev.button !== 0) return;
-    const li = ev.target.closest("li");
+    const li = handle.closest("li");
     ev.preventDefault();
     li.classList.add("dragging");
-    const from = d.blocks.indexOf(key);
     // Listened for on the document: moving the row in the list would end
     // a pointer capture on its handle.
     const onMove = e => {
@@ -158,15 +167,11 @@ export function blockPicker(d, blocks) {
       document.removeEventListener("pointerup", onUp);
       document.removeEventListener("pointercancel", onUp);
       li.classList.remove("dragging");
-      const to = [...list.children].indexOf(li);
-      if (to === from) { draw(); return; }
-      move(from, to, ".drag");
+      move(index, [...list.children].filter(x => x.dataset.key).indexOf(li));
     };
     document.addEventListener("pointermove", onMove);
     document.addEventListener("pointerup", onUp);
     document.addEventListener("pointercancel", onUp);
-  }
-
-  draw();
-  return box;
+  });
+  return handle;
 }
