@@ -190,3 +190,44 @@ func TestBrowserAdminPickersForBlocksAndDocuments(t *testing.T) {
 		t.Fatalf("stored document order %v, want %v", stored, []string{docIDs[1], docIDs[0]})
 	}
 }
+
+// The partnership list's page order: a row dragged by its handle, and one
+// moved by the arrow keys on its handle, renumber the order as shown (on
+// an instance of its own, so no other test's order moves).
+func TestBrowserAdminPartnershipOrderByDrag(t *testing.T) {
+	own, err := apitest.Start(t.TempDir(), map[string]string{"TWINCMS_DEMO": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	ids := map[string]string{}
+	for i, name := range []string{"Prvo", "Drugo", "Tretje"} {
+		ids[name] = apitest.Expect(t, own.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: apitest.AdminToken, Body: map[string]any{
+			"slug": strings.ToLower(name), "relation": "twin", "sort": (i + 1) * 10,
+			"partner": map[string]any{"name": map[string]string{"sl": name}, "country": "AT"}}}), 201).Map(t)["id"].(string)
+	}
+	order := func() string {
+		items := apitest.Expect(t, own.Do(t, apitest.Req{Path: "/api/v1/partnerships?sort=sort", Token: apitest.AdminToken}), 200).Map(t)["items"].([]any)
+		var out []string
+		for _, it := range items {
+			out = append(out, it.(map[string]any)["partner"].(map[string]any)["name"].(map[string]any)["sl"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	u := newBrowser(t)
+	u.base = own.Base
+	u.signIn(apitest.AdminToken)
+	u.run(chromedp.Navigate(own.Base + "/admin/#/partnerships"))
+	u.waitJS(`document.querySelectorAll("#partnership-list tbody tr .drag").length === 3`)
+	u.drag(`#partnership-list tr[data-key="`+ids["Tretje"]+`"] .drag`, `#partnership-list tr[data-key="`+ids["Prvo"]+`"]`, -12)
+	u.waitJS(`document.activeElement && document.activeElement.matches("tr[data-key='` + ids["Tretje"] + `'] .drag")`)
+	if got := order(); got != "Tretje,Prvo,Drugo" {
+		t.Fatalf("after dragging Tretje first: %s", got)
+	}
+	u.run(chromedp.KeyEvent(kb.ArrowDown))
+	u.waitJS(`document.querySelector("#partnership-list tbody tr:nth-child(2)").dataset.key === "` + ids["Tretje"] + `"`)
+	if got := order(); got != "Prvo,Tretje,Drugo" {
+		t.Fatalf("after ↓ on Tretje's handle: %s", got)
+	}
+	u.axe("partnership order")
+}

@@ -78,9 +78,11 @@ export async function partnershipList(view, session) {
     if (r) r.focus();
   });
   const head = (label, key) => columnHeader(label, key, "#/partnerships", params, "sort");
-  const move = async (i, d) => {
+  // moveTo puts row from at position to and renumbers the page order;
+  // focus returns to the control that moved it (a button or the handle).
+  const moveTo = async (from, to, focusSel) => {
     const order = rows.slice();
-    [order[i], order[i + d]] = [order[i + d], order[i]];
+    order.splice(to, 0, ...order.splice(from, 1));
     try {
       for (let j = 0; j < order.length; j++) {
         const want = (j + 1) * 10;
@@ -88,24 +90,27 @@ export async function partnershipList(view, session) {
       }
       announce(t("saved"));
       await partnershipList(view, session);
-      const again = view.querySelector(`[data-move="${d < 0 ? "up" : "down"}"][data-id="${rows[i].id}"]`) || view.querySelector("h1");
+      const again = view.querySelector(`tr[data-key="${rows[from].id}"] ${focusSel}`) || view.querySelector("h1");
       again.focus();
     } catch (e) { fail(e); }
   };
+  const move = (i, d) => moveTo(i, i + d, `[data-move="${d < 0 ? "up" : "down"}"]`);
+  const tbody = h("tbody");
   const table = rows.length ? h("table", { class: "list", id: "partnership-list" },
     h("caption", { text: t("partnerships") + " (" + list.total + ")" }),
     h("thead", {}, h("tr", {}, bulk.headCell(), head(t("name"), "name"), head(t("statusCol"), "status"), head(t("relation"), "relation"),
       head(t("country"), "country"), head(t("year"), null), head(t("order"), "sort"))),
-    h("tbody", {}, rows.map((p, i) => h("tr", { "data-slug": p.slug }, bulk.cell(p),
+    (tbody.append(...rows.map((p, i) => h("tr", { "data-slug": p.slug, "data-key": ordering ? p.id : null }, bulk.cell(p),
       h("th", { scope: "row" }, h("a", { href: "#/partnerships/" + p.id, text: loc(p.partner.name, "sl") })),
       h("td", {}, h("span", { class: "badge", "data-status": p.status, text: t("status_" + p.status) })),
       h("td", { text: label(v.relations.find(r => r.code === p.relation), p.relation) }),
       h("td", { text: p.partner.country ? countryName(p.partner.country) : "" }),
       h("td", { text: p.agreements.map(a => a.year).join(", ") }),
       ordering ? h("td", { class: "order" },
+        dragHandle(tbody, loc(p.partner.name, "sl"), i, (from, to) => (from === to ? partnershipList(view, session) : moveTo(from, to, ".drag"))),
         h("button", { type: "button", "data-move": "up", "data-id": p.id, disabled: i === 0, "aria-label": t("moveUp") + ": " + loc(p.partner.name, "sl"), text: "↑", onclick: () => move(i, -1) }),
         h("button", { type: "button", "data-move": "down", "data-id": p.id, disabled: i === rows.length - 1, "aria-label": t("moveDown") + ": " + loc(p.partner.name, "sl"), text: "↓", onclick: () => move(i, 1) }))
-        : h("td", { class: "order", text: String(p.sort ?? "") }))))) :
+        : h("td", { class: "order", text: String(p.sort ?? "") })))), tbody)) :
     h("p", { text: t("noResults") });
   view.replaceChildren(...[h("h1", { text: t("partnerships"), tabindex: "-1" }),
     h("p", {}, h("a", { class: "button primary", href: "#/partnerships/new", id: "new-partnership", text: t("newPartnership") })), form,

@@ -148,11 +148,11 @@ export function dragHandle(list, name, index, move) {
   const handle = h("button", { type: "button", class: "drag", "aria-label": w("drag", { name }), title: w("drag", { name }), text: "⠿" });
   handle.addEventListener("keydown", ev => {
     if (ev.key === "ArrowUp" && index > 0) { ev.preventDefault(); move(index, index - 1); }
-    if (ev.key === "ArrowDown" && index < list.querySelectorAll(":scope > li[data-key]").length - 1) { ev.preventDefault(); move(index, index + 1); }
+    if (ev.key === "ArrowDown" && index < list.querySelectorAll(":scope > [data-key]").length - 1) { ev.preventDefault(); move(index, index + 1); }
   });
   handle.addEventListener("pointerdown", ev => {
     if (ev.button !== 0) return;
-    const li = handle.closest("li");
+    const li = handle.closest("[data-key]");
     ev.preventDefault();
     li.classList.add("dragging");
     // Listened for on the document: moving the row in the list would end
