@@ -169,7 +169,11 @@ func (in DocumentInput) Validate(l Locales) error {
 			p.Add("rights", "%s", problem)
 		}
 	}
-	if in.Alternative != nil && !ValidID(in.Alternative.DocumentID) {
+	switch a := in.Alternative; {
+	case a == nil:
+	case a.Text && a.DocumentID != "":
+		p.Add("alternative", "give either document_id or text, not both")
+	case !a.Text && !ValidID(a.DocumentID):
 		p.Add("alternative.document_id", "must be a document id")
 	}
 	if len(in.PartnershipIDs) > maxListLen {

@@ -81,8 +81,10 @@ func (f *AccessibilityFacts) Finish() {
 }
 
 // Alternative is an accessible alternative of a document that the
-// public site offers beside the original ("Besedilna različica"):
-// another document (an accessible PDF, a text file).
+// public site offers beside the original ("Besedilna različica"): another
+// document (an accessible PDF), or the text extracted from the file
+// itself as a plain-text version (Text). Exactly one of the two.
 type Alternative struct {
-	DocumentID string `json:"document_id" bson:"document_id"`
+	DocumentID string `json:"document_id,omitempty" bson:"document_id,omitempty"`
+	Text       bool   `json:"text,omitempty" bson:"text,omitempty"`
 }

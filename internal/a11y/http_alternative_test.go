@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jesenice/twincms/internal/apitest"
 	"github.com/jesenice/twincms/internal/demo"
@@ -59,7 +60,7 @@ func TestAccessibleAlternativeOfferedBesideOriginal(t *testing.T) {
 			Documents []pubDoc `json:"documents"`
 		}
 		apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/besedilna-razlicica?locale=" + locale}), 200).JSON(t, &pub)
-		if len(pub.Documents) != 1 || pub.Documents[0].ID != scan {
+		if len(pub.Documents) == 0 || pub.Documents[0].ID != scan {
 			t.Fatalf("documents %+v", pub.Documents)
 		}
 		return pub.Documents[0]
@@ -74,9 +75,75 @@ func TestAccessibleAlternativeOfferedBesideOriginal(t *testing.T) {
 	if d := get("en"); d.Alternative == nil || d.Alternative.Label != "Text version" {
 		t.Fatalf("en alternative %+v", d.Alternative)
 	}
+	// The extracted text as a plain-text version: refused until the text
+	// is extracted, then offered with the public text link.
+	plain := uploadPDF(t, s, ed, "Pogodba z besedilom", pdftest.Options{Text: "Pogodba o sodelovanju med obcinama"})
+	ppatch := func(body map[string]any) apitest.Resp {
+		cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + plain, Token: ed}), 200)
+		return s.Do(t, apitest.Req{Method: "PATCH", Path: "/api/v1/documents/" + plain, Token: ed, Body: body,
+			Headers: map[string]string{"If-Match": cur.Header.Get("ETag"), "Content-Type": "application/merge-patch+json"}})
+	}
+	pr := apitest.ExpectProblem(t, ppatch(map[string]any{"alternative": map[string]any{"document_id": text, "text": true}}), 422, "validation-failed")
+	if !strings.Contains(string(apitest.MustJSON(t, pr)), `"field":"alternative"`) {
+		t.Errorf("both: %v", pr)
+	}
+	if st := textStatus(t, s, ed, scan); st != "done" {
+		pr := apitest.ExpectProblem(t, patch(map[string]any{"alternative": map[string]any{"document_id": nil, "text": true}}), 422, "validation-failed")
+		if !strings.Contains(string(apitest.MustJSON(t, pr)), `"field":"alternative.text"`) {
+			t.Errorf("scan without text (%s): %v", st, pr)
+		}
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for textStatus(t, s, ed, plain) != "done" {
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s not extracted within 60 s", plain)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	apitest.Expect(t, ppatch(map[string]any{"alternative": map[string]any{"text": true}}), 200)
+	cur = apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: ppath, Token: ed}), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "PATCH", Path: ppath, Token: ed, Body: map[string]any{"documents": []map[string]any{{"document_id": scan, "role": "agreement"}, {"document_id": plain, "role": "publication"}}},
+		Headers: map[string]string{"If-Match": cur.Header.Get("ETag"), "Content-Type": "application/merge-patch+json"}}), 200)
+	cur = apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: ppath, Token: ed}), 200)
+	if r := s.Do(t, apitest.Req{Method: "POST", Path: ppath + "/publish", Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}); r.Status != 200 {
+		t.Fatalf("publishing the draft: %d %s", r.Status, r.Body)
+	}
+	var two struct {
+		Documents []struct {
+			ID          string `json:"id"`
+			Alternative *struct {
+				Kind, Label, URL string
+			} `json:"alternative"`
+		} `json:"documents"`
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/public/partnerships/besedilna-razlicica?locale=sl"}), 200).JSON(t, &two)
+	if len(two.Documents) != 2 || two.Documents[1].ID != plain || two.Documents[1].Alternative == nil || two.Documents[1].Alternative.Kind != "text" ||
+		two.Documents[1].Alternative.Label != "Besedilna različica" {
+		t.Fatalf("text alternative: %+v", two.Documents)
+	}
+	got := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: two.Documents[1].Alternative.URL}), 200)
+	if !strings.Contains(string(got.Body), "Pogodba o sodelovanju") || !strings.HasPrefix(got.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("text version: %s %q", got.Header.Get("Content-Type"), got.Body)
+	}
+
 	// Removed (merge patch null): no longer offered, its link no longer served.
 	apitest.Expect(t, patch(map[string]any{"alternative": nil}), 200)
 	if d := get("sl"); d.Alternative != nil {
 		t.Fatalf("removed alternative still offered: %+v", d.Alternative)
 	}
+}
+
+// textStatus is the document's text extraction status ("" before queued).
+func textStatus(t *testing.T, s *apitest.Server, token, id string) string {
+	t.Helper()
+	var v struct {
+		Text *struct {
+			Status string `json:"status"`
+		} `json:"text"`
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + id, Token: token}), 200).JSON(t, &v)
+	if v.Text == nil {
+		return ""
+	}
+	return v.Text.Status
 }

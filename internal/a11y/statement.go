@@ -204,7 +204,7 @@ func (s *Statement) nonAccessible(ctx context.Context, w words, text func(models
 	}
 	var alts []string
 	for _, d := range docs {
-		if d.Alternative != nil && byID[d.Alternative.DocumentID] == nil {
+		if d.Alternative != nil && d.Alternative.DocumentID != "" && byID[d.Alternative.DocumentID] == nil {
 			alts = append(alts, d.Alternative.DocumentID)
 		}
 	}
@@ -240,7 +240,9 @@ func (s *Statement) nonAccessible(ctx context.Context, w words, text func(models
 		for _, f := range facts {
 			it.Problems = append(it.Problems, ItemProblem{Fact: f, Text: w.problem[f]})
 		}
-		if d.Alternative != nil {
+		if d.Alternative != nil && d.Alternative.Text {
+			it.Alternative = &ItemAlternative{DocumentID: d.ID, Title: w.textVersion}
+		} else if d.Alternative != nil {
 			if a := byID[d.Alternative.DocumentID]; a != nil && a.Status == models.DocumentActive {
 				it.Alternative = &ItemAlternative{DocumentID: a.ID, Title: text(a.Title)}
 			}

@@ -8,15 +8,16 @@ import "github.com/jesenice/twincms/models"
 // preparation, feedback and contact, enforcement procedure).
 
 type words struct {
-	title, intro, scope, standard, nonCompliant, exempt, unchecked, prepared, reviewed, feedback, phone, enforcement string
-	status                                                                                                           map[models.ConformanceStatus]string
-	method                                                                                                           map[string]string
-	problem                                                                                                          map[string]string
-	exemption                                                                                                        map[models.Exemption]string
+	textVersion, title, intro, scope, standard, nonCompliant, exempt, unchecked, prepared, reviewed, feedback, phone, enforcement string
+	status                                                                                                                        map[models.ConformanceStatus]string
+	method                                                                                                                        map[string]string
+	problem                                                                                                                       map[string]string
+	exemption                                                                                                                     map[models.Exemption]string
 }
 
 var texts = map[string]words{
 	"sl": {
+		textVersion:  "besedilna različica (izluščeno besedilo)",
 		title:        "Izjava o dostopnosti",
 		intro:        "%s se zavezuje, da bo zagotovila dostopnost svojega spletišča v skladu z Zakonom o dostopnosti spletišč in mobilnih aplikacij (ZDSMA, Uradni list RS, št. 30/18), ki prenaša Direktivo (EU) 2016/2102.",
 		scope:        "Ta izjava o dostopnosti se nanaša na spletišče %s.",
@@ -48,6 +49,7 @@ var texts = map[string]words{
 		},
 	},
 	"en": {
+		textVersion:  "text version (the extracted text)",
 		title:        "Accessibility statement",
 		intro:        "%s is committed to making its website accessible in accordance with the Accessibility of Websites and Mobile Applications Act (ZDSMA, Official Gazette of the Republic of Slovenia No. 30/18), which transposes Directive (EU) 2016/2102.",
 		scope:        "This accessibility statement applies to the website %s.",

@@ -30,7 +30,7 @@ func (s *Service) CheckInput(ctx context.Context, in models.DocumentInput) error
 			return err
 		}
 	}
-	if alt := in.Alternative; alt != nil {
+	if alt := in.Alternative; alt != nil && alt.DocumentID != "" {
 		switch d, err := s.Records.Get(ctx, alt.DocumentID); {
 		case errors.Is(err, models.ErrNotFound):
 			p.Add("alternative.document_id", "no document %s", alt.DocumentID)
@@ -63,9 +63,13 @@ func (s *Service) Describe(ctx context.Context, id string, expected int64, patch
 	if err := s.CheckInput(ctx, in); err != nil {
 		return nil, err
 	}
-	if in.Alternative != nil && in.Alternative.DocumentID == id {
+	if a := in.Alternative; a != nil && (a.DocumentID == id || a.Text && (cur.Alternative == nil || !cur.Alternative.Text) && !hasText(d)) {
 		var p models.Problems
-		p.Add("alternative.document_id", "a document is no alternative of itself")
+		if a.Text {
+			p.Add("alternative.text", "the document has no extracted text (yet): see its text.status")
+		} else {
+			p.Add("alternative.document_id", "a document is no alternative of itself")
+		}
 		return nil, p.Err(models.ErrInvalid)
 	}
 	if in.Kind != cur.Kind && (in.Kind == models.KindCrest) != (cur.Kind == models.KindCrest) {
@@ -202,4 +206,9 @@ func (s *Service) changed(ctx context.Context, d *models.Document, action models
 		c.NewStatus = ""
 	}
 	s.Hooks.Changed(ctx, c)
+}
+
+// hasText tells whether d's text has been extracted (doctext.HasText).
+func hasText(d *models.Document) bool {
+	return d.Text != nil && d.Text.Status == models.TextDone && d.Text.Key != ""
 }

@@ -309,7 +309,7 @@ func (p *Publisher) apply(ctx context.Context, cur *snapshot, c models.Change) (
 		next.documents[c.ID] = d
 		// Its accessible alternative may be new. (One no longer named
 		// stays until the next partnership change or rebuild drops it.)
-		if d.Alternative != nil {
+		if d.Alternative != nil && d.Alternative.DocumentID != "" {
 			if _, ok := next.documents[d.Alternative.DocumentID]; !ok {
 				alts, err := p.src.Documents.GetMany(ctx, []string{d.Alternative.DocumentID})
 				if err != nil {

@@ -123,7 +123,7 @@ func (s *snapshot) missingDocuments() []string {
 	// (Publisher.loadDocuments).
 	for id := range maps.Clone(wanted) {
 		d, ok := s.documents[id]
-		if !ok || d.Alternative == nil || wanted[d.Alternative.DocumentID] {
+		if !ok || d.Alternative == nil || d.Alternative.DocumentID == "" || wanted[d.Alternative.DocumentID] {
 			continue
 		}
 		alt := d.Alternative.DocumentID

@@ -191,17 +191,20 @@ type PublicDocument struct {
 	Alternative *PublicAlternative `json:"alternative,omitempty"`
 }
 
-// PublicAlternative is a document's accessible alternative.
+// PublicAlternative is a document's accessible alternative: another
+// document (kind "document", a signed file link) or the document's own
+// extracted text (kind "text", GET /public/documents/{id}/text).
 type PublicAlternative struct {
-	ID string `json:"id"`
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
 	// Label is what the site calls it: "Besedilna različica" in Slovenian.
-	Label       string    `json:"label"`
-	Title       string    `json:"title"`
-	Size        int64     `json:"size"`
-	ContentType string    `json:"content_type"`
-	Filename    string    `json:"filename"`
-	URL         string    `json:"url"`
-	ExpiresAt   time.Time `json:"expires_at"`
+	Label       string     `json:"label"`
+	Title       string     `json:"title"`
+	Size        int64      `json:"size,omitempty"`
+	ContentType string     `json:"content_type"`
+	Filename    string     `json:"filename,omitempty"`
+	URL         string     `json:"url"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 }
 
 // alternativeLabels name an accessible alternative per language; other
@@ -248,13 +251,23 @@ func (r *renderer) alternative(z *localizer, field string, d *models.Document) *
 	if d.Alternative == nil {
 		return nil
 	}
+	if d.Alternative.Text {
+		// The extracted text as a plain-text version (checked to exist
+		// when the editor chose it).
+		if d.Text != nil && (d.Text.Status == models.TextNone || d.Text.Status == models.TextFailed || d.Text.Status == models.TextUnavailable) {
+			return nil
+		}
+		return &PublicAlternative{ID: d.ID, Kind: "text", Label: alternativeLabel(r.locale), Title: z.text(field+".alternative.title", d.Title),
+			ContentType: "text/plain; charset=utf-8", URL: r.ln.base + "/api/v1/public/documents/" + d.ID + "/text"}
+	}
 	a := r.s.activeDocument(d.Alternative.DocumentID)
 	if a == nil {
 		return nil
 	}
 	r.saw(a.UpdatedAt)
-	return &PublicAlternative{ID: a.ID, Label: alternativeLabel(r.locale), Title: z.text(field+".alternative.title", a.Title),
-		Size: a.File.Size, ContentType: a.File.ContentType, Filename: a.File.OriginalFilename, URL: r.ln.link(a.ID, ""), ExpiresAt: r.ln.expires}
+	exp := r.ln.expires
+	return &PublicAlternative{ID: a.ID, Kind: "document", Label: alternativeLabel(r.locale), Title: z.text(field+".alternative.title", a.Title),
+		Size: a.File.Size, ContentType: a.File.ContentType, Filename: a.File.OriginalFilename, URL: r.ln.link(a.ID, ""), ExpiresAt: &exp}
 }
 
 func (r *renderer) crest(z *localizer, d *models.Document) *PublicCrest {

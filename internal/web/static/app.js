@@ -51,7 +51,7 @@ function partner(p, l) {
   const crest = p.crest && (p.crest.renditions["256"] || p.crest.renditions["64"]);
   const agreement = p.agreements[0];
   const docs = el("ul", { class: "docs", "aria-label": l.documents });
-  const kind = d => "(" + d.content_type.replace("application/", "").replace("text/plain", "TXT").toUpperCase() + ", " + size(d.size) + ")";
+  const kind = d => "(" + d.content_type.replace("application/", "").replace(/^text\/plain.*/, "TXT").toUpperCase() + (d.size ? ", " + size(d.size) : "") + ")";
   for (const d of p.documents) {
     // An accessible alternative ("Besedilna različica") is offered beside the original.
     const alt = d.alternative ? el("span", { class: "alternative" }, " · ",
