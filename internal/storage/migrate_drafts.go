@@ -3,11 +3,10 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
+	"slices"
 
 	"github.com/jesenice/twincms/models"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ContentCollections are the collections of the versioned content types.
@@ -19,61 +18,149 @@ var ContentCollections = []string{"partnerships", "blocks", "pages"}
 // so it becomes published at its current version with no draft; any other
 // record is a draft at its current version (nothing of it is live).
 //
-// It touches only records without published_version, so a second run
-// (after a crash) finishes the rest. Records of one status class and
-// version are updated by one update of many records (the embedded store
-// scans the collection for every update that is not by _id alone, so one
-// update a record would take minutes for thousands); each such update
-// gets migrateDeadline rather than the client's per-operation deadline.
+// Each collection is rebuilt (rebuildCollection) rather than updated in
+// place: the embedded store writes every updated record in a transaction
+// of its own and finds it by scanning the collection, so updating 5,000
+// records one by one, or by UpdateMany, took 540 s on this machine; the
+// rebuild reads once and inserts in batches. It runs before any repository
+// opens (the repositories create their indexes on the rebuilt collection).
 func (d *DB) MigrateContentDrafts(ctx context.Context) error {
 	for _, coll := range ContentCollections {
-		if err := d.migrateDrafts(ctx, coll); err != nil {
+		if err := d.rebuildCollection(ctx, coll, "m1", addDraftPointers); err != nil {
 			return fmt.Errorf("%s: %w", coll, err)
 		}
 	}
 	return nil
 }
 
-// migrateDeadline bounds one update of the migration.
-const migrateDeadline = 2 * time.Minute
+// addDraftPointers is migration 1 on one stored record; it reports whether
+// the record needed it (records written by this code already have them).
+func addDraftPointers(doc bson.D) (bson.D, bool) {
+	var status string
+	var version int64
+	for _, e := range doc {
+		switch e.Key {
+		case "published_version":
+			return doc, false
+		case "status":
+			status, _ = e.Value.(string)
+		case "version":
+			switch v := e.Value.(type) {
+			case int64:
+				version = v
+			case int32:
+				version = int64(v)
+			case float64:
+				version = int64(v)
+			}
+		}
+	}
+	if status == string(models.StatusPublished) {
+		return append(doc, bson.E{Key: "published_version", Value: version}, bson.E{Key: "draft_version", Value: nil},
+			bson.E{Key: "has_unpublished_changes", Value: false}), true
+	}
+	return append(doc, bson.E{Key: "published_version", Value: nil}, bson.E{Key: "draft_version", Value: version},
+		bson.E{Key: "has_unpublished_changes", Value: true}), true
+}
 
-func (d *DB) migrateDrafts(ctx context.Context, name string) error {
-	coll := d.collection(name)
-	old := bson.E{Key: "published_version", Value: bson.D{{Key: "$exists", Value: false}}}
-	cur, err := coll.Find(ctx, bson.D{old}, options.Find().SetProjection(bson.D{{Key: "version", Value: 1}}))
+// rebuildBatch is how many records one insert of a rebuild carries.
+const rebuildBatch = 500
+
+// rebuildCollection rewrites every record of name through change: a copy
+// is built in name__<step>_new, then swapped in by two renames and the
+// old collection dropped. Safe to run again after a crash at any point:
+// a finished swap is completed (or its leftover dropped), a half-built
+// copy is dropped and built again. Nothing is done when no record needs
+// the change. Only a migration holding the lease (internal/migrate) may
+// call it: writes to name during the rebuild would be lost.
+func (d *DB) rebuildCollection(ctx context.Context, name, step string, change func(bson.D) (bson.D, bool)) error {
+	fresh, old := name+"__"+step+"_new", name+"__"+step+"_old"
+	names, err := d.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
 		return translateDB(err)
 	}
-	var docs []struct {
-		Version int64 `bson:"version"`
+	has := func(n string) bool { return slices.Contains(names, n) }
+	switch {
+	case !has(name) && has(fresh):
+		// Crashed between the renames: the copy was complete.
+		if err := d.rename(ctx, fresh, name); err != nil {
+			return err
+		}
+		return d.drop(ctx, old)
+	case has(old):
+		if err := d.drop(ctx, old); err != nil { // crashed after the swap
+			return err
+		}
 	}
-	if err := cur.All(ctx, &docs); err != nil {
+	if has(fresh) && has(name) {
+		if err := d.drop(ctx, fresh); err != nil { // a half-built copy
+			return err
+		}
+	}
+	if !has(name) {
+		return nil
+	}
+	cur, err := d.collection(name).Find(ctx, bson.D{})
+	if err != nil {
 		return translateDB(err)
 	}
-	seen := map[int64]bool{}
-	for _, doc := range docs {
-		v := doc.Version
-		if seen[v] {
-			continue
+	defer cur.Close(ctx)
+	var batch []any
+	changed, total := 0, 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
 		}
-		seen[v] = true
-		published := bson.D{{Key: "status", Value: models.StatusPublished}, {Key: "version", Value: v}, old}
-		if err := d.updateMany(ctx, coll.Name(), published, bson.D{
-			{Key: "published_version", Value: v}, {Key: "draft_version", Value: nil}, {Key: "has_unpublished_changes", Value: false}}); err != nil {
-			return err
+		_, err := d.collection(fresh).InsertMany(ctx, batch)
+		batch = batch[:0]
+		return translateDB(err)
+	}
+	for cur.Next(ctx) {
+		var doc bson.D
+		if err := cur.Decode(&doc); err != nil {
+			return translateDB(err)
 		}
-		other := bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: models.StatusPublished}}}, {Key: "version", Value: v}, old}
-		if err := d.updateMany(ctx, coll.Name(), other, bson.D{
-			{Key: "published_version", Value: nil}, {Key: "draft_version", Value: v}, {Key: "has_unpublished_changes", Value: true}}); err != nil {
-			return err
+		doc, ok := change(doc)
+		if ok {
+			changed++
+		}
+		total++
+		batch = append(batch, doc)
+		if len(batch) == rebuildBatch {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	if err := cur.Err(); err != nil {
+		return translateDB(err)
+	}
+	if changed == 0 {
+		return d.drop(ctx, fresh)
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if n, err := d.collection(fresh).CountDocuments(ctx, bson.D{}); err != nil || n != int64(total) {
+		if err == nil {
+			err = fmt.Errorf("the copy holds %d of %d records", n, total)
+		}
+		return translateDB(err)
+	}
+	if err := d.rename(ctx, name, old); err != nil {
+		return err
+	}
+	if err := d.rename(ctx, fresh, name); err != nil {
+		return err
+	}
+	return d.drop(ctx, old)
 }
 
-func (d *DB) updateMany(ctx context.Context, coll string, filter, set bson.D) error {
-	ctx, cancel := context.WithTimeout(ctx, migrateDeadline)
-	defer cancel()
-	_, err := d.collection(coll).UpdateMany(ctx, filter, bson.D{{Key: "$set", Value: set}})
-	return translateDB(err)
+func (d *DB) rename(ctx context.Context, from, to string) error {
+	cmd := bson.D{{Key: "renameCollection", Value: d.db.Name() + "." + from}, {Key: "to", Value: d.db.Name() + "." + to}}
+	return translateDB(d.db.Client().Database("admin").RunCommand(ctx, cmd).Err())
+}
+
+func (d *DB) drop(ctx context.Context, name string) error {
+	return translateDB(d.collection(name).Drop(ctx))
 }
