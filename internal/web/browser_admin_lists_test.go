@@ -137,13 +137,28 @@ func TestBrowserAdminBlockListSortAndBulk(t *testing.T) {
 		u.screenshot(dir, "bulk-blocks-375")
 		u.viewport(1280, 900, false)
 	}
-	// Publishing one already published sends nothing and says so.
+	// Publishing again: one published block has unpublished changes (a
+	// draft) and is published; the other has none, nothing is sent, and the
+	// summary says so.
+	cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/blocks/" + ids[keys[0]], Token: apitest.AdminToken}), 200).Map(t)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "PATCH", Path: "/api/v1/blocks/" + ids[keys[0]], Token: apitest.AdminToken,
+		Headers: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, int(cur["version"].(float64))), "Content-Type": "application/merge-patch+json"},
+		Body:    map[string]any{"title": map[string]string{"sl": "Nov osnutek"}}}), 200)
+	u.open("#/blocks?sort=-key")
 	u.check("Izberi: " + keys[0])
+	u.check("Izberi: " + keys[2])
 	u.run(chromedp.Click(`#bulk-publish`))
-	u.confirm("objaviti 1 zapis")
-	u.waitJS(`(document.querySelector("#bulk-result h2") || {}).textContent === "Objavljeno: uspelo 1 od 1."`)
-	if already := u.text("#bulk-result .already"); already != "Že prej v tem stanju: "+keys[0] {
+	u.confirm("objaviti 2 zapisa")
+	u.waitJS(`(document.querySelector("#bulk-result h2") || {}).textContent === "Objavljeno: uspelo 2 od 2."`)
+	if already := u.text("#bulk-result .already"); already != "Že prej v tem stanju: "+keys[2] {
 		t.Fatalf("already published reads %q", already)
+	}
+	if ok := u.text("#bulk-result .ok"); !strings.Contains(ok, keys[0]) {
+		t.Fatalf("the draft of a published block was not published: %q", ok)
+	}
+	pub := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/blocks/" + ids[keys[0]], Token: apitest.AdminToken}), 200).Map(t)
+	if pub["has_unpublished_changes"] != false || pub["status"] != "published" {
+		t.Fatalf("after publishing its draft: %v, %v", pub["status"], pub["has_unpublished_changes"])
 	}
 	// Two archived together: both done, the summary says so.
 	u.check("Izberi: " + keys[0])

@@ -112,7 +112,9 @@ export function bulkActions(kind, rows, name, reload) {
     buttons.forEach(b => { b.disabled = true; });
     const ok = [], failed = [], already = [];
     for (const r of picked) {
-      if (r.status === target[action]) { already.push(name(r)); continue; }
+      // A published record with a draft ("has_unpublished_changes") is
+      // published again: its changes go public.
+      if (r.status === target[action] && !(action === "publish" && r.has_unpublished_changes)) { already.push(name(r)); continue; }
       try {
         await api("/api/v1/" + kind + "/" + encodeURIComponent(r.id) + "/" + action, { method: "POST", version: r.version });
         ok.push(name(r));
