@@ -66,6 +66,22 @@ type FormatFacts struct {
 	IdentifiedAt time.Time `json:"identified_at" bson:"identified_at"`
 }
 
+// FormatIdentifiedEvent is the provenance event of a file's PRONOM
+// identification (PREMIS "format identification"): one per document, so
+// a retry writes it once. actor is who ingested the file (identification
+// is part of the ingest) or the background job's name.
+func FormatIdentifiedEvent(documentID, actor string, f *FormatFacts) Event {
+	detail := f.PUID + " " + f.Name
+	if f.Version != "" {
+		detail += ", version " + f.Version
+	}
+	if f.Basis != "" {
+		detail += " (" + f.Basis + ")"
+	}
+	return Event{ID: EventID(documentID, EventFormatIdentified), DocumentID: documentID, Type: EventFormatIdentified,
+		At: f.IdentifiedAt, Actor: actor, Detail: detail + "; " + f.Tool}
+}
+
 // SearchHit is how a document matched a full-text query.
 type SearchHit struct {
 	Score float64 `json:"score"`

@@ -36,6 +36,7 @@ import (
 	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/internal/doctext"
 	"github.com/jesenice/twincms/internal/embedded"
+	"github.com/jesenice/twincms/internal/formats"
 	"github.com/jesenice/twincms/internal/fulltext"
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
@@ -144,6 +145,10 @@ type App struct {
 	SearchSync  *fulltext.Sync
 	// TextRunner extracts documents' text in the background.
 	TextRunner *doctext.Runner
+	// Formats identifies originals by PRONOM (at ingest, and in the
+	// background through FormatRunner for those without facts).
+	Formats      formats.Stored
+	FormatRunner *formats.Runner
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -196,6 +201,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	if err := a.openText(ctx); err != nil {
 		return nil, err
 	}
+	a.openFormats()
 	if err := a.openContent(ctx); err != nil {
 		return nil, err
 	}

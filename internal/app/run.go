@@ -57,6 +57,7 @@ func (a *App) loops() []func(context.Context) {
 		func(ctx context.Context) { a.A11y.Run(ctx) },
 		func(ctx context.Context) { a.runBackupSchedule(ctx) },
 		func(ctx context.Context) { a.TextRunner.Run(ctx, textPoll) },
+		func(ctx context.Context) { a.FormatRunner.Run(ctx, textPoll) },
 		func(ctx context.Context) {
 			if a.SearchSync != nil {
 				a.SearchSync.Run(ctx, searchPoll)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jesenice/twincms/internal/doctext"
+	"github.com/jesenice/twincms/internal/formats"
 	"github.com/jesenice/twincms/internal/fulltext"
 	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/models"
@@ -58,6 +59,22 @@ func (a *App) searchChanged(_ context.Context, ch models.Change) {
 	if a.TextRunner != nil && ch.Resource == models.ResourceDocument {
 		a.TextRunner.Wake()
 	}
+	if a.FormatRunner != nil && ch.Resource == models.ResourceDocument {
+		a.FormatRunner.Wake()
+	}
+}
+
+// openFormats builds PRONOM identification (siegfried, its signature
+// file embedded) and the background runner that identifies the documents
+// stored before it, or whose identification at ingest ran out of time.
+func (a *App) openFormats() {
+	a.Formats = formats.Stored{Identifier: formats.NewIdentifier(), Objects: a.Objects}
+	a.FormatRunner = &formats.Runner{Records: a.Documents, Leases: storage.NewLeases(a.DB), Stored: a.Formats,
+		Holder: holder(), Logger: a.Logger, OnIdentified: func(int) {
+			if a.SearchSync != nil {
+				a.SearchSync.Wake()
+			}
+		}}
 }
 
 // openText builds the text extraction runner over the programs found on

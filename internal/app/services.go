@@ -125,7 +125,7 @@ func (a *App) openContent(ctx context.Context) error {
 		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})
 	a.Ingest = ingest.New(ingest.Deps{Objects: a.Objects, Records: a.Documents, Partnerships: a.Partnerships,
 		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: a.Cfg.MaxUploadBytes, Locales: a.Locales, Logger: a.Logger,
-		OnSweep: swept})
+		OnSweep: swept, Formats: a.Formats})
 	store, err := storage.NewSchedules(ctx, a.DB)
 	if err != nil {
 		return err

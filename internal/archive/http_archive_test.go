@@ -94,7 +94,8 @@ func TestArchiveSearchHistoryAndOriginals(t *testing.T) {
 			t.Errorf("actor %q", e.Actor)
 		}
 	}
-	if strings.Join(types, ",") != "ingested,metadata_changed,withdrawn,restored" || !strings.Contains(doc.Events[1].Detail, "provenance") {
+	if strings.Join(types, ",") != "ingested,format_identified,metadata_changed,withdrawn,restored" || !strings.Contains(doc.Events[1].Detail, "fmt/18") ||
+		!strings.Contains(doc.Events[2].Detail, "provenance") {
 		t.Fatalf("history %v", doc.Events)
 	}
 

@@ -75,6 +75,11 @@ func (x *Index) candidates(q models.DocumentQuery) ([]*models.Document, bool) {
 		}
 		filters++
 	}
+	if q.PUID != "" {
+		// Not keyed (a rare filter): every record is checked.
+		filters++
+		listed = false
+	}
 	if q.Q != "" {
 		filters++
 		// The records sharing the query's rarest trigram, unless that is
@@ -153,6 +158,7 @@ func matcher(q models.DocumentQuery) func(*models.Document) bool {
 		case q.Kind != "" && d.Kind != q.Kind,
 			q.Status != "" && d.Status != q.Status,
 			q.SHA256 != "" && d.File.SHA256 != q.SHA256,
+			q.PUID != "" && (d.Format == nil || d.Format.PUID != q.PUID),
 			q.Partnership != "" && !slices.Contains(d.PartnershipIDs, q.Partnership),
 			text != "" && !strings.Contains(d.Search, text):
 			return false

@@ -232,6 +232,8 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9a-f]{24}$"}
 	case "sha256":
 		return map[string]any{"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}
+	case "puid":
+		return map[string]any{"type": "string", "pattern": "^((x-)?fmt/[0-9]{1,6}|UNKNOWN)$", "description": "a PRONOM format id (fmt/18: PDF 1.4)"}
 	case "year_from", "year_to":
 		return map[string]any{"type": "integer", "minimum": 1000, "maximum": 9999}
 	case "exp":

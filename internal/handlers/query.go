@@ -86,12 +86,29 @@ func parseDocumentQuery(get queryFunc) (models.DocumentQuery, error) {
 			p.Add("sha256", "must be 64 hex characters")
 		}
 	}
+	if s := get("puid"); s != "" {
+		if q.PUID = strings.Clone(s); !validPUID(q.PUID) {
+			p.Add("puid", "must be a PRONOM identifier such as fmt/18 or x-fmt/111")
+		}
+	}
 	q.YearFrom = parseInt(get, &p, "year_from", 0, minYear, maxYear)
 	q.YearTo = parseInt(get, &p, "year_to", 0, minYear, maxYear)
 	if q.YearFrom > 0 && q.YearTo > 0 && q.YearFrom > q.YearTo {
 		p.Add("year_from", "must not be after year_to")
 	}
 	return q, p.Err(models.ErrMalformed)
+}
+
+// validPUID: fmt/N, x-fmt/N (PRONOM's two namespaces), or UNKNOWN.
+func validPUID(s string) bool {
+	if s == "UNKNOWN" {
+		return true
+	}
+	n, ok := strings.CutPrefix(s, "fmt/")
+	if !ok {
+		n, ok = strings.CutPrefix(s, "x-fmt/")
+	}
+	return ok && n != "" && len(n) <= 6 && strings.Trim(n, "0123456789") == ""
 }
 
 // parseInt reads an optional integer query parameter within [lo, hi].

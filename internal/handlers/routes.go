@@ -102,7 +102,7 @@ func (a *API) routes() {
 			a.handle("GET", "/preview", op{Summary: "The demo website's draft preview page (marked as a draft; its script reads the token from the query)", Tag: "site", Produces: []string{"text/html"}}, a.previewPage)
 		}
 	}
-	docQuery := []string{"kind", "partnership", "status", "sha256", "q", "year_from", "year_to", "page", "per_page"}
+	docQuery := []string{"kind", "partnership", "status", "sha256", "puid", "q", "year_from", "year_to", "page", "per_page"}
 	a.handle("POST", "/api/v1/documents", op{Summary: "Upload a document (multipart: metadata JSON, then file), streamed and hashed", Tag: "documents", Roles: editors, Request: "DocumentUpload", Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409}}, a.uploadDocument)
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)

@@ -59,7 +59,7 @@ func TestUploadStreamsHashesAndDownloadsUnderTheUTF8Name(t *testing.T) {
 			t.Errorf("event actor %q", e.Actor)
 		}
 	}
-	if strings.Join(types, ",") != "ingested,withdrawn,restored" {
+	if strings.Join(types, ",") != "ingested,format_identified,withdrawn,restored" {
 		t.Fatalf("events %v", types)
 	}
 }
@@ -198,7 +198,7 @@ func TestDocumentMetadataEditsAndPurge(t *testing.T) {
 	}
 	apitest.ExpectProblem(t, shared.Do(t, apitest.Req{Method: "GET", Path: path, Token: ed}), 404, "not-found")
 	events, _ := shared.CMS.Documents.Events(context.Background(), id)
-	if len(events) != 3 || events[1].Type != "metadata_changed" || events[2].Type != "purged" {
+	if len(events) != 4 || events[1].Type != "format_identified" || events[2].Type != "metadata_changed" || events[3].Type != "purged" {
 		t.Fatalf("events %+v", events)
 	}
 }

@@ -95,7 +95,21 @@ type Deps struct {
 	Logger   *slog.Logger
 	// OnSweep, when set, hears what each sweep that found work did.
 	OnSweep func(SweepResult)
+	// Formats, when set, identifies each new original's format (PRONOM)
+	// from the stored object before the record is written.
+	Formats Formats
 }
+
+// Formats identifies a stored original (formats.Stored). Errors:
+// models.ErrUnavailable, a deadline.
+type Formats interface {
+	IdentifyStored(ctx context.Context, key string, size int64, name string) (*models.FormatFacts, error)
+}
+
+// identifyBudget bounds identification at ingest: siegfried may scan a
+// large file whole, and an upload must not wait for that; a document
+// left unidentified is identified in the background (formats.Runner).
+const identifyBudget = 3 * time.Second
 
 // Service ingests documents and carries them through their lifecycle.
 type Service struct {
@@ -247,12 +261,36 @@ func (s *Service) finish(ctx context.Context, id string, facts models.FileFacts,
 		}
 		doc.Renditions = rs
 	}
+	s.identify(ctx, doc)
 	lo.recordTried = true
 	if err := s.Records.Insert(ctx, doc, ingestedEvent(doc)); err != nil {
 		return nil, err
 	}
+	if doc.Format != nil {
+		// A crash before this write leaves the record without the event;
+		// the facts on the record stay the identification of record.
+		if err := s.Records.AppendEvent(ctx, models.FormatIdentifiedEvent(doc.ID, doc.CreatedBy, doc.Format)); err != nil {
+			s.Logger.Warn("format_identified event not written", "document", doc.ID, "err", err)
+		}
+	}
 	s.changed(ctx, doc, models.ActionCreate, "", nil)
 	return doc, nil
+}
+
+// identify records the original's PRONOM format on doc, within
+// identifyBudget; a failure leaves it to the background runner.
+func (s *Service) identify(ctx context.Context, doc *models.Document) {
+	if s.Formats == nil {
+		return
+	}
+	ictx, cancel := context.WithTimeout(ctx, identifyBudget)
+	defer cancel()
+	f, err := s.Formats.IdentifyStored(ictx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename)
+	if err != nil {
+		s.Logger.Info("format identified later, in the background", "document", doc.ID, "err", err)
+		return
+	}
+	doc.Format = f
 }
 
 // ingestedEvent is a document's first event. It is made from the record

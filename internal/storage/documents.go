@@ -157,6 +157,9 @@ func (d *Documents) List(ctx context.Context, q models.DocumentQuery) (models.Li
 	if q.SHA256 != "" {
 		f = append(f, bson.E{Key: "file.sha256", Value: q.SHA256})
 	}
+	if q.PUID != "" {
+		f = append(f, bson.E{Key: "format.puid", Value: q.PUID})
+	}
 	if q.Q != "" {
 		f = append(f, bson.E{Key: "search", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(models.FoldText(q.Q))}}})
 	}
