@@ -36,6 +36,9 @@ func WriteBag(ctx context.Context, w io.Writer, objects Objects, partnership any
 		if err := copyPayload(ctx, bw, objects, d); err != nil {
 			return err
 		}
+		if err := copyText(ctx, bw, objects, d); err != nil {
+			return err
+		}
 	}
 	pj, _ := json.MarshalIndent(partnership, "", "  ")
 	dj, _ := json.MarshalIndent(docs, "", "  ")
@@ -63,6 +66,32 @@ func copyPayload(ctx context.Context, bw *bagit.Writer, objects Objects, d *mode
 	}
 	return nil
 }
+
+// copyText adds the document's extracted text (text layer or OCR), when
+// there is one, as data/text/<payload name>.txt: UTF-8 plain text, the
+// alternative an archive keeps beside a scan. The text is derived and
+// can be made again: one gone from the store is left out, not a failure.
+func copyText(ctx context.Context, bw *bagit.Writer, objects Objects, d *models.Document) error {
+	if d.Text == nil || d.Text.Status != models.TextDone || d.Text.Key == "" {
+		return nil
+	}
+	rc, _, err := objects.Get(ctx, d.Text.Key)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("document %s: text: %w", d.ID, err)
+	}
+	defer rc.Close()
+	if _, err := bw.AddPayload(TextPayloadName(d), d.Text.UpdatedAt, rc); err != nil {
+		return fmt.Errorf("document %s: text: %w", d.ID, err)
+	}
+	return nil
+}
+
+// TextPayloadName is where a document's extracted text lies in its bag,
+// under data/.
+func TextPayloadName(d *models.Document) string { return "text/" + payloadName(d) + ".txt" }
 
 // payloadName is the name the document downloads under (the original
 // name, its extension made to match the detected type, bidi controls

@@ -24,6 +24,9 @@ func TestBagUnpacksIntoOneBaseDirectoryAndVerifies(t *testing.T) {
 	ar := shared.NewToken(t, "archivist")
 	ed := shared.NewToken(t, "editor")
 	id := shared.PartnershipID(t, ed, "nagold")
+	// The PDFs' text (their text layer) is read in the background: the
+	// bag carries what is extracted when it is made.
+	shared.WaitTexts(t)
 	r := apitest.Expect(t, shared.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships/" + id + "/bag", Token: ar}), 200)
 	if r.Header.Get("Content-Type") != "application/zip" {
 		t.Fatalf("content type %q", r.Header.Get("Content-Type"))
@@ -45,8 +48,23 @@ func TestBagUnpacksIntoOneBaseDirectoryAndVerifies(t *testing.T) {
 		t.Fatalf("base directory %q, want nagold-bag", filepath.Base(bag))
 	}
 	payload := verifyBag(t, bag)
-	if len(payload) != 5 || !payload["data/Pogodba o sodelovanju – Nagold.pdf"] || !payload["data/nagold-grb.png"] {
+	// The five originals, and beside each PDF its extracted text (the
+	// crest, a picture, has none).
+	texts := 0
+	for p := range payload {
+		if strings.HasPrefix(p, "data/text/") {
+			texts++
+			if !strings.HasSuffix(p, ".pdf.txt") || !payload["data/"+strings.TrimSuffix(strings.TrimPrefix(p, "data/text/"), ".txt")] {
+				t.Errorf("text %s belongs to no PDF original", p)
+			}
+		}
+	}
+	if len(payload)-texts != 5 || !payload["data/Pogodba o sodelovanju – Nagold.pdf"] || !payload["data/nagold-grb.png"] || texts != 4 {
 		t.Fatalf("payload %v", payload)
+	}
+	text := string(mustRead(t, filepath.Join(bag, "data", "text", "Pogodba o sodelovanju – Nagold.pdf.txt")))
+	if !strings.Contains(text, "Nagold") {
+		t.Errorf("the agreement's text in the bag: %q", text)
 	}
 	meta, _ := os.ReadFile(filepath.Join(bag, "metadata", "partnership.json"))
 	if !strings.Contains(string(meta), `"id": "`+id+`"`) || !strings.Contains(string(meta), `"slug": "nagold"`) {
