@@ -72,12 +72,16 @@ func (x *Identifier) Tool() string {
 }
 
 // Identify identifies the size bytes readable from r (its name helps
-// only where the bytes say nothing). ctx ends a read between ranges.
-func (x *Identifier) Identify(ctx context.Context, r io.ReaderAt, size int64, name string) (*models.FormatFacts, error) {
+// only where the bytes say nothing). ctx ends a read between ranges;
+// budget, when > 0, bounds the time spent (reads stop after it).
+func (x *Identifier) Identify(ctx context.Context, r io.ReaderAt, size int64, name string, budget time.Duration) (*models.FormatFacts, error) {
 	if err := x.load(); err != nil {
 		return nil, err
 	}
 	src := &source{ctx: ctx, r: r, size: size}
+	if budget > 0 {
+		src.until = time.Now().Add(budget)
+	}
 	ids, err := x.sf.Identify(src, name, "")
 	if src.err != nil {
 		return nil, src.err // the store failed, not the file

@@ -3,9 +3,11 @@ package formats
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/color"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jesenice/twincms/internal/demo"
 )
@@ -17,7 +19,7 @@ func TestIdentifiesTheDemoFiles(t *testing.T) {
 	x := NewIdentifier()
 	ctx := context.Background()
 	pdf := demo.PlaceholderPDF("Listina o pobratenju", "Valjevo 1975")
-	f, err := x.Identify(ctx, bytes.NewReader(pdf), int64(len(pdf)), "listina.bin")
+	f, err := x.Identify(ctx, bytes.NewReader(pdf), int64(len(pdf)), "listina.bin", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,7 @@ func TestIdentifiesTheDemoFiles(t *testing.T) {
 		t.Fatalf("tool %q", f.Tool)
 	}
 	png := demo.ShieldPNG(color.NRGBA{R: 200, A: 255}, color.NRGBA{B: 200, A: 255})
-	f, err = x.Identify(ctx, bytes.NewReader(png), int64(len(png)), "")
+	f, err = x.Identify(ctx, bytes.NewReader(png), int64(len(png)), "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +40,10 @@ func TestIdentifiesTheDemoFiles(t *testing.T) {
 	// Bytes of no known format are UNKNOWN; a name then only gives an
 	// extension match, and the basis says so.
 	junk := bytes.Repeat([]byte{0x17, 0x42}, 5000)
-	if f, err = x.Identify(ctx, bytes.NewReader(junk), int64(len(junk)), ""); err != nil || f.PUID != "UNKNOWN" || f.Name != "unknown" {
+	if f, err = x.Identify(ctx, bytes.NewReader(junk), int64(len(junk)), "", 0); err != nil || f.PUID != "UNKNOWN" || f.Name != "unknown" {
 		t.Fatalf("junk identified as %+v, %v", f, err)
 	}
-	if f, err = x.Identify(ctx, bytes.NewReader(junk), int64(len(junk)), "x.dat"); err != nil || !strings.Contains(f.Basis, "extension match") {
+	if f, err = x.Identify(ctx, bytes.NewReader(junk), int64(len(junk)), "x.dat", 0); err != nil || !strings.Contains(f.Basis, "extension match") {
 		t.Fatalf("junk named x.dat identified as %+v, %v", f, err)
 	}
 }
@@ -66,4 +68,16 @@ func TestReadsALargeFileOnceWithinBoundedMemory(t *testing.T) {
 		t.Fatalf("%d windows held at once", src.most)
 	}
 	t.Logf("%d range reads, at most %d windows held, identified %s", src.reads, src.most, ids[0])
+}
+
+// A budget spent stops the reading with errBudget (never by cancelling a
+// read, which the object store would take for a hung store).
+func TestBudgetStopsTheReading(t *testing.T) {
+	x := NewIdentifier()
+	body := make([]byte, 8<<20)
+	copy(body, demo.PlaceholderPDF("Zbornik"))
+	_ = x.Tool() // the signatures load outside the budget
+	if _, err := x.Identify(context.Background(), bytes.NewReader(body), int64(len(body)), "", time.Nanosecond); !errors.Is(err, errBudget) {
+		t.Fatalf("err %v, want errBudget", err)
+	}
 }

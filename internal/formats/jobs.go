@@ -39,9 +39,10 @@ type Stored struct {
 	Objects    RangeReader
 }
 
-// IdentifyStored identifies the original of a document stored under key.
-func (s Stored) IdentifyStored(ctx context.Context, key string, size int64, name string) (*models.FormatFacts, error) {
-	return s.Identifier.IdentifyObject(ctx, s.Objects, key, size, name)
+// IdentifyStored identifies the original of a document stored under
+// key, within budget when > 0.
+func (s Stored) IdentifyStored(ctx context.Context, key string, size int64, name string, budget time.Duration) (*models.FormatFacts, error) {
+	return s.Identifier.IdentifyObject(ctx, s.Objects, key, size, name, budget)
 }
 
 // Runner identifies every active document without format facts.
@@ -128,7 +129,7 @@ func (r *Runner) one(ctx context.Context, id string) (bool, error) {
 	if err != nil || !due(doc) {
 		return false, err
 	}
-	f, err := r.Stored.IdentifyStored(ctx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename)
+	f, err := r.Stored.IdentifyStored(ctx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename, 0)
 	if err != nil {
 		return false, err
 	}

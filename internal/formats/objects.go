@@ -3,6 +3,7 @@ package formats
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/jesenice/twincms/models"
 )
@@ -30,7 +31,7 @@ func (o objectAt) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // IdentifyObject identifies the stored object key of size bytes, reading
-// it by ranges.
-func (x *Identifier) IdentifyObject(ctx context.Context, objects RangeReader, key string, size int64, name string) (*models.FormatFacts, error) {
-	return x.Identify(ctx, objectAt{ctx: ctx, objects: objects, key: key}, size, name)
+// it by ranges, within budget when > 0.
+func (x *Identifier) IdentifyObject(ctx context.Context, objects RangeReader, key string, size int64, name string, budget time.Duration) (*models.FormatFacts, error) {
+	return x.Identify(ctx, objectAt{ctx: ctx, objects: objects, key: key}, size, name, budget)
 }

@@ -2,9 +2,14 @@ package formats
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
+	"time"
 )
+
+// errBudget: the identification's time budget ran out.
+var errBudget = errors.New("format identification took longer than its budget")
 
 // window is how much one read of the store fetches: the signatures of
 // most formats lie in a file's first and last few KiB, so a small file
@@ -26,6 +31,11 @@ type source struct {
 	ctx  context.Context
 	r    io.ReaderAt
 	size int64
+	// until, when set, ends the reading: a window that would be read
+	// after it fails with errBudget instead. A budget is never a context
+	// deadline, which would cut a read short and be taken for a store
+	// that hangs (the object store's breaker would open for everyone).
+	until time.Time
 
 	mu    sync.Mutex
 	wins  map[int64][]byte // window start → its bytes
@@ -112,6 +122,10 @@ func (s *source) windowAt(start int64) ([]byte, error) {
 	if err := s.ctx.Err(); err != nil {
 		s.err = err
 		return nil, err
+	}
+	if !s.until.IsZero() && time.Now().After(s.until) {
+		s.err = errBudget
+		return nil, errBudget
 	}
 	s.reads++
 	w := make([]byte, min(window, s.size-start))

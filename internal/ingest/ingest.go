@@ -103,7 +103,7 @@ type Deps struct {
 // Formats identifies a stored original (formats.Stored). Errors:
 // models.ErrUnavailable, a deadline.
 type Formats interface {
-	IdentifyStored(ctx context.Context, key string, size int64, name string) (*models.FormatFacts, error)
+	IdentifyStored(ctx context.Context, key string, size int64, name string, budget time.Duration) (*models.FormatFacts, error)
 }
 
 // identifyBudget bounds identification at ingest: siegfried may scan a
@@ -283,9 +283,7 @@ func (s *Service) identify(ctx context.Context, doc *models.Document) {
 	if s.Formats == nil {
 		return
 	}
-	ictx, cancel := context.WithTimeout(ctx, identifyBudget)
-	defer cancel()
-	f, err := s.Formats.IdentifyStored(ictx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename)
+	f, err := s.Formats.IdentifyStored(ctx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename, identifyBudget)
 	if err != nil {
 		s.Logger.Info("format identified later, in the background", "document", doc.ID, "err", err)
 		return
