@@ -84,6 +84,9 @@ var fieldBoosts = []struct {
 	boost           float64
 }{{"title", analyzerPlain, 3}, {"body", analyzerSL, 1}, {"body_de", analyzerDE, 1}}
 
+// scoreSort ranks by relevance, ties by id (a stable order for paging).
+var scoreSort = []string{"-_score", "_id"}
+
 // Search runs q. The index must be Ready (else errNotReady).
 func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if !x.Ready() {
@@ -154,7 +157,7 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	// read the page's bodies and locations for the snippets.
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(must), q.PerPage, (q.Page-1)*q.PerPage, false)
 	if byText {
-		req.SortBy([]string{"-_score", "_id"})
+		req.SortBy(scoreSort)
 	} else {
 		req.SortBy([]string{"-year", "_id"})
 	}
