@@ -45,8 +45,17 @@ func (a *API) archiveDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	refs := make([]string, len(events))
+	for i, e := range events {
+		refs[i] = e.Actor
+	}
+	names := a.actorNames(c.UserContext(), refs)
+	views := make([]eventView, len(events))
+	for i, e := range events {
+		views[i] = eventView{Event: e, Who: names[e.Actor]}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"document": d, "events": events})
+	return c.JSON(archiveDocumentView{Document: d, Events: views})
 }
 
 // archiveOriginal streams the original bytes (Range supported) with their

@@ -34,7 +34,7 @@ type itemsOf[T any] struct {
 // archiveDocumentView is GET /archive/documents/{id}.
 type archiveDocumentView struct {
 	Document *models.Document `json:"document"`
-	Events   []models.Event   `json:"events"`
+	Events   []eventView      `json:"events"`
 }
 
 // healthView is /healthz and /readyz when ready.

@@ -15,6 +15,8 @@ type versionSummary struct {
 	At      string        `json:"at"`
 	By      string        `json:"by"`
 	Changed []string      `json:"changed"`
+	// Actor is By with its kind and current name, for the history screen.
+	Actor actorView `json:"actor"`
 }
 
 func (h *contentHandlers[T, P]) versions(c *fiber.Ctx) error {
@@ -26,9 +28,14 @@ func (h *contentHandlers[T, P]) versions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	refs := make([]string, len(list))
+	for i, v := range list {
+		refs[i] = v.By
+	}
+	names := h.api.actorNames(c.UserContext(), refs)
 	out := make([]versionSummary, len(list))
 	for i, v := range list {
-		out[i] = versionSummary{v.Version, v.Action, v.At.Format("2006-01-02T15:04:05.000Z07:00"), v.By, v.Changed}
+		out[i] = versionSummary{v.Version, v.Action, v.At.Format("2006-01-02T15:04:05.000Z07:00"), v.By, v.Changed, names[v.By]}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"items": out})

@@ -75,7 +75,8 @@ func TestBrowserAdminListSearchAndPages(t *testing.T) {
 	u.signIn(s.NewToken(t, "editor"))
 	u.open("#/partnerships?per_page=2")
 	u.run(chromedp.Click(`input[name="q"]`), chromedp.SendKeys(`input[name="q"]`, "Stranjsko"))
-	u.waitJS(`location.hash.includes("q=Stranjsko") && document.querySelectorAll("#partnership-list tbody tr").length === 2`)
+	// The address changes before the list is drawn again: wait for the searched list's pager.
+	u.waitJS(`location.hash.includes("q=Stranjsko") && document.querySelectorAll("#partnership-list tbody tr").length === 2 && (document.querySelector(".pager") || {}).textContent.includes("od 2")`)
 	var focused string
 	u.eval(`document.activeElement.name + "=" + document.activeElement.value`, &focused)
 	if focused != "q=Stranjsko" {

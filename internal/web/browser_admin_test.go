@@ -46,7 +46,7 @@ func TestBrowserAdminSignIn(t *testing.T) {
 	// An editor's menu has no archive or tokens.
 	var menu string
 	u.eval(`[...document.querySelectorAll("#nav a")].map(a => a.getAttribute("href")).join(",")`, &menu)
-	if menu != "#/dashboard,#/partnerships,#/documents,#/blocks,#/pages" {
+	if menu != "#/dashboard,#/partnerships,#/documents,#/media,#/blocks,#/pages" {
 		t.Fatalf("editor menu %q", menu)
 	}
 	u.setValue(`#ui-lang`, "en")
@@ -245,7 +245,7 @@ func TestBrowserAdminConflictKeepsTyping(t *testing.T) {
 	if msg := a.text("#conflict h2"); msg != "Nekdo drug je medtem spremenil ta zapis. Vaše spremembe so ohranjene." {
 		t.Fatalf("conflict message %q", msg)
 	}
-	if diff := a.text("#conflict table"); !strings.Contains(diff, "partner.website") || !strings.Contains(diff, "https://www.villach.at") {
+	if diff := a.text("#conflict table"); !strings.Contains(diff, "Spletna stran") || !strings.Contains(diff, "https://www.villach.at") {
 		t.Fatalf("conflict shows %q", diff)
 	}
 	var typed string
@@ -265,7 +265,7 @@ func TestBrowserAdminConflictKeepsTyping(t *testing.T) {
 	a.waitJS(`document.querySelector("button[data-version='3']")`)
 	a.run(chromedp.Click(`button[data-version='3']`))
 	a.waitJS(`document.querySelector("#version-diff table")`)
-	if d := a.text("#version-diff table"); !strings.Contains(d, "summary.sl") {
+	if d := a.text("#version-diff table"); !strings.Contains(d, "Povzetek (SL)") {
 		t.Fatalf("version 3 diff %q", d)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 // adminScreens are the screens walked for axe-core and screenshots.
 var adminScreens = []string{"#/dashboard", "#/partnerships", "#/partnerships/new", "#/partnerships/ID", "#/documents", "#/documents/DOC",
-	"#/blocks", "#/blocks/BLOCK", "#/pages", "#/pages/PAGE", "#/preview/ID", "#/archive", "#/archive/DOC", "#/tokens"}
+	"#/media", "#/blocks", "#/blocks/BLOCK", "#/pages", "#/pages/PAGE", "#/preview/ID", "#/archive", "#/archive/DOC", "#/tokens"}
 
 // Every screen of the admin UI and the demo site pass axe-core's WCAG 2.1
 // A/AA rules, and at 375 px nothing is wider than the screen. Screenshots

@@ -11,11 +11,11 @@ import { leaveAllowed, markClean } from "./safety.js";
 export const session = { me: null, vocab: null };
 
 const menus = {
-  editor: ["dashboard", "partnerships", "documents", "blocks", "pages"],
+  editor: ["dashboard", "partnerships", "documents", "media", "blocks", "pages"],
   archivist: ["dashboard", "archive"],
-  admin: ["dashboard", "partnerships", "documents", "blocks", "pages", "archive", "tokens"],
+  admin: ["dashboard", "partnerships", "documents", "media", "blocks", "pages", "archive", "tokens"],
 };
-const navLabels = { dashboard: "dashboard", partnerships: "partnerships", documents: "documents", blocks: "blocks", pages: "pages", archive: "archiveNav", tokens: "tokens" };
+const navLabels = { dashboard: "dashboard", partnerships: "partnerships", documents: "documents", media: "media", blocks: "blocks", pages: "pages", archive: "archiveNav", tokens: "tokens" };
 
 /** problemText is a plain-words message for an API error, in the glossary's terms. */
 export function problemText(e) {

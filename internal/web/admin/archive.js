@@ -5,6 +5,11 @@ import { t, getLang } from "./i18n.js";
 import { h, field, select, announce, formatSize, formatTime } from "./dom.js";
 import { docTable, fetchBlob, saveBlob } from "./documents.js";
 import { fail } from "./app.js";
+import { actorName } from "./workflow.js";
+import { w } from "./workflow_words.js";
+
+// The last search's address, so "← Nazaj" from a document returns to its filters.
+const LAST = "twincms.archiveSearch";
 
 const kinds = ["charter", "agreement", "publication", "overview", "crest", "scan"];
 const loc = (v, l) => (v && (v[l] || v.sl || Object.values(v)[0])) || "";
@@ -26,6 +31,7 @@ export async function auditPanel() {
 }
 
 export async function archiveSearch(view) {
+  sessionStorage.setItem(LAST, location.hash.startsWith("#/archive") ? location.hash : "#/archive");
   const partnerships = (await api("/api/v1/archive/partnerships")).items;
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const pOpts = partnerships.map(p => [p.id, p.name]);
@@ -66,12 +72,13 @@ export async function archiveSearch(view) {
 export async function archiveDetail(view, id) {
   const { document: d, events } = await api("/api/v1/archive/documents/" + encodeURIComponent(id));
   const evList = h("ol", { class: "events", id: "events" });
+  // Events in words ("Celovitost potrjena", not fixity_ok), by a name, not a token id.
   const drawEvents = evs => evList.replaceChildren(...evs.map(e => h("li", { "data-type": e.type },
-    h("strong", { text: e.type }), " · " + formatTime(e.at) + " · " + e.actor + (e.detail ? " · " + e.detail : ""))));
+    h("strong", { text: w("ev_" + e.type) !== "ev_" + e.type ? w("ev_" + e.type) : w("ev_other", { type: e.type }) }), " · " + formatTime(e.at) + " · ", h("span", { class: "actor", text: actorName(e.who, e.actor) }), e.detail ? " · " + e.detail : "")));
   drawEvents(events);
   const result = h("p", { id: "fixity-result", role: "status" });
   const f = d.file, p = d.provenance || {};
-  view.replaceChildren(h("p", {}, h("a", { href: "#/archive", text: "← " + t("back") })),
+  view.replaceChildren(h("p", {}, h("a", { href: sessionStorage.getItem(LAST) || "#/archive", id: "archive-back", text: "← " + t("back") })),
     h("h1", { text: loc(d.title, getLang()) || f.original_filename }),
     h("p", { class: "badge", "data-status": d.status, text: t("doc_" + d.status) }),
     h("h2", { text: t("file") }),

@@ -4,24 +4,18 @@
 // history with diffs and restore.
 import { api, mergePatch, editable, ApiError } from "./api.js";
 import { t } from "./i18n.js";
-import { h, announce, formatTime } from "./dom.js";
+import { h, announce } from "./dom.js";
 import { diff } from "./diff.js";
-import { fail, route } from "./app.js";
+import { diffTable } from "./diffview.js";
+import { workflow, statusText } from "./workflow.js";
+import { w } from "./workflow_words.js";
+import { fail, route, session } from "./app.js";
 
 /** fallbackFor names the locale the public page would show instead of locale for a localized value. */
 export function fallbackFor(value, locale, vocab) {
   if (value && value[locale]) return null;
   for (const l of [...(vocab.fallback || ["en", "sl"]), vocab.locales[0]]) if (l !== locale && value && value[l]) return l;
   return "—";
-}
-
-/** diffTable renders differences as a table. */
-export function diffTable(rows, caption, beforeLabel, afterLabel) {
-  if (!rows.length) return h("p", { text: t("noChanges") });
-  const show = v => v === undefined ? "—" : String(v);
-  return h("table", { class: "diff" }, h("caption", { text: caption }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("changedFields") }), h("th", { scope: "col", text: beforeLabel }), h("th", { scope: "col", text: afterLabel }))),
-    h("tbody", {}, rows.map(r => h("tr", {}, h("th", { scope: "row", text: r.path }), h("td", { class: "before", text: show(r.before) }), h("td", { class: "after", text: show(r.after) })))));
 }
 
 /** localeTabs draws one tab per content locale; panel(locale) builds its fields, missing(locale) its fallback or null. */
@@ -64,6 +58,7 @@ export function localeTabs(locales, panel, missing) {
  */
 export async function editRecord(view, kind, id, { blank, title, form, after }) {
   const baseURL = "/api/v1/" + kind;
+  const locales = (session.vocab && session.vocab.locales) || [];
   let rec = id === "new" ? null : await api(baseURL + "/" + encodeURIComponent(id));
   let base = rec ? editable(rec) : structuredClone(blank);
   let version = rec ? rec.version : 0;
@@ -71,13 +66,14 @@ export async function editRecord(view, kind, id, { blank, title, form, after }) 
   const status = h("p", { class: "badge", id: "record-status" });
   const conflict = h("section", { class: "conflict", id: "conflict", hidden: true, "aria-labelledby": "conflict-h" });
   const actions = h("div", { class: "actions" });
-  const versions = h("section", { id: "versions" });
+  const panels = h("div", { id: "workflow" });
   const facts = h("div", { id: "after-save" });
   const heading = h("h1", { text: title(draft) });
 
   const showStatus = () => {
-    status.textContent = rec ? t("status_" + rec.status) + " · " + t("version", { n: rec.version }) : t("status_draft");
+    status.textContent = rec ? statusText(rec) : t("status_draft");
     status.dataset.status = rec ? rec.status : "new";
+    status.dataset.draft = rec && rec.has_unpublished_changes ? "true" : "false";
   };
 
   async function save() {
@@ -106,13 +102,13 @@ export async function editRecord(view, kind, id, { blank, title, form, after }) 
     const out = h("div", { class: "compare", id: "compare-out" });
     conflict.replaceChildren(
       h("h2", { id: "conflict-h", text: t("conflict") }),
-      diffTable(theirs, t("serverVersion"), t("version", { n: version }), t("version", { n: server.version })),
+      diffTable(theirs, t("serverVersion"), t("version", { n: version }), t("version", { n: server.version }), locales),
       h("div", { class: "actions" },
         h("button", { type: "button", id: "reload", text: t("reload"), onclick: () => { location.reload(); } }),
         h("button", { type: "button", id: "compare", text: t("compare"), onclick: () => {
           // Rebase: the next save sends only this editor's own changes
           // against the server's version.
-          out.replaceChildren(diffTable(diff(editable(server), draft), t("compare"), t("serverVersion"), t("yours")));
+          out.replaceChildren(diffTable(diff(editable(server), draft), t("compare"), t("serverVersion"), t("yours"), locales));
           rec = server; version = server.version; showStatus();
         } })),
       out);
@@ -120,11 +116,13 @@ export async function editRecord(view, kind, id, { blank, title, form, after }) 
     conflict.querySelector("button").focus();
   }
 
-  async function act(action) {
+  async function act(action, message) {
     try {
       rec = await api(baseURL + "/" + rec.id + "/" + action, { method: "POST", version });
       base = editable(rec); version = rec.version;
-      announce(t("status_" + rec.status));
+      announce(message || t("status_" + rec.status));
+      // A discarded draft changes the content under the form: draw it again.
+      if (action === "discard-draft") return route();
       done();
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) return showConflict();
@@ -136,48 +134,25 @@ export async function editRecord(view, kind, id, { blank, title, form, after }) 
     actions.replaceChildren(h("button", { type: "submit", class: "primary", id: "save", text: t("save") }));
     if (!rec) return;
     if (rec.status !== "published") actions.append(h("button", { type: "button", id: "publish", text: t("publish"), onclick: () => act("publish") }));
+    if (rec.status === "published" && rec.has_unpublished_changes) actions.append(
+      h("button", { type: "button", id: "publish-changes", text: w("publishChanges"), onclick: () => act("publish", w("changesPublished")) }),
+      h("button", { type: "button", id: "discard-draft", text: w("discardDraft"), onclick: () => act("discard-draft", w("draftDiscarded")) }));
     if (rec.status === "published") actions.append(h("button", { type: "button", id: "unpublish", text: t("unpublish"), onclick: () => act("unpublish") }));
     if (rec.status !== "archived") actions.append(h("button", { type: "button", id: "archive", text: t("archive"), onclick: () => act("archive") }));
     if (kind === "partnerships") actions.append(h("a", { class: "button", href: "#/preview/" + rec.id, text: t("preview") }));
   }
 
-  async function drawVersions() {
-    if (!rec) return versions.replaceChildren();
-    const list = (await api(baseURL + "/" + rec.id + "/versions")).items;
-    const out = h("div", { class: "version-diff", id: "version-diff", "aria-live": "polite" });
-    versions.replaceChildren(h("h2", { id: "versions-h", text: t("versions") }),
-      h("ol", { class: "versions" }, list.map(v => h("li", {},
-        h("button", { type: "button", class: "link", "data-version": v.version, text: t("version", { n: v.version }), onclick: () => showVersion(v.version, out) }),
-        " · " + v.action + " · " + formatTime(v.at) + " · " + v.by))),
-      out);
-  }
-
-  async function showVersion(n, out) {
-    try {
-      const cur = await api(baseURL + "/" + rec.id + "/versions/" + n);
-      const prev = n > 1 ? await api(baseURL + "/" + rec.id + "/versions/" + (n - 1)) : { snapshot: {} };
-      out.replaceChildren(h("h3", { text: t("version", { n }) }),
-        diffTable(diff(editable(prev.snapshot || {}), editable(cur.snapshot || {})), t("diff"), t("version", { n: n - 1 }), t("version", { n })),
-        h("button", { type: "button", id: "restore-version", text: t("restoreVersion"), onclick: async () => {
-          try {
-            rec = await api(baseURL + "/" + rec.id + "/versions/" + n + "/restore", { method: "POST", version });
-            announce(t("restored"));
-            location.hash = "#/" + kind + "/" + rec.id; route();
-          } catch (e) { e.status === 412 ? showConflict() : fail(e); }
-        } }));
-    } catch (e) { fail(e); }
-  }
-
   function done() {
     heading.textContent = title(draft);
-    showStatus(); drawActions(); drawVersions().catch(fail);
+    showStatus(); drawActions(); flow.draw().catch(fail);
     if (after) facts.replaceChildren(after(rec));
   }
 
   const formEl = h("form", { class: "record", id: "record-form", novalidate: true }, form(draft), actions);
   formEl.addEventListener("submit", ev => { ev.preventDefault(); save(); });
-  view.replaceChildren(h("p", {}, h("a", { href: "#/" + kind, text: "← " + t("back") })), heading, status, conflict, formEl, facts, versions);
-  showStatus(); drawActions(); drawVersions().catch(fail);
+  view.replaceChildren(h("p", {}, h("a", { href: "#/" + kind, text: "← " + t("back") })), heading, status, conflict, formEl, facts, panels);
+  const flow = workflow(panels, { kind, baseURL, locales, rec: () => rec, version: () => version, replaced: () => route(), conflict: showConflict });
+  showStatus(); drawActions(); flow.draw().catch(fail);
   if (rec && after) facts.replaceChildren(after(rec));
 }
 

@@ -9,7 +9,7 @@ function flatten(v, prefix, out) {
   return out;
 }
 
-const ignored = /^(version|updated_at|updated_by|created_at|created_by|published_at|id)$/;
+const ignored = /^(version|updated_at|updated_by|created_at|created_by|published_at|id|published_version|draft_version|has_unpublished_changes)$/;
 
 /** diff lists {path, before, after} for every leaf that differs. */
 export function diff(a, b) {

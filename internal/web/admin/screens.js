@@ -8,6 +8,7 @@ import { documentList, documentDetail } from "./documents.js";
 import { archiveSearch, archiveDetail, auditPanel } from "./archive.js";
 import { blockList, blockEdit, pageList, pageEdit } from "./blocks.js";
 import { preview as previewScreen } from "./preview.js";
+import { mediaLibrary } from "./media.js";
 import { fail } from "./app.js";
 
 export async function partnerships(view, [id], s) { return id ? partnershipEdit(view, id.split("?")[0], s) : partnershipList(view, s); }
@@ -16,6 +17,7 @@ export async function archive(view, [id]) { return id ? archiveDetail(view, id.s
 export async function blocks(view, [id], s) { return id ? blockEdit(view, id, s) : blockList(view); }
 export async function pages(view, [id], s) { return id ? pageEdit(view, id, s) : pageList(view); }
 export async function preview(view, [id], s) { return previewScreen(view, id, s); }
+export async function media(view, _, s) { return mediaLibrary(view, s); }
 
 export async function dashboard(view, _, s) {
   const role = s.me.role, editor = role !== "archivist", archivist = role !== "editor";
