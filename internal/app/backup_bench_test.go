@@ -74,26 +74,36 @@ func BenchmarkBackup(b *testing.B) {
 			b.Fatal(err)
 		}
 		// Another full backup (a new target) with the public load beside
-		// it, against the same load on the idle service.
+		// it, against the same load on the idle service (before and after),
+		// at the configured priority and at the requests' own (nice 0).
 		idle := publicRate(s, func() bool { return time.Since(start) < fullTook+3*time.Second })
-		other, err := s.CMS.BackupTarget(filepath.Join(b.TempDir(), "other"))
-		if err != nil {
-			b.Fatal(err)
+		loaded := func(src backup.Source) (time.Duration, float64) {
+			other, err := s.CMS.BackupTarget(filepath.Join(b.TempDir(), "other"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var running atomic.Bool
+			running.Store(true)
+			var during float64
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() { defer wg.Done(); during = publicRate(s, running.Load) }()
+			start := time.Now()
+			_, err = backup.Run(ctx, src, other, nil)
+			took := time.Since(start)
+			running.Store(false)
+			wg.Wait()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return took, during
 		}
-		var running atomic.Bool
-		running.Store(true)
-		var during float64
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); during = publicRate(s, running.Load) }()
-		loadedStart := time.Now()
-		_, err = backup.Run(ctx, s.CMS.BackupSource(), other, nil)
-		loadedTook := time.Since(loadedStart)
-		running.Store(false)
-		wg.Wait()
-		if err != nil {
-			b.Fatal(err)
-		}
+		loadedTook, during := loaded(s.CMS.BackupSource())
+		unniced := s.CMS.BackupSource()
+		unniced.Nice = 0
+		unnicedTook, duringUnniced := loaded(unniced)
+		start = time.Now()
+		idle = (idle + publicRate(s, func() bool { return time.Since(start) < 3*time.Second })) / 2
 		// 100 new documents, then the incremental backup.
 		seedBackupDocs(b, s, n+i*100, n+i*100+100, int64(kb)<<10)
 		start = time.Now()
@@ -106,6 +116,7 @@ func BenchmarkBackup(b *testing.B) {
 		b.ReportMetric((cpTook+syncTook).Seconds()/fullTook.Seconds(), "backup-vs-cp+sync")
 		b.ReportMetric(cpTook.Seconds()/s3Took.Seconds(), "over-s3-vs-cp")
 		b.ReportMetric(during/idle, "public-rate-during/idle")
+		b.ReportMetric(duringUnniced/idle, "public-rate-during-nice0/idle")
 		b.ReportMetric(incTook.Seconds()/fullTook.Seconds(), "incremental/full")
 		b.ReportMetric(float64(full.Bytes)/fullTook.Seconds()/(1<<20), "full-MiB/s")
 		b.Logf("%d documents × %d KiB: cp -r %v, then sync %v; full backup read over S3 %v idle", n, kb, cpTook.Round(time.Millisecond),
@@ -113,6 +124,8 @@ func BenchmarkBackup(b *testing.B) {
 		b.Logf("%d documents × %d KiB: cp -r %v; full backup %v idle (%d objects, %.1f MiB), %v under public load; incremental %v (%.1f MiB sent); public GETs %.0f/s idle, %.0f/s during the backup",
 			n, kb, cpTook.Round(time.Millisecond), fullTook.Round(time.Millisecond), full.Objects, float64(full.Bytes)/(1<<20), loadedTook.Round(time.Millisecond),
 			incTook.Round(time.Millisecond), float64(inc.SentBytes)/(1<<20), idle, during)
+		b.Logf("at nice 0 (TWINCMS_BACKUP_NICE=0): the backup under public load %v, public GETs %.0f/s during it (nice %d: %v, %.0f/s)",
+			unnicedTook.Round(time.Millisecond), duringUnniced, s.CMS.BackupSource().Nice, loadedTook.Round(time.Millisecond), during)
 	}
 }
 

@@ -35,7 +35,7 @@ func (a *App) openBackups(ctx context.Context) error {
 	}
 	src := backup.Source{DBDir: filepath.Join(a.Cfg.DataDir, "db"), Objects: a.Objects, Version: Version(),
 		MigrationLevel: a.migrationLevel, Hold: a.Ingest.HoldRemovals, Organization: a.Cfg.Organization,
-		RateLimit: a.Cfg.BackupRateLimit}
+		RateLimit: a.Cfg.BackupRateLimit, Nice: a.Cfg.BackupNice}
 	if a.Cfg.EmbeddedS3() {
 		src.ObjectDir = filepath.Join(a.Cfg.DataDir, "objects", a.Cfg.S3Bucket)
 	}

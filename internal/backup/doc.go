@@ -1,7 +1,8 @@
 // Package backup makes, verifies and restores backups of an embedded
-// twincms: the FerretDB SQLite database copied with SQLite's VACUUM INTO
-// (a consistent snapshot read inside one read transaction while the
-// service writes, not a file copy), then every object in the bucket, as a
+// twincms: the FerretDB SQLite database copied with SQLite's online backup
+// API (a consistent snapshot read inside one read transaction while the
+// service writes, not a file copy), then every object in the bucket (from
+// the embedded versitygw's directory, see objectReader), as a
 // BagIt bag (RFC 8493) with a SHA-256 for every file, the twincms version
 // and the migration level.
 //

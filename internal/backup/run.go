@@ -58,6 +58,9 @@ type Source struct {
 	Organization string
 	// RateLimit bounds the bytes read a second (0: none).
 	RateLimit int64
+	// Nice is the scheduling priority (0..19) of the threads copying the
+	// objects (see lowerPriority).
+	Nice int
 	// ObjectDir, when set, is the embedded object store's bucket
 	// directory: objects are read from their files there (versitygw keeps
 	// an object as a file named by its key, its content type in an
@@ -161,7 +164,7 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	p.phase("objects")
 	prev := previousObjects(ctx, t)
-	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p)
+	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p, src.Nice)
 	if err != nil {
 		return info, err
 	}
@@ -249,7 +252,7 @@ const copyWorkers = 4
 
 // copyObjects copies objs into the target's pool and links each into the
 // bag under staging, a few at a time; the entries come back in objs' order.
-func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress) ([]Object, error) {
+func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress, nice int) ([]Object, error) {
 	out := make([]Object, len(objs))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -259,6 +262,7 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			lowerPriority(nice)
 			for i := range next {
 				o := objs[i]
 				e, err := copyObject(ctx, src, t, o, prev[o.Key], p)

@@ -1,0 +1,23 @@
+package backup
+
+import (
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// lowerPriority gives the calling goroutine a thread of its own at
+// scheduling priority nice (1..19; 0 leaves it as it is). The copying
+// workers call it: reading, hashing and writing a backup's bytes, in the
+// process and in the kernel on their behalf, then yield the CPU to the
+// threads serving requests whenever both want it (at nice 10 a thread
+// weighs about a tenth of one at 0), and take all of an idle machine. The
+// goroutine never unlocks its thread, so the thread ends with it and no
+// lowered thread goes back to the scheduler's pool.
+func lowerPriority(nice int) {
+	if nice <= 0 {
+		return
+	}
+	runtime.LockOSThread()
+	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), min(nice, 19))
+}
