@@ -145,8 +145,12 @@ func (d *dirTarget) Link(_ context.Context, from, to string) (bool, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return false, err
 	}
-	_ = os.Remove(dst)
-	return true, os.Link(src, dst)
+	err = os.Link(src, dst)
+	if errors.Is(err, fs.ErrExist) { // a staging directory reused: replace
+		_ = os.Remove(dst)
+		err = os.Link(src, dst)
+	}
+	return true, err
 }
 
 func (d *dirTarget) List(_ context.Context, dir string) ([]string, error) {
