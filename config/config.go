@@ -120,8 +120,10 @@ type Config struct {
 	// bound), so a backup leaves the disk to the requests being served.
 	BackupRateLimit int64
 	// BackupNice is the scheduling priority (nice, 0..19) of the threads
-	// copying a backup's objects: the requests being served come first
-	// while a backup runs, and an idle machine gives it all it has.
+	// copying a backup's objects (0: the process's). Off by default: on a
+	// machine loaded by other processes a lowered thread the kernel sets
+	// aside keeps its Go scheduler (P), and the requests lose it (see
+	// benchmarks.md).
 	BackupNice int
 	// BackupToken is the admin token `twincms backup` sends to the twincms
 	// serving its data dir (the command only).
@@ -270,7 +272,7 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupS3SecretKey: l.str("TWINCMS_BACKUP_S3_SECRET_KEY", ""),
 		BackupS3Secure:    l.boolean("TWINCMS_BACKUP_S3_SECURE", false),
 		BackupRateLimit:   l.size("TWINCMS_BACKUP_RATE_LIMIT", 0),
-		BackupNice:        l.count("TWINCMS_BACKUP_NICE", 10, 0, 19),
+		BackupNice:        l.count("TWINCMS_BACKUP_NICE", 0, 0, 19),
 		BackupToken:       l.str("TWINCMS_BACKUP_TOKEN", ""),
 		BackupSchedule:    l.str("TWINCMS_BACKUP_SCHEDULE", ""),
 		BackupKeepDaily:   l.count("TWINCMS_BACKUP_KEEP_DAILY", 7, 1, 1000),

@@ -13,7 +13,10 @@ import (
 // threads serving requests whenever both want it (at nice 10 a thread
 // weighs about a tenth of one at 0), and take all of an idle machine. The
 // goroutine never unlocks its thread, so the thread ends with it and no
-// lowered thread goes back to the scheduler's pool.
+// lowered thread goes back to the scheduler's pool. The cost: while the
+// kernel sets a lowered thread aside it still holds its P, one of Go's
+// GOMAXPROCS schedulers, so on a machine other processes keep busy the
+// requests lose that P (hence 0, off, by default).
 func lowerPriority(nice int) {
 	if nice <= 0 {
 		return

@@ -127,6 +127,10 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 		return info, err
 	}
 	defer os.RemoveAll(tmp)
+	// The previous backup's objects, read meanwhile (the target only; no
+	// other backup runs into it now).
+	prevCh := make(chan map[string]Object, 1)
+	go func() { prevCh <- previousObjects(ctx, t) }()
 	// 1. The database, in one read transaction.
 	p.start("database")
 	if info.Databases, err = snapshotDatabases(ctx, src.DBDir, tmp); err != nil {
@@ -152,21 +156,32 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	p.setTotal(total, len(objs)+len(info.Databases))
 	staging := t.Staging(id)
-	var payload []bagit.File
-	for _, name := range info.Databases {
-		f, err := putFile(ctx, t, join(staging, databaseDir, name), filepath.Join(tmp, name), p)
-		if err != nil {
-			return info, fmt.Errorf("backup: writing the database: %w", err)
+	// The database files go into the bag while the objects are copied.
+	payload := make([]bagit.File, len(info.Databases))
+	dbDone := make(chan error, 1)
+	go func() {
+		for i, name := range info.Databases {
+			f, err := putFile(ctx, t, join(staging, databaseDir, name), filepath.Join(tmp, name), p)
+			if err != nil {
+				dbDone <- fmt.Errorf("backup: writing the database: %w", err)
+				return
+			}
+			f.Path = join(databaseDir, name)
+			payload[i] = f
 		}
-		f.Path = join(databaseDir, name)
-		payload = append(payload, f)
-		info.Bytes += f.Size
-	}
+		dbDone <- nil
+	}()
 	p.phase("objects")
-	prev := previousObjects(ctx, t)
+	prev := <-prevCh
 	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p, src.Nice)
+	if dbErr := <-dbDone; dbErr != nil {
+		return info, dbErr
+	}
 	if err != nil {
 		return info, err
+	}
+	for _, f := range payload {
+		info.Bytes += f.Size
 	}
 	var lines bytes.Buffer
 	enc := json.NewEncoder(&lines)
