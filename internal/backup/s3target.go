@@ -68,6 +68,11 @@ func (s *s3Target) ensureBucket(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err == nil && !ok {
 		err = s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{})
+		// Another of this backup's writers (they run at once) made it
+		// between the check and the make.
+		if minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
+			err = nil
+		}
 	}
 	s.made.Store(err == nil)
 	return err
