@@ -303,3 +303,28 @@ func TestBrowserAdminArchiveInWords(t *testing.T) {
 		t.Fatalf("back at the search the filters are %q", kept)
 	}
 }
+
+// An archivist types "Valjevo 1975" into the archive's search box: the
+// full-text search finds Valjevo's charter, and the address keeps the words.
+func TestBrowserAdminArchiveFullText(t *testing.T) {
+	u := newBrowser(t)
+	u.signIn(namedToken(t, "Iskalka Arhiva", "archivist"))
+	u.run(chromedp.Navigate(u.base + "/admin/#/archive"))
+	u.waitJS(`document.querySelector("#archive-search input[name=q]")`)
+	u.run(chromedp.SendKeys(`#archive-search input[name=q]`, "Valjevo 1975"), chromedp.KeyEvent("\r"))
+	u.waitJS(`location.hash.includes("q=Valjevo") && document.querySelector("#document-list tbody tr")`)
+	rows := u.text("#document-list tbody")
+	if !strings.Contains(rows, "Listina o pobratenju") {
+		t.Fatalf("\"Valjevo 1975\" finds: %s", rows)
+	}
+	var first string
+	u.eval(`document.querySelector("#document-list tbody a").getAttribute("href")`, &first)
+	u.press(`#document-list tbody a`)
+	u.waitJS(fmt.Sprintf(`document.body.dataset.route === %q && document.querySelector("#file-facts")`, first))
+	if name := u.text("#file-facts"); !strings.Contains(name, "Valjevo") {
+		t.Fatalf("the first hit for \"Valjevo 1975\" (%s) is not Valjevo's: %s", first, name)
+	}
+	u.waitJS(fmt.Sprintf(`document.body.dataset.route === %q && document.querySelector("#archive-back")`, first))
+	u.press(`#archive-back`)
+	u.waitJS(`(document.querySelector("#archive-search input[name=q]") || {}).value === "Valjevo 1975"`)
+}
