@@ -18,6 +18,8 @@ func (a *API) me(c *fiber.Ctx) error {
 	if p.User != nil {
 		v.Email, v.TOTPEnabled, v.MustEnrolTOTP = p.User.Email, &p.User.TOTPEnabled, &p.MustEnrol
 		v.CSRFToken, v.SessionExpires = p.Session.CSRF, &p.Session.ExpiresAt
+		sso := p.User.SSO && p.User.PasswordHash == ""
+		v.SSO = &sso
 	}
 	return c.JSON(v)
 }

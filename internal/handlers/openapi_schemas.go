@@ -57,15 +57,17 @@ type vocabulariesView struct {
 // meView is GET /me: a token or a person (whose fields are omitted
 // for a token).
 type meView struct {
-	Type           string      `json:"type"`
-	ID             string      `json:"id"`
-	Name           string      `json:"name"`
-	Role           models.Role `json:"role"`
-	Email          string      `json:"email,omitempty"`
-	TOTPEnabled    *bool       `json:"totp_enabled,omitempty"`
-	MustEnrolTOTP  *bool       `json:"must_enrol_totp,omitempty"`
-	CSRFToken      string      `json:"csrf_token,omitempty"`
-	SessionExpires *time.Time  `json:"session_expires,omitempty"`
+	Type          string      `json:"type"`
+	ID            string      `json:"id"`
+	Name          string      `json:"name"`
+	Role          models.Role `json:"role"`
+	Email         string      `json:"email,omitempty"`
+	TOTPEnabled   *bool       `json:"totp_enabled,omitempty"`
+	MustEnrolTOTP *bool       `json:"must_enrol_totp,omitempty"`
+	// SSO: the person signs in through single sign-on (no password here).
+	SSO            *bool      `json:"sso,omitempty"`
+	CSRFToken      string     `json:"csrf_token,omitempty"`
+	SessionExpires *time.Time `json:"session_expires,omitempty"`
 }
 
 // storageUsageView is GET /storage.

@@ -31,10 +31,20 @@ type signInMethods struct {
 	// OIDC: single sign-on is configured; OIDCStart is where it begins.
 	OIDC      bool   `json:"oidc"`
 	OIDCStart string `json:"oidc_start,omitempty"`
+	// SignedIn: the request's session cookie names a live session (the
+	// admin UI asks /me then, and nobody unsigned is refused for asking).
+	SignedIn bool `json:"signed_in"`
 }
 
 func (a *API) signInMethods(c *fiber.Ctx) error {
 	m := signInMethods{Password: a.d.Accounts != nil, OIDC: a.d.SSO != nil}
+	if cookie := c.Cookies(sessionCookie); cookie != "" && a.d.Accounts != nil {
+		_, _, err := a.d.Accounts.Session(c.UserContext(), cookie)
+		if err != nil && !errorsIsUnauthorized(err) {
+			return err
+		}
+		m.SignedIn = err == nil
+	}
 	if m.OIDC {
 		m.OIDCStart = a.prefix() + "/api/v1/auth/oidc/start"
 	}

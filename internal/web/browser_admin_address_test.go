@@ -14,7 +14,7 @@ import (
 // the sign-in form is there and styled.
 func TestBrowserAdminWithoutSlash(t *testing.T) {
 	u := newBrowser(t)
-	u.run(chromedp.Navigate(u.base+"/admin"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(u.base+"/admin"), chromedp.WaitVisible(`#signin-password input[name=email]`))
 	var href, font string
 	u.eval(`location.href`, &href)
 	if !strings.HasSuffix(href, "/admin/") {

@@ -22,15 +22,23 @@ import (
 func TestBrowserAdminSignIn(t *testing.T) {
 	s := apitest.Shared(t)
 	u := newBrowser(t)
-	u.run(chromedp.Navigate(s.Base+"/admin/"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(s.Base+"/admin/"), chromedp.WaitVisible(`#signin-password input[name=email]`))
 	u.axe("sign-in")
+	// The token field waits behind its own button.
+	var hidden bool
+	u.eval(`document.querySelector("#signin-token").hidden && document.querySelector("#signin-token-toggle").getAttribute("aria-expanded") === "false"`, &hidden)
+	if !hidden || u.text("#signin-token-toggle") != "Prijava z žetonom API" {
+		t.Fatalf("the token sign-in is not behind its button (%q)", u.text("#signin-token-toggle"))
+	}
+	u.run(chromedp.Click(`#signin-token-toggle`))
 	u.waitJS(`document.activeElement && document.activeElement.name === "token"`)
-	u.run(chromedp.SendKeys(`#signin input`, "tcms_not-a-token\n"))
+	u.axe("sign-in with a token")
+	u.run(chromedp.SendKeys(`#signin-token input`, "tcms_not-a-token\n"))
 	u.waitJS(`document.querySelector("#signin-error").textContent !== ""`)
 	if got := u.text("#signin-error"); got != "Napačen ali preklican žeton" {
 		t.Fatalf("wrong token message %q", got)
 	}
-	u.setValue(`#signin input`, "")
+	u.setValue(`#signin-token input`, "")
 
 	editor := s.NewToken(t, "editor")
 	u.signIn(editor)
@@ -69,7 +77,8 @@ func TestBrowserAdminSignIn(t *testing.T) {
 		}
 	}
 	u.setValue(`#ui-lang`, "sl")
-	u.run(chromedp.SendKeys(`#signin input`, editor+"\n"))
+	u.run(chromedp.Click(`#signin-token-toggle`))
+	u.run(chromedp.SendKeys(`#signin-token input`, editor+"\n"))
 	u.waitJS(`document.querySelector("#signin-error").textContent === "Napačen ali preklican žeton"`)
 }
 

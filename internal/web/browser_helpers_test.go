@@ -196,10 +196,12 @@ func (u *ui) open(hash string) {
 	u.waitJS(fmt.Sprintf(`document.body.dataset.route === %q && !document.querySelector("#view > p:only-child")`, hash))
 }
 
-// signIn types the token with the keyboard only and presses Enter.
+// signIn opens "Sign in with an API token", types the token with the
+// keyboard only and presses Enter.
 func (u *ui) signIn(token string) {
 	u.t.Helper()
-	u.run(chromedp.Navigate(u.base+"/admin/"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(u.base+"/admin/"), chromedp.WaitVisible(`#signin-token-toggle`))
+	u.run(chromedp.Click(`#signin-token-toggle`))
 	u.waitJS(`document.activeElement && document.activeElement.name === "token"`)
 	u.run(chromedp.KeyEvent(token), chromedp.KeyEvent(kb.Enter))
 	u.waitJS(`document.querySelector("#who") && !document.querySelector("#who").hidden && document.body.dataset.route`)

@@ -18,7 +18,7 @@ import (
 
 // adminScreens are the screens walked for axe-core and screenshots.
 var adminScreens = []string{"#/dashboard", "#/partnerships", "#/partnerships/new", "#/partnerships/ID", "#/documents", "#/documents/DOC",
-	"#/media", "#/blocks", "#/blocks/BLOCK", "#/pages", "#/pages/PAGE", "#/preview/ID", "#/archive", "#/archive/DOC", "#/tokens"}
+	"#/media", "#/blocks", "#/blocks/BLOCK", "#/pages", "#/pages/PAGE", "#/preview/ID", "#/archive", "#/archive/DOC", "#/tokens", "#/users"}
 
 // Every screen of the admin UI and the demo site pass axe-core's WCAG 2.1
 // A/AA rules, and at 375 px nothing is wider than the screen. Screenshots
@@ -38,7 +38,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	ids := strings.NewReplacer("ID", first("/api/v1/partnerships?sort=sort&per_page=1"), "DOC", first("/api/v1/documents?kind=charter&per_page=1"),
 		"BLOCK", first("/api/v1/blocks?per_page=1"), "PAGE", first("/api/v1/pages?per_page=1"))
 	u := newBrowser(t)
-	u.run(chromedp.Navigate(s.Base+"/admin/"), chromedp.WaitVisible(`#signin input`))
+	u.run(chromedp.Navigate(s.Base+"/admin/"), chromedp.WaitVisible(`#signin-password input[name=email]`))
 	u.screenshot(dir, "signin-desktop")
 	u.signIn(apitest.AdminToken)
 	for _, width := range []int64{1280, 375} {

@@ -1,6 +1,12 @@
 // The API client: every call carries the token from sessionStorage (never
-// a URL, never a log) and turns problem+json answers into ApiError.
+// a URL, never a log), or for a person signed in with a session the
+// cookie (sent by the browser) and, on unsafe requests, the session's CSRF
+// token; problem+json answers become ApiError.
 const TOKEN = "twincms.token";
+let csrf = null;
+
+/** setCSRF keeps the session's CSRF token (null: no session). */
+export function setCSRF(v) { csrf = v || null; }
 
 /** base is where the API lives: the path before /admin, so a host app can mount twincms under a prefix. */
 export const base = location.pathname.replace(/\/admin(\/.*)?$/, "");
@@ -9,11 +15,20 @@ export function getToken() { return sessionStorage.getItem(TOKEN); }
 export function setToken(t) { t ? sessionStorage.setItem(TOKEN, t) : sessionStorage.removeItem(TOKEN); }
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter) {
     super((problem && (problem.detail || problem.title)) || "HTTP " + status);
     this.status = status;
     this.problem = problem || {};
+    this.retryAfter = Number(retryAfter) || 0;
   }
+}
+
+/** authHeaders are the credentials of a request: the bearer token, else the CSRF token on unsafe methods. */
+export function authHeaders(method = "GET") {
+  const token = getToken();
+  if (token) return { Authorization: "Bearer " + token };
+  if (csrf && !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase())) return { "X-CSRF-Token": csrf };
+  return {};
 }
 
 /**
@@ -21,9 +36,8 @@ export class ApiError extends Error {
  * patch (send as merge patch), raw (return the Response), form (FormData).
  */
 export async function api(path, opts = {}) {
-  const headers = {};
-  const token = opts.token ?? getToken();
-  if (token) headers.Authorization = "Bearer " + token;
+  const method = opts.method || "GET";
+  const headers = opts.token ? { Authorization: "Bearer " + opts.token } : opts.anonymous ? {} : authHeaders(method);
   let body;
   if (opts.form) body = opts.form;
   else if (opts.body !== undefined) {
@@ -33,7 +47,7 @@ export async function api(path, opts = {}) {
   if (opts.version !== undefined) headers["If-Match"] = '"' + opts.version + '"';
   let res;
   try {
-    res = await fetch(base + path, { method: opts.method || "GET", headers, body, cache: "no-store" });
+    res = await fetch(base + path, { method, headers, body, cache: "no-store", credentials: "same-origin" });
   } catch (e) {
     throw new ApiError(503, { title: "unreachable" });
   }
@@ -41,7 +55,7 @@ export async function api(path, opts = {}) {
   if (!res.ok) {
     let problem = {};
     try { problem = await res.json(); } catch (e) { /* not JSON */ }
-    throw new ApiError(res.status, problem);
+    throw new ApiError(res.status, problem, res.headers.get("Retry-After"));
   }
   if (res.status === 204) return null;
   return res.json();

@@ -1,6 +1,7 @@
 // The admin UI's shell: sign-in, the role's menu, the interface language
 // and a hash router (#/partnerships/ID ...) that draws one screen at a time.
-import { api, setToken, getToken, ApiError } from "./api.js";
+import { api, setToken, getToken, setCSRF, ApiError } from "./api.js";
+import { signInScreen as drawSignIn, invitationScreen, loadMethods, ssoMessage } from "./signin.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { h, field, announce, formatSize } from "./dom.js";
 import * as screens from "./screens.js";
@@ -13,9 +14,9 @@ export const session = { me: null, vocab: null };
 const menus = {
   editor: ["dashboard", "partnerships", "documents", "media", "blocks", "pages"],
   archivist: ["dashboard", "archive"],
-  admin: ["dashboard", "partnerships", "documents", "media", "blocks", "pages", "archive", "tokens"],
+  admin: ["dashboard", "partnerships", "documents", "media", "blocks", "pages", "archive", "tokens", "users"],
 };
-const navLabels = { dashboard: "dashboard", partnerships: "partnerships", documents: "documents", media: "media", blocks: "blocks", pages: "pages", archive: "archiveNav", tokens: "tokens" };
+const navLabels = { dashboard: "dashboard", partnerships: "partnerships", documents: "documents", media: "media", blocks: "blocks", pages: "pages", archive: "archiveNav", tokens: "tokens", users: "users" };
 
 /** problemText is a plain-words message for an API error, in the glossary's terms. */
 export function problemText(e) {
@@ -51,7 +52,7 @@ export function fail(e) {
     return;
   }
   announce(problemText(e), "error");
-  if (e instanceof ApiError && e.status === 401 && session.me) signOut(t("badToken"));
+  if (e instanceof ApiError && e.status === 401 && session.me) signOut(t(session.me.type === "user" ? "sessionEnded" : "badToken"));
 }
 
 function chrome() {
@@ -71,43 +72,47 @@ function chrome() {
   nav.replaceChildren(h("ul", {}, menus[session.me.role].map(k =>
     h("li", {}, h("a", { href: "#/" + k, text: t(navLabels[k]), "aria-current": k === current ? "page" : null })))));
   nav.hidden = false;
-  who.textContent = session.me.name + " · " + t("role_" + session.me.role);
+  const label = session.me.name + " · " + t("role_" + session.me.role);
+  if (session.me.type === "user") who.replaceChildren(h("a", { href: "#/profile", id: "profile-link", title: t("profile"), "aria-current": current === "profile" ? "page" : null, text: label }));
+  else who.textContent = label;
   who.dataset.role = session.me.role;
   who.hidden = false;
   document.getElementById("signout").hidden = false;
 }
 
-function signInScreen(message) {
-  const input = h("input", { type: "password", name: "token", autocomplete: "off", required: true, spellcheck: "false" });
-  const err = h("p", { class: "error", id: "signin-error", role: "alert", text: message || "" });
-  const form = h("form", { class: "signin", id: "signin" },
-    h("h1", { text: t("signIn") }),
-    field(t("token"), input),
-    err,
-    h("button", { type: "submit", class: "primary", text: t("signIn") }));
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    try {
-      const me = await api("/api/v1/me", { token: input.value.trim() });
-      setToken(input.value.trim());
-      session.me = me;
-      if (!location.hash || location.hash === "#/") location.hash = "#/dashboard";
-      await route();
-      document.getElementById("view").focus();
-    } catch (e) {
-      err.textContent = e instanceof ApiError && (e.status === 401 || e.status === 403) ? t("badToken") : problemText(e);
-      input.focus();
-    }
-  });
-  document.getElementById("view").replaceChildren(form);
-  chrome();
-  input.focus();
+/** signedIn starts the work of the person or token me names. */
+async function signedIn(me) {
+  session.me = me;
+  setCSRF(me.type === "user" ? me.csrf_token : null);
+  // Set without a hashchange: one drawing of the first screen, not two racing.
+  if (!location.hash || location.hash === "#/") history.replaceState(null, "", "#/dashboard");
+  await route();
+  document.getElementById("view").focus();
 }
 
-function signOut(message) {
-  setToken(null);
+function signInScreen(message, prefill) {
+  drawSignIn(document.getElementById("view"), message, signedIn, prefill);
+  chrome();
+}
+
+/** signedOutBy shows the sign-in after the server ended the session (sign out everywhere). */
+export function signedOutBy(message) {
   session.me = null;
+  setCSRF(null);
+  history.replaceState(null, "", location.pathname);
   signInScreen(message);
+}
+
+/** signOut forgets the token, or ends the person's session on the server. */
+async function signOut(message) {
+  const me = session.me;
+  session.me = null;
+  setToken(null);
+  if (me && me.type === "user" && !message) {
+    try { await api("/api/v1/auth/logout", { method: "POST" }); } catch (e) { /* the session is gone already */ }
+  }
+  setCSRF(null);
+  signInScreen(message || (me && me.type === "user" ? t("signedOut") : ""));
 }
 
 /** route draws the screen the hash names, if the role may see it. */
@@ -115,7 +120,9 @@ export async function route() {
   if (!session.me) return signInScreen();
   const [, name = "dashboard", ...rest] = location.hash.split("?")[0].split("/");
   const allowed = menus[session.me.role];
-  const screen = screens[name] && (allowed.includes(name) || name === "preview" && allowed.includes("partnerships")) ? name : "dashboard";
+  let screen = screens[name] && (allowed.includes(name) || name === "profile" || name === "preview" && allowed.includes("partnerships")) ? name : "dashboard";
+  // A role that must use a second factor sees only the profile until it has one.
+  if (session.me.must_enrol_totp) screen = "profile";
   chrome();
   announce("");
   markClean();
@@ -149,10 +156,30 @@ async function start() {
     if (!(await leaveAllowed())) { history.replaceState(null, "", ev.oldURL); return; }
     route().then(() => document.getElementById("view").focus());
   });
+  const methods = await loadMethods();
+  const hash = location.hash;
+  if (hash.startsWith("#invitation=")) {
+    history.replaceState(null, "", location.pathname);
+    invitationScreen(document.getElementById("view"), decodeURIComponent(hash.slice("#invitation=".length)), signInScreen);
+    chrome();
+    document.body.dataset.ready = "true";
+    return;
+  }
+  let message = "";
+  if (hash.startsWith("#sso-error=")) {
+    message = ssoMessage(decodeURIComponent(hash.slice("#sso-error=".length)));
+    history.replaceState(null, "", location.pathname);
+  }
   if (getToken()) {
     try { session.me = await api("/api/v1/me"); } catch (e) { setToken(null); }
+  } else if (methods.signed_in) {
+    try { session.me = await api("/api/v1/me"); setCSRF(session.me.csrf_token); } catch (e) { session.me = null; }
   }
-  await route();
+  if (!session.me) signInScreen(message);
+  else {
+    if (!location.hash || location.hash === "#/") history.replaceState(null, "", "#/dashboard");
+    await route();
+  }
   document.body.dataset.ready = "true";
 }
 

@@ -1,7 +1,7 @@
 // Documents: upload several files at once (picker or drag and drop) with a
 // progress bar each, the list, and one document's description, provenance,
 // crest preview, withdraw / restore and attaching to a partnership.
-import { api, base, getToken, ApiError, mergePatch } from "./api.js";
+import { api, base, authHeaders, ApiError, mergePatch } from "./api.js";
 import { t, getLang } from "./i18n.js";
 import { h, field, select, announce, formatSize } from "./dom.js";
 import { uploadFile } from "./upload.js";
@@ -24,7 +24,7 @@ function provenanceFields(p) {
 
 /** fetchBlob GETs an authorized URL (following redirects to signed links) as a Blob. */
 export async function fetchBlob(path) {
-  const res = await fetch(base + path, { headers: { Authorization: "Bearer " + getToken() } });
+  const res = await fetch(base + path, { headers: authHeaders() });
   if (!res.ok) {
     let p = {}; try { p = await res.json(); } catch (e) { /* not JSON */ }
     throw new ApiError(res.status, p);

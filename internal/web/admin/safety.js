@@ -47,10 +47,19 @@ export function confirmDialog(text, yesLabel) {
     row.className = "actions";
     row.append(no, yes);
     dialog.append(title, p, row);
-    let answer = false;
-    yes.addEventListener("click", () => { answer = true; dialog.close(); });
-    no.addEventListener("click", () => dialog.close());
-    dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+    let answer = false, done = false;
+    // The buttons answer at once; the close event (Escape) only when it
+    // comes: a background tab may hold it back.
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    yes.addEventListener("click", () => { answer = true; finish(); });
+    no.addEventListener("click", finish);
+    dialog.addEventListener("close", finish);
     document.body.append(dialog);
     dialog.showModal();
     no.focus(); // the safe answer is the default

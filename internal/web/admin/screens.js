@@ -10,6 +10,8 @@ import { blockList, blockEdit, pageList, pageEdit } from "./blocks.js";
 import { preview as previewScreen } from "./preview.js";
 import { mediaLibrary } from "./media.js";
 import { fail } from "./app.js";
+export { users } from "./users.js";
+export { profile } from "./profile.js";
 
 export async function partnerships(view, [id], s) { return id ? partnershipEdit(view, id.split("?")[0], s) : partnershipList(view, s); }
 export async function documents(view, [id], s) { return id ? documentDetail(view, id.split("?")[0], s) : documentList(view, s); }

@@ -3,7 +3,7 @@
 // POST /documents (multipart: metadata, then file); files above DIRECT go
 // straight to the bucket: POST /uploads with the browser-computed SHA-256,
 // the signed PUT, then POST /uploads/{id}/complete.
-import { api, base, getToken, ApiError } from "./api.js";
+import { api, base, authHeaders, ApiError } from "./api.js";
 import { fileSHA256 } from "./sha256.js";
 
 export const DIRECT = 8 << 20;
@@ -33,7 +33,7 @@ export async function uploadFile(file, metadata, progress) {
     const form = new FormData();
     form.append("metadata", new Blob([JSON.stringify(metadata)], { type: "application/json" }));
     form.append("file", file, file.name);
-    const x = await xhr("POST", base + "/api/v1/documents", form, { Authorization: "Bearer " + getToken() },
+    const x = await xhr("POST", base + "/api/v1/documents", form, authHeaders("POST"),
       (l, t) => progress("send", l / t));
     if (x.status !== 201) throw new ApiError(x.status, parse(x));
     progress("send", 1);
