@@ -155,7 +155,7 @@ func (s *SSO) Finish(ctx context.Context, redirectURL, sealed string, cb Callbac
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	id, err := verifier.Verify(cctx, raw)
-	if err == nil && subtleDiffer(id.Nonce, f.Nonce) {
+	if err == nil && nonceDiffers(id.Nonce, f.Nonce) {
 		err = errors.New("the nonce differs")
 	}
 	if err == nil && id.AccessTokenHash != "" {
@@ -193,7 +193,8 @@ func (s *SSO) refused(ctx context.Context, actor models.Actor, detail string, er
 	return nil, nil, "", err
 }
 
-func subtleDiffer(a, b string) bool { return a == "" || a != b }
+// nonceDiffers: the ID token must carry the nonce this flow sent.
+func nonceDiffers(got, sent string) bool { return got == "" || got != sent }
 
 func trim(s string, n int) string {
 	if len(s) > n {
