@@ -81,7 +81,7 @@ func TestBrowserAdminUsersAndProfile(t *testing.T) {
 	p.typeInto(`#invitation input[name=repeat_password]`, pw+"\n")
 	p.waitJS(`document.querySelector("#signin-password")`)
 	p.typeInto(`#signin-password input[name=password]`, pw+"\n")
-	p.waitJS(`document.querySelector("#profile-link")`)
+	p.waitJS(`document.querySelector("#profile-link") && document.body.dataset.route === "#/dashboard"`)
 	p.run(chromedp.Click(`#profile-link`))
 	p.waitJS(`document.body.dataset.route === "#/profile" && document.querySelector("#totp-start") && document.querySelector("#profile-who")`)
 	if who := p.text("#profile-who"); !strings.Contains(who, "Marko Rozman") || !strings.Contains(who, email) {

@@ -115,6 +115,8 @@ async function signOut(message) {
   signInScreen(message || (me && me.type === "user" ? t("signedOut") : ""));
 }
 
+let routeGen = 0, routeDone = 0;
+
 /** route draws the screen the hash names, if the role may see it. */
 export async function route() {
   if (!session.me) return signInScreen();
@@ -128,13 +130,20 @@ export async function route() {
   markClean();
   const view = document.getElementById("view");
   view.replaceChildren(h("p", { text: t("loading") }));
+  const gen = ++routeGen;
   try {
     if (!session.vocab) session.vocab = await api("/api/v1/vocabularies");
     await screens[screen](view, rest.map(decodeURIComponent), session);
   } catch (e) {
-    view.replaceChildren();
-    fail(e);
+    if (gen === routeGen) { view.replaceChildren(); fail(e); }
   }
+  // A slow screen left behind by a quicker later one: it drew over the
+  // later one's screen, which is drawn again (or is still on its way).
+  if (gen !== routeGen) {
+    if (routeDone > gen) route();
+    return;
+  }
+  routeDone = gen;
   document.body.dataset.screen = screen;
   // Tests and assistive tools can tell when a screen is drawn.
   document.body.dataset.route = location.hash;
