@@ -131,7 +131,9 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedWrite(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	docs, edits, done := writeLoad(s.base, editor, pid, int64(p["version"].(float64)), stop)
-	time.Sleep(300 * time.Millisecond) // writes are under way
+	// Writes are under way: some uploads and an edit acknowledged (waited
+	// for, not slept: a loaded machine may take seconds for them).
+	waitFor(t, 30*time.Second, "writes acknowledged before the backup", func() bool { return len(docs) >= 2 && len(edits) >= 1 })
 	startedAt := time.Now()
 	run := expect(t, s.do(t, req{Method: "POST", Path: "/api/v1/backups", Token: testAdminToken}), 202).Map(t)
 	if run["status"] != "running" {
