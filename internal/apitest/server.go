@@ -117,6 +117,12 @@ func WithChangeHook(h models.ChangeHook) Option {
 	return func(o *app.Options) { o.Hooks = append(o.Hooks, h) }
 }
 
+// WithLogger sends twincms's logs to l (a test that checks what is
+// logged, such as a warning that carries no secret).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *app.Options) { o.Logger = l }
+}
+
 // StartWithConfig opens twincms with cfg, serves its own app (the API at
 // the root, as the twincms command does) and runs its background work.
 func StartWithConfig(cfg config.Config, opts ...Option) (*Server, error) {
