@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -32,10 +33,30 @@ const (
 // System work (schedules, sweeper, demo loading, import) has an empty
 // TokenID and a descriptive Name ("schedule", "demo", "import").
 type Actor struct {
+	// Type and ID name the actor as the API does everywhere, {type, id,
+	// name}: "token" (ID the token's id), "user" (ID the person's id) or
+	// "system" (ID its name). Derived when written as JSON, never stored.
+	Type    string `json:"type" bson:"-"`
+	ID      string `json:"id" bson:"-"`
 	TokenID string `json:"token_id" bson:"token_id"`
 	// UserID names a person signed in with a session (empty for tokens).
 	UserID string `json:"user_id,omitempty" bson:"user_id,omitempty"`
 	Name   string `json:"name" bson:"name"`
+}
+
+// MarshalJSON writes the actor with its Type and ID filled in.
+func (a Actor) MarshalJSON() ([]byte, error) {
+	type plain Actor
+	p := plain(a)
+	switch {
+	case a.TokenID != "":
+		p.Type, p.ID = "token", a.TokenID
+	case a.UserID != "":
+		p.Type, p.ID = "user", a.UserID
+	default:
+		p.Type, p.ID = "system", a.Name
+	}
+	return json.Marshal(p)
 }
 
 // Ref is how the actor is written into record metadata (created_by,

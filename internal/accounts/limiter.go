@@ -61,6 +61,10 @@ func (l *Limiter) levelAt(b bucket, r Rule, now time.Time) float64 {
 func (l *Limiter) Wait(keys map[string]string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.waitLocked(keys)
+}
+
+func (l *Limiter) waitLocked(keys map[string]string) time.Duration {
 	now := l.now()
 	var wait time.Duration
 	for rule, key := range keys {
@@ -81,10 +85,52 @@ func (l *Limiter) Wait(keys map[string]string) time.Duration {
 	return wait
 }
 
+// Reserve is Wait and Fail in one step: when keys may try (0), the try is
+// counted as failed at once, and Release takes it back if it was not.
+// Counting before the password is checked (tens of milliseconds) keeps
+// parallel guesses within the budget: with Wait first and Fail after,
+// every guess in flight passed Wait before the first failed.
+func (l *Limiter) Reserve(keys map[string]string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.waitLocked(keys); w > 0 {
+		return w
+	}
+	l.failLocked(keys)
+	return 0
+}
+
+// Release takes back a try Reserve counted that did not fail.
+func (l *Limiter) Release(keys map[string]string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	for rule, key := range keys {
+		r, ok := l.rules[rule]
+		if !ok {
+			continue
+		}
+		k := rule + "\x00" + key
+		b, ok := l.buckets[k]
+		if !ok {
+			continue
+		}
+		if lv := l.levelAt(b, r, now) - 1; lv > 0 {
+			l.buckets[k] = bucket{level: lv, at: now}
+		} else {
+			delete(l.buckets, k)
+		}
+	}
+}
+
 // Fail counts a failed try against keys.
 func (l *Limiter) Fail(keys map[string]string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.failLocked(keys)
+}
+
+func (l *Limiter) failLocked(keys map[string]string) {
 	now := l.now()
 	if len(l.buckets) >= maxBuckets {
 		for k, b := range l.buckets {

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"sync"
 	"testing"
 	"time"
 )
@@ -29,5 +30,34 @@ func TestLimiterBurstThenOneEveryStep(t *testing.T) {
 	l.Fail(k)
 	if w := l.Wait(k); w != 10*time.Second {
 		t.Fatalf("a failure after the step: wait %v", w)
+	}
+}
+
+// Parallel guesses at one account from one client: Reserve lets only the
+// burst through, and Release gives back a try that did not fail.
+func TestReserveKeepsParallelGuessesWithinTheBurst(t *testing.T) {
+	l := NewLimiter(nil)
+	keys := limitKeys("ana@example.org", "192.0.2.1")
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	passed := 0
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.Reserve(keys) == 0 {
+				mu.Lock()
+				passed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if want := DefaultRules["account+client"].Burst; passed != want {
+		t.Fatalf("%d guesses passed, want %d", passed, want)
+	}
+	l.Release(keys)
+	if l.Reserve(keys) != 0 {
+		t.Fatal("a released try was not given back")
 	}
 }

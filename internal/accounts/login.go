@@ -60,11 +60,18 @@ func (s *Service) Login(ctx context.Context, in LoginInput, cl Client) (*models.
 		return nil, nil, "", fmt.Errorf("%w: send email and password", models.ErrInvalid)
 	}
 	keys := limitKeys(email, cl.Address)
-	if w := s.Limiter.Wait(keys); w > 0 {
+	if w := s.Limiter.Reserve(keys); w > 0 {
 		return nil, nil, "", &models.RateLimited{RetryAfter: w}
 	}
+	// The try is counted as failed until it is known not to be.
+	failed := false
+	defer func() {
+		if !failed {
+			s.Limiter.Release(keys)
+		}
+	}()
 	fail := func(actor models.Actor, detail string, err error) (*models.User, *models.Session, string, error) {
-		s.Limiter.Fail(keys)
+		failed = true
 		s.signInEvent(ctx, actor, "", models.ActionSignInFailed, detail)
 		return nil, nil, "", err
 	}

@@ -107,10 +107,12 @@ type Deps struct {
 }
 
 // AuthThrottle limits refused authentications. Allow is asked before a
-// client's credentials are read; Fail records one refused, ok false when
+// client's credentials are read (and counts the attempt as refused until
+// Pass says it was not); Fail records one refused, ok false when
 // it must be answered as throttled rather than refused.
 type AuthThrottle interface {
 	Allow(client string) (retryAfter time.Duration, ok bool)
+	Pass(client string)
 	Fail(client string) (retryAfter time.Duration, ok bool)
 }
 

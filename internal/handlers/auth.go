@@ -80,6 +80,9 @@ func (a *API) requireRoleUnless(bypass func(c *fiber.Ctx) bool, roles ...models.
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="twincms", error="invalid_token"`)
 			return a.refuse(c, client, "unknown or revoked token", fmt.Errorf("%w: the token is not valid", models.ErrUnauthorized))
 		}
+		if a.d.AuthThrottle != nil {
+			a.d.AuthThrottle.Pass(client)
+		}
 		return a.allowToken(c, tok, roles)
 	}
 }

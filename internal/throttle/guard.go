@@ -22,17 +22,22 @@ func NewGuard(perClient, global int) *Guard {
 // globalKey is the Global limiter's one key.
 const globalKey = ""
 
-// Allow says whether client may try to authenticate now.
+// Allow says whether client may try to authenticate now, counting the
+// attempt as a failure of client until Pass says it succeeded (so that
+// parallel guesses cannot pass together before the first is refused).
 func (g *Guard) Allow(client string) (retryAfter time.Duration, ok bool) {
-	return g.PerClient.Allow(client)
+	return g.PerClient.Reserve(client)
 }
 
-// Fail records a refused authentication of client: ok false, with how
+// Pass tells that client's attempt, allowed by Allow, succeeded.
+func (g *Guard) Pass(client string) { g.PerClient.Release(client) }
+
+// Fail records a refused authentication of client (allowed by Allow): ok false, with how
 // long to wait, when the client or everyone together is over the limit
 // now. (The failure that reaches the client's limit is still answered as
 // refused; the next attempt is throttled.)
 func (g *Guard) Fail(client string) (retryAfter time.Duration, ok bool) {
-	g.PerClient.Fail(client)
+	// The client's failure was counted by Allow.
 	// Over the global limit before this failure: this one is throttled,
 	// and not counted, so that the limit lifts as soon as the failures
 	// that reached it leave the window.

@@ -97,6 +97,49 @@ func (l *Limiter) Fail(key string) (retryAfter time.Duration, ok bool) {
 	return c.wait(now, l.window, l.limit)
 }
 
+// Reserve is Allow and Fail in one step: when key may try, a failure is
+// counted at once (Release takes it back when the attempt succeeds).
+// Counting before the attempt is judged keeps parallel attempts from one
+// key within the limit: with Allow first and Fail after, every attempt in
+// flight passed Allow before the first of them failed.
+func (l *Limiter) Reserve(key string) (retryAfter time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	c := l.keys[key]
+	if c == nil {
+		if len(l.keys) >= l.maxKeys {
+			l.makeRoom(now)
+		}
+		c = &counter{start: now}
+		l.keys[key] = c
+	}
+	c.roll(now, l.window)
+	if wait, ok := c.wait(now, l.window, l.limit); !ok {
+		return wait, false
+	}
+	c.cur++
+	return 0, true
+}
+
+// Release takes back a failure Reserve counted for an attempt that
+// succeeded.
+func (l *Limiter) Release(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.keys[key]
+	if c == nil {
+		return
+	}
+	c.roll(l.now(), l.window)
+	switch {
+	case c.cur > 0:
+		c.cur--
+	case c.prev > 0:
+		c.prev--
+	}
+}
+
 // Reset forgets key's failures (a sign-in that succeeded).
 func (l *Limiter) Reset(key string) {
 	l.mu.Lock()

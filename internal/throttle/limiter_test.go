@@ -2,6 +2,7 @@ package throttle
 
 import (
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -113,5 +114,37 @@ func TestGuardGlobalLimitRefusesFailuresOnly(t *testing.T) {
 	c.add(2 * time.Minute)
 	if _, ok := g.Fail("x"); !ok {
 		t.Fatal("global limit still on two windows later")
+	}
+}
+
+// Reserve counts an attempt before it is judged: of many parallel
+// attempts from one key only limit get through, and Release gives a
+// successful one back.
+func TestReserveKeepsParallelAttemptsWithinTheLimit(t *testing.T) {
+	l := New(10, time.Minute, 0)
+	var mu sync.Mutex
+	passed := 0
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, ok := l.Reserve("a"); ok {
+				mu.Lock()
+				passed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if passed != 10 {
+		t.Fatalf("%d attempts passed, want 10", passed)
+	}
+	if _, ok := l.Reserve("a"); ok {
+		t.Fatal("an 11th attempt passed")
+	}
+	l.Release("a")
+	if _, ok := l.Reserve("a"); !ok {
+		t.Fatal("a released attempt was not given back")
 	}
 }
