@@ -200,6 +200,12 @@ func TestBrowserAdminSingleSignOn(t *testing.T) {
 	if !strings.Contains(audit, "Petra Lotrič") {
 		t.Errorf("the sign-in is not in the audit log: %s", audit)
 	}
+	// The dashboard's recent changes name who published, by name.
+	u.open("#/dashboard")
+	u.waitJS(`document.querySelector("#recent li")`)
+	if recent := u.text("#recent"); !strings.Contains(recent, "Petra Lotrič") {
+		t.Errorf("recent changes do not name the person: %q", recent)
+	}
 	u.run(chromedp.Click(`#signout`))
 	u.waitJS(`document.querySelector("#signin-error") && document.querySelector("#signin-error").textContent === "Odjavljeni ste."`)
 }

@@ -10,6 +10,7 @@ import { blockList, blockEdit, pageList, pageEdit } from "./blocks.js";
 import { preview as previewScreen } from "./preview.js";
 import { mediaLibrary } from "./media.js";
 import { fail } from "./app.js";
+import { actorName } from "./workflow.js";
 export { users } from "./users.js";
 export { profile } from "./profile.js";
 
@@ -30,9 +31,12 @@ export async function dashboard(view, _, s) {
     const drafts = [...p.items.map(x => ["partnerships", x.id, (x.partner.name.sl || x.slug)]), ...b.items.map(x => ["blocks", x.id, x.key]), ...g.items.map(x => ["pages", x.id, x.slug])];
     parts.push(h("section", { class: "panel", "aria-labelledby": "drafts-h", id: "drafts" }, h("h2", { id: "drafts-h", text: t("draftsWaiting") + " (" + (p.total + b.total + g.total) + ")" }),
       drafts.length ? h("ul", {}, drafts.map(([k, id, name]) => h("li", {}, h("a", { href: "#/" + k + "/" + id, text: name }), " · " + t(k)))) : h("p", { text: t("noResults") })));
+    // Who made each last change, by name (the history's newest entry).
+    const who = await Promise.all(recent.items.map(x => api("/api/v1/partnerships/" + x.id + "/versions")
+      .then(v => v.items.length ? actorName(v.items[0].actor, v.items[0].by) : "", () => "")));
     parts.push(h("section", { class: "panel", "aria-labelledby": "recent-h", id: "recent" }, h("h2", { id: "recent-h", text: t("recentChanges") }),
-      h("ul", {}, recent.items.map(x => h("li", {}, h("a", { href: "#/partnerships/" + x.id, text: x.partner.name.sl || x.slug }),
-        " · " + t("status_" + x.status) + " · " + t("version", { n: x.version }) + " · " + formatTime(x.updated_at))))));
+      h("ul", {}, recent.items.map((x, i) => h("li", {}, h("a", { href: "#/partnerships/" + x.id, text: x.partner.name.sl || x.slug }),
+        " · " + t("status_" + x.status) + " · " + t("version", { n: x.version }) + " · " + formatTime(x.updated_at) + (who[i] ? " · " + who[i] : ""))))));
   }
   if (archivist) parts.push(await auditPanel());
   if (role === "admin") parts.push(await backupPanel());
