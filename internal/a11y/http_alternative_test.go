@@ -1,6 +1,7 @@
 package a11y_test
 
 import (
+	"github.com/jesenice/twincms/internal/testtools"
 	"image/color"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 // public API offers it beside the original ("Besedilna različica" in
 // Slovenian) with a working signed link, and drops it when removed.
 func TestAccessibleAlternativeOfferedBesideOriginal(t *testing.T) {
+	testtools.Need(t, "poppler-utils", "pdfinfo", "pdftotext")
 	s := apitest.Shared(t)
 	ed := s.NewToken(t, "editor")
 	scan := uploadPDF(t, s, ed, "Skenirana pogodba", pdftest.Options{Image: true})

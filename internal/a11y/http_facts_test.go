@@ -2,6 +2,7 @@ package a11y_test
 
 import (
 	"context"
+	"github.com/jesenice/twincms/internal/testtools"
 	"sort"
 	"strings"
 	"testing"
@@ -48,6 +49,7 @@ func factsOf(t *testing.T, s *apitest.Server, token, id string) factsView {
 // facts show in the editor's and the archive's API with plain advice, and
 // reading them makes no new version.
 func TestPDFAccessibilityFactsAfterUpload(t *testing.T) {
+	testtools.Need(t, "poppler-utils", "pdfinfo", "pdftotext")
 	s := apitest.Shared(t)
 	ed, ar := s.NewToken(t, "editor"), s.NewToken(t, "archivist")
 	tagged := uploadPDF(t, s, ed, "Dostopna listina", pdftest.Options{Text: "Listina o pobratenju", Tagged: true, Lang: "sl-SI", PDFUA: "1", PDFA: "2A"})
@@ -104,6 +106,7 @@ func facts(a *models.AccessibilityFacts) string {
 // existed (or checked by an older version of them): a record without
 // facts is read on the next pass.
 func TestAccessibilityCheckMigratesExistingPDFs(t *testing.T) {
+	testtools.Need(t, "poppler-utils", "pdfinfo", "pdftotext")
 	s := apitest.Shared(t)
 	ed := s.NewToken(t, "editor")
 	old := uploadPDF(t, s, ed, "Stara listina", pdftest.Options{Text: "Stara listina iz leta 1975", Lang: "de"})

@@ -1,6 +1,7 @@
 package a11y_test
 
 import (
+	"github.com/jesenice/twincms/internal/testtools"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func statementSettings() map[string]any {
 // its accessible alternative, an accessible PDF not at all; in Slovenian
 // and English. Bad settings are refused with the field.
 func TestAccessibilityStatementFromTheData(t *testing.T) {
+	testtools.Need(t, "poppler-utils", "pdfinfo", "pdftotext")
 	s := apitest.Shared(t)
 	ed := s.NewToken(t, "editor")
 	var before map[string]any

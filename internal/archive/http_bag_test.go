@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/jesenice/twincms/internal/testtools"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,6 +60,11 @@ func TestBagUnpacksIntoOneBaseDirectoryAndVerifies(t *testing.T) {
 			}
 		}
 	}
+	if len(payload)-texts != 5 || !payload["data/Pogodba o sodelovanju – Nagold.pdf"] || !payload["data/nagold-grb.png"] {
+		t.Fatalf("payload %v", payload)
+	}
+	// The texts need poppler's pdftotext (no text is extracted without it).
+	testtools.Need(t, "poppler-utils", "pdftotext")
 	if len(payload)-texts != 5 || !payload["data/Pogodba o sodelovanju – Nagold.pdf"] || !payload["data/nagold-grb.png"] || texts != 4 {
 		t.Fatalf("payload %v", payload)
 	}

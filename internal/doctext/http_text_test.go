@@ -1,8 +1,8 @@
 package doctext_test
 
 import (
+	"github.com/jesenice/twincms/internal/testtools"
 	"net/url"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +23,7 @@ var charterLines = []string{
 
 func needOCR(t *testing.T) {
 	t.Helper()
-	for _, p := range []string{"tesseract", "pdftoppm", "pdftotext"} {
-		if _, err := exec.LookPath(p); err != nil {
-			t.Fatalf("%s is not installed: apt-get install tesseract-ocr tesseract-ocr-slv poppler-utils (.ci/run does)", p)
-		}
-	}
+	testtools.Need(t, "tesseract-ocr tesseract-ocr-slv poppler-utils", "tesseract", "pdftoppm", "pdftotext")
 }
 
 // waitText polls the record until its text extraction has finished.

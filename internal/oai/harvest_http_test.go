@@ -2,6 +2,7 @@ package oai_test
 
 import (
 	"encoding/xml"
+	"github.com/jesenice/twincms/internal/testtools"
 	"net/url"
 	"os"
 	"os/exec"
@@ -58,9 +59,10 @@ type resumption struct {
 // with xmllint (libxml2-utils), offline.
 func validate(t *testing.T, body []byte) {
 	t.Helper()
+	testtools.Need(t, "libxml2-utils", "xmllint")
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
-		t.Fatal("xmllint is needed (apt-get install libxml2-utils)")
+		t.Fatal(err)
 	}
 	f := filepath.Join(t.TempDir(), "response.xml")
 	if err := os.WriteFile(f, body, 0o600); err != nil {

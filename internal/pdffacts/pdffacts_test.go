@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"context"
 	"fmt"
+	"github.com/jesenice/twincms/internal/testtools"
 	"testing"
 
 	"github.com/jesenice/twincms/internal/pdffacts"
@@ -15,9 +16,10 @@ import (
 // poppler: tagged with a language and claims, untagged text, a scan,
 // bytes that are no PDF.
 func TestInspectGeneratedPDFs(t *testing.T) {
+	testtools.Need(t, "poppler-utils", "pdfinfo", "pdftotext")
 	in := &pdffacts.Inspector{}
 	if !in.Available() {
-		t.Fatal("poppler-utils are not installed (apt-get install poppler-utils)")
+		t.Fatal("poppler-utils are on PATH but not usable")
 	}
 	cases := []struct {
 		name                       string
