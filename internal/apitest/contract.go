@@ -243,7 +243,47 @@ var contractAllowList = map[string]string{
 	// An upload completes within its link lifetime (1 h) plus grace; an
 	// expired one needs the clock moved, which the HTTP API cannot do.
 	"POST /api/v1/uploads/{id}/complete:410": "needs an upload past its expiry",
+	// The refused-authentication throttle is one middleware in front of
+	// every authenticated route, driven by TestAuthGuessingIsThrottledPerClient
+	// and TestAuthGlobalLimitThrottlesFailuresOnly (internal/handlers) and
+	// TestSignInGuessingThrottled (internal/accounts).
+	"*:429":                                                     "one throttle in front of every authenticated route, tested on representative routes",
+	"DELETE /api/v1/me/sessions/{id}:204":                       gap,
+	"DELETE /api/v1/users/{id}:204":                             gap,
+	"DELETE /api/v1/users/{id}:409":                             gap,
+	"GET /api/v1/archive/documents/{id}/text:200":               gap,
+	"GET /api/v1/auth/oidc/callback:302":                        gap,
+	"GET /api/v1/auth/oidc/callback:400":                        gap,
+	"GET /api/v1/auth/policy:200":                               gap,
+	"GET /api/v1/pages/{id}/versions/{version}/diff:409":        gap,
+	"GET /api/v1/partnerships/{id}/versions/{version}/diff:409": gap,
+	"GET /api/v1/public/documents:304":                          gap,
+	"GET /api/v1/users/{id}:200":                                gap,
+	"GET /izjava-o-dostopnosti:200":                             gap,
+	"PATCH /api/v1/users/{id}:409":                              gap,
+	"PATCH /api/v1/users/{id}:422":                              gap,
+	"POST /api/v1/auth/login:403":                               gap,
+	"POST /api/v1/auth/login:422":                               gap,
+	"POST /api/v1/blocks/{id}/discard-draft:200":                gap,
+	"POST /api/v1/me/totp/confirm:409":                          gap,
+	"POST /api/v1/me/totp/disable:204":                          gap,
+	"POST /api/v1/me/totp/disable:422":                          gap,
+	"POST /api/v1/pages/{id}/discard-draft:409":                 gap,
+	"POST /api/v1/users:409":                                    gap,
+	"POST /api/v1/users:422":                                    gap,
+	"POST /api/v1/users/{id}/invitation:201":                    gap,
+	"POST /api/v1/users/{id}/invitation:409":                    gap,
+	"PUT /api/v1/me/password:204":                               gap,
+	"PUT /api/v1/me/password:409":                               gap,
+	"PUT /api/v1/me/password:422":                               gap,
 }
+
+// gap marks statuses that the records did not show exercised through the
+// contract client when the check began to count every package's record
+// (before, packages without the lazy shared server left none): some are
+// driven only by the browser tests (users, profile, SSO callback), the
+// others still need a contract-checked test. Remove entries as tests come.
+const gap = "not yet exercised through the contract client (see gap)"
 
 // coverage is the report of one record (of one package or merged).
 func (rec contractRecord) coverage() (string, error) {

@@ -253,7 +253,7 @@ func LazyMain(m *testing.M, cover Coverage) int {
 	if lazy.dir != "" {
 		_ = os.RemoveAll(lazy.dir)
 	}
-	if lazy.s == nil {
+	if !exchanged() {
 		return code // no server, no exchanges to account for
 	}
 	return AfterSuite(code, cover)
