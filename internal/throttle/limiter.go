@@ -84,6 +84,14 @@ func (l *Limiter) Fail(key string) (retryAfter time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	c := l.counterOf(key, now)
+	c.cur++
+	return c.wait(now, l.window, l.limit)
+}
+
+// counterOf is key's counter rolled to now, made (room kept) when key has
+// none. Under l.mu.
+func (l *Limiter) counterOf(key string, now time.Time) *counter {
 	c := l.keys[key]
 	if c == nil {
 		if len(l.keys) >= l.maxKeys {
@@ -93,8 +101,7 @@ func (l *Limiter) Fail(key string) (retryAfter time.Duration, ok bool) {
 		l.keys[key] = c
 	}
 	c.roll(now, l.window)
-	c.cur++
-	return c.wait(now, l.window, l.limit)
+	return c
 }
 
 // Reserve is Allow and Fail in one step: when key may try, a failure is
@@ -106,15 +113,7 @@ func (l *Limiter) Reserve(key string) (retryAfter time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	c := l.keys[key]
-	if c == nil {
-		if len(l.keys) >= l.maxKeys {
-			l.makeRoom(now)
-		}
-		c = &counter{start: now}
-		l.keys[key] = c
-	}
-	c.roll(now, l.window)
+	c := l.counterOf(key, now)
 	if wait, ok := c.wait(now, l.window, l.limit); !ok {
 		return wait, false
 	}
