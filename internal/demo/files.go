@@ -26,6 +26,13 @@ func PlaceholderPDF(title string, lines ...string) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
 	}
+	return AssemblePDF(objects)
+}
+
+// AssemblePDF writes objects (numbered from 1, the first the catalog) as
+// a PDF 1.4 file with its cross-reference table: the one small PDF writer
+// the demo files and the tests' generated scans share.
+func AssemblePDF(objects []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offsets := make([]int, len(objects))
