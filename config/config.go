@@ -125,6 +125,10 @@ type Config struct {
 	// aside keeps its Go scheduler (P), and the requests lose it (see
 	// benchmarks.md).
 	BackupNice int
+	// BackupBusyCPU is the percentage of one core a backup's copying may
+	// use while the service is busy answering requests (100: it never
+	// yields; see internal/backup's pacer).
+	BackupBusyCPU int
 	// BackupToken is the admin token `twincms backup` sends to the twincms
 	// serving its data dir (the command only).
 	BackupToken string
@@ -273,6 +277,7 @@ func Load(getenv func(string) string) (Config, error) {
 		BackupS3Secure:    l.boolean("TWINCMS_BACKUP_S3_SECURE", false),
 		BackupRateLimit:   l.size("TWINCMS_BACKUP_RATE_LIMIT", 0),
 		BackupNice:        l.count("TWINCMS_BACKUP_NICE", 0, 0, 19),
+		BackupBusyCPU:     l.count("TWINCMS_BACKUP_BUSY_CPU", 10, 1, 100),
 		BackupToken:       l.str("TWINCMS_BACKUP_TOKEN", ""),
 		BackupSchedule:    l.str("TWINCMS_BACKUP_SCHEDULE", ""),
 		BackupKeepDaily:   l.count("TWINCMS_BACKUP_KEEP_DAILY", 7, 1, 1000),

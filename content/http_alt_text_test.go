@@ -40,7 +40,7 @@ func TestPublishingNeedsCrestAltText(t *testing.T) {
 		t.Helper()
 		pr := apitest.ExpectProblem(t, publish(), 422, "validation-failed")
 		errs, _ := pr["errors"].([]any)
-		if len(errs) != 1 || errs[0].(map[string]any)["field"] != "crest_id" || !strings.Contains(errs[0].(map[string]any)["problem"].(string), "no alt text in "+locales) {
+		if len(errs) != 1 || errs[0].(map[string]any)["field"] != "crest_id" || errs[0].(map[string]any)["code"] != "missing_alt" || !strings.Contains(errs[0].(map[string]any)["problem"].(string), "no alt text in "+locales) {
 			t.Fatalf("want crest_id without alt text in %s: %v", locales, pr)
 		}
 	}

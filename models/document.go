@@ -71,7 +71,10 @@ type Document struct {
 	Text *TextFacts `json:"text,omitempty" bson:"text,omitempty"`
 	// Format is the file's PRONOM identification; nil until identified.
 	Format *FormatFacts `json:"format,omitempty" bson:"format,omitempty"`
-	Search string       `json:"-" bson:"search"`
+	// Thumbnail is the small picture of the file made in the background
+	// (package thumbnails); nil until made, and for crests (renditions).
+	Thumbnail *ThumbnailFacts `json:"thumbnail,omitempty" bson:"thumbnail,omitempty"`
+	Search    string          `json:"-" bson:"search"`
 	// Year is the original date's year, stored for range filters.
 	Year int `json:"-" bson:"year"`
 	// PendingEvent is the event of the write that made this version, kept
@@ -98,7 +101,7 @@ type FileFacts struct {
 
 // Rendition is a web-sized copy of an image, made at upload.
 type Rendition struct {
-	Name        string `json:"name" bson:"name"` // "64", "256"
+	Name        string `json:"name" bson:"name"` // "64", "256" (PNG); "64.webp", "256.webp" (WebP)
 	Key         string `json:"key" bson:"key"`
 	Width       int    `json:"width" bson:"width"`
 	Height      int    `json:"height" bson:"height"`
@@ -150,7 +153,7 @@ func (d *Document) Apply(in DocumentInput) {
 }
 
 // ServerOwnedDocumentFields may never come from a client.
-var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "accessibility", "text", "format"}
+var ServerOwnedDocumentFields = []string{"id", "file", "renditions", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "accessibility", "text", "format", "thumbnail"}
 
 // Validate checks the description.
 func (in DocumentInput) Validate(l Locales) error {
@@ -267,4 +270,13 @@ func (d *Document) MissingAlt(want []string) []string {
 		}
 	}
 	return missing
+}
+
+// RenditionKey is the object key of document id's rendition name: a PNG
+// rendition's name is its size, a WebP one's ends in ".webp".
+func RenditionKey(id, name string) string {
+	if strings.HasSuffix(name, ".webp") {
+		return "renditions/" + id + "/" + name
+	}
+	return "renditions/" + id + "/" + name + ".png"
 }

@@ -31,6 +31,7 @@ const (
 	CodeEncoding      = "encoding"       // not valid UTF-8
 	CodeHex           = "hex_format"     // not the expected hex digest or id
 	CodeFileName      = "file_name"      // not a plain file name
+	CodeMissingAlt    = "missing_alt"    // an image shown publicly without alt text in a locale
 	CodeInvalid       = "invalid"        // any other problem
 )
 
@@ -78,7 +79,8 @@ var codeRules = []struct{ phrase, code string }{
 	{"is not a known", CodeNotAllowed},
 	{"is not a document kind", CodeNotAllowed},
 	{"is not an event", CodeNotAllowed},
-	{" or ", CodeNotAllowed}, // "must be publish or unpublish", "must be draft, published or archived"
+	{"has no alt text", CodeMissingAlt}, // before " or ": "…, or mark it decorative"
+	{" or ", CodeNotAllowed},            // "must be publish or unpublish", "must be draft, published or archived"
 }
 
 // problemCode is the stable code of a problem's text.

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jesenice/twincms/internal/loop"
+	"github.com/jesenice/twincms/internal/docjobs"
 	"github.com/jesenice/twincms/internal/pdffacts"
 	"github.com/jesenice/twincms/models"
 )
@@ -21,6 +21,7 @@ import (
 // (storage.Documents). Errors: models.ErrNotFound, ErrUnavailable.
 type Documents interface {
 	All(ctx context.Context) ([]*models.Document, error)
+	Get(ctx context.Context, id string) (*models.Document, error)
 	SetAccessibility(ctx context.Context, id string, facts *models.AccessibilityFacts) error
 }
 
@@ -38,16 +39,16 @@ type Inspector interface {
 // Checker reads the accessibility facts of every PDF that has none yet,
 // or facts of an older version of the checks: documents just ingested
 // (the change hook wakes it) and, as the data migration for files stored
-// before the checks existed, every older PDF. The records are the queue,
-// so a restart or a second instance loses nothing; two instances that
-// read one file at once write the same facts. It is a background job and
-// not a step of internal/migrate: reading every stored PDF before the
-// server starts would hold the start for as long as the archive is large.
+// before the checks existed, every older PDF. It is a job of the
+// per-document runner (docjobs): the records are the queue, so a restart
+// or a second instance loses nothing, and with Leases one instance at a
+// time reads a file ("a11y:<id>"). It is a background job and not a step
+// of internal/migrate: reading every stored PDF before the server starts
+// would hold the start for as long as the archive is large.
 type Checker struct {
 	CheckerConfig
 
-	wake     chan struct{}
-	checked  atomic.Int64
+	jobs     *docjobs.Runner
 	warnedNA atomic.Bool
 }
 
@@ -57,13 +58,22 @@ type CheckerConfig struct {
 	Objects   Objects
 	Inspector Inspector
 	Logger    *slog.Logger
+	// Leases, when set, give one instance at a time a file.
+	Leases docjobs.Leases
+	Holder string
+	// Jobs are the runners' shared metrics (nil: none).
+	Jobs *docjobs.Metrics
 	// Every is the pass interval besides wake-ups (0 = 1 min).
 	Every time.Duration
 }
 
 // NewChecker returns a checker; call Run to start it.
 func NewChecker(c CheckerConfig) *Checker {
-	return &Checker{CheckerConfig: c, wake: make(chan struct{}, 1)}
+	ch := &Checker{CheckerConfig: c}
+	ch.jobs = docjobs.New(check{ch}, docjobs.Config{Kind: "a11y", Name: "accessibility check", Records: c.Documents,
+		Leases: c.Leases, LeaseTTL: 10 * time.Minute, Holder: c.Holder, Logger: c.Logger, Metrics: c.Jobs, Every: c.Every})
+	c.Jobs.Init("a11y")
+	return ch
 }
 
 // Changed is a change hook: a new document wakes the checker.
@@ -74,67 +84,43 @@ func (c *Checker) Changed(_ context.Context, ch models.Change) {
 }
 
 // Wake asks for a pass now.
-func (c *Checker) Wake() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
+func (c *Checker) Wake() { c.jobs.Wake() }
 
 // Checked is how many files this instance has read.
-func (c *Checker) Checked() int64 { return c.checked.Load() }
+func (c *Checker) Checked() int64 { return c.jobs.Done() }
 
 // Run passes over the records until ctx ends: at the start, when woken
 // and every interval.
-func (c *Checker) Run(ctx context.Context) {
-	every := c.Every
-	if every <= 0 {
-		every = time.Minute
-	}
-	loop.Every(ctx, every, func(ctx context.Context) error { _, err := c.Pass(ctx); return err }, c.Logger,
-		loop.Name("accessibility check"), loop.Immediately(), loop.Wake(c.wake), loop.Jitter(0.2), loop.Retry(5*time.Second, every))
-}
+func (c *Checker) Run(ctx context.Context) { c.jobs.Run(ctx) }
+
+// Pass reads the facts of every due document and returns how many it
+// read. Without poppler's programs it reads none (and says so once).
+func (c *Checker) Pass(ctx context.Context) (int, error) { return c.jobs.RunOnce(ctx) }
 
 // Due tells whether d's facts are to be read.
 func Due(d *models.Document) bool {
 	return d.File.ContentType == models.TypePDF && (d.Accessibility == nil || d.Accessibility.Version < models.AccessibilityFactsVersion)
 }
 
-// Pass reads the facts of every due document and returns how many it
-// read. Without poppler's programs it reads none (and says so once).
-func (c *Checker) Pass(ctx context.Context) (int, error) {
-	if !c.Inspector.Available() {
-		if !c.warnedNA.Swap(true) && c.Logger != nil {
-			c.Logger.Warn("accessibility check: poppler-utils (pdfinfo, pdftotext) are not installed; PDFs stay unchecked")
-		}
-		return 0, nil
+// check is the accessibility check as a docjobs.Job.
+type check struct{ c *Checker }
+
+func (check) Due(d *models.Document, _ time.Time) bool { return Due(d) }
+
+// Survey skips the pass while poppler's programs are missing.
+func (k check) Survey([]*models.Document, time.Time) bool {
+	if k.c.Inspector.Available() {
+		return true
 	}
-	docs, err := c.Documents.All(ctx)
-	if err != nil {
-		return 0, err
+	if !k.c.warnedNA.Swap(true) && k.c.Logger != nil {
+		k.c.Logger.Warn("accessibility check: poppler-utils (pdfinfo, pdftotext) are not installed; PDFs stay unchecked")
 	}
-	n := 0
-	for _, d := range docs {
-		if !Due(d) {
-			continue
-		}
-		if err := c.check(ctx, d); err != nil {
-			if ctx.Err() != nil || errors.Is(err, models.ErrUnavailable) {
-				return n, err
-			}
-			// One file's failure (a read cut off, a program's deadline)
-			// does not hold up the others; the next pass tries it again.
-			if c.Logger != nil {
-				c.Logger.Warn("accessibility check of a document failed", "document", d.ID, "err", err)
-			}
-			continue
-		}
-		n++
-	}
-	return n, nil
+	return false
 }
 
-func (c *Checker) check(ctx context.Context, d *models.Document) error {
+// Do reads d's facts and records them.
+func (k check) Do(ctx context.Context, d *models.Document) error {
+	c := k.c
 	rc, _, err := c.Objects.Get(ctx, d.File.Key)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil // purged meanwhile, or an interrupted ingest
@@ -150,7 +136,6 @@ func (c *Checker) check(ctx context.Context, d *models.Document) error {
 	if err := c.Documents.SetAccessibility(ctx, d.ID, facts); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	c.checked.Add(1)
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"github.com/jesenice/twincms/internal/a11y"
+	"github.com/jesenice/twincms/internal/docjobs"
 	"io"
 	"log/slog"
 	"sync"
@@ -35,6 +36,7 @@ import (
 	"github.com/jesenice/twincms/internal/backup"
 	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/internal/doctext"
+	"github.com/jesenice/twincms/internal/downloadlink"
 	"github.com/jesenice/twincms/internal/embedded"
 	"github.com/jesenice/twincms/internal/formats"
 	"github.com/jesenice/twincms/internal/fulltext"
@@ -48,6 +50,7 @@ import (
 	"github.com/jesenice/twincms/internal/schedule"
 	"github.com/jesenice/twincms/internal/storage"
 	"github.com/jesenice/twincms/internal/throttle"
+	"github.com/jesenice/twincms/internal/thumbnails"
 	"github.com/jesenice/twincms/internal/webhooks"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
@@ -116,6 +119,8 @@ type App struct {
 	Webhooks   *webhooks.Service
 	Fixity     *archive.Fixity
 	Published  *publish.Publisher
+	// DownloadLinks signs the admin UI's download links (originals, bags).
+	DownloadLinks downloadlink.Signer
 	// OAI is the OAI-PMH data provider over the published snapshot.
 	OAI *oai.Repository
 	// A11y reads the accessibility facts of stored PDFs in the background.
@@ -143,12 +148,18 @@ type App struct {
 	Search      *fulltext.Service
 	SearchIndex *fulltext.Index
 	SearchSync  *fulltext.Sync
+	// DocJobs are the per-document background runners' shared metrics.
+	DocJobs *docjobs.Metrics
 	// TextRunner extracts documents' text in the background.
 	TextRunner *doctext.Runner
 	// Formats identifies originals by PRONOM (at ingest, and in the
 	// background through FormatRunner for those without facts).
 	Formats      formats.Stored
 	FormatRunner *formats.Runner
+	// ThumbnailRunner makes documents' thumbnails in the background.
+	ThumbnailRunner *thumbnails.Runner
+	// RenditionRunner makes missing WebP renditions of crests.
+	RenditionRunner *docjobs.Runner
 	// Changes are the change hook's subscribers after the published
 	// snapshot: the audit log and the webhooks (a benchmark may swap them).
 	Changes models.Hooks
@@ -202,6 +213,8 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		return nil, err
 	}
 	a.openFormats()
+	a.openThumbnails()
+	a.openRenditions()
 	if err := a.openContent(ctx); err != nil {
 		return nil, err
 	}

@@ -35,7 +35,10 @@ func (a *App) openBackups(ctx context.Context) error {
 	}
 	src := backup.Source{DBDir: filepath.Join(a.Cfg.DataDir, "db"), Objects: a.Objects, Version: Version(),
 		MigrationLevel: a.migrationLevel, Hold: a.Ingest.HoldRemovals, Organization: a.Cfg.Organization,
-		RateLimit: a.Cfg.BackupRateLimit, Nice: a.Cfg.BackupNice}
+		RateLimit: a.Cfg.BackupRateLimit, Nice: a.Cfg.BackupNice, BusyShare: float64(a.Cfg.BackupBusyCPU) / 100}
+	if a.Metrics != nil {
+		src.Served = a.Metrics.Served // the copying yields to the requests answered
+	}
 	if a.Cfg.EmbeddedS3() {
 		src.ObjectDir = filepath.Join(a.Cfg.DataDir, "objects", a.Cfg.S3Bucket)
 	}

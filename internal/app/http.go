@@ -77,9 +77,10 @@ func (a *App) deps() handlers.Deps {
 		Locales: a.Locales, MaxJSONBytes: a.Cfg.MaxJSONBytes, BodyLimit: 4 << 20,
 		Documents: a.Documents, PartnershipIndex: a.PartnershipIndex, Ingest: a.Ingest, Presigner: a.Objects,
 		LinkTTL: a.Cfg.LinkTTL, S3Origin: a.Objects.PublicOrigin(),
-		Fixity: a.Fixity, Bags: archive.Bags{Objects: a.Objects, Org: a.Cfg.Organization}, Originals: a.Objects, Metrics: a.Metrics,
+		Fixity: a.Fixity, Bags: archive.Bags{Objects: a.Objects, Org: a.Cfg.Organization, Events: a.Documents, Software: Version()}, Originals: a.Objects, Metrics: a.Metrics,
 		Authenticate: a.opts.Authenticate, Backups: a.Backups, Harvest: a.OAI, Statement: a.Statement,
-		AuthThrottle: a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
+		DownloadLinks: a.DownloadLinks,
+		AuthThrottle:  a.AuthGuard, TrustedProxies: a.Cfg.TrustedProxies,
 		MetricsAccess: a.Cfg.Metrics, MetricsToken: a.Cfg.MetricsToken, MetricsElsewhere: a.Cfg.MetricsAddr != "",
 		Accounts: a.Accounts, PublicURL: a.Cfg.PublicURL,
 	}

@@ -58,6 +58,8 @@ func (a *App) loops() []func(context.Context) {
 		func(ctx context.Context) { a.runBackupSchedule(ctx) },
 		func(ctx context.Context) { a.TextRunner.Run(ctx, textPoll) },
 		func(ctx context.Context) { a.FormatRunner.Run(ctx, textPoll) },
+		func(ctx context.Context) { a.ThumbnailRunner.Run(ctx, textPoll) },
+		func(ctx context.Context) { a.RenditionRunner.Run(ctx) },
 		func(ctx context.Context) {
 			if a.SearchSync != nil {
 				a.SearchSync.Run(ctx, searchPoll)

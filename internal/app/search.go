@@ -62,6 +62,12 @@ func (a *App) searchChanged(_ context.Context, ch models.Change) {
 	if a.FormatRunner != nil && ch.Resource == models.ResourceDocument {
 		a.FormatRunner.Wake()
 	}
+	if a.ThumbnailRunner != nil && ch.Resource == models.ResourceDocument {
+		a.ThumbnailRunner.Wake()
+	}
+	if a.RenditionRunner != nil && ch.Resource == models.ResourceDocument {
+		a.RenditionRunner.Wake()
+	}
 }
 
 // openFormats builds PRONOM identification (siegfried, its signature
@@ -70,7 +76,7 @@ func (a *App) searchChanged(_ context.Context, ch models.Change) {
 func (a *App) openFormats() {
 	a.Formats = formats.Stored{Identifier: formats.NewIdentifier(), Objects: a.Objects}
 	a.FormatRunner = &formats.Runner{Records: a.Documents, Leases: storage.NewLeases(a.DB), Stored: a.Formats,
-		Holder: holder(), Logger: a.Logger, OnIdentified: func(int) {
+		Holder: holder(), Logger: a.Logger, Jobs: a.DocJobs, OnIdentified: func() {
 			if a.SearchSync != nil {
 				a.SearchSync.Wake()
 			}
@@ -91,7 +97,7 @@ func (a *App) openText(ctx context.Context) error {
 			"tesseract", tools.Tesseract != "", "pdftoppm", tools.PDFToPPM != "", "pdftotext", tools.PDFToText != "")
 	}
 	a.TextRunner = &doctext.Runner{Records: a.Documents, Leases: storage.NewLeases(a.DB), Originals: a.Objects, Texts: a.Texts,
-		Tools: tools, Languages: a.Cfg.OCRLanguages, Holder: holder(), Logger: a.Logger, NewID: storage.NewDocumentID, Metrics: m,
+		Tools: tools, Languages: a.Cfg.OCRLanguages, Holder: holder(), Logger: a.Logger, NewID: storage.NewDocumentID, Metrics: m, Jobs: a.DocJobs,
 		OnText: func() {
 			if a.SearchSync != nil {
 				a.SearchSync.Wake()

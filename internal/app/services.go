@@ -6,12 +6,15 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"github.com/jesenice/twincms/internal/a11y"
+	"github.com/jesenice/twincms/internal/docjobs"
+	"time"
 
 	"github.com/jesenice/twincms/content"
 	"github.com/jesenice/twincms/internal/archive"
 	"github.com/jesenice/twincms/internal/audit"
 	"github.com/jesenice/twincms/internal/bulk"
 	"github.com/jesenice/twincms/internal/demo"
+	"github.com/jesenice/twincms/internal/downloadlink"
 	"github.com/jesenice/twincms/internal/handlers"
 	"github.com/jesenice/twincms/internal/ingest"
 	"github.com/jesenice/twincms/internal/oai"
@@ -40,7 +43,10 @@ func (a *App) openMetrics() error {
 		a.Registerer = serve
 	}
 	var err error
-	a.Metrics, err = handlers.NewMetrics(a.Registerer, serve)
+	if a.Metrics, err = handlers.NewMetrics(a.Registerer, serve); err != nil {
+		return err
+	}
+	a.DocJobs, err = docjobs.NewMetrics(a.Registerer)
 	return err
 }
 
@@ -100,6 +106,11 @@ func (a *App) openContent(ctx context.Context) error {
 	a.Published = publish.New(publish.Sources{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Changes: storage.NewChangeLog(a.DB), Presigner: a.Objects, Locales: a.Locales,
 		LinkKey: linkKey, LinkTTL: a.Cfg.LinkTTL, Logger: a.Logger, OnRefresh: refreshed})
+	downloadKey, err := a.derivedKey("twincms admin download links v1")
+	if err != nil {
+		return err
+	}
+	a.DownloadLinks = downloadlink.New(downloadKey, downloadLinkTTL)
 	if err := a.openOAI(ctx, linkKey); err != nil {
 		return err
 	}
@@ -118,14 +129,15 @@ func (a *App) openContent(ctx context.Context) error {
 			}
 			return ids
 		}}
-	a.A11y = a11y.NewChecker(a11y.CheckerConfig{Documents: a.Documents, Objects: a.Objects, Inspector: a11y.PopplerInspector(""), Logger: a.Logger})
+	a.A11y = a11y.NewChecker(a11y.CheckerConfig{Documents: a.Documents, Objects: a.Objects, Inspector: a11y.PopplerInspector(""), Logger: a.Logger,
+		Leases: storage.NewLeases(a.DB), Holder: holder(), Jobs: a.DocJobs})
 	hooks := append(append(models.Hooks{a.Published.Changed, a.OAI.Changed, a.PartnershipIndex.Changed, a.changed, a.A11y.Changed, a.searchChanged}, a.opts.Hooks...),
 		func(ctx context.Context, ch models.Change) { a.Schedules.Changed(ctx, ch) })
 	a.Content = content.New(content.Config{Partnerships: a.Partnerships, Blocks: a.Blocks, Pages: a.Pages,
 		Documents: a.Documents, Locales: a.Locales, RichTextImageOrigins: a.Cfg.RichTextImageOrigins, Hooks: hooks})
 	a.Ingest = ingest.New(ingest.Deps{Objects: a.Objects, Records: a.Documents, Partnerships: a.Partnerships,
 		Hooks: hooks, NewID: storage.NewDocumentID, MaxBytes: a.Cfg.MaxUploadBytes, Locales: a.Locales, Logger: a.Logger,
-		OnSweep: swept, Formats: a.Formats})
+		OnSweep: swept, Formats: a.Formats, Uses: a.Published.Uses})
 	store, err := storage.NewSchedules(ctx, a.DB)
 	if err != nil {
 		return err
@@ -235,3 +247,7 @@ func (a *App) openOAI(ctx context.Context, linkKey []byte) error {
 		PageSize: a.Cfg.OAIPageSize, Locales: a.Locales, Logger: a.Logger})
 	return nil
 }
+
+// downloadLinkTTL is the life of an admin download link: the UI follows it
+// at once; minutes leave the download manager room to resume.
+const downloadLinkTTL = 5 * time.Minute

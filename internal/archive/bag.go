@@ -17,7 +17,11 @@ import (
 // serialized bag unpacks into one directory named like the archive) and
 // its source for bag-info.txt.
 type BagInfo struct {
-	BaseDir            string
+	BaseDir string
+	// Events, when set, reads a document's history for its PREMIS file
+	// (metadata/premis/<id>.xml); Software is twincms's version there.
+	Events             func(ctx context.Context, id string) ([]models.Event, error)
+	Software           string
 	SourceOrganization string
 	ExternalIdentifier string
 	Description        string
@@ -38,6 +42,21 @@ func WriteBag(ctx context.Context, w io.Writer, objects Objects, partnership any
 		}
 		if err := copyText(ctx, bw, objects, d); err != nil {
 			return err
+		}
+	}
+	if info.Events != nil {
+		for _, d := range docs {
+			evs, err := info.Events(ctx, d.ID)
+			if err != nil {
+				return fmt.Errorf("document %s: events: %w", d.ID, err)
+			}
+			x, err := PREMIS(d, evs, info.Software)
+			if err != nil {
+				return fmt.Errorf("document %s: PREMIS: %w", d.ID, err)
+			}
+			if err := bw.AddTagFile(PREMISPath(d), x); err != nil {
+				return err
+			}
 		}
 	}
 	pj, _ := json.MarshalIndent(partnership, "", "  ")
@@ -117,6 +136,14 @@ type BagObjects interface {
 type Bags struct {
 	Objects BagObjects
 	Org     string
+	// Events reads a document's history (storage.Documents), for PREMIS.
+	Events   EventLister
+	Software string
+}
+
+// EventLister reads a document's events, oldest first.
+type EventLister interface {
+	Events(ctx context.Context, id string) ([]models.Event, error)
 }
 
 // statTimeout bounds each object check so a hung store answers 503 in
@@ -149,6 +176,10 @@ func (b Bags) Check(ctx context.Context, docs []*models.Document) error {
 // Write streams the bag of a partnership's documents to w, all of it under
 // the base directory baseDir.
 func (b Bags) Write(ctx context.Context, w io.Writer, baseDir, id, name string, partnership any, docs []*models.Document) error {
-	return WriteBag(ctx, w, b.Objects, partnership, docs, BagInfo{BaseDir: baseDir, SourceOrganization: b.Org,
-		ExternalIdentifier: "twincms:partnership:" + id, Description: "Documents of the partnership with " + name})
+	info := BagInfo{BaseDir: baseDir, SourceOrganization: b.Org, Software: b.Software,
+		ExternalIdentifier: "twincms:partnership:" + id, Description: "Documents of the partnership with " + name}
+	if b.Events != nil {
+		info.Events = b.Events.Events
+	}
+	return WriteBag(ctx, w, b.Objects, partnership, docs, info)
 }

@@ -109,4 +109,7 @@ func TestBagWithAMissingOriginalIsAConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/partnerships/" + id + "/bag", Token: ar}), 409, "conflict")
+	// The same through a bag link, as the admin UI downloads it.
+	link := apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/archive/partnerships/" + id + "/bag-link", Token: ar}), 200).Map(t)
+	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Path: link["url"].(string)}), 409, "conflict")
 }

@@ -72,6 +72,7 @@ func TestBagUnpacksIntoOneBaseDirectoryAndVerifies(t *testing.T) {
 	if !strings.Contains(text, "Nagold") {
 		t.Errorf("the agreement's text in the bag: %q", text)
 	}
+	checkPREMIS(t, bag)
 	meta, _ := os.ReadFile(filepath.Join(bag, "metadata", "partnership.json"))
 	if !strings.Contains(string(meta), `"id": "`+id+`"`) || !strings.Contains(string(meta), `"slug": "nagold"`) {
 		t.Error("partnership metadata missing")

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"runtime"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,3 +25,16 @@ func lowerPriority(nice int) {
 	runtime.LockOSThread()
 	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), min(nice, 19))
 }
+
+// threadCPU is the CPU time the calling thread has used (its goroutine
+// locked to it), in the process and in the kernel on its behalf.
+func threadCPU() time.Duration {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}
+
+// lockThread keeps the calling goroutine on its thread until it ends.
+func lockThread() { runtime.LockOSThread() }

@@ -103,6 +103,9 @@ func Prune(ctx context.Context, t Target, r Retention) ([]string, error) {
 			named[o.SHA256] = true
 		}
 		_ = rc.Close()
+		if err := namePacks(ctx, t, id, named); err != nil {
+			return removed, err
+		}
 	}
 	files, err := t.Files(ctx, poolDir)
 	if err != nil {
@@ -116,4 +119,27 @@ func Prune(ctx context.Context, t Target, r Retention) ([]string, error) {
 		}
 	}
 	return removed, nil
+}
+
+// namePacks marks the database packs of backup id in named (none in a
+// backup of format 1).
+func namePacks(ctx context.Context, t Target, id string, named map[string]bool) error {
+	rc, err := t.Open(ctx, join(id, databaseTag))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	var dbs []DatabaseFile
+	if err := json.NewDecoder(rc).Decode(&dbs); err != nil {
+		return fmt.Errorf("backup: %s/%s: %w", id, databaseTag, err) // never guess: keep the pool
+	}
+	for _, db := range dbs {
+		for _, sum := range db.Packs {
+			named[sum] = true
+		}
+	}
+	return nil
 }

@@ -85,6 +85,23 @@ func fetch(ctx context.Context, t Target, id, dir string) error {
 			return err
 		}
 	}
+	dbs, err := readDatabases(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // format 1, or incomplete
+	} else if err != nil {
+		return err
+	}
+	for _, db := range dbs {
+		for _, sum := range db.Packs {
+			dst := filepath.Join(dir, filepath.FromSlash(packPath(sum)))
+			if _, err := os.Stat(dst); err == nil {
+				continue
+			}
+			if err := download(ctx, t, poolPath(sum), dst); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -148,7 +165,7 @@ func Verify(ctx context.Context, dir string, hashed func(n int64)) (Info, []Obje
 	if err != nil {
 		return info, nil, fmt.Errorf("backup: %s has no %s: not a twincms backup", dir, infoTag)
 	}
-	if err := json.Unmarshal(raw, &info); err != nil || info.Format != Format {
+	if err := json.Unmarshal(raw, &info); err != nil || info.Format != Format && info.Format != format1 {
 		return info, nil, fmt.Errorf("backup: %s: %s is not of format %s", dir, infoTag, Format)
 	}
 	objs, err := readObjects(dir)
@@ -164,10 +181,20 @@ func Verify(ctx context.Context, dir string, hashed func(n int64)) (Info, []Obje
 			return info, nil, fmt.Errorf("backup: %s: object %s is not in the bag with SHA-256 %s", dir, o.Key, o.SHA256)
 		}
 	}
-	for _, db := range info.Databases {
-		if sums[join(databaseDir, db)] == "" {
-			return info, nil, fmt.Errorf("backup: %s: database %s is missing", dir, db)
+	if info.Format == format1 {
+		for _, db := range info.Databases {
+			if sums[join(databaseDir, db)] == "" {
+				return info, nil, fmt.Errorf("backup: %s: database %s is missing", dir, db)
+			}
 		}
+		return info, objs, nil
+	}
+	dbs, err := readDatabases(dir)
+	if err != nil {
+		return info, nil, err
+	}
+	if err := checkDatabases(dir, info, dbs, sums); err != nil {
+		return info, nil, err
 	}
 	return info, objs, nil
 }
@@ -198,8 +225,20 @@ func PrepareRestore(dir, dataDir string, force bool, info Info) error {
 	if err := os.WriteFile(filepath.Join(dataDir, RestoreMarker), []byte("restore of backup "+info.ID+" not finished\n"), 0o600); err != nil {
 		return err
 	}
-	for _, db := range info.Databases {
-		if err := copyLocal(filepath.Join(dir, databaseDir, db), filepath.Join(dataDir, "db", db)); err != nil {
+	if info.Format == format1 {
+		for _, db := range info.Databases {
+			if err := copyLocal(filepath.Join(dir, databaseDir, db), filepath.Join(dataDir, "db", db)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	dbs, err := readDatabases(dir)
+	if err != nil {
+		return err
+	}
+	for _, db := range dbs {
+		if err := restoreDatabase(dir, db, filepath.Join(dataDir, "db", db.Name)); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +24,11 @@ import (
 // The names of a backup's parts in its target and bag.
 const (
 	// Format is twincms-backup.json's format; restore refuses others.
-	Format        = "twincms-backup/1"
+	Format = "twincms-backup/2"
+	// format1 is a backup whose database files are whole in the bag
+	// (before database.json's pages and packs); verify and restore still
+	// read it.
+	format1       = "twincms-backup/1"
 	partialSuffix = ".partial"
 	poolDir       = "pool/sha256"
 	poolTmp       = "pool/tmp"
@@ -66,6 +72,11 @@ type Source struct {
 	// an object as a file named by its key, its content type in an
 	// extended attribute) rather than through the S3 API.
 	ObjectDir string
+	// Served, when set, counts the requests the service has answered: the
+	// copying yields to them (see pacer), taking at most BusyShare of one
+	// core while the service is busy (0 or 1: it never yields).
+	Served    func() uint64
+	BusyShare float64
 }
 
 // Info is twincms-backup.json: what a backup holds.
@@ -78,11 +89,16 @@ type Info struct {
 	SnapshotAt     time.Time `json:"database_snapshot_at"`
 	FinishedAt     time.Time `json:"finished_at"`
 	Databases      []string  `json:"databases"`
-	Objects        int       `json:"objects"`
+	// DatabaseFiles are the database files whole: what their pages
+	// (database.json, in packs) reassemble into.
+	DatabaseFiles []DatabaseFile `json:"database_files,omitempty"`
+	Objects       int            `json:"objects"`
 	// Bytes is the whole payload: the database files and the objects.
 	Bytes     int64 `json:"bytes"`
 	SentFiles int   `json:"sent_files"`
 	SentBytes int64 `json:"sent_bytes"`
+	// Took is how long each part took, in seconds (see phases).
+	Took map[string]float64 `json:"took_seconds,omitempty"`
 }
 
 // Object is one line of objects.jsonl: an object of the bucket, where its
@@ -108,6 +124,7 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	}
 	p.limit = newLimiter(src.RateLimit)
 	info := Info{Format: Format, Version: src.Version, StartedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	took := &phases{last: time.Now()}
 	if src.Hold != nil {
 		defer src.Hold()()
 	}
@@ -129,59 +146,70 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	defer os.RemoveAll(tmp)
 	// The previous backup's objects, read meanwhile (the target only; no
 	// other backup runs into it now).
-	prevCh := make(chan map[string]Object, 1)
-	go func() { prevCh <- previousObjects(ctx, t) }()
+	prevCh := make(chan previousBackup, 1)
+	go func() { prevCh <- readPrevious(ctx, t) }()
 	// 1. The database, in one read transaction.
 	p.start("database")
 	if info.Databases, err = snapshotDatabases(ctx, src.DBDir, tmp); err != nil {
 		return info, err
 	}
 	info.SnapshotAt = time.Now().UTC()
+	took.done("database_snapshot")
 	// 2. The objects, listed after the snapshot: every object it names.
 	objects := objectReader{src.Objects, src.ObjectDir}
 	var objs []models.ObjectInfo
 	if err := objects.List(ctx, "", func(o models.ObjectInfo) error { objs = append(objs, o); return nil }); err != nil {
 		return info, fmt.Errorf("backup: listing objects: %w", err)
 	}
+	took.done("listing")
 	var total int64
+	files := len(objs)
 	for _, name := range info.Databases {
 		st, err := os.Stat(filepath.Join(tmp, name))
 		if err != nil {
 			return info, err
 		}
 		total += st.Size()
+		files++
 	}
 	for _, o := range objs {
 		total += o.Size
 	}
-	p.setTotal(total, len(objs)+len(info.Databases))
+	p.setTotal(total, files)
 	staging := t.Staging(id)
-	// The database files go into the bag while the objects are copied.
-	payload := make([]bagit.File, len(info.Databases))
+	prev := <-prevCh
+	took.done("previous_manifest")
+	// The database's pages go into the target while the objects are copied.
+	var payload []bagit.File
+	var dbs []DatabaseFile
 	dbDone := make(chan error, 1)
 	go func() {
-		for i, name := range info.Databases {
-			f, err := putFile(ctx, t, join(staging, databaseDir, name), filepath.Join(tmp, name), p)
+		start := time.Now()
+		for _, name := range info.Databases {
+			rec, bf, err := putDatabase(ctx, t, staging, tmp, name, filepath.Join(tmp, name), prev.databases[name], p)
 			if err != nil {
 				dbDone <- fmt.Errorf("backup: writing the database: %w", err)
 				return
 			}
-			f.Path = join(databaseDir, name)
-			payload[i] = f
+			dbs, payload = append(dbs, rec), append(payload, bf...)
+			info.DatabaseFiles = append(info.DatabaseFiles, rec.summary())
 		}
+		took.add("database_into_target", time.Since(start))
 		dbDone <- nil
 	}()
 	p.phase("objects")
-	prev := <-prevCh
-	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p, src.Nice)
+	pace := newPacer(ctx, src.Served, src.BusyShare)
+	defer pace.stop()
+	entries, err := copyObjects(ctx, objects, t, objs, prev.objects, staging, p, src.Nice, pace)
 	if dbErr := <-dbDone; dbErr != nil {
 		return info, dbErr
 	}
 	if err != nil {
 		return info, err
 	}
-	for _, f := range payload {
-		info.Bytes += f.Size
+	took.done("objects")
+	for _, db := range dbs {
+		info.Bytes += db.Size
 	}
 	var lines bytes.Buffer
 	enc := json.NewEncoder(&lines)
@@ -193,18 +221,23 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 		info.Objects++
 		info.Bytes += e.Size
 	}
+	dbRaw, err := json.Marshal(dbs)
+	if err != nil {
+		return info, err
+	}
 	// 3. The tag files, bagit.txt last.
 	p.phase("manifest")
 	snap := p.Snapshot()
 	info.SentFiles, info.SentBytes = snap.FilesSent, snap.BytesSent
 	info.FinishedAt = time.Now().UTC()
+	info.Took = took.seconds()
 	raw, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return info, err
 	}
 	tags, err := bagit.TagFiles(bagit.Info{SourceOrganization: src.Organization, ExternalIdentifier: "twincms-backup-" + id,
 		ExternalDescription: "twincms backup: database snapshot and objects", BagSoftwareAgent: "twincms " + src.Version},
-		payload, []bagit.Tag{{Name: infoTag, Body: raw}, {Name: objectsTag, Body: lines.Bytes()}})
+		payload, []bagit.Tag{{Name: infoTag, Body: raw}, {Name: objectsTag, Body: lines.Bytes()}, {Name: databaseTag, Body: dbRaw}})
 	if err != nil {
 		return info, err
 	}
@@ -213,9 +246,12 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 			return info, fmt.Errorf("backup: writing %s: %w", tag.Name, err)
 		}
 	}
+	took.done("manifest")
 	if err := t.Finish(ctx, staging, id); err != nil {
 		return info, err
 	}
+	took.done("sync")
+	info.Took = took.seconds()
 	p.phase("done")
 	return info, nil
 }
@@ -266,8 +302,9 @@ func putFile(ctx context.Context, t Target, dst, src string, p *Progress) (bagit
 const copyWorkers = 4
 
 // copyObjects copies objs into the target's pool and links each into the
-// bag under staging, a few at a time; the entries come back in objs' order.
-func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress, nice int) ([]Object, error) {
+// bag under staging, a few at a time, yielding to requests (pace); the
+// entries come back in objs' order.
+func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress, nice int, pace *pacer) ([]Object, error) {
 	out := make([]Object, len(objs))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -277,13 +314,17 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if pace != nil {
+				lockThread() // the pacer reads this thread's CPU time
+			}
 			lowerPriority(nice)
 			for i := range next {
 				o := objs[i]
-				e, err := copyObject(ctx, src, t, o, prev[o.Key], p)
-				if err == nil {
-					_, err = t.Link(ctx, poolPath(e.SHA256), join(staging, objectsDir, o.Key))
-				}
+				var e Object
+				err := pace.copy(ctx, func() (err error) {
+					e, err = copyObject(ctx, src, t, o, prev[o.Key], join(staging, objectsDir, o.Key), p)
+					return err
+				})
 				if err != nil {
 					cancel(fmt.Errorf("backup: object %s: %w", o.Key, err))
 					continue
@@ -306,17 +347,40 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 	return out, nil
 }
 
-// copyObject puts object o into the target's pool unless the previous
-// backup holds the same key, size and ETag and its pool copy is there.
-func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, p *Progress) (Object, error) {
+// copyObject puts object o into the target's pool, unless the previous
+// backup holds the same key, size and ETag and its pool copy is there,
+// and names it at dst in the bag.
+func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, dst string, p *Progress) (Object, error) {
 	if prev.SHA256 != "" && prev.ETag != "" && prev.ETag == o.ETag && prev.Size == o.Size {
-		if ok, err := t.Exists(ctx, poolPath(prev.SHA256)); err != nil {
-			return Object{}, err
-		} else if ok {
+		// A directory target links the pool's copy at once (one system
+		// call, where a check first was two); a missing copy is sent again.
+		linked, err := t.Link(ctx, poolPath(prev.SHA256), dst)
+		if linked && err == nil {
 			p.fileDone(false, o.Size)
 			return prev, nil
 		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Object{}, err
+		}
+		if !linked {
+			if ok, err := t.Exists(ctx, poolPath(prev.SHA256)); err != nil {
+				return Object{}, err
+			} else if ok {
+				p.fileDone(false, o.Size)
+				return prev, nil
+			}
+		}
 	}
+	e, err := sendObject(ctx, objs, t, o, p)
+	if err == nil {
+		_, err = t.Link(ctx, poolPath(e.SHA256), dst)
+	}
+	return e, err
+}
+
+// sendObject reads object o and puts it into the target's pool under its
+// SHA-256 unless those bytes are there.
+func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, p *Progress) (Object, error) {
 	rc, full, err := objs.Get(ctx, o.Key)
 	if err != nil {
 		return Object{}, err
@@ -355,26 +419,35 @@ func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 	return e, nil
 }
 
-// previousObjects reads objects.jsonl of the newest complete backup in t
-// (none: an empty map, and every object is sent).
-func previousObjects(ctx context.Context, t Target) map[string]Object {
-	out := map[string]Object{}
+// previousBackup is what a backup reuses of the newest complete backup in
+// its target: its objects by key and its database files by name.
+type previousBackup struct {
+	objects   map[string]Object
+	databases map[string]*DatabaseFile
+}
+
+// readPrevious reads objects.jsonl and database.json of the newest
+// complete backup in t (none: empty maps, and everything is sent).
+func readPrevious(ctx context.Context, t Target) previousBackup {
+	out := previousBackup{objects: map[string]Object{}, databases: map[string]*DatabaseFile{}}
 	ids, err := Backups(ctx, t)
 	if err != nil || len(ids) == 0 {
 		return out
 	}
-	rc, err := t.Open(ctx, join(ids[len(ids)-1], objectsTag))
+	last := ids[len(ids)-1]
+	out.databases = previousDatabases(ctx, t, last)
+	rc, err := t.Open(ctx, join(last, objectsTag))
 	if err != nil {
 		return out
 	}
 	defer rc.Close()
-	dec := json.NewDecoder(rc)
+	dec := json.NewDecoder(bufio.NewReaderSize(rc, 1<<20))
 	for {
 		var e Object
 		if err := dec.Decode(&e); err != nil {
 			return out
 		}
-		out[e.Key] = e
+		out.objects[e.Key] = e
 	}
 }
 

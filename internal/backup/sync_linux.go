@@ -1,7 +1,25 @@
 package backup
 
-import "syscall"
+import (
+	"os"
+	"syscall"
 
-// syncAll writes every file system's dirty pages to disk (one call for
-// the thousands of files of a backup instead of an fsync each).
-func syncAll() { syscall.Sync() }
+	"golang.org/x/sys/unix"
+)
+
+// syncAll writes the dirty pages of the file system holding dir to disk:
+// one call for the thousands of files of a backup instead of an fsync
+// each, and only the target's file system (sync(2), every file system,
+// also waited for whatever the service and other programs had written
+// elsewhere). sync(2) when dir cannot be opened.
+func syncAll(dir string) {
+	f, err := os.Open(dir)
+	if err != nil {
+		syscall.Sync()
+		return
+	}
+	defer f.Close()
+	if unix.Syncfs(int(f.Fd())) != nil {
+		syscall.Sync()
+	}
+}

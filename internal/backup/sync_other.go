@@ -3,4 +3,4 @@
 package backup
 
 // syncAll: elsewhere the files are left to the operating system.
-func syncAll() {}
+func syncAll(string) {}

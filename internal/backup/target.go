@@ -142,10 +142,15 @@ func (d *dirTarget) Link(_ context.Context, from, to string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return false, err
-	}
+	// The link first: its directory is there for all but the first object
+	// of each (a MkdirAll first was a stat for every object).
 	err = os.Link(src, dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return false, err
+		}
+		err = os.Link(src, dst) // still missing: src is
+	}
 	if errors.Is(err, fs.ErrExist) { // a staging directory reused: replace
 		_ = os.Remove(dst)
 		err = os.Link(src, dst)
@@ -198,7 +203,7 @@ func (d *dirTarget) RemoveAll(_ context.Context, dir string) error {
 func (d *dirTarget) Staging(id string) string { return id + partialSuffix }
 
 func (d *dirTarget) Finish(_ context.Context, partial, final string) error {
-	syncAll() // every file of the bag on disk before its name says it is complete
+	syncAll(d.root) // every file of the bag on disk before its name says it is complete
 	src, err := d.abs(partial)
 	if err != nil {
 		return err

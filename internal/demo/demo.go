@@ -51,6 +51,9 @@ type DemoCrest struct {
 	Colors [2]string        `json:"colors"`
 }
 
+// PNG is the crest's placeholder shield in its colours.
+func (c DemoCrest) PNG() []byte { return ShieldPNG(parseHex(c.Colors[0]), parseHex(c.Colors[1])) }
+
 // Ingester stores files as documents (see package ingest); an error with
 // DuplicateOf() means the bytes are stored already.
 type Ingester interface {
@@ -177,7 +180,7 @@ func (l Loader) putPartnership(ctx context.Context, site Site, p *models.Partner
 		}
 		in := models.DocumentInput{Kind: models.KindCrest, Title: c.Title, Alt: c.Alt, PartnershipIDs: []string{created.ID},
 			Provenance: models.Provenance{Source: "twincms demo", Notes: "Placeholder shield, not the municipality's crest."}}
-		id, err := l.ingest(ctx, ShieldPNG(parseHex(c.Colors[0]), parseHex(c.Colors[1])), p.Slug+"-grb.png", in)
+		id, err := l.ingest(ctx, c.PNG(), p.Slug+"-grb.png", in)
 		if err != nil {
 			return fmt.Errorf("%s: crest: %w", p.Slug, err)
 		}

@@ -11,43 +11,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jesenice/twincms/internal/loop"
+	"github.com/jesenice/twincms/internal/docjobs"
 	"github.com/jesenice/twincms/models"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// The extraction queue is the documents themselves: a record whose text
-// facts are missing (a document stored before extraction existed, or
-// one just uploaded), queued, or running with a lapsed lease needs its
-// text read. So the queue survives restarts and needs no migration, and
-// an upload never waits: the runner takes its documents in the
-// background. With several instances each document is extracted by one
-// of them at a time: a runner takes the lease "text:<id>" (an insert,
-// atomic even on the embedded store) before it starts.
-
-// Records are the document records as the runner needs them.
-type Records interface {
-	All(ctx context.Context) ([]*models.Document, error)
-	Get(ctx context.Context, id string) (*models.Document, error)
-	SetText(ctx context.Context, id string, facts *models.TextFacts) error
-	AppendEvent(ctx context.Context, ev models.Event) error
-}
-
-// Leases give one instance at a time a document (storage.Leases).
-type Leases interface {
-	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	Release(ctx context.Context, name, holder string) error
-}
-
-// Originals reads stored files.
-type Originals interface {
-	Get(ctx context.Context, key string) (io.ReadCloser, models.ObjectInfo, error)
-}
-
-// Runner extracts the text of every document that needs it.
+// Runner extracts the text of every document that needs it, as a job of
+// the per-document runner (docjobs: the records are the queue, one
+// instance at a time works on a document under the lease "text:<id>").
 type Runner struct {
 	Records   Records
-	Leases    Leases
+	Leases    docjobs.Leases
 	Originals Originals
 	Texts     Texts
 	Tools     Tools
@@ -57,12 +31,27 @@ type Runner struct {
 	Logger    *slog.Logger
 	NewID     func() string
 	Metrics   *Metrics
+	// Jobs are the runners' shared metrics (nil: none).
+	Jobs *docjobs.Metrics
 	// OnText, when set, is told that a document's text facts changed (the
 	// full-text index takes the text in at once).
 	OnText func()
 
-	wake chan struct{}
 	once sync.Once
+	jobs *docjobs.Runner
+}
+
+// Records are the document records as the runner needs them.
+type Records interface {
+	All(ctx context.Context) ([]*models.Document, error)
+	Get(ctx context.Context, id string) (*models.Document, error)
+	SetText(ctx context.Context, id string, facts *models.TextFacts) error
+	AppendEvent(ctx context.Context, ev models.Event) error
+}
+
+// Originals reads stored files.
+type Originals interface {
+	Get(ctx context.Context, key string) (io.ReadCloser, models.ObjectInfo, error)
 }
 
 // leaseTTL bounds how long a crashed runner's document waits to be taken
@@ -74,26 +63,36 @@ const leaseTTL = 30 * time.Minute
 // until asked for again.
 const maxAttempts = 3
 
-// Wake asks the runner to look for work now (a document was written).
-func (r *Runner) Wake() {
-	r.init()
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
+func (r *Runner) runner() *docjobs.Runner {
+	r.once.Do(func() {
+		r.jobs = docjobs.New(extraction{r}, docjobs.Config{Kind: "text", Name: "text extraction", Records: r.Records,
+			Leases: r.Leases, LeaseTTL: leaseTTL, Holder: r.Holder, Logger: r.Logger, Metrics: r.Jobs, OnDone: r.OnText})
+		r.Jobs.Init("text")
+	})
+	return r.jobs
 }
 
-func (r *Runner) init() { r.once.Do(func() { r.wake = make(chan struct{}, 1) }) }
+// Wake asks the runner to look for work now (a document was written).
+func (r *Runner) Wake() { r.runner().Wake() }
 
 // Run extracts until ctx ends: at once, when woken, and every interval.
 func (r *Runner) Run(ctx context.Context, every time.Duration) {
-	r.init()
-	loop.Every(ctx, every, r.RunOnce, r.Logger, loop.Name("text extraction"), loop.Immediately(),
-		loop.Wake(r.wake), loop.Jitter(0.2), loop.Retry(2*time.Second, time.Minute))
+	j := r.runner()
+	j.Every = every
+	j.Run(ctx)
 }
 
-// due tells whether doc's text must be read now.
-func (r *Runner) due(doc *models.Document, now time.Time) bool {
+// RunOnce extracts every document that is due, one after another.
+func (r *Runner) RunOnce(ctx context.Context) error {
+	_, err := r.runner().RunOnce(ctx)
+	return err
+}
+
+// extraction is text extraction as a docjobs.Job.
+type extraction struct{ r *Runner }
+
+// Due tells whether doc's text must be read now.
+func (e extraction) Due(doc *models.Document, now time.Time) bool {
 	t := doc.Text
 	switch {
 	case doc.Status != models.DocumentActive:
@@ -107,20 +106,13 @@ func (r *Runner) due(doc *models.Document, now time.Time) bool {
 		return now.Sub(t.UpdatedAt) > leaseTTL
 	case t.Status == models.TextUnavailable:
 		// OCR was installed since.
-		return r.Tools.OCR() && r.Tools.PDFToText != ""
+		return e.r.Tools.OCR() && e.r.Tools.PDFToText != ""
 	}
 	return false
 }
 
-// RunOnce extracts every document that is due, one after another, and
-// updates the queue gauges.
-func (r *Runner) RunOnce(ctx context.Context) error {
-	docs, err := r.Records.All(ctx)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	var todo []*models.Document
+// Survey updates the queue gauges.
+func (e extraction) Survey(docs []*models.Document, _ time.Time) bool {
 	counts := map[models.TextStatus]int{}
 	for _, d := range docs {
 		if d.Text != nil {
@@ -128,42 +120,16 @@ func (r *Runner) RunOnce(ctx context.Context) error {
 		} else if d.Status == models.DocumentActive {
 			counts[models.TextQueued]++
 		}
-		if r.due(d, now) {
-			todo = append(todo, d)
-		}
 	}
-	r.Metrics.setQueue(counts)
-	for _, d := range todo {
-		if err := ctx.Err(); err != nil {
-			return nil
-		}
-		if err := r.one(ctx, d.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	e.r.Metrics.setQueue(counts)
+	return true
 }
 
-// one extracts one document under its lease. Only a store that cannot
-// be reached is returned (the loop backs off); a file that cannot be read
-// is recorded on the document.
-func (r *Runner) one(ctx context.Context, id string) error {
-	name := "text:" + id
-	ok, err := r.Leases.Acquire(ctx, name, r.Holder, leaseTTL)
-	if err != nil || !ok {
-		return err
-	}
-	defer func() { _ = r.Leases.Release(context.WithoutCancel(ctx), name, r.Holder) }()
-	doc, err := r.Records.Get(ctx, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !r.due(doc, time.Now()) { // another instance finished it meanwhile
-		return nil
-	}
+// Do extracts one document. Only a store that cannot be reached is
+// returned (the loop backs off); a file that cannot be read is recorded
+// on the document.
+func (e extraction) Do(ctx context.Context, doc *models.Document) error {
+	r, id := e.r, doc.ID
 	attempts := 0
 	if doc.Text != nil {
 		attempts = doc.Text.Attempts
@@ -207,9 +173,6 @@ func (r *Runner) one(ctx context.Context, id string) error {
 		return err
 	}
 	r.Metrics.done(facts, res.source, time.Since(start))
-	if r.OnText != nil {
-		r.OnText()
-	}
 	if facts.Status == models.TextFailed || facts.Status == models.TextQueued && facts.Error != "" {
 		r.Logger.Warn("text extraction failed", "document", id, "attempt", facts.Attempts, "err", facts.Error)
 	}

@@ -129,7 +129,7 @@ func (s *S3) start(ctx context.Context) (*s3Proc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded s3: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startChild(cmd); err != nil {
 		return nil, fmt.Errorf("embedded s3: start: %w", err)
 	}
 	p := &s3Proc{cmd: cmd, stdin: stdin, done: make(chan struct{})}

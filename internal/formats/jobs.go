@@ -2,21 +2,13 @@ package formats
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
-	"github.com/jesenice/twincms/internal/loop"
+	"github.com/jesenice/twincms/internal/docjobs"
 	"github.com/jesenice/twincms/models"
 )
-
-// The identification queue is the documents themselves, like text
-// extraction's: an active record without format facts (one stored before
-// identification existed, or one whose identification at ingest ran out
-// of time) is identified in the background, by one instance at a time
-// under the lease "format:<id>". So existing documents need no separate
-// migration step, and a restart loses nothing.
 
 // Records are the document records as the runner needs them
 // (storage.Documents).
@@ -25,12 +17,6 @@ type Records interface {
 	Get(ctx context.Context, id string) (*models.Document, error)
 	SetFormat(ctx context.Context, id string, facts *models.FormatFacts) error
 	AppendEvent(ctx context.Context, ev models.Event) error
-}
-
-// Leases give one instance at a time a document (storage.Leases).
-type Leases interface {
-	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	Release(ctx context.Context, name, holder string) error
 }
 
 // Stored identifies stored originals.
@@ -45,96 +31,68 @@ func (s Stored) IdentifyStored(ctx context.Context, key string, size int64, name
 	return s.Identifier.IdentifyObject(ctx, s.Objects, key, size, name, budget)
 }
 
-// Runner identifies every active document without format facts.
+// Runner identifies every active document without format facts (one
+// stored before identification existed, or one whose identification at
+// ingest ran out of time) in the background, as a job of the per-document
+// runner (docjobs: the records are the queue, so existing documents need
+// no separate migration step and a restart loses nothing; one instance at
+// a time identifies a document, under the lease "format:<id>").
 type Runner struct {
 	Records Records
-	Leases  Leases
+	Leases  docjobs.Leases
 	Stored  Stored
 	Holder  string
 	Logger  *slog.Logger
-	// OnIdentified, when set, hears how many documents a pass identified.
-	OnIdentified func(n int)
+	// Jobs are the runners' shared metrics (nil: none).
+	Jobs *docjobs.Metrics
+	// OnIdentified, when set, hears of every document identified.
+	OnIdentified func()
 
-	wake chan struct{}
 	once sync.Once
+	jobs *docjobs.Runner
 }
 
 // leaseTTL bounds one identification (a full scan of the largest file).
 const leaseTTL = 10 * time.Minute
 
-func (r *Runner) init() { r.once.Do(func() { r.wake = make(chan struct{}, 1) }) }
+func (r *Runner) runner() *docjobs.Runner {
+	r.once.Do(func() {
+		r.jobs = docjobs.New(identification{r}, docjobs.Config{Kind: "format", Name: "format identification", Records: r.Records,
+			Leases: r.Leases, LeaseTTL: leaseTTL, Holder: r.Holder, Logger: r.Logger, Metrics: r.Jobs, OnDone: r.OnIdentified})
+		r.Jobs.Init("format")
+	})
+	return r.jobs
+}
 
 // Wake asks the runner to look for work now.
-func (r *Runner) Wake() {
-	r.init()
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
-}
+func (r *Runner) Wake() { r.runner().Wake() }
 
 // Run identifies until ctx ends: at once, when woken, and every interval.
 func (r *Runner) Run(ctx context.Context, every time.Duration) {
-	r.init()
-	loop.Every(ctx, every, r.RunOnce, r.Logger, loop.Name("format identification"), loop.Immediately(),
-		loop.Wake(r.wake), loop.Jitter(0.2), loop.Retry(2*time.Second, time.Minute))
+	j := r.runner()
+	j.Every = every
+	j.Run(ctx)
 }
 
-func due(d *models.Document) bool { return d.Status == models.DocumentActive && d.Format == nil }
+// RunOnce identifies every document that is due and returns how many.
+func (r *Runner) RunOnce(ctx context.Context) (int, error) { return r.runner().RunOnce(ctx) }
 
-// RunOnce identifies every document that is due. Only a store that
-// cannot be reached is returned; a file that cannot be identified is
-// logged and tried again on the next pass.
-func (r *Runner) RunOnce(ctx context.Context) error {
-	docs, err := r.Records.All(ctx)
+// identification is PRONOM identification as a docjobs.Job.
+type identification struct{ r *Runner }
+
+func (identification) Due(d *models.Document, _ time.Time) bool {
+	return d.Status == models.DocumentActive && d.Format == nil
+}
+
+// Do identifies doc's original, records the facts and the
+// format_identified event.
+func (j identification) Do(ctx context.Context, doc *models.Document) error {
+	f, err := j.r.Stored.IdentifyStored(ctx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename, 0)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, d := range docs {
-		if !due(d) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil
-		}
-		ok, err := r.one(ctx, d.ID)
-		if errors.Is(err, models.ErrUnavailable) {
-			return err
-		}
-		if err != nil {
-			r.Logger.Warn("format identification failed", "document", d.ID, "err", err)
-		}
-		if ok {
-			n++
-		}
+	if err := j.r.Records.SetFormat(ctx, doc.ID, f); err != nil {
+		return err
 	}
-	if n > 0 && r.OnIdentified != nil {
-		r.OnIdentified(n)
-	}
-	return nil
-}
-
-func (r *Runner) one(ctx context.Context, id string) (bool, error) {
-	name := "format:" + id
-	ok, err := r.Leases.Acquire(ctx, name, r.Holder, leaseTTL)
-	if err != nil || !ok {
-		return false, err
-	}
-	defer func() { _ = r.Leases.Release(context.WithoutCancel(ctx), name, r.Holder) }()
-	doc, err := r.Records.Get(ctx, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil || !due(doc) {
-		return false, err
-	}
-	f, err := r.Stored.IdentifyStored(ctx, doc.File.Key, doc.File.Size, doc.File.OriginalFilename, 0)
-	if err != nil {
-		return false, err
-	}
-	if err := r.Records.SetFormat(ctx, id, f); err != nil {
-		return false, err
-	}
-	return true, r.Records.AppendEvent(ctx, models.FormatIdentifiedEvent(id, "format-identification", f))
+	return j.r.Records.AppendEvent(ctx, models.FormatIdentifiedEvent(doc.ID, "format-identification", f))
 }

@@ -104,8 +104,17 @@ func TestPublicSearchNeverFindsWithdrawnDocuments(t *testing.T) {
 	ed := s.NewToken(t, "editor")
 	var doc map[string]any
 	doc = apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + id, Token: ed}), 200).Map(t)
-	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id, Token: ed,
-		Headers: apitest.IfMatch(int(doc["version"].(float64)))}), 200)
+	withdraw := func() apitest.Resp {
+		return s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id, Token: ed, Headers: apitest.IfMatch(int(doc["version"].(float64)))})
+	}
+	// Valjevo's page shows it: withdrawn only while Valjevo is unpublished
+	// (the refusal names it), then Valjevo is published again without it.
+	uses := apitest.ExpectProblem(t, withdraw(), 409, "conflict")["used_by"].([]any)
+	valjevo := "/api/v1/partnerships/" + uses[0].(map[string]any)["id"].(string)
+	cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: valjevo, Token: ed}), 200)
+	cur = apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: valjevo + "/unpublish", Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 200)
+	apitest.Expect(t, withdraw(), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: valjevo + "/publish", Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 200)
 	for _, q := range []string{"q=valjevo", "q=listina", ""} {
 		for _, h := range pub(q).Items {
 			if h.ID == id {

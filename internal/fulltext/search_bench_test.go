@@ -2,6 +2,7 @@ package fulltext
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,8 +45,28 @@ func benchText(r *rand.Rand, zipf *rand.Zipf, pages int) string {
 
 // benchIndex builds an on-disk index of n documents with generated text
 // of 2–20 pages each and reports the indexing rate, disk and heap.
+//
+// TWINCMS_BENCH_INDEX_DIR keeps the built index in that directory and
+// reuses it on the next run with the same document count (its build
+// figures then come from the run that built it).
 func benchIndex(b *testing.B, n int) (*Index, map[string]float64) {
 	dir := filepath.Join(b.TempDir(), "search")
+	cache := os.Getenv("TWINCMS_BENCH_INDEX_DIR")
+	if cache != "" {
+		dir = filepath.Join(cache, fmt.Sprintf("search-%d", n))
+		if facts, ok := readFacts(dir); ok {
+			x, err := Open(dir)
+			if err == nil && x.Len() == n {
+				x.setReady()
+				facts["index-disk-MiB"] = float64(x.DiskBytes()) / (1 << 20)
+				return x, facts
+			}
+			if err == nil {
+				_ = x.Close()
+			}
+		}
+		_ = os.RemoveAll(dir)
+	}
 	x, err := Open(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -81,8 +102,29 @@ func benchIndex(b *testing.B, n int) (*Index, map[string]float64) {
 	// index is what queries meet; merges running beside the queries took
 	// more CPU than the queries themselves), then measure the disk.
 	waitQuiet(b, x)
-	return x, map[string]float64{"indexed-docs/s": float64(n) / took.Seconds(), "index-disk-MiB": float64(x.DiskBytes()) / (1 << 20),
+	facts := map[string]float64{"indexed-docs/s": float64(n) / took.Seconds(), "index-disk-MiB": float64(x.DiskBytes()) / (1 << 20),
 		"text-MiB": float64(textBytes) / (1 << 20), "index-heap-MiB": float64(int64(after.HeapInuse)-int64(before.HeapInuse)) / (1 << 20)}
+	if cache != "" {
+		writeFacts(b, dir, facts)
+	}
+	return x, facts
+}
+
+// readFacts and writeFacts keep a cached index's build figures beside it.
+func readFacts(dir string) (map[string]float64, bool) {
+	raw, err := os.ReadFile(dir + ".facts.json")
+	var facts map[string]float64
+	if err != nil || json.Unmarshal(raw, &facts) != nil {
+		return nil, false
+	}
+	return facts, true
+}
+
+func writeFacts(b *testing.B, dir string, facts map[string]float64) {
+	raw, _ := json.Marshal(facts)
+	if err := os.WriteFile(dir+".facts.json", raw, 0o644); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // waitQuiet waits until scorch has persisted its last root and merges

@@ -37,7 +37,10 @@ type Deps struct {
 	Fixity           FixityService
 	Bags             BagWriter
 	Originals        RangeReader
-	Ingests          IngestJobs
+	// DownloadLinks signs the admin UI's download links (nil: no link
+	// routes; the UI then has none to offer).
+	DownloadLinks DownloadLinks
+	Ingests       IngestJobs
 	// FullText answers document searches with q (nil: the metadata search
 	// answers them); PublicDocuments, with it, serves the public search.
 	FullText        FullTextSearch
@@ -201,6 +204,7 @@ func (a *API) middleware(c *fiber.Ctx) (err error) {
 // observe counts the request in the metrics, with the route's prebuilt
 // handles when it has them (routes registered by handle).
 func (a *API) observe(c *fiber.Ctx, status int, took time.Duration) {
+	a.metrics.served.Add(1)
 	if rm := a.routeMetrics[routeKey{c.Method(), c.Route().Path}]; rm != nil {
 		rm.observe(status, took)
 		return

@@ -65,6 +65,12 @@ func (a *API) archiveOriginal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.sendOriginal(c, d)
+}
+
+// sendOriginal streams d's original (the Range header honoured) with its
+// digest and download name.
+func (a *API) sendOriginal(c *fiber.Ctx, d *models.Document) error {
 	offset, length, partial, err := parseRange(c.Get(fiber.HeaderRange), d.File.Size)
 	if err != nil {
 		c.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(d.File.Size, 10))
@@ -172,6 +178,12 @@ func (a *API) bag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.sendBag(c, p)
+}
+
+// sendBag streams the BagIt zip of p's documents.
+func (a *API) sendBag(c *fiber.Ctx, p *models.Partnership) error {
+	id := p.ID
 	list, err := a.d.Documents.List(c.UserContext(), models.DocumentQuery{Partnership: id, Page: 1, PerPage: 10000})
 	if err != nil {
 		return err

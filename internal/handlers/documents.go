@@ -225,6 +225,12 @@ func (a *API) downloadDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.redirectToOriginal(c, d)
+}
+
+// redirectToOriginal redirects to a fresh presigned GET of d's original
+// under its download name; a withdrawn document has none (410).
+func (a *API) redirectToOriginal(c *fiber.Ctx, d *models.Document) error {
 	if d.Status == models.DocumentWithdrawn {
 		return fmt.Errorf("%w: the document was withdrawn", models.ErrGone)
 	}

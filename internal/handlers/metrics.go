@@ -25,7 +25,13 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// served counts every request answered: how busy the service is, for
+	// background work that yields to requests (a backup's copying).
+	served atomic.Uint64
 }
+
+// Served is the number of requests answered so far.
+func (m *Metrics) Served() uint64 { return m.served.Load() }
 
 // NewRegistry is an instance's own registry, with the Go runtime and
 // process collectors, for NewMetrics to serve.

@@ -45,8 +45,8 @@ func responses(method, path string, o op) map[string]any {
 	if strings.Contains(path, "{") {
 		problem(http.StatusNotFound)
 	}
-	if slices.ContainsFunc(o.Query, func(q string) bool { return q != "exp" && q != "sig" }) {
-		// A signed link's exp and sig are checked as a signature (403),
+	if slices.ContainsFunc(o.Query, func(q string) bool { return q != "exp" && q != "sig" && q != "v" }) {
+		// A signed link's exp, sig and v are checked as a signature (403),
 		// every other parameter is parsed (400).
 		problem(http.StatusBadRequest)
 	}
@@ -68,7 +68,7 @@ func responses(method, path string, o op) map[string]any {
 	}
 	if slices.Contains(o.Headers, "If-None-Match") {
 		r["304"] = map[string]any{"description": "Not Modified: the representation matching If-None-Match is current",
-			"headers": publicHeaders()}
+			"headers": conditionalHeaders(o)}
 	}
 	for _, s := range o.Also {
 		if s == http.StatusServiceUnavailable {
@@ -107,7 +107,7 @@ func successResponse(o op, status int) map[string]any {
 		}
 	}
 	if slices.Contains(o.Headers, "If-None-Match") {
-		for k, v := range publicHeaders() {
+		for k, v := range conditionalHeaders(o) {
 			headers[k] = v
 		}
 	}
@@ -124,6 +124,16 @@ func successResponse(o op, status int) map[string]any {
 
 // versioned are the bodies that carry a version, sent with its ETag.
 var versioned = []string{"Partnership", "Block", "Page", "Document"}
+
+// conditionalHeaders are those of a read that answers If-None-Match:
+// the public bodies' (localized, cacheable), or for a picture (Produces
+// set) its ETag and Cache-Control only.
+func conditionalHeaders(o op) map[string]any {
+	if o.Response != "" || len(o.Produces) == 0 {
+		return publicHeaders()
+	}
+	return map[string]any{"X-Request-Id": headerRef("X-Request-Id", true), "ETag": headerRef("ETag", true), "Cache-Control": headerRef("Cache-Control", true)}
+}
 
 // publicHeaders are those of public reads (localized, cacheable).
 func publicHeaders() map[string]any {
@@ -240,6 +250,8 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9]+$", "description": "the link's expiry, Unix seconds"}
 	case "sig":
 		return map[string]any{"type": "string", "description": "the link's signature"}
+	case "v":
+		return map[string]any{"type": "string", "pattern": "^[0-9a-f]{1,64}$", "description": "what a download link is bound to: the original's SHA-256, the partnership's version"}
 	case "against":
 		return map[string]any{"type": "string", "pattern": "^([0-9]+|published)$", "description": "the version to compare with; 0 is the empty document; published is the published version (compare a draft with it)"}
 	case "resource":

@@ -113,6 +113,7 @@ var responseTypes = map[string]any{
 	"VersionDiff":            versionDiff{},
 	"Schedule":               models.Schedule{},
 	"PreviewLinkCreated":     previewLinkCreated{},
+	"DownloadLink":           downloadLinkView{},
 	"PreviewView":            previewView{},
 	"ScheduleList":           models.List[models.Schedule]{},
 	"Webhook":                models.Webhook{},

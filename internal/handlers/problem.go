@@ -25,6 +25,9 @@ type Problem struct {
 	Errors   []models.FieldProblem `json:"errors,omitempty"`
 	// DuplicateOf names the document that already holds uploaded bytes.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// UsedBy names where published content shows a document that cannot
+	// be withdrawn or purged (409).
+	UsedBy []models.DocumentUse `json:"used_by,omitempty"`
 	// RequestID lets a user quote the failing request to an operator.
 	RequestID string `json:"request_id,omitempty"`
 }
@@ -112,6 +115,10 @@ func toProblem(err error) (Problem, bool) {
 			var dup interface{ DuplicateOf() string }
 			if errors.As(err, &dup) {
 				p.DuplicateOf = dup.DuplicateOf()
+			}
+			var inUse interface{ UsedBy() []models.DocumentUse }
+			if errors.As(err, &inUse) {
+				p.UsedBy = inUse.UsedBy()
 			}
 			if k.status == http.StatusServiceUnavailable {
 				p.Detail = k.detail

@@ -107,13 +107,18 @@ func (a *API) routes() {
 	a.handle("GET", "/api/v1/documents", op{Summary: "List documents", Tag: "documents", Roles: editors, Response: "DocumentList", Query: docQuery}, a.listDocuments)
 	a.handle("GET", "/api/v1/documents/:id", op{Summary: "A document's description and file facts", Tag: "documents", Roles: editors, Response: "Document"}, a.getDocument)
 	a.handle("PATCH", "/api/v1/documents/:id", op{Summary: "Change the description (merge patch); needs If-Match", Tag: "documents", Roles: editors, Request: "DocumentInput", Response: "Document", Headers: ifm}, a.patchDocument)
-	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.withdrawDocument)
+	a.handle("DELETE", "/api/v1/documents/:id", op{Summary: "Withdraw (the original is kept); needs If-Match. 409 while published content shows it (a published partnership's crest or document, or the accessible alternative of one): the problem's used_by names each use", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.withdrawDocument)
 	a.handle("POST", "/api/v1/documents/:id/restore", op{Summary: "Restore a withdrawn document; needs If-Match", Tag: "documents", Roles: editors, Response: "Document", Headers: ifm, Also: []int{409}}, a.restoreDocument)
-	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin)", Tag: "documents", Roles: admins, Status: 204}, a.purgeDocument)
+	a.handle("POST", "/api/v1/documents/:id/purge", op{Summary: "Remove a document and its files for good (admin). 409 while published content shows it, as for withdraw (used_by)", Tag: "documents", Roles: admins, Status: 204, Also: []int{409}}, a.purgeDocument)
 	if a.d.Texts != nil {
 		a.handle("GET", "/api/v1/documents/:id/text", op{Summary: "The text extracted from the file (text layer or OCR) as text/plain: a plain-text alternative; 404 with the reason when there is none", Tag: "documents", Roles: editors, Produces: []string{"text/plain"}}, a.documentText)
 	}
+	thumb := "A small PNG picture of the document (at most 256 px): a PDF's first page (rendered in the background when poppler's pdftoppm is installed), a scaled image, or a crest's largest rendition; 404 with the reason when there is none (the UI shows a type icon). Cached with an ETag; If-None-Match answers 304"
+	a.handle("GET", "/api/v1/documents/:id/thumbnail", op{Summary: thumb, Tag: "documents", Roles: everyone, Produces: []string{"image/png"}, Headers: []string{"If-None-Match"}, Also: []int{304}}, a.documentThumbnail)
 	a.handle("GET", "/api/v1/documents/:id/download", op{Summary: "Redirect (302) to a fresh signed link with the original file name", Tag: "documents", Roles: editors, Status: 302, Also: []int{410}}, a.downloadDocument)
+	if a.d.DownloadLinks != nil {
+		a.handle("POST", "/api/v1/documents/:id/download-link", op{Summary: "A short-lived link that downloads the original without credentials (410 when withdrawn). " + downloadLinkRules, Tag: "documents", Roles: editors, Response: "DownloadLink", Also: []int{410}}, a.documentDownloadLink)
+	}
 	a.handle("POST", "/api/v1/uploads", op{Summary: "Start a direct upload: a signed PUT URL and the headers to send", Tag: "documents", Roles: editors, Request: "UploadRequest", Response: "UploadTicket", Status: 201}, a.startUpload)
 	a.handle("POST", "/api/v1/uploads/:id/complete", op{Summary: "Verify size, SHA-256 and type of the uploaded object and create the document", Tag: "documents", Roles: editors, Response: "Document", Status: 201, Timeout: longRequest, Also: []int{409, 410, 415, 422}}, a.completeUpload)
 
@@ -131,6 +136,11 @@ func (a *API) routes() {
 	a.handle("POST", "/api/v1/archive/fixity/run", op{Summary: "Run a full audit now (409 while another instance audits)", Tag: "archive", Roles: archivists, Response: "FixityRun", Timeout: longRequest, Also: []int{409}}, a.runAudit)
 	a.handle("GET", "/api/v1/archive/partnerships", op{Summary: "Every partnership's id, slug, name and status, to filter by or export", Tag: "archive", Roles: archivists, Response: "ArchivePartnershipList"}, a.archivePartnerships)
 	a.handle("GET", "/api/v1/archive/partnerships/:id/bag", op{Summary: "BagIt 1.0 zip of the partnership's documents, streamed; unpacks into one directory named like the file", Tag: "archive", Roles: archivists, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{409}}, a.bag)
+	if a.d.DownloadLinks != nil {
+		a.handle("POST", "/api/v1/archive/documents/:id/original-link", op{Summary: "A short-lived link that downloads the original (withdrawn too) without credentials. " + downloadLinkRules, Tag: "archive", Roles: archivists, Response: "DownloadLink"}, a.originalDownloadLink)
+		a.handle("POST", "/api/v1/archive/partnerships/:id/bag-link", op{Summary: "A short-lived link that downloads the partnership's BagIt zip without credentials. " + downloadLinkRules, Tag: "archive", Roles: archivists, Response: "DownloadLink"}, a.bagDownloadLink)
+		a.downloadRoutes()
+	}
 	a.handle("POST", "/api/v1/archive/ingests", op{Summary: "Bulk ingest a zipped BagIt bag: its manifests are verified before anything is stored, then every file is ingested as an upload would be (already stored bytes are skipped); 202 with the job, whose status is at Location", Tag: "archive", Roles: archivists, Request: "BagZip", Response: "IngestJob", Status: 202, Timeout: longRequest}, a.submitIngest)
 	a.handle("GET", "/api/v1/archive/ingests/:id", op{Summary: "A bulk ingest job: status (queued, verifying, ingesting, done, failed), counts and the files that failed", Tag: "archive", Roles: archivists, Response: "IngestJob"}, a.ingestJob)
 
@@ -152,6 +162,9 @@ func (a *API) publicRoutes() {
 	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	if a.d.Texts != nil && a.d.PublishedDocument != nil {
 		a.handle("GET", "/api/v1/public/documents/:id/text", op{Summary: "The plain-text alternative of a published document's file (its extracted text); 404 for a document not published, withdrawn, or without text", Tag: "public", Produces: []string{"text/plain"}}, a.publicDocumentText)
+	}
+	if a.d.PublishedDocument != nil {
+		a.handle("GET", "/api/v1/public/documents/:id/thumbnail", op{Summary: "The thumbnail of a document published content shows (as /documents/{id}/thumbnail); 404 for any other", Tag: "public", Produces: []string{"image/png"}, Headers: []string{"If-None-Match"}, Also: []int{304}}, a.publicDocumentThumbnail)
 	}
 	if a.d.FullText != nil && a.d.PublicDocuments != nil {
 		a.handle("GET", "/api/v1/public/documents", op{Summary: "Find published documents by their words: every word must match (titles, descriptions, partnership names, kind, year, archival reference, extracted text; diacritics folded, Slovenian and German word forms), best first, each with a snippet whose matched words are in <mark>; without q every published document, newest year first. Withdrawn and unpublished documents are never found", Tag: "public", Response: "PublicDocumentList", Query: append(loc, "q", "kind", "year_from", "year_to", "page", "per_page"), Headers: lang}, a.publicSearch)
@@ -182,4 +195,14 @@ func registerContent[T any, P item[T]](a *API, base, tag, schema string, query [
 	a.handle("GET", base+"/:id/versions/:version", op{Summary: "One version with its snapshot", Tag: tag, Roles: editors, Response: "Version"}, h.version)
 	a.handle("GET", base+"/:id/versions/:version/diff", op{Summary: "What changed from version against (default: the one before; 0 is the empty document; published: the published version, to compare a draft with it) to this version, as RFC 6902 operations on the editable fields; localized fields per locale, arrays by index", Tag: tag, Roles: editors, Response: "VersionDiff", Query: []string{"against"}, Also: []int{409}}, h.diff)
 	a.handle("POST", base+"/:id/versions/:version/restore", op{Summary: "Restore an earlier version as a new version; needs If-Match", Tag: tag, Roles: editors, Response: schema, Headers: ifm}, h.restore)
+}
+
+// downloadRoutes follow the admin UI's download links: no credentials,
+// the query's signature instead (403 when it does not check, expired, or
+// the file changed since; 404 when a good link's file was purged).
+func (a *API) downloadRoutes() {
+	sig := []string{"v", "exp", "sig"}
+	a.handle("GET", "/api/v1/downloads/documents/:id", op{Summary: "Follow an editor's download link (POST /documents/{id}/download-link): redirects (302) to a fresh object-store link with the original file name; 410 when withdrawn since", Tag: "documents", Status: 302, Query: sig, Also: []int{403, 410}}, a.linkedDocumentDownload)
+	a.handle("GET", "/api/v1/downloads/originals/:id", op{Summary: "Follow an archivist's download link (POST /archive/documents/{id}/original-link): the original bytes (Range supported) with Repr-Digest, as an attachment under its name", Tag: "archive", Query: sig, Headers: []string{"Range"}, Timeout: longRequest, Produces: originalTypes, Also: []int{403}}, a.linkedOriginal)
+	a.handle("GET", "/api/v1/downloads/bags/:id", op{Summary: "Follow an archivist's bag link (POST /archive/partnerships/{id}/bag-link): the BagIt 1.0 zip, streamed", Tag: "archive", Query: sig, Timeout: longRequest, Produces: []string{"application/zip"}, Also: []int{403, 409}}, a.linkedBag)
 }

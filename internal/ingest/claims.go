@@ -43,8 +43,12 @@ func (s *Service) claim(ctx context.Context, id, sum string, now time.Time) erro
 			return err
 		default:
 			// No record (yet): the holder is being ingested right now,
-			// unless its claim is stale.
-			if _, busy := s.inflight.Load(held.DocumentID); busy || now.Sub(held.ClaimedAt) < ClaimStale {
+			// unless its claim is stale, or its ingest failed here and
+			// the release waits in the clean-up queue (the store was
+			// down): a retry of the same bytes, as bulk ingest makes
+			// after a 503, must not be refused by its own first try.
+			_, busy := s.inflight.Load(held.DocumentID)
+			if busy || now.Sub(held.ClaimedAt) < ClaimStale && !s.cleanup.has(held.DocumentID) {
 				return &DuplicateError{ExistingID: held.DocumentID}
 			}
 		}

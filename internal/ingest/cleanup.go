@@ -69,6 +69,15 @@ func (q *cleanupQueue) snapshot() map[string]leftovers {
 	return out
 }
 
+// has reports whether document id's leftovers are queued: its ingest
+// failed here and gave its claim up.
+func (q *cleanupQueue) has(id string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, ok := q.jobs[id]
+	return ok
+}
+
 func (q *cleanupQueue) done(id string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -110,9 +119,9 @@ func (s *Service) cleanUp(ctx context.Context, id string, lo leftovers) error {
 			return err
 		}
 	}
-	keys := []string{originalKey(id), models.TextKey(id)}
+	keys := []string{originalKey(id), models.TextKey(id), models.ThumbnailKey(id)}
 	for _, size := range media.Sizes {
-		keys = append(keys, renditionKey(id, fmt.Sprint(size)))
+		keys = append(keys, renditionKey(id, fmt.Sprint(size)), renditionKey(id, media.WebPName(fmt.Sprint(size))))
 	}
 	for _, k := range keys {
 		if err := s.Objects.Remove(ctx, k); err != nil {

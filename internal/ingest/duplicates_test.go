@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 	"testing"
@@ -126,5 +127,31 @@ func TestWithdrawnBytesRaceHasOneWinner(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// A failed ingest gives its checksum claim up; when the release cannot be
+// made at once (the store down, or removals held by a running backup) it
+// waits in the clean-up queue, and the same bytes uploaded again meanwhile
+// are not refused as a duplicate of the document that never came to be.
+// (Bulk ingest retries a file after a 503: it was refused by its own
+// first try.)
+func TestAFailedIngestsClaimDoesNotRefuseItsRetry(t *testing.T) {
+	s := apitest.Empty(t, nil)
+	release := s.CMS.Ingest.HoldRemovals() // as a backup does: the clean-up waits
+	// A PNG that does not decode: refused as a crest after the claim.
+	data := append([]byte("\x89PNG\r\n\x1a\n"), apitest.PDFBytes("not an image", 2048)...)
+	apitest.ExpectProblem(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("crest", "Grb"), "grb.png", "", data), 422, "validation-failed")
+	if n := s.CMS.Ingest.PendingCleanups(); n != 1 {
+		t.Fatalf("%d clean-ups queued, want the failed crest's", n)
+	}
+	doc := apitest.Expect(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Sken"), "sken.png", "", data), 201).Map(t)
+	release()
+	// Its clean-up, once it runs, leaves the new document's claim and bytes.
+	apitest.WaitFor(t, 30*time.Second, "the queued clean-up", func() bool { return s.CMS.Ingest.PendingCleanups() == 0 })
+	apitest.ExpectProblem(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Spet"), "spet.png", "", data), 409, "conflict")
+	got := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/archive/documents/" + doc["id"].(string) + "/original", Token: apitest.AdminToken}), 200)
+	if !bytes.Equal(got.Body, data) {
+		t.Fatalf("the document's bytes changed: %d bytes", len(got.Body))
 	}
 }

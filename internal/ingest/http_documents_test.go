@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"golang.org/x/image/webp"
 	"image/color"
 	"image/png"
 	"strings"
@@ -128,8 +129,26 @@ func TestCrestGetsRenditionsAndTheOriginalStays(t *testing.T) {
 	shield := demo.ShieldPNG(color.NRGBA{R: 200, A: 255}, color.NRGBA{B: 200, A: 255})
 	d := apitest.Expect(t, shared.Upload(t, ed, apitest.DocMeta("crest", "Grb "+t.Name()), "grb.png", "image/png", shield), 201).Map(t)
 	rs := d["renditions"].([]any)
-	if len(rs) != 2 {
+	// The PNGs first, then their lossless WebP twins (where smaller).
+	if len(rs) < 3 {
 		t.Fatalf("renditions: %v", rs)
+	}
+	for _, x := range rs[2:] {
+		r := x.(map[string]any)
+		png := rs[0].(map[string]any)
+		if r["name"] == "256.webp" {
+			png = rs[1].(map[string]any)
+		}
+		rc, _, err := shared.CMS.Objects.Get(context.Background(), r["key"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := webp.Decode(rc)
+		rc.Close()
+		if err != nil || r["content_type"] != "image/webp" || r["name"] != png["name"].(string)+".webp" ||
+			img.Bounds().Dx() != int(png["width"].(float64)) || r["size"].(float64) >= png["size"].(float64) {
+			t.Fatalf("WebP rendition %v (%v), its PNG %v", r, err, png)
+		}
 	}
 	for i, want := range []int{64, 256} {
 		r := rs[i].(map[string]any)

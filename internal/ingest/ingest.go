@@ -98,6 +98,9 @@ type Deps struct {
 	// Formats, when set, identifies each new original's format (PRONOM)
 	// from the stored object before the record is written.
 	Formats Formats
+	// Uses, when set, tells where published content shows a document
+	// (publish.Publisher.Uses): such a document is not withdrawn or purged.
+	Uses func(id string) []models.DocumentUse
 }
 
 // Formats identifies a stored original (formats.Stored). Errors:
@@ -141,7 +144,7 @@ func New(d Deps) *Service { return &Service{Deps: d} }
 // Object key layout: originals and renditions are named by document id,
 // so the sweeper can tell which record an object belongs to.
 func originalKey(id string) string        { return "originals/" + id }
-func renditionKey(id, name string) string { return "renditions/" + id + "/" + name + ".png" }
+func renditionKey(id, name string) string { return models.RenditionKey(id, name) }
 
 // DuplicateError reports bytes that are already stored as another
 // (active) document.
@@ -307,17 +310,42 @@ func (s *Service) renditions(ctx context.Context, id string, facts models.FileFa
 		return nil, err
 	}
 	defer rc.Close()
-	made, err := media.Renditions(rc, facts.ContentType, media.Sizes)
+	made, err := media.CrestRenditions(rc, facts.ContentType)
 	if err != nil {
 		return nil, models.Hide(models.ErrInvalid, "the image cannot be decoded", err)
 	}
-	out := make([]models.Rendition, 0, len(made))
+	return StoreRenditions(ctx, s.Objects, id, made)
+}
+
+// StoreRenditions stores made (each PNG and WebP that is there)
+// as document id's renditions and returns their records, PNGs first.
+func StoreRenditions(ctx context.Context, objects interface {
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, meta map[string]string) (models.ObjectInfo, error)
+}, id string, made []media.Rendition) ([]models.Rendition, error) {
+	out := make([]models.Rendition, 0, 2*len(made))
+	put := func(m media.Rendition, name, ct string, data []byte) error {
+		key := renditionKey(id, name)
+		if _, err := objects.Put(ctx, key, bytes.NewReader(data), int64(len(data)), ct, map[string]string{"document-id": id}); err != nil {
+			return err
+		}
+		out = append(out, models.Rendition{Name: name, Key: key, Width: m.Width, Height: m.Height, Size: int64(len(data)), ContentType: ct})
+		return nil
+	}
 	for _, m := range made {
-		key := renditionKey(id, m.Name)
-		if _, err := s.Objects.Put(ctx, key, bytes.NewReader(m.PNG), int64(len(m.PNG)), models.TypePNG, map[string]string{"document-id": id}); err != nil {
+		if m.PNG == nil {
+			continue
+		}
+		if err := put(m, m.Name, models.TypePNG, m.PNG); err != nil {
 			return nil, err
 		}
-		out = append(out, models.Rendition{Name: m.Name, Key: key, Width: m.Width, Height: m.Height, Size: int64(len(m.PNG)), ContentType: models.TypePNG})
+	}
+	for _, m := range made {
+		if m.WebP == nil {
+			continue
+		}
+		if err := put(m, media.WebPName(m.Name), models.TypeWebP, m.WebP); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

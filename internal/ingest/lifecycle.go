@@ -87,8 +87,10 @@ func (s *Service) Describe(ctx context.Context, id string, expected int64, patch
 }
 
 // Withdraw hides a document from the public and from downloads; its
-// original is kept. Errors: models.ErrNotFound, ErrStale, ErrConflict
-// (already withdrawn), ErrUnavailable.
+// original is kept. A document published content shows is refused
+// (models.InUseError, naming where): its page would lose it. Errors:
+// models.ErrNotFound, ErrStale, ErrConflict (already withdrawn, or in
+// use), ErrUnavailable.
 func (s *Service) Withdraw(ctx context.Context, id string, expected int64) (*models.Document, error) {
 	return s.setStatus(ctx, id, expected, models.DocumentWithdrawn)
 }
@@ -105,6 +107,11 @@ func (s *Service) setStatus(ctx context.Context, id string, expected int64, to m
 	}
 	if d.Status == to {
 		return nil, fmt.Errorf("%w: the document is already %s", models.ErrConflict, to)
+	}
+	if to == models.DocumentWithdrawn {
+		if err := s.notInUse(d.ID, "withdrawn"); err != nil {
+			return nil, err
+		}
 	}
 	w := write{event: models.EventRestored, action: models.ActionRestore, before: d.Status, changed: []string{"status"}}
 	if to == models.DocumentWithdrawn {
@@ -168,11 +175,15 @@ func (s *Service) replace(ctx context.Context, d *models.Document, expected int6
 // stay, recording that it existed and who removed it. The order keeps a
 // crash repairable: the purged event (fixed id) first, marking the purge
 // as begun, then the record and its claim, then the objects (see
-// Records.Delete and Sweep). Errors: models.ErrNotFound, ErrUnavailable,
-// ErrInsufficientStorage.
+// Records.Delete and Sweep). A document published content shows is
+// refused, as by Withdraw. Errors: models.ErrNotFound, ErrConflict (in
+// use), ErrUnavailable, ErrInsufficientStorage.
 func (s *Service) Purge(ctx context.Context, id string) error {
 	d, err := s.Records.Get(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := s.notInUse(d.ID, "purged"); err != nil {
 		return err
 	}
 	ev := models.Event{DocumentID: d.ID, Type: models.EventPurged, At: models.Now(), Actor: models.ActorFrom(ctx).Ref(),
@@ -191,6 +202,20 @@ func (s *Service) Purge(ctx context.Context, id string) error {
 	gone := *d
 	gone.Version = 0 // a purged document has no version
 	s.changed(ctx, &gone, models.ActionPurge, d.Status, nil)
+	return nil
+}
+
+// notInUse is the one rule keeping published pages whole: a document
+// that published content shows (a crest, a listed document, an
+// accessible alternative) is neither withdrawn nor purged; the error
+// names every use, so the editor knows what to change first.
+func (s *Service) notInUse(id, action string) error {
+	if s.Uses == nil {
+		return nil
+	}
+	if uses := s.Uses(id); len(uses) > 0 {
+		return &models.InUseError{Action: action, Uses: uses}
+	}
 	return nil
 }
 

@@ -46,9 +46,9 @@ func (r SweepResult) Counts() map[string]int {
 	return out
 }
 
-// sweptPrefixes hold every object and upload ingest makes, and the
-// extracted texts (models.TextKey).
-var sweptPrefixes = []string{"originals/", "renditions/", "texts/"}
+// sweptPrefixes hold every object and upload ingest makes, the
+// extracted texts (models.TextKey) and the thumbnails (models.ThumbnailKey).
+var sweptPrefixes = []string{"originals/", "renditions/", "texts/", "thumbnails/"}
 
 // documentOf names the document an object key belongs to.
 func documentOf(key string) string {

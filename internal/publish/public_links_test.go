@@ -91,9 +91,11 @@ func expectLinkProblem(t *testing.T, r apitest.Resp, status int, typ string) {
 	}
 }
 
-// A link taken from the public page downloads until the document is
-// withdrawn, unpublished with its partnership, or purged; after a restore
-// the page's links work again. Crest renditions follow the same rule.
+// A link taken from the public page downloads until its partnership is
+// unpublished, or the document is withdrawn (possible only while no
+// published content shows it) and the partnership is published again, or
+// purged; after a restore the page's links work again. Crest renditions
+// follow the same rule.
 func TestWithdrawAndPurgeRevokeLinksAlreadyHandedOut(t *testing.T) {
 	shared := apitest.Shared(t)
 	ed := shared.NewToken(t, "editor")
@@ -107,10 +109,27 @@ func TestWithdrawAndPurgeRevokeLinksAlreadyHandedOut(t *testing.T) {
 		t.Fatalf("crest rendition: %v", r.Header)
 	}
 
-	// Withdraw: the link handed out before stops at once on this instance.
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	// While the published page shows them, neither is withdrawn.
+	for _, id := range []string{lp.docID, lp.crest} {
+		apitest.ExpectProblem(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id, Token: ed, Headers: apitest.IfMatch(1)}), 409, "conflict")
+	}
+	apitest.Expect(t, shared.FollowLink(t, lp.docLink), 200)
+
+	// Unpublishing the partnership takes its documents' links with it.
+	path := "/api/v1/partnerships/" + lp.id
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: apitest.IfMatch(2)}), 200)
+	expectLinkProblem(t, shared.FollowLink(t, lp.docLink), 404, "not-found")
+	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 404, "not-found")
+
+	// Withdrawn meanwhile and published again: the page leaves both out
+	// and the links handed out before answer 410 at once.
+	for _, id := range []string{lp.docID, lp.crest} {
+		apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id, Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	}
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: path + "/publish", Token: ed, Headers: apitest.IfMatch(3)}), 200)
 	r, took := waitForStatus(t, shared, lp.docLink, 410, 5*time.Second)
 	expectLinkProblem(t, r, 410, "gone")
+	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 410, "gone")
 	t.Logf("withdrawn link refused after %v", took)
 
 	// Restore: the page hands out a link again, and it downloads.
@@ -123,19 +142,10 @@ func TestWithdrawAndPurgeRevokeLinksAlreadyHandedOut(t *testing.T) {
 		t.Fatal("the restored document's link served other bytes")
 	}
 
-	// Unpublishing the partnership takes its documents' links with it.
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/unpublish", Token: ed, Headers: apitest.IfMatch(2)}), 200)
-	expectLinkProblem(t, shared.FollowLink(t, fresh), 404, "not-found")
-	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 404, "not-found")
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships/" + lp.id + "/publish", Token: ed, Headers: apitest.IfMatch(3)}), 200)
+	// Purge: refused while shown; after the unpublish, gone for good.
+	apitest.ExpectProblem(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/purge", Token: apitest.AdminToken}), 409, "conflict")
 	apitest.Expect(t, shared.FollowLink(t, fresh), 200)
-
-	// A withdrawn crest's renditions stop too.
-	apitest.Expect(t, shared.FollowLink(t, lp.icon), 200)
-	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.crest, Token: ed, Headers: apitest.IfMatch(1)}), 200)
-	expectLinkProblem(t, shared.FollowLink(t, lp.icon), 410, "gone")
-
-	// Purge: gone for good.
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: apitest.IfMatch(4)}), 200)
 	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + lp.docID + "/purge", Token: apitest.AdminToken}), 204)
 	expectLinkProblem(t, shared.FollowLink(t, fresh), 404, "not-found")
 	expectLinkProblem(t, shared.FollowLink(t, lp.docLink), 404, "not-found")
@@ -169,7 +179,11 @@ func TestASecondInstanceRevokesLinksWithinSeconds(t *testing.T) {
 		}
 	}
 
+	// Withdrawn while unpublished, then published again.
+	path := "/api/v1/partnerships/" + lp.id
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: apitest.IfMatch(2)}), 200)
 	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + lp.docID, Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	apitest.Expect(t, shared.Do(t, apitest.Req{Method: "POST", Path: path + "/publish", Token: ed, Headers: apitest.IfMatch(3)}), 200)
 	for _, link := range []string{lp.docLink, theirs} {
 		r, took := waitForStatus(t, other, link, 410, 10*time.Second)
 		expectLinkProblem(t, r, 410, "gone")

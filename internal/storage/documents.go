@@ -328,14 +328,39 @@ func (d *Documents) FinishPurge(ctx context.Context, id string) error {
 	return translateDB(err)
 }
 
+// insertBatch bounds the records one InsertMany carries: the client's
+// operation timeout (dbOpTimeout) covers each call, and 200 records with
+// their claims took longer than that on a loaded machine (CI, -race, two
+// cores shared by every package's tests).
+const insertBatch = 50
+
 // InsertBatch stores many new records at once with their claims and
 // ingest events (seeding a large store for benchmarks, bulk loads whose
-// objects are already stored and hashed). Each record's claim must be
-// free: the first taken checksum fails the batch with ErrConflict.
+// objects are already stored and hashed), insertBatch records per call.
+// Each record's claim must be free: the first taken checksum fails the
+// batch with ErrConflict (the records before it stay stored).
 func (d *Documents) InsertBatch(ctx context.Context, docs []*models.Document, evs []models.Event) error {
-	if len(docs) == 0 {
-		return nil
+	for lo := 0; lo < len(docs); lo += insertBatch {
+		hi := min(lo+insertBatch, len(docs))
+		if err := d.insertMany(ctx, docs[lo:hi]); err != nil {
+			return err
+		}
 	}
+	for lo := 0; lo < len(evs); lo += insertBatch {
+		hi := min(lo+insertBatch, len(evs))
+		events := make([]any, 0, hi-lo)
+		for _, ev := range evs[lo:hi] {
+			events = append(events, ev)
+		}
+		if _, err := d.db.collection(eventsCollection).InsertMany(ctx, events); err != nil {
+			return translateDB(err)
+		}
+	}
+	return nil
+}
+
+// insertMany stores one batch of new records and their claims.
+func (d *Documents) insertMany(ctx context.Context, docs []*models.Document) error {
 	claims := make([]any, len(docs))
 	records := make([]any, len(docs))
 	for i, doc := range docs {
@@ -349,14 +374,5 @@ func (d *Documents) InsertBatch(ctx context.Context, docs []*models.Document, ev
 		return translateDB(err)
 	}
 	d.stored(ctx, docs...)
-	events := make([]any, len(evs))
-	for i, ev := range evs {
-		events[i] = ev
-	}
-	if len(events) > 0 {
-		if _, err := d.db.collection(eventsCollection).InsertMany(ctx, events); err != nil {
-			return translateDB(err)
-		}
-	}
 	return nil
 }

@@ -23,6 +23,17 @@ func (d *Documents) SetFormat(ctx context.Context, id string, facts *models.Form
 	return d.setDerived(ctx, id, "format", facts, func(doc *models.Document) { doc.Format = facts })
 }
 
+// SetThumbnail records a document's thumbnail facts, like SetText.
+func (d *Documents) SetThumbnail(ctx context.Context, id string, facts *models.ThumbnailFacts) error {
+	return d.setDerived(ctx, id, "thumbnail", facts, func(doc *models.Document) { doc.Thumbnail = facts })
+}
+
+// SetRenditions records a document's renditions (the WebP ones made for
+// a crest stored before WebP existed), as derived facts: no new version.
+func (d *Documents) SetRenditions(ctx context.Context, id string, rs []models.Rendition) error {
+	return d.setDerived(ctx, id, "renditions", rs, func(doc *models.Document) { doc.Renditions = rs })
+}
+
 func (d *Documents) setDerived(ctx context.Context, id, field string, v any, apply func(*models.Document)) error {
 	unlock := d.locks.lock(id)
 	defer unlock()

@@ -32,7 +32,7 @@ func TestBrowserAdminFieldErrors(t *testing.T) {
 		"#slug":                               "Uporabite male črke brez šumnikov",
 		"#country":                            "Izberite državo s seznama",
 		"#sl-name":                            "To polje je obvezno",
-		`[data-pointer="/agreements/0/year"]`: "zunaj dovoljenega obsega",
+		`[data-pointer="/agreements/0/year"]`: "Vpišite vrednost od 1900 do",
 	}
 	for sel, text := range want {
 		var invalid, described string

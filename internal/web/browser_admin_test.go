@@ -85,8 +85,9 @@ func TestBrowserAdminSignIn(t *testing.T) {
 // An editor creates a partnership in two languages, uploads a small PDF
 // through the API and a 20 MB one straight to the bucket (each progress
 // bar reaching 100 %), attaches them, publishes with the keyboard, finds
-// the partnership on the public API and the demo site, then withdraws a
-// document and sees it leave the public page.
+// the partnership on the public API and the demo site, then tries to
+// withdraw a document the published page shows and is told, in words,
+// which partnership uses it; nothing is withdrawn.
 func TestBrowserAdminEditorFlow(t *testing.T) {
 	s := apitest.Shared(t)
 	u := newBrowser(t)
@@ -160,7 +161,8 @@ func TestBrowserAdminEditorFlow(t *testing.T) {
 	// The demo site shows it.
 	u.run(chromedp.Navigate(s.Base+"/"), chromedp.WaitVisible(`li.partner[data-slug="`+slug+`"]`))
 
-	// Withdraw the small document: it leaves the public page.
+	// Withdraw the small document: refused while the published page shows
+	// it, the message naming the partnership.
 	// The search finds both (each is a charter, "listina", of Gorica UI):
 	// the small one is told by its file name.
 	found := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents?q=listina-gorica", Token: apitest.AdminToken}), 200).Map(t)["items"].([]any)
@@ -178,8 +180,12 @@ func TestBrowserAdminEditorFlow(t *testing.T) {
 	u.waitJS(`document.body.dataset.route === "#/documents/` + docID + `"`)
 	u.run(chromedp.Click(`#doc-toggle`))
 	u.confirm("umakniti dokument")
-	u.waitJS(`document.querySelector("#doc-status").dataset.status === "withdrawn"`)
-	waitPublic(t, slug, func(m map[string]any) bool { return len(m["documents"].([]any)) == 1 })
+	u.waitJS(`document.querySelector("#status").textContent.includes("uporablja objavljena vsebina: Gorica UI")`)
+	u.waitJS(`document.querySelector("#doc-status").dataset.status === "active"`)
+	if st := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/documents/" + docID, Token: apitest.AdminToken}), 200).Map(t)["status"]; st != "active" {
+		t.Fatalf("the refused withdrawal left the document %v", st)
+	}
+	waitPublic(t, slug, func(m map[string]any) bool { return len(m["documents"].([]any)) == 2 })
 }
 
 // directCompletions counts successful POST /uploads/{id}/complete calls.

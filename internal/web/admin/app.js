@@ -8,6 +8,7 @@ import * as screens from "./screens.js";
 import { showFieldErrors } from "./fielderrors.js";
 import { m } from "./messages.js";
 import { leaveAllowed, markClean } from "./safety.js";
+import { mw, usesText } from "./media_words.js";
 
 export const session = { me: null, vocab: null };
 
@@ -31,6 +32,7 @@ export function problemText(e) {
       return t("size413", { size: m ? formatSize(Number(m[1])) : "—" });
     }
     case 415: return t("type415");
+    case 409: if (e.problem.used_by && e.problem.used_by.length) return mw("inUsePublished", { uses: usesText(e.problem.used_by) }); break;
     case 503: return t("unavailable");
   }
   if (e.problem.errors && e.problem.errors.length) {

@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { t, getLang } from "./i18n.js";
 import { h, field, select, announce, formatSize, formatTime } from "./dom.js";
-import { docTable, fetchBlob, saveBlob } from "./documents.js";
+import { download, originalLink, bagLink, dw } from "./downloads.js";
 import { fail } from "./app.js";
 import { actorName } from "./workflow.js";
 import { w } from "./workflow_words.js";
@@ -55,18 +55,39 @@ export async function archiveSearch(view) {
   const qs = new URLSearchParams({ per_page: "100" });
   for (const k of Object.keys(inputs)) if (params.get(k)) qs.set(k, params.get(k));
   let results;
-  try { results = docTable((await api("/api/v1/archive/documents?" + qs)).items, "/archive/"); } catch (e) { fail(e); results = h("p"); }
+  try { results = archiveTable((await api("/api/v1/archive/documents?" + qs)).items, partnerships); } catch (e) { fail(e); results = h("p"); }
   const bagPick = select(pOpts, "", { id: "bag-partnership" });
   const bag = h("section", { "aria-labelledby": "bag-h", class: "panel" }, h("h2", { id: "bag-h", text: t("bag") }),
     h("div", { class: "inline" }, field(t("partnership"), bagPick),
       h("button", { type: "button", id: "bag-download", text: t("bag"), onclick: async () => {
         try {
           const p = partnerships.find(x => x.id === bagPick.value);
-          saveBlob(await fetchBlob("/api/v1/archive/partnerships/" + bagPick.value + "/bag"), (p ? p.slug : bagPick.value) + ".zip");
-          announce(t("bag") + " ✓");
+          const link = await download(bagLink(bagPick.value));
+          announce(dw("bagStarted", { name: p ? p.name : bagPick.value, file: link.filename }));
         } catch (e) { fail(e); }
       } })));
   view.replaceChildren(h("h1", { text: t("searchArchive") }), form, h("div", { id: "archive-results" }, results), await auditPanel(), bag);
+}
+
+/**
+ * archiveTable lists found documents with what tells two charters of one
+ * title apart: the kind, the partnership and the original's year.
+ */
+function archiveTable(items, partnerships) {
+  if (!items.length) return h("p", { text: t("noResults") });
+  const names = new Map(partnerships.map(p => [p.id, p.name]));
+  const year = d => ((/^(\d{4})/.exec((d.provenance && d.provenance.original_date) || "") || [])[1]) || "";
+  return h("table", { class: "list", id: "document-list" },
+    h("caption", { class: "vh", text: t("searchArchive") + " (" + items.length + ")" }),
+    h("thead", {}, h("tr", {}, [t("title"), t("kind"), t("partnership"), t("year"), t("size"), t("status"), t("archivalRef")].map(c => h("th", { scope: "col", text: c })))),
+    h("tbody", {}, items.map(d => h("tr", { "data-id": d.id },
+      h("th", { scope: "row" }, h("a", { href: "#/archive/" + d.id, text: loc(d.title, getLang()) || d.file.original_filename })),
+      h("td", { text: t("kind_" + d.kind) }),
+      h("td", { text: (d.partnership_ids || []).map(id => names.get(id)).filter(Boolean).join(", ") }),
+      h("td", { text: year(d) }),
+      h("td", { text: formatSize(d.file.size) }),
+      h("td", {}, h("span", { class: "badge", "data-status": d.status, text: t("doc_" + d.status) })),
+      h("td", { text: (d.provenance && d.provenance.archival_ref) || "" })))));
 }
 
 export async function archiveDetail(view, id) {
@@ -93,8 +114,8 @@ export async function archiveDetail(view, id) {
           drawEvents((await api("/api/v1/archive/documents/" + d.id)).events);
         } catch (e) { fail(e); }
       } }),
-      h("button", { type: "button", id: "download-original", text: t("file") + " ↓", onclick: async () => {
-        try { saveBlob(await fetchBlob("/api/v1/archive/documents/" + d.id + "/original"), f.original_filename); } catch (e) { fail(e); }
+      h("button", { type: "button", id: "download-original", text: dw("downloadOriginal"), onclick: async () => {
+        try { await download(originalLink(d.id)); } catch (e) { fail(e); }
       } })),
     result,
     h("h2", { text: t("provenance") }),

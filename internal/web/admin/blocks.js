@@ -61,7 +61,7 @@ export async function pageList(view) {
 
 /** kept shows the sanitized HTML the server stored for a localized rich-text field, rendered and as source. */
 export function kept(rec, key = "body") {
-  return h("section", { "aria-labelledby": "kept-h", class: "panel", id: "kept" }, h("h2", { id: "kept-h", text: t("keptByServer") + " (" + key + ")" }),
+  return h("section", { "aria-labelledby": "kept-h", class: "panel", id: "kept" }, h("h2", { id: "kept-h", text: t("keptByServer") + ": " + t(key) }),
     Object.entries(rec[key] || {}).map(([l, html]) => h("div", { lang: l, "data-locale": l },
       h("h3", { text: l.toUpperCase() }), h("div", { class: "rendered", html }), h("pre", {}, h("code", { text: html })))));
 }

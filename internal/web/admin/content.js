@@ -10,6 +10,7 @@ import { diffTable } from "./diffview.js";
 import { workflow, statusText } from "./workflow.js";
 import { w } from "./workflow_words.js";
 import { fail, route, session } from "./app.js";
+import { m } from "./messages.js";
 
 /** fallbackFor names the locale the public page would show instead of locale for a localized value. */
 export function fallbackFor(value, locale, vocab) {
@@ -33,7 +34,8 @@ export function localeTabs(locales, panel, missing) {
     buttons[i].querySelector(".marker").hidden = !fb;
     const note = panels.children[i].querySelector(".missing");
     note.hidden = !fb;
-    note.textContent = fb ? t("missing", { locale: fb }) : "";
+    // "—": no language has the text yet, so there is nothing to fall back to.
+    note.textContent = !fb ? "" : fb === "—" ? m("missingEverywhere") : t("missing", { locale: fb });
   });
   buttons = locales.map((l, i) => h("button", {
     type: "button", role: "tab", id: "tab-" + l, "aria-controls": "panel-" + l, "data-locale": l,

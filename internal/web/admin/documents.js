@@ -6,23 +6,31 @@ import { t, getLang } from "./i18n.js";
 import { h, field, select, announce, formatSize } from "./dom.js";
 import { uploadFile } from "./upload.js";
 import { fail, problemText } from "./app.js";
+import { download, documentLink, dw } from "./downloads.js";
+import { alternativeSection } from "./alternative.js";
 
 const kinds = ["charter", "agreement", "publication", "overview", "crest", "scan"];
 const loc = (v, l) => (v && (v[l] || v.sl || Object.values(v)[0])) || "";
 
 /** provenanceFields are the inputs of a provenance object, bound to it. */
 function provenanceFields(p) {
-  const f = (key, label, type = "text") => {
-    const e = h(type === "textarea" ? "textarea" : "input", { type: type === "textarea" ? null : type, name: key, value: p[key] || "" });
+  const f = (key, label, type = "text", attrs = {}, hint) => {
+    const e = h(type === "textarea" ? "textarea" : "input", { type: type === "textarea" ? null : type, name: key, value: p[key] || "", ...attrs });
     e.addEventListener("input", () => { if (e.value) p[key] = e.value; else delete p[key]; });
-    return field(label, e);
+    return field(label, e, hint);
   };
   return h("fieldset", { class: "provenance" }, h("legend", { text: t("provenance") }),
-    f("source", t("source")), f("archival_ref", t("archivalRef")), f("original_date", t("originalDate"), "date"),
+    f("source", t("source")), f("archival_ref", t("archivalRef")), f("original_date", t("originalDate"), "text",
+      // Often a year alone ("1975"): a text box, since a date picker takes only whole dates.
+      { inputmode: "numeric", pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?", maxlength: "10", autocomplete: "off" }, t("originalDateHint")),
     f("custodian", t("custodian")), f("notes", t("notes"), "textarea"));
 }
 
-/** fetchBlob GETs an authorized URL (following redirects to signed links) as a Blob. */
+/**
+ * fetchBlob GETs an authorized URL (following redirects to signed links)
+ * as a Blob: for small images shown on a page (crest previews, thumbnails).
+ * Downloads never come through here: see downloads.js.
+ */
 export async function fetchBlob(path) {
   const res = await fetch(base + path, { headers: authHeaders() });
   if (!res.ok) {
@@ -30,13 +38,6 @@ export async function fetchBlob(path) {
     throw new ApiError(res.status, p);
   }
   return res.blob();
-}
-
-/** saveBlob offers a Blob as a download named name. */
-export function saveBlob(blob, name) {
-  const a = h("a", { href: URL.createObjectURL(blob), download: name, hidden: true });
-  document.body.append(a); a.click(); a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 60000);
 }
 
 export async function documentList(view, session) {
@@ -76,9 +77,10 @@ export async function documentList(view, session) {
         state.textContent = t("uploading", { p });
       });
       bar.value = 100;
+      // Done once attached too: the partnership's next version exists by then.
+      if (attach.value) await attachInTurn(attach.value, doc, role.value);
       item.dataset.done = "true";
       state.replaceChildren(t("uploadDone") + " — ", h("a", { href: "#/documents/" + doc.id, text: loc(doc.title, getLang()) }));
-      if (attach.value) await attachInTurn(attach.value, doc, role.value);
       announce(t("uploadDone") + ": " + file.name);
     } catch (e) {
       item.dataset.done = "false";
@@ -186,11 +188,16 @@ export async function documentDetail(view, id, session) {
   const pick = select(partnerships.map(p => [p.id, loc(p.partner.name, "sl")]), "", { id: "doc-attach" });
   const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "doc-attach-role" });
   const f = doc.file;
+  const alternative = await alternativeSection(() => doc, d => { doc = d; });
   view.replaceChildren(h("p", {}, h("a", { href: "#/documents", text: "← " + t("back") })),
     h("h1", { text: loc(doc.title, getLang()) || f.original_filename }), statusLine, preview,
     h("dl", { class: "facts" }, [[t("filename"), f.original_filename], [t("size"), formatSize(f.size)], [t("type"), f.content_type], [t("sha"), f.sha256]]
       .map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
+    doc.status === "withdrawn" ? null : h("p", {}, h("button", { type: "button", id: "doc-download", text: dw("downloadFile"), onclick: async () => {
+      try { await download(documentLink(doc.id)); } catch (e) { fail(e); }
+    } })),
     accessibilitySection(doc),
+    alternative,
     form,
     h("section", { "aria-labelledby": "attach-h" }, h("h2", { id: "attach-h", text: t("attachTo") }),
       h("div", { class: "inline" }, field(t("partnership"), pick), field(t("role"), role),

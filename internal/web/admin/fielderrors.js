@@ -70,6 +70,16 @@ export function clearFieldErrors(form) {
 let uid = 0;
 
 /**
+ * messageFor says a field error in the interface language; a range the
+ * server names ("must be between 1900 and 2026") is said with its bounds.
+ */
+function messageFor(e) {
+  const range = e.code === "out_of_range" && /between (-?[\d.]+) and (-?[\d.]+)/.exec(e.detail || e.problem || "");
+  if (range) return m("code_out_of_range_between", { min: range[1], max: range[2] });
+  return m("code_" + (e.code || "invalid"));
+}
+
+/**
  * showFieldErrors puts each of a problem's field errors beside its field
  * in form; false when the problem names none.
  */
@@ -91,7 +101,7 @@ export function showFieldErrors(form, problem) {
   const others = [];
   for (const e of errors) {
     const pointer = e.pointer ?? "";
-    const text = m("code_" + (e.code || "invalid"));
+    const text = messageFor(e);
     const control = pointer ? controlFor(form, pointer) : null;
     if (!control) { others.push(text + (e.field ? " (" + e.field + ")" : "")); continue; }
     if (!control.id) control.id = "fe" + ++uid;

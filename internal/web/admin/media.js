@@ -1,6 +1,8 @@
-// The media library: every document as a card in a grid — a thumbnail for
-// images (the file itself, fetched with the editor's token), a type icon
-// for the rest —, search and a kind filter kept in the address, upload by
+// The media library: every document as a card in a grid — its thumbnail
+// (a PDF's first page, a scaled image, a crest's rendition: GET
+// /documents/{id}/thumbnail with the editor's token), a type icon while
+// there is none —, search and filters (kind, year, partnership, status)
+// kept in the address so that going back returns to them, upload by
 // drag and drop (a progress bar and a clear failure per file), alt text
 // and description per content locale, where each file is used ("Uporablja:
 // Valjevo"), and delete (withdraw) refused with a message while in use.
@@ -12,10 +14,10 @@ import { fetchBlob } from "./documents.js";
 import { localeTabs } from "./content.js";
 import { fail, problemText } from "./app.js";
 import { w } from "./workflow_words.js";
+import { mw } from "./media_words.js";
+import { partnershipNames } from "./pickers.js";
 
 const kinds = ["charter", "agreement", "publication", "overview", "crest", "scan"];
-const browserImages = ["image/png", "image/jpeg", "image/webp"];
-const THUMB_MAX = 8 << 20;
 const loc = (v, l) => (v && (v[l] || v.sl || Object.values(v)[0])) || "";
 const titleOf = d => loc(d.title, getLang()) || d.file.original_filename;
 
@@ -40,15 +42,22 @@ function typeIcon(d) {
   return h("span", { class: "type-icon", "aria-hidden": "true", text: ext || "?" });
 }
 
+/** docYear is the year of a document's original date, else "". */
+const docYear = d => ((/^(\d{4})/.exec((d.provenance && d.provenance.original_date) || "") || [])[1] || "");
+
+/** hasThumb: a crest shows its rendition; any other file once its thumbnail is made. */
+const hasThumb = d => d.kind === "crest" || (d.thumbnail && d.thumbnail.status === "done");
+
 // Thumbnails load a few at a time, so a long grid does not flood the store.
 let loading = 0;
 const waiting = [];
-function thumb(d, box) {
-  if (!browserImages.includes(d.file.content_type) || d.file.size > THUMB_MAX || d.status !== "active") return;
+/** thumb puts d's thumbnail in box when it has one; the type icon stays otherwise or when it fails. */
+export function thumb(d, box) {
+  if (!hasThumb(d)) return;
   const run = async () => {
     loading++;
     try {
-      const blob = await fetchBlob("/api/v1/documents/" + d.id + "/download");
+      const blob = await fetchBlob("/api/v1/documents/" + d.id + "/thumbnail");
       const alt = d.decorative ? "" : loc(d.alt, getLang()) || w("thumbOf", { title: titleOf(d) });
       box.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt, loading: "lazy" }));
     } catch (e) { /* the type icon stays */ } finally {
@@ -63,17 +72,28 @@ export async function mediaLibrary(view, session) {
   const locales = session.vocab.locales;
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
-  // Withdrawn files are kept apart (Dokumenti lists them, with restore).
-  const qs = new URLSearchParams({ per_page: "60", page: String(page), status: "active" });
+  // Active files unless the status filter says otherwise ("all": both).
+  const status = ["withdrawn", "all"].includes(params.get("status")) ? params.get("status") : "";
+  const year = /^\d{4}$/.test(params.get("year") || "") ? params.get("year") : "";
+  const partnership = /^[0-9a-f]{24}$/.test(params.get("partnership") || "") ? params.get("partnership") : "";
+  const qs = new URLSearchParams({ per_page: "60", page: String(page) });
+  if (status !== "all") qs.set("status", status || "active");
   for (const k of ["q", "kind"]) if (params.get(k)) qs.set(k, params.get(k));
-  const [list, used] = await Promise.all([api("/api/v1/documents?" + qs), usage()]);
+  if (year) { qs.set("year_from", year); qs.set("year_to", year); }
+  if (partnership) qs.set("partnership", partnership);
+  const [list, used, names] = await Promise.all([api("/api/v1/documents?" + qs), usage(), partnershipNames()]);
 
   const q = h("input", { type: "search", name: "q", id: "media-q", value: params.get("q") || "" });
   const fk = select([["", w("allKinds")], ...kinds.map(k => [k, t("kind_" + k)])], params.get("kind") || "", { name: "kind", id: "media-kind" });
-  const filters = h("form", { class: "filters", role: "search", "aria-label": w("media") }, field(w("mediaSearch"), q), field(w("mediaKind"), fk), h("button", { type: "submit", text: t("filter") }));
+  const fy = h("input", { type: "number", name: "year", id: "media-year", min: "1900", max: String(new Date().getFullYear()), inputmode: "numeric", value: year, placeholder: mw("allYears") });
+  const fp = select([["", mw("allPartnerships")], ...[...names].sort((a, b) => a[1].localeCompare(b[1], "sl"))], partnership, { name: "partnership", id: "media-partnership" });
+  const fs = select([["", mw("statusActive")], ["withdrawn", mw("statusWithdrawn")], ["all", mw("statusAll")]], status, { name: "status", id: "media-status" });
+  const filters = h("form", { class: "filters", role: "search", "aria-label": w("media") }, field(w("mediaSearch"), q), field(w("mediaKind"), fk),
+    field(mw("mediaYear"), fy), field(mw("mediaPartnership"), fp), field(mw("mediaStatus"), fs), h("button", { type: "submit", text: t("filter") }));
+  // Each choice is a new address: back returns to the filters before it.
   const go = () => { const p = new URLSearchParams(); for (const [k, v] of new FormData(filters)) if (v) p.set(k, v); location.hash = "#/media?" + p; };
   filters.addEventListener("submit", ev => { ev.preventDefault(); go(); });
-  fk.addEventListener("change", go);
+  for (const s of [fk, fp, fs]) s.addEventListener("change", go);
 
   // Upload: kind for new files, then drop or choose.
   const newKind = select(kinds.map(k => [k, t("kind_" + k)]), "scan", { id: "media-new-kind" });
@@ -123,7 +143,7 @@ export async function mediaLibrary(view, session) {
     const el = h("li", { class: "media-card", "data-id": d.id, "data-kind": d.kind },
       box,
       h("h2", { id: hid, text: title }),
-      h("p", { class: "hint", text: [t("kind_" + d.kind), d.file.content_type, formatSize(d.file.size), d.status === "withdrawn" ? t("doc_withdrawn") : ""].filter(Boolean).join(" · ") }),
+      h("p", { class: "hint", text: [t("kind_" + d.kind), docYear(d), d.file.content_type, formatSize(d.file.size), d.status === "withdrawn" ? t("doc_withdrawn") : ""].filter(Boolean).join(" · ") }),
       h("p", { class: "usage", text: users.length ? w("usedBy", { names: users.join(", ") }) : w("unused") }),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "edit-meta", "aria-expanded": "false", "aria-label": w("editMeta", { title }), text: t("edit"), onclick: ev => {

@@ -11,6 +11,8 @@ import { m } from "./messages.js";
 import { richEditor } from "./richtext.js";
 import { bulkActions, columnHeader, takeResult } from "./lists.js";
 import { allItems, docLabel, docOptions, dragHandle, partnershipNames } from "./pickers.js";
+import { fieldDrop } from "./fielddrop.js";
+import { mw } from "./media_words.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -117,6 +119,12 @@ export async function partnershipList(view, session) {
     takeResult("partnerships"), rows.length ? bulk.bar : null, table, pager].filter(Boolean));
 }
 
+/** slugify is a name as a slug: no diacritics, lower case, words joined by hyphens. */
+export function slugify(name) {
+  return name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80).replace(/-+$/, "");
+}
+
 const blank = {
   slug: "", relation: "twin", partner: { name: {}, official_name: {}, country: "", website: "" },
   agreements: [], areas: [], summary: {}, body: {}, documents: [], sort: 0,
@@ -165,7 +173,7 @@ export async function partnershipEdit(view, id, session) {
             const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { "data-pointer": "/agreements/" + i + "/document_id" });
             s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; }; return s;
           })()),
-          h("p", { class: "hint", text: t("title") + " / " + t("parties") + ": " + t("locTabs") }),
+          h("p", { class: "hint", text: m("agreementTexts") }),
           h("button", { type: "button", text: t("removeAgreement"), onclick: () => { d.agreements.splice(i, 1); redraw(); } }))));
       };
       const drawDocs = () => {
@@ -214,24 +222,66 @@ export async function partnershipEdit(view, id, session) {
         tabsBox.replaceChildren(tabs.el);
       };
       const crest = select([["", t("none")], ...docOptions(docs.filter(x => x.kind === "crest"), names)], d.crest_id || "", { id: "crest", "data-pointer": "/crest_id" });
-      crest.onchange = () => { if (crest.value) d.crest_id = crest.value; else delete d.crest_id; };
+      // Said before publishing is refused: the chosen crest lacks alt text
+      // in a language the partnership is named in (the public page would
+      // show an image a screen reader cannot describe).
+      const crestNote = () => {
+        const doc = docs.find(x => x.id === d.crest_id);
+        const hint = document.getElementById("crest-hint");
+        if (!hint) return;
+        const missing = !doc || doc.decorative ? [] : Object.keys(d.partner.name || {})
+          .filter(l => (d.partner.name[l] || "").trim() && !((doc.alt || {})[l] || "").trim());
+        hint.textContent = missing.length ? m("crestNoAlt", { locales: missing.map(l => l.toUpperCase()).join(", ") }) : m("crestHelp");
+        hint.classList.toggle("warning", missing.length > 0);
+      };
+      crest.onchange = () => { if (crest.value) d.crest_id = crest.value; else delete d.crest_id; crestNote(); };
+      const recordID = () => (id === "new" ? null : id);
+      const known = doc => { if (!docs.some(x => x.id === doc.id)) docs.push(doc); };
+      // Files dropped on the crest or the documents are uploaded, then picked.
+      const crestDrop = fieldDrop({ id: "crest-drop", label: mw("dropCrestFile"), kind: () => "crest", accept: "image/png,image/jpeg,image/webp",
+        image: true, partnershipID: recordID, picked: doc => {
+          known(doc);
+          if (![...crest.options].some(o => o.value === doc.id)) crest.append(h("option", { value: doc.id, text: docTitle(doc) }));
+          crest.value = doc.id;
+          crest.dispatchEvent(new Event("change", { bubbles: true }));
+        } });
+      const roleNow = () => (document.getElementById("attach-role") || {}).value || "agreement";
+      const docsDrop = fieldDrop({ id: "docs-drop", label: mw("dropDocFiles"), kind: roleNow, accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp,application/pdf,image/*",
+        partnershipID: recordID, picked: doc => {
+          known(doc);
+          if (!d.documents.some(r => r.document_id === doc.id)) d.documents.push({ document_id: doc.id, role: roleNow() });
+          drawDocs();
+          docsBox.dispatchEvent(new Event("change", { bubbles: true }));
+        } });
       const rel = select(v.relations.map(r => [r.code, label(r)]), d.relation, { id: "relation", "data-pointer": "/relation" });
       rel.onchange = () => { d.relation = rel.value; };
       const areas = h("fieldset", { class: "areas", "data-pointer": "/areas" }, h("legend", { text: t("areas") }), v.areas.map(a => h("label", {},
         h("input", { type: "checkbox", value: a.code, checked: d.areas.includes(a.code), onchange: e => { d.areas = e.target.checked ? [...d.areas, a.code] : d.areas.filter(x => x !== a.code); } }), " " + label(a))));
       redraw(); drawDocs();
+      // A new record's slug follows its Slovenian name until the editor
+      // types one ("Šentjakob v Rožu" → sentjakob-v-rozu).
+      const slugInput = bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug", "data-pointer": "/slug" });
+      let slugTyped = !!d.slug;
+      slugInput.addEventListener("input", () => { slugTyped = true; });
+      tabsBox.addEventListener("input", ev => {
+        if (slugTyped || ev.target.id !== "sl-name" || !location.hash.endsWith("/new")) return;
+        slugInput.value = d.slug = slugify(ev.target.value);
+        slugInput.dispatchEvent(new Event("change", { bubbles: true })); // takes a slug error away
+      });
+      tabsBox.addEventListener("input", crestNote);
+      setTimeout(crestNote);
       return h("div", { class: "grid" },
         h("section", { "aria-label": t("partnership") },
-          field(t("slug"), bindText(d, "slug", { required: true, pattern: "[a-z0-9-]+", id: "slug", "data-pointer": "/slug" })),
+          field(t("slug"), slugInput, m("slugHelp")),
           field(t("relation"), rel),
           field(t("country"), countryPicker(d.partner, "country", { id: "country", "data-pointer": "/partner/country" }), m("countryHelp")),
           field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
           field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
-          field(t("crest"), crest), areas),
+          field(t("crest"), crest, m("crestHelp")), crestDrop, areas),
         h("section", { "aria-label": t("contentLocale") }, h("h2", { text: t("contentLocale") }), tabsBox),
         h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,
           h("button", { type: "button", id: "add-agreement", text: t("addAgreement"), onclick: () => { d.agreements.push({ kind: v.agreement_kinds[0].code, title: {}, year: new Date().getFullYear() }); redraw(); } })),
-        h("section", { "aria-label": t("documents") }, h("h2", { text: t("documents") }), docsBox));
+        h("section", { "aria-label": t("documents") }, h("h2", { text: t("documents") }), docsBox, docsDrop));
     },
   });
 }

@@ -86,6 +86,7 @@ export async function tokens(view) {
       } });
       secretBox.replaceChildren(h("p", { class: "warning", text: t("secretOnce") }), out, " ", copy);
       secretBox.dataset.id = tok.id;
+      name.value = ""; // the next token gets its own name
       await drawList();
       copy.focus();
     } catch (e) { fail(e); }

@@ -72,17 +72,28 @@ export class SHA256 {
 
 const CHUNK = 4 << 20;
 
-/** workerSHA256 hashes file in hashworker.js (WebAssembly, off the page's thread). */
-export function workerSHA256(file, onProgress) {
+/**
+ * workerSHA256 hashes file (a File or Blob; or an ArrayBuffer, which is
+ * transferred) in hashworker.js: WebAssembly, off the page's thread.
+ * opts.read and opts.chunk choose how the worker reads (see there);
+ * opts.stats, when given, receives the worker's read and hash times (ms).
+ */
+export function workerSHA256(file, onProgress = () => {}, opts = {}) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL("hashworker.js", import.meta.url));
     w.onmessage = ev => {
       const m = ev.data;
       if (m.done !== undefined) onProgress(m.done);
-      else { w.terminate(); m.hex ? resolve(m.hex) : reject(new Error(m.error)); }
+      else {
+        w.terminate();
+        if (m.hex) { if (opts.stats) Object.assign(opts.stats, m.ms); resolve(m.hex); } else reject(new Error(m.error));
+      }
     };
     w.onerror = ev => { w.terminate(); reject(new Error(ev.message || "worker failed")); };
-    w.postMessage({ file });
+    const msg = { file };
+    if (opts.read) msg.read = opts.read;
+    if (opts.chunk) msg.chunk = opts.chunk;
+    w.postMessage(msg, file instanceof ArrayBuffer ? [file] : []);
   });
 }
 

@@ -34,7 +34,7 @@ const words = {
     confirmRestoreN: "Res želite obnoviti različico {n}? Trenutna vsebina bo zamenjana.",
     media: "Medijska knjižnica", mediaSearch: "Iskanje po naslovu ali imenu datoteke", mediaKind: "Vrsta",
     kindImages: "slike", kindDocs: "dokumenti", allKinds: "vse vrste",
-    mediaCount: "{n} datotek", altText: "Nadomestno besedilo (alt)", description: "Opis", decorative: "Okrasna slika (brez nadomestnega besedila)",
+    mediaCount_one: "{n} datoteka", mediaCount_two: "{n} datoteki", mediaCount_few: "{n} datoteke", mediaCount_other: "{n} datotek", altText: "Nadomestno besedilo (alt)", description: "Opis", decorative: "Okrasna slika (brez nadomestnega besedila)",
     usedBy: "Uporablja: {names}", unused: "Ni uporabljen v nobenem partnerstvu.",
     deleteDoc: "Izbriši", inUse: "Dokumenta »{title}« ni mogoče izbrisati, ker ga uporablja: {names}. Najprej ga odstranite iz teh partnerstev.",
     confirmDeleteDoc: "Res želite izbrisati dokument »{title}«? Z javne strani bo izginil.",
@@ -74,7 +74,7 @@ const words = {
     confirmRestoreN: "Restore version {n}? The current content will be replaced.",
     media: "Media library", mediaSearch: "Search by title or file name", mediaKind: "Kind",
     kindImages: "images", kindDocs: "documents", allKinds: "all kinds",
-    mediaCount: "{n} files", altText: "Alternative text (alt)", description: "Description", decorative: "Decorative image (no alternative text)",
+    mediaCount_one: "{n} file", mediaCount_other: "{n} files", altText: "Alternative text (alt)", description: "Description", decorative: "Decorative image (no alternative text)",
     usedBy: "Used by: {names}", unused: "Not used by any partnership.",
     deleteDoc: "Delete", inUse: "\"{title}\" cannot be deleted: it is used by {names}. Remove it from those partnerships first.",
     confirmDeleteDoc: "Delete the document \"{title}\"? It will leave the public page.",
@@ -89,6 +89,14 @@ const words = {
 
 /** w returns a workflow or media-library word in the interface language, {name} filled from params. */
 export function w(key, params = {}) {
+  // A count's word in the language's plural form (Slovenian has four:
+  // 1 datoteka, 2 datoteki, 3 datoteke, 5 datotek), when the key has forms.
+  if (typeof params.n === "number") {
+    const forms = words[getLang()] || words.sl;
+    const form = key + "_" + new Intl.PluralRules(getLang()).select(params.n);
+    if (forms[form] !== undefined) key = form;
+    else if (forms[key] === undefined && forms[key + "_other"] !== undefined) key += "_other";
+  }
   const s = (words[getLang()] || words.sl)[key] ?? words.sl[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ""));
 }

@@ -47,8 +47,22 @@ function size(bytes) {
   return (bytes / 1024 / 1024).toFixed(1) + " MB";
 }
 
+// crestPicture is the crest as a <picture>: the WebP renditions for the
+// browsers that take them, the PNG ones otherwise, each set by width so a
+// 96-px slot on a 2x screen loads the 256-px file and on a 1x one the 64.
+function crestPicture(p) {
+  const r = p.crest && p.crest.renditions;
+  const png = r && (r["256"] || r["64"]);
+  if (!png) return el("span");
+  const set = type => Object.values(r).filter(i => i.content_type === type).map(i => i.url + " " + i.width + "w").join(", ");
+  const webp = set("image/webp");
+  // The crest's text alternative from the API (an empty alt when it is decorative).
+  return el("picture", {},
+    webp ? el("source", { type: "image/webp", srcset: webp, sizes: "96px" }) : null,
+    el("img", { src: png.url, srcset: set("image/png"), sizes: "96px", alt: p.crest.decorative ? "" : p.crest.alt, width: "96", "data-crest": p.slug }));
+}
+
 function partner(p, l) {
-  const crest = p.crest && (p.crest.renditions["256"] || p.crest.renditions["64"]);
   const agreement = p.agreements[0];
   const docs = el("ul", { class: "docs", "aria-label": l.documents });
   const kind = d => "(" + d.content_type.replace("application/", "").replace(/^text\/plain.*/, "TXT").toUpperCase() + (d.size ? ", " + size(d.size) : "") + ")";
@@ -64,8 +78,7 @@ function partner(p, l) {
   for (const a of p.areas) areas.append(el("li", { text: a.label }));
   const site = p.website ? el("p", {}, l.website + ": ", el("a", { href: p.website, text: p.website.replace(/^https?:\/\//, "") })) : null;
   return el("li", { class: "partner", "data-slug": p.slug },
-    // The crest's text alternative from the API (an empty alt when it is decorative).
-    crest ? el("img", { src: crest.url, alt: p.crest.decorative ? "" : p.crest.alt, width: "96", "data-crest": p.slug }) : el("span"),
+    crestPicture(p),
     el("div", {},
       el("h2", { text: p.name }),
       agreement ? el("p", { class: "meta", text: agreement.title + " · " + agreement.year + " · " + p.relation.label }) : null,
