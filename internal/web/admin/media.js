@@ -15,7 +15,7 @@ import { localeTabs } from "./content.js";
 import { fail, problemText } from "./app.js";
 import { w } from "./workflow_words.js";
 import { mw } from "./media_words.js";
-import { partnershipNames } from "./pickers.js";
+import { partnershipNames, docYear } from "./pickers.js";
 
 const kinds = ["charter", "agreement", "publication", "overview", "crest", "scan"];
 const loc = (v, l) => (v && (v[l] || v.sl || Object.values(v)[0])) || "";
@@ -37,13 +37,10 @@ async function usage() {
 }
 
 /** typeIcon names a file's type in a box: PDF, TIFF, … */
-function typeIcon(d) {
+export function typeIcon(d) {
   const ext = (d.file.content_type.split("/")[1] || "").replace("jpeg", "jpg").toUpperCase();
   return h("span", { class: "type-icon", "aria-hidden": "true", text: ext || "?" });
 }
-
-/** docYear is the year of a document's original date, else "". */
-const docYear = d => ((/^(\d{4})/.exec((d.provenance && d.provenance.original_date) || "") || [])[1] || "");
 
 /** hasThumb: a crest shows its rendition; any other file once its thumbnail is made. */
 const hasThumb = d => d.kind === "crest" || (d.thumbnail && d.thumbnail.status === "done");

@@ -31,6 +31,10 @@ const words = {
     altSaved: "Dostopna različica je shranjena.",
     altCurrent: "Zdaj: {what}",
     altTextUnavailable: "besedilo še ni izluščeno",
+    libChoose: "Izberi iz knjižnice", libCrestTitle: "Izberite grb iz medijske knjižnice", libDocTitle: "Izberite dokument iz medijske knjižnice",
+    libAgreementTitle: "Izberite besedilo sporazuma iz medijske knjižnice",
+    libSearch: "Iskanje po naslovu, letu, imenu datoteke ali partnerstvu", libPick: "Izberi", libPickOne: "Izberi: {title}",
+    libClose: "Zapri", libCount: "Zadetki: {n}", libCountMore: "Zadetki: {n} (prikazanih prvih {shown}; iskanje jih zoži)",
   },
   en: {
     useRole_crest: "crest", useRole_document: "document", useRole_alternative: "accessible alternative",
@@ -57,6 +61,10 @@ const words = {
     altSaved: "The accessible alternative is saved.",
     altCurrent: "Now: {what}",
     altTextUnavailable: "the text is not extracted yet",
+    libChoose: "Choose from the library", libCrestTitle: "Choose a crest from the media library", libDocTitle: "Choose a document from the media library",
+    libAgreementTitle: "Choose the agreement's text from the media library",
+    libSearch: "Search by title, year, file name or partnership", libPick: "Choose", libPickOne: "Choose: {title}",
+    libClose: "Close", libCount: "Matches: {n}", libCountMore: "Matches: {n} (the first {shown} shown; searching narrows them)",
   },
 };
 

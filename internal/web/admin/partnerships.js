@@ -12,6 +12,7 @@ import { richEditor } from "./richtext.js";
 import { bulkActions, columnHeader, takeResult } from "./lists.js";
 import { allItems, docLabel, docOptions, dragHandle, partnershipNames } from "./pickers.js";
 import { fieldDrop } from "./fielddrop.js";
+import { libraryButton } from "./libpicker.js";
 import { mw } from "./media_words.js";
 
 export function label(term, fallback) {
@@ -169,10 +170,13 @@ export async function partnershipEdit(view, id, session) {
           field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind, { "data-pointer": "/agreements/" + i + "/kind" }); s.onchange = () => { a.kind = s.value; }; return s; })()),
           field(t("year"), bindText(a, "year", { type: "number", "data-pointer": "/agreements/" + i + "/year", min: "1900", max: String(new Date().getFullYear()) })),
           field(t("date"), bindText(a, "date", { type: "date", optional: true, "data-pointer": "/agreements/" + i + "/date" })),
-          field(t("document"), (() => {
-            const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { "data-pointer": "/agreements/" + i + "/document_id" });
-            s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; }; return s;
-          })()),
+          (() => {
+            const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { id: "agreement" + i + "-document", "data-pointer": "/agreements/" + i + "/document_id" });
+            s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; };
+            const lib = libraryButton({ id: "agreement" + i + "-library", title: mw("libAgreementTitle"), docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn"), names,
+              picked: doc => { s.value = doc.id; s.dispatchEvent(new Event("change", { bubbles: true })); } });
+            return h("div", { class: "field-with-library" }, field(t("document"), s), lib);
+          })(),
           h("p", { class: "hint", text: m("agreementTexts") }),
           h("button", { type: "button", text: t("removeAgreement"), onclick: () => { d.agreements.splice(i, 1); redraw(); } }))));
       };
@@ -199,8 +203,16 @@ export async function partnershipEdit(view, id, session) {
         }));
         const pick = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)), names)], "", { id: "attach-doc" });
         const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "attach-role" });
+        // From the library: the chosen card is attached at once, in the role chosen here.
+        const lib = libraryButton({ id: "attach-library", title: mw("libDocTitle"), names,
+          docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn" && !d.documents.some(r => r.document_id === x.id)),
+          picked: doc => {
+            d.documents.push({ document_id: doc.id, role: role.value });
+            drawDocs();
+            docsBox.dispatchEvent(new Event("change", { bubbles: true }));
+          } });
         docsBox.append(h("div", { class: "inline" }, field(t("document"), pick), field(t("role"), role),
-          h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } })));
+          h("button", { type: "button", id: "attach", text: t("attach"), onclick: () => { if (pick.value) { d.documents.push({ document_id: pick.value, role: role.value }); drawDocs(); } } }), lib));
       };
       const localePanel = l => {
         const lt = (obj, key, tag, name, pointer) => {
@@ -245,6 +257,9 @@ export async function partnershipEdit(view, id, session) {
           crest.value = doc.id;
           crest.dispatchEvent(new Event("change", { bubbles: true }));
         } });
+      const crestLib = libraryButton({ id: "crest-library", title: mw("libCrestTitle"), names,
+        docs: () => docs.filter(x => x.kind === "crest" && x.status !== "withdrawn"),
+        picked: doc => { crest.value = doc.id; crest.dispatchEvent(new Event("change", { bubbles: true })); } });
       const roleNow = () => (document.getElementById("attach-role") || {}).value || "agreement";
       const docsDrop = fieldDrop({ id: "docs-drop", label: mw("dropDocFiles"), kind: roleNow, accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp,application/pdf,image/*",
         partnershipID: recordID, picked: doc => {
@@ -277,7 +292,7 @@ export async function partnershipEdit(view, id, session) {
           field(t("country"), countryPicker(d.partner, "country", { id: "country", "data-pointer": "/partner/country" }), m("countryHelp")),
           field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
           field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
-          field(t("crest"), crest, m("crestHelp")), crestDrop, areas),
+          field(t("crest"), crest, m("crestHelp")), crestLib, crestDrop, areas),
         h("section", { "aria-label": t("contentLocale") }, h("h2", { text: t("contentLocale") }), tabsBox),
         h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,
           h("button", { type: "button", id: "add-agreement", text: t("addAgreement"), onclick: () => { d.agreements.push({ kind: v.agreement_kinds[0].code, title: {}, year: new Date().getFullYear() }); redraw(); } })),

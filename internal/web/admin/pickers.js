@@ -49,7 +49,7 @@ export async function partnershipNames() {
 }
 
 /** docYear is the year a document is from: its original's date, else none. */
-function docYear(d) {
+export function docYear(d) {
   const m = /^(\d{4})/.exec((d.provenance && d.provenance.original_date) || "");
   return m ? m[1] : "";
 }
