@@ -225,6 +225,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	if err := a.openAccounts(ctx); err != nil {
 		return nil, err
 	}
+	// The collections made so far: index the embedded store's _id lookups
+	// (embedded.DB.IndexIDs; those made later by the loop in Run).
+	a.IndexEmbeddedIDs(ctx)
 	// 3. Data the service needs before it answers.
 	if err := a.ensureAdmin(ctx); err != nil {
 		return nil, err

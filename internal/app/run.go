@@ -69,6 +69,12 @@ func (a *App) loops() []func(context.Context) {
 			loop.Every(ctx, 10*time.Minute, a.Accounts.SweepExpired, a.Logger, loop.Name("expired session sweep"))
 		},
 		func(ctx context.Context) {
+			// Collections made after the start (on their first write: the
+			// claims, the change log, …) get the embedded store's _id index
+			// too, within seconds.
+			loop.Every(ctx, 5*time.Second, func(ctx context.Context) error { a.IndexEmbeddedIDs(ctx); return nil }, a.Logger, loop.Name("embedded _id index"))
+		},
+		func(ctx context.Context) {
 			a.Audit.PruneEvery(ctx, a.Cfg.AuditRetention, min(a.Cfg.AuditRetention/2+time.Second, time.Hour))
 		},
 	}

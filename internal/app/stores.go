@@ -105,3 +105,16 @@ func (a *App) openRepositories(ctx context.Context) error {
 	}
 	return nil
 }
+
+// IndexEmbeddedIDs adds the index FerretDB's _id lookups need to every
+// collection of the embedded store (see embedded.DB.IndexIDs). Without
+// it the service works, only each update scans its collection: a failure
+// is a warning.
+func (a *App) IndexEmbeddedIDs(ctx context.Context) {
+	if a.EmbeddedDB == nil {
+		return
+	}
+	if err := a.EmbeddedDB.IndexIDs(ctx); err != nil {
+		a.Logger.Warn("embedded db: cannot index _id lookups; updates scan their collections", "err", err)
+	}
+}

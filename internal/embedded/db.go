@@ -22,6 +22,7 @@ import (
 // DB is a FerretDB running inside this process on SQLite files.
 type DB struct {
 	uri    string
+	dir    string // the SQLite files
 	cancel context.CancelFunc
 	done   chan error
 	once   sync.Once
@@ -49,7 +50,7 @@ func StartDB(ctx context.Context, dir string, logger *slog.Logger) (*DB, error) 
 	}
 	// FerretDB lives until Close, not until the start-up context ends.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &DB{uri: f.MongoDBURI(), cancel: cancel, done: make(chan error, 1)}
+	e := &DB{uri: f.MongoDBURI(), dir: dir, cancel: cancel, done: make(chan error, 1)}
 	go func() { e.done <- f.Run(runCtx) }()
 	return e, nil
 }
