@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/jesenice/twincms/internal/embedded"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ type pageCopier interface {
 // all pages in one step; VACUUM INTO when the driver's connection has no
 // backup API.
 func backupInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", fileURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", embedded.SQLiteURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func backupInto(ctx context.Context, src, dst string) error {
 		if !ok {
 			return nil
 		}
-		bk, err := pc.NewBackup(fileURI(dst))
+		bk, err := pc.NewBackup(embedded.SQLiteURI(dst))
 		if err != nil {
 			return err
 		}
@@ -88,7 +89,7 @@ func backupInto(ctx context.Context, src, dst string) error {
 }
 
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", fileURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", embedded.SQLiteURI(src)+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
@@ -96,9 +97,4 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 	db.SetMaxOpenConns(1)
 	_, err = db.ExecContext(ctx, "VACUUM INTO '"+strings.ReplaceAll(dst, "'", "''")+"'")
 	return err
-}
-
-// fileURI is SQLite's URI of the file at path ("?", "#" and "%" escaped).
-func fileURI(path string) string {
-	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 }

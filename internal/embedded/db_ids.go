@@ -48,9 +48,7 @@ func (e *DB) IndexIDs(ctx context.Context) error {
 
 // indexIDs indexes the _id lookups of every collection in one file.
 func indexIDs(ctx context.Context, file string) error {
-	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(file)) +
-		"?_pragma=busy_timeout(10000)"
-	db, err := sql.Open("sqlite", uri)
+	db, err := sql.Open("sqlite", SQLiteURI(file)+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
@@ -88,4 +86,10 @@ func indexIDs(ctx context.Context, file string) error {
 		}
 	}
 	return nil
+}
+
+// SQLiteURI is the SQLite URI of a file path, its URI characters escaped
+// (the query that follows is the caller's).
+func SQLiteURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 }
