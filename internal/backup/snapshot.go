@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/jesenice/twincms/internal/embedded"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/jesenice/twincms/internal/embedded"
 	"modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
 )
 
