@@ -56,7 +56,7 @@ func TestBrowserAdminPickFromLibrary(t *testing.T) {
 	p := newPerson(t, "pick from the library", "Lea Knjižnica", "editor")
 	p.step("open the partnership")
 	p.open("#/partnerships/" + pid)
-	p.click("button", "Izberi iz knjižnice", "Dokumenti")
+	p.click("button", "Izberi iz knjižnice: Dokumenti", "")
 	p.waitFor("heading", "Izberite dokument iz medijske knjižnice", "")
 	p.fill("Iskanje po naslovu, letu, imenu datoteke ali partnerstvu", "", title)
 	p.waitJS(`document.querySelectorAll("#lib-grid li").length === 2`)
@@ -79,7 +79,7 @@ func TestBrowserAdminPickFromLibrary(t *testing.T) {
 	p.waitJS(fmt.Sprintf(`!!document.querySelector("#doc-order li[data-document='%s']")`, want))
 
 	// Escape closes the dialog and gives the focus back to its button.
-	p.click("button", "Izberi iz knjižnice", "Partnerstvo")
+	p.click("button", "Izberi iz knjižnice: Grb", "")
 	p.waitFor("heading", "Izberite grb iz medijske knjižnice", "")
 	p.key("Escape", kb.Escape, 0)
 	p.waitJS(`!document.querySelector("dialog.library") && document.activeElement.id === "crest-library"`)

@@ -143,13 +143,17 @@ func taskCreatePartnership(t *testing.T) {
 	p.fill("Ime", "EN", "Weilheim")
 	p.click("textbox", "Povzetek", "EN")
 	p.write("Cooperation in culture and sport.")
-	// The charter with its agreement, the crest: picked from the library by title.
+	// The charter with its agreement, picked by title from the document list.
 	p.click("button", "Dodaj sporazum", "")
 	p.choose("Dokument", "Sporazumi 1", charterTitle)
 	p.fill("Naslov", "Sporazumi 1", "Twinning charter")
 	p.click("tab", "SL", "")
 	p.fill("Naslov", "Sporazumi 1", "Listina o pobratenju")
-	p.choose("Grb", "", crestTitle)
+	// The crest from the media library's cards, found by typing its title.
+	p.click("button", "Izberi iz knjižnice: Grb", "")
+	p.fill("Iskanje po naslovu, letu, imenu datoteke ali partnerstvu", "", crestTitle)
+	p.click("button", "Izberi: "+crestTitle, "")
+	p.waitJS(`!document.querySelector("dialog[open]")`)
 	if note := p.visibleText(); strings.Contains(note, "nima nadomestnega besedila") {
 		t.Errorf("a crest with alt text in sl and en is said to lack it")
 	}

@@ -19,12 +19,14 @@ const fold = s => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase
 const shown = 48;
 
 /**
- * libraryButton opens the library picker. id names the button; docs()
- * returns the documents that may be chosen; names maps partnership ids to
- * names (searched too); picked(doc) puts the chosen document in the field.
+ * libraryButton opens the library picker. id names the button; field is
+ * the field it fills, in its accessible name (a form has several of these
+ * buttons: "Izberi iz knjižnice: Grb"); docs() returns the documents that
+ * may be chosen; names maps partnership ids to names (searched too);
+ * picked(doc) puts the chosen document in the field.
  */
-export function libraryButton({ id, title, docs, names, picked }) {
-  const button = h("button", { type: "button", id, class: "library-pick", text: mw("libChoose") });
+export function libraryButton({ id, field, title, docs, names, picked }) {
+  const button = h("button", { type: "button", id, class: "library-pick", text: mw("libChoose"), "aria-label": mw("libChoose") + ": " + field });
   button.setAttribute("aria-haspopup", "dialog");
   button.addEventListener("click", () => open({ title, docs: docs(), names, picked, back: button }));
   return button;

@@ -173,7 +173,7 @@ export async function partnershipEdit(view, id, session) {
           (() => {
             const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { id: "agreement" + i + "-document", "data-pointer": "/agreements/" + i + "/document_id" });
             s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; };
-            const lib = libraryButton({ id: "agreement" + i + "-library", title: mw("libAgreementTitle"), docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn"), names,
+            const lib = libraryButton({ id: "agreement" + i + "-library", field: t("document") + " (" + t("agreements") + " " + (i + 1) + ")", title: mw("libAgreementTitle"), docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn"), names,
               picked: doc => { s.value = doc.id; s.dispatchEvent(new Event("change", { bubbles: true })); } });
             return h("div", { class: "field-with-library" }, field(t("document"), s), lib);
           })(),
@@ -204,7 +204,7 @@ export async function partnershipEdit(view, id, session) {
         const pick = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest" && !d.documents.some(r => r.document_id === x.id)), names)], "", { id: "attach-doc" });
         const role = select(["agreement", "overview", "publication"].map(x => [x, t("docrole_" + x)]), "agreement", { id: "attach-role" });
         // From the library: the chosen card is attached at once, in the role chosen here.
-        const lib = libraryButton({ id: "attach-library", title: mw("libDocTitle"), names,
+        const lib = libraryButton({ id: "attach-library", field: t("documents"), title: mw("libDocTitle"), names,
           docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn" && !d.documents.some(r => r.document_id === x.id)),
           picked: doc => {
             d.documents.push({ document_id: doc.id, role: role.value });
@@ -257,7 +257,7 @@ export async function partnershipEdit(view, id, session) {
           crest.value = doc.id;
           crest.dispatchEvent(new Event("change", { bubbles: true }));
         } });
-      const crestLib = libraryButton({ id: "crest-library", title: mw("libCrestTitle"), names,
+      const crestLib = libraryButton({ id: "crest-library", field: t("crest"), title: mw("libCrestTitle"), names,
         docs: () => docs.filter(x => x.kind === "crest" && x.status !== "withdrawn"),
         picked: doc => { crest.value = doc.id; crest.dispatchEvent(new Event("change", { bubbles: true })); } });
       const roleNow = () => (document.getElementById("attach-role") || {}).value || "agreement";
