@@ -14,9 +14,6 @@ import (
 // document scans the collection.
 func TestEmbeddedCollectionsIndexIDLookups(t *testing.T) {
 	s := apitest.Empty(t, nil)
-	if !s.Cfg.EmbeddedDB() {
-		t.Skip("the database is not the embedded one") // TWINCMS_TEST_MONGO_URI runs
-	}
 	// The claims' collection is made by the first upload; the loop in Run
 	// indexes it within seconds, as this call does now.
 	apitest.Expect(t, s.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", "Prvi dokument"), "prvi.pdf", "application/pdf", apitest.PDFBytes("prvi", 2000)), 201)
