@@ -155,3 +155,21 @@ func TestAFailedIngestsClaimDoesNotRefuseItsRetry(t *testing.T) {
 		t.Fatalf("the document's bytes changed: %d bytes", len(got.Body))
 	}
 }
+
+// A change that names the current version goes through on an instance
+// whose document index has not caught up with another instance's write
+// yet: the version is checked against the database, not the index (a
+// withdrawal on one instance, the restore at once on the other).
+func TestAVersionIsCheckedAgainstTheDatabaseNotALaggingIndex(t *testing.T) {
+	first := apitest.Empty(t, nil)
+	second := first.Sibling(t, map[string]string{"TWINCMS_DOCUMENT_INDEX": "true"})
+	for i := range 3 {
+		id := apitest.Expect(t, first.Upload(t, apitest.AdminToken, apitest.DocMeta("scan", fmt.Sprint("Zamik ", i)), "zamik.pdf", "", apitest.PDFBytes(fmt.Sprint("lag ", i), 4000)), 201).Map(t)["id"].(string)
+		apitest.Expect(t, second.Do(t, apitest.Req{Path: "/api/v1/documents/" + id, Token: apitest.AdminToken}), 200) // in the second's index, version 1
+		apitest.Expect(t, first.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id, Token: apitest.AdminToken, Headers: apitest.IfMatch(1)}), 200)
+		got := apitest.Expect(t, second.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/documents/" + id + "/restore", Token: apitest.AdminToken, Headers: apitest.IfMatch(2)}), 200).Map(t)
+		if got["version"] != float64(3) || got["status"] != "active" {
+			t.Fatalf("restored: version %v, status %v", got["version"], got["status"])
+		}
+	}
+}

@@ -61,6 +61,9 @@ type Records interface {
 	ReleaseClaim(ctx context.Context, sum, documentID string) error
 	Claims(ctx context.Context) ([]models.Claim, error)
 	Get(ctx context.Context, id string) (*models.Document, error)
+	// GetCurrent reads the database itself (Get may answer from an index
+	// that lags other instances' writes): for checks of a named version.
+	GetCurrent(ctx context.Context, id string) (*models.Document, error)
 	BySHA256(ctx context.Context, sum string) (*models.Document, error)
 	All(ctx context.Context) ([]*models.Document, error)
 	InsertUpload(ctx context.Context, u *models.Upload) error

@@ -125,7 +125,7 @@ func (s *Service) setStatus(ctx context.Context, id string, expected int64, to m
 // first: a stale tag is a precondition failure whatever the document's
 // state (RFC 9110 §13.2.2).
 func (s *Service) current(ctx context.Context, id string, expected int64) (*models.Document, error) {
-	d, err := s.Records.Get(ctx, id)
+	d, err := s.Records.GetCurrent(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -79,12 +79,24 @@ func (d *Documents) Get(ctx context.Context, id string) (*models.Document, error
 			return doc, nil
 		}
 	}
+	doc, err := d.GetCurrent(ctx, id)
+	if err == nil && d.mem != nil {
+		d.mem.idx.Put(doc)
+	}
+	return doc, err
+}
+
+// GetCurrent reads document id from the database, never from the
+// in-memory index. A change conditional on a version checks that version
+// here: the index follows other instances' writes with a lag, and a stale
+// copy there would refuse a caller who named the current version (412
+// where the write should go through). What it reads is not put into the
+// index: a write of this instance may have put a newer version there
+// meanwhile.
+func (d *Documents) GetCurrent(ctx context.Context, id string) (*models.Document, error) {
 	var doc models.Document
 	if err := d.db.collection(documentsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
 		return nil, translateDB(err)
-	}
-	if d.mem != nil {
-		d.mem.idx.Put(&doc)
 	}
 	return &doc, nil
 }
