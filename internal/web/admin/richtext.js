@@ -339,19 +339,26 @@ export function richEditor(obj, key, { label, id, pointer, lang } = {}) {
           anchor ? h("button", { type: "submit", value: "remove", text: w("linkRemove") }) : null,
           h("button", { type: "submit", value: "cancel", formnovalidate: true, text: w("cancel") }))));
     const form = dialog.querySelector("form");
+    // The buttons act at once; the close event (Escape) only cancels, and
+    // only when it comes: a background tab may hold it back, and the
+    // editor's next keystrokes must not land before the link does.
+    let done = false;
     form.addEventListener("submit", ev => {
+      ev.preventDefault();
       const what = ev.submitter ? ev.submitter.value : "insert";
       if (what === "insert" && !safeHref(url.value)) {
-        ev.preventDefault();
         err.textContent = w("linkBad"); err.hidden = false;
         url.setAttribute("aria-invalid", "true"); url.setAttribute("aria-describedby", err.id);
         url.focus();
         return;
       }
-      dialog.returnValue = what;
+      finish(what);
     });
-    dialog.addEventListener("close", () => {
-      const what = dialog.returnValue;
+    dialog.addEventListener("close", () => finish("cancel"));
+    const finish = what => {
+      if (done) return;
+      done = true;
+      if (dialog.open) dialog.close();
       dialog.remove();
       restore(true); // the selection from before the dialog
       if (what === "remove") {
@@ -366,7 +373,7 @@ export function richEditor(obj, key, { label, id, pointer, lang } = {}) {
       }
       commit();
       area.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    };
     document.body.append(dialog);
     dialog.showModal();
     url.select();
