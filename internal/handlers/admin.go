@@ -38,7 +38,7 @@ func (a *API) adminFile(c *fiber.Ctx) error {
 		return err
 	}
 	if name == hashWorker {
-		// Only the hashing worker may compile WebAssembly (hash-wasm);
+		// Only the hashing worker may compile WebAssembly (its SHA-256);
 		// a worker runs under its own script's policy.
 		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(contentSecurityPolicy(a.d.S3Origin),
 			"script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1))

@@ -69,7 +69,7 @@ func TestAdminWithoutSlashRedirects(t *testing.T) {
 	}
 }
 
-// Only the hashing worker may compile WebAssembly (hash-wasm); the page
+// Only the hashing worker may compile WebAssembly (its SHA-256); the page
 // and its modules may not.
 func TestAdminOnlyHashWorkerRunsWasm(t *testing.T) {
 	s := apitest.Shared(t)
@@ -77,7 +77,7 @@ func TestAdminOnlyHashWorkerRunsWasm(t *testing.T) {
 	if csp := w.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") {
 		t.Fatalf("worker CSP %q", csp)
 	}
-	for _, p := range []string{"/admin/", "/admin/app.js", "/admin/hash-wasm-sha256-4.12.0.umd.min.js"} {
+	for _, p := range []string{"/admin/", "/admin/app.js", "/admin/hash-wasm-sha256-4.12.0.umd.min.js", "/admin/sha256wasm.js", "/admin/readworker.js"} {
 		if csp := s.Do(t, apitest.Req{Method: "GET", Path: p}).Header.Get("Content-Security-Policy"); strings.Contains(csp, "wasm") {
 			t.Errorf("%s: CSP %q allows WebAssembly", p, csp)
 		}

@@ -40,15 +40,18 @@ func (u *ui) hashInBrowser(paths []string, call string) (map[string]string, floa
 // The browser's SHA-256 agrees with Go's at every padding boundary
 // (0, 55, 56, 63, 64, 65 … bytes), at the worker's chunk boundaries
 // (16 MiB ± 1, and 1 MiB ± 1 with 1 MiB chunks) and its progress step
-// (8 MiB ± 1): hash-wasm in the worker with each way of reading the file,
-// bytes handed over in memory, the in-page fallback and fileSHA256.
+// (8 MiB ± 1), and at the WebAssembly module's and the reading worker's
+// buffers (4 MiB ± 1, 1 MiB ± 1 with 1 MiB buffers): our
+// SHA-256 in the worker (SIMD, the default, and scalar) with each way of
+// reading the file, bytes handed over in memory, hash-wasm's, the in-page
+// fallback and fileSHA256.
 func TestBrowserAdminSHA256(t *testing.T) {
 	s := apitest.Shared(t)
 	u := newBrowser(t)
 	u.signIn(s.NewToken(t, "editor"))
 	dir := browserDir(t, "twincms-hash-")
 	sizes := []int{0, 1, 55, 56, 57, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 1<<20 - 1, 1 << 20, 1<<20 + 1,
-		8<<20 - 1, 8 << 20, 8<<20 + 1, 16<<20 - 1, 16 << 20, 16<<20 + 1, 16<<20 + 56}
+		4<<20 - 1, 4 << 20, 4<<20 + 1, 4<<20 + 63, 8<<20 - 1, 8 << 20, 8<<20 + 1, 16<<20 - 1, 16 << 20, 16<<20 + 1, 16<<20 + 56}
 	want := map[string]string{}
 	var paths []string
 	for i, n := range sizes {
@@ -67,7 +70,12 @@ func TestBrowserAdminSHA256(t *testing.T) {
 	}
 	for _, call := range []string{
 		`m.workerSHA256(f)`,
+		`m.workerSHA256(f, () => {}, {read: "stream"})`,
+		`m.workerSHA256(f, () => {}, {read: "pipe", chunk: 1 << 20})`,
+		`m.workerSHA256(f, () => {}, {impl: "scalar"})`,
+		`m.workerSHA256(f, () => {}, {impl: "hash-wasm"})`,
 		`m.workerSHA256(f, () => {}, {read: "sync", chunk: 1 << 20})`,
+		`m.workerSHA256(f, () => {}, {read: "sync", chunk: 5 << 20, impl: "scalar"})`,
 		`m.workerSHA256(f, () => {}, {read: "sync"})`,
 		`m.workerSHA256(f, () => {}, {read: "byob"})`,
 		`m.workerSHA256(f, () => {}, {read: "byob", chunk: 1 << 20})`,

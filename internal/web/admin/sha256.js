@@ -1,4 +1,4 @@
-// SHA-256 of a File without holding it whole: in a worker with hash-wasm
+// SHA-256 of a File without holding it whole: in a worker, in WebAssembly
 // (hashworker.js); where that fails, here, chunk by chunk, by this small
 // incremental implementation of FIPS 180-4 (Web Crypto has no streaming
 // digest; small files use crypto.subtle.digest).
@@ -75,8 +75,10 @@ const CHUNK = 4 << 20;
 /**
  * workerSHA256 hashes file (a File or Blob; or an ArrayBuffer, which is
  * transferred) in hashworker.js: WebAssembly, off the page's thread.
- * opts.read and opts.chunk choose how the worker reads (see there);
- * opts.stats, when given, receives the worker's read and hash times (ms).
+ * opts.read and opts.chunk choose how the worker reads, opts.impl which
+ * hash it runs (see there);
+ * opts.stats, when given, receives the worker's read and hash times (ms)
+ * and the hash it ran (impl).
  */
 export function workerSHA256(file, onProgress = () => {}, opts = {}) {
   return new Promise((resolve, reject) => {
@@ -86,13 +88,14 @@ export function workerSHA256(file, onProgress = () => {}, opts = {}) {
       if (m.done !== undefined) onProgress(m.done);
       else {
         w.terminate();
-        if (m.hex) { if (opts.stats) Object.assign(opts.stats, m.ms); resolve(m.hex); } else reject(new Error(m.error));
+        if (m.hex) { if (opts.stats) Object.assign(opts.stats, m.ms, { impl: m.impl }); resolve(m.hex); } else reject(new Error(m.error));
       }
     };
     w.onerror = ev => { w.terminate(); reject(new Error(ev.message || "worker failed")); };
     const msg = { file };
     if (opts.read) msg.read = opts.read;
     if (opts.chunk) msg.chunk = opts.chunk;
+    if (opts.impl) msg.impl = opts.impl;
     w.postMessage(msg, file instanceof ArrayBuffer ? [file] : []);
   });
 }
@@ -113,7 +116,7 @@ export async function inPageSHA256(file, onProgress) {
 }
 
 /**
- * fileSHA256 hashes a File or Blob in a worker with hash-wasm (hundreds of
+ * fileSHA256 hashes a File or Blob in a worker in WebAssembly (hundreds of
  * MiB/s, the page stays responsive), falling back to the in-page
  * implementation; onProgress(bytesHashed) is called per chunk.
  */
