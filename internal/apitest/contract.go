@@ -54,7 +54,7 @@ type contractTransport struct {
 
 // load fetches the document from the first twincms server seen; every
 // test server serves the same one.
-func (ct *contractTransport) load(host string) (bool, error) {
+func (ct *contractTransport) load(ctx context.Context, host string) (bool, error) {
 	ct.mu.Lock()
 	defer ct.mu.Unlock()
 	if known, ok := ct.hosts[host]; ok {
@@ -81,7 +81,7 @@ func (ct *contractTransport) load(host string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("contract: /openapi.json does not load: %w", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(ctx); err != nil {
 		return false, fmt.Errorf("contract: /openapi.json is not a valid OpenAPI document: %w", err)
 	}
 	doc.Servers = nil // match any test server's host
@@ -107,7 +107,7 @@ func isJSON(contentType string) bool {
 }
 
 func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	twincms, err := ct.load(req.URL.Host)
+	twincms, err := ct.load(req.Context(), req.URL.Host)
 	if err != nil {
 		return nil, err
 	}
@@ -139,14 +139,15 @@ func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 // check validates one exchange, reading a JSON response body and putting
 // it back for the caller.
 func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody bool, res *http.Response) error {
+	ctx := req.Context() // the exchange's: its RoundTrip is still running
 	// Fiber routes neither strictly (/x/ is /x) nor case-sensitively: a
 	// path only matches in lower case is routed as Fiber would.
-	routed := req.Clone(context.Background())
+	routed := req.Clone(ctx)
 	if p := req.URL.Path; len(p) > 1 {
 		routed.URL.Path = strings.TrimSuffix(p, "/")
 	}
 	if _, _, err := ct.router.FindRoute(routed); errors.Is(err, routers.ErrPathNotFound) {
-		lower := routed.Clone(context.Background())
+		lower := routed.Clone(ctx)
 		lower.URL.Path = strings.ToLower(routed.URL.Path)
 		if _, _, err := ct.router.FindRoute(lower); !errors.Is(err, routers.ErrPathNotFound) {
 			routed = lower
@@ -169,7 +170,7 @@ func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody b
 	}
 	ct.record(req.Method+" "+route.Path, res.StatusCode)
 
-	vreq := routed.Clone(context.Background())
+	vreq := routed.Clone(ctx)
 	if jsonBody {
 		vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
 	} else {
@@ -181,7 +182,7 @@ func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody b
 	}
 	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: !jsonBody}}
-	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
+	reqErr := openapi3filter.ValidateRequest(ctx, in)
 	if reqErr != nil && res.StatusCode < 400 {
 		return fmt.Errorf("the document calls the request invalid (%v) but it was accepted", reqErr)
 	}
@@ -215,7 +216,7 @@ func (ct *contractTransport) check(req *http.Request, reqBody []byte, jsonBody b
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
 		Body:    io.NopCloser(bytes.NewReader(body)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: !jsonResponse}}
-	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return fmt.Errorf("response contradicts the document: %w\nbody: %.400s", err, body)
 	}
 	return nil

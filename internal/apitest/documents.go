@@ -2,7 +2,6 @@ package apitest
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -55,7 +54,7 @@ func (s *Server) ObjectKeys(t testing.TB) map[string]bool {
 	t.Helper()
 	keys := map[string]bool{}
 	for _, prefix := range []string{"originals/", "renditions/"} {
-		if err := s.CMS.Objects.List(context.Background(), prefix, func(o models.ObjectInfo) error {
+		if err := s.CMS.Objects.List(t.Context(), prefix, func(o models.ObjectInfo) error {
 			keys[o.Key] = true
 			return nil
 		}); err != nil {
@@ -68,7 +67,7 @@ func (s *Server) ObjectKeys(t testing.TB) map[string]bool {
 // DocumentCount is the number of document records in the database.
 func (s *Server) DocumentCount(t testing.TB) int {
 	t.Helper()
-	all, err := s.CMS.Documents.All(context.Background())
+	all, err := s.CMS.Documents.All(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,7 +185,7 @@ func EditClaims(t testing.TB, token string, edit func(map[string]any)) string {
 // provider's own key: only the claim checks can refuse it.
 func (p *OpenIDProvider) Resign(t testing.TB, token string, edit func(map[string]any)) string {
 	t.Helper()
-	key, err := p.store.SigningKey(context.Background())
+	key, err := p.store.SigningKey(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func (p *OpenIDProvider) Resign(t testing.TB, token string, edit func(map[string
 // never published (under the provider's key id).
 func (p *OpenIDProvider) SignWithOtherKey(t testing.TB, token string) string {
 	t.Helper()
-	key, err := p.store.SigningKey(context.Background())
+	key, err := p.store.SigningKey(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package apitest
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -32,7 +31,7 @@ func (s *Server) WaitTexts(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		docs, err := s.CMS.Documents.All(context.Background())
+		docs, err := s.CMS.Documents.All(t.Context())
 		if err != nil {
 			return
 		}
@@ -55,7 +54,7 @@ func (s *Server) WaitTexts(t testing.TB) {
 func (s *Server) StoreState(t testing.TB) StoreState {
 	t.Helper()
 	s.WaitTexts(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	in := s.CMS
 	var st StoreState
 	docs, err := in.Documents.All(ctx)
@@ -111,7 +110,7 @@ type Stored struct{ Documents, Claims, Objects int }
 // Stored counts s's records, claims and objects.
 func (s *Server) Stored(t testing.TB) Stored {
 	t.Helper()
-	claims, err := s.CMS.Documents.Claims(context.Background())
+	claims, err := s.CMS.Documents.Claims(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +120,7 @@ func (s *Server) Stored(t testing.TB) Stored {
 // DistinctChecksums counts the different SHA-256s among the records.
 func (s *Server) DistinctChecksums(t testing.TB) int {
 	t.Helper()
-	all, err := s.CMS.Documents.All(context.Background())
+	all, err := s.CMS.Documents.All(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
