@@ -98,7 +98,7 @@ onmessage = async ev => {
         r.onmessage = m => {
           const d = m.data;
           if (d.buf) {
-            hash(new Uint8Array(d.buf, 0, d.n));
+            try { hash(new Uint8Array(d.buf, 0, d.n)); } catch (e) { r.terminate(); reject(e); return; }
             r.postMessage({ buf: d.buf }, [d.buf]);
           } else if (d.end) { r.terminate(); resolve(); } else { r.terminate(); reject(new Error(d.error)); }
         };
