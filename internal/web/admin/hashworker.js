@@ -10,7 +10,7 @@
 // module; "hash-wasm" is hash-wasm's SHA-256 (vendored:
 // hash-wasm-sha256-4.12.0.umd.min.js, MIT, see hash-wasm-4.12.0.LICENSE),
 // kept to measure against (browser_admin_hashrate_test.go): ours ran
-// 1.2–1.3× its rate in Chromium here.
+// 1.0–1.3× its rate in Chromium here (docs/admin-ui.md).
 //
 // Messages: in {file, read, chunk, impl} (file a File or Blob, or an
 // ArrayBuffer of bytes already in memory, transferred); out {done: bytes}

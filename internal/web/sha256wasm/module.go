@@ -3,12 +3,11 @@
 // into the state kept at memory 0..31. It exists because the hash of a
 // large scan runs in the editor's browser before its upload, and
 // hash-wasm's SHA-256 (compiled C) stayed below 200 MiB/s in Chromium on
-// the development machine (175–177 MiB/s in the run of docs/admin-ui.md)
-// where this one, with its 64 rounds unrolled, the working variables
-// renamed instead of moved, Maj's a^b carried to the next round and the
-// big-endian words swapped by one SIMD shuffle per four, ran at 203 (in
-// memory) and 223 (a 1 GB file) in the same run: 1.2–1.3× in every run
-// side by side. There is no
+// the development machine (141–178 MiB/s on a 1 GB file) where this one,
+// with its 64 rounds unrolled, the working variables renamed instead of
+// moved, Maj's a^b carried to the next round and the big-endian words
+// swapped by one SIMD shuffle per four, ran 1.0–1.3× as fast side by side
+// (161–223 MiB/s; docs/admin-ui.md has the runs). There is no
 // assembler in the build: the module's bytes are written here, and
 // gen/ puts them into internal/web/admin/sha256wasm.js (go generate), a
 // file the UI serves as it is (no build step to run it).
