@@ -156,7 +156,7 @@ func (x *Index) apply(ctx context.Context, puts map[string]entry, deletes []stri
 	for _, id := range deletes {
 		b.Delete(id)
 	}
-	if err := x.idx.Batch(b); err != nil {
+	if err := batch(x.idx, b); err != nil {
 		return fmt.Errorf("full-text index: %w", err)
 	}
 	x.mu.Lock()
@@ -168,6 +168,21 @@ func (x *Index) apply(ctx context.Context, puts map[string]entry, deletes []stri
 	}
 	x.mu.Unlock()
 	return nil
+}
+
+// batch applies b, turning a panic inside bleve into an error: a CI run
+// saw bleve 2.6.3 (zapx v17.2.5) panic in Batch ("assignment to entry in
+// nil map" in an in-memory segment's term cache, cleared by a concurrent
+// close inside scorch), which took the whole process down with it. The
+// batch is then not applied (scorch panicked before introducing it), the
+// index keeps its previous state, and the sync retries on its next round.
+func batch(idx bleve.Index, b *bleve.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("batch failed inside bleve: %v", r)
+		}
+	}()
+	return idx.Batch(b)
 }
 
 // stamp returns what the index holds for id.
