@@ -392,6 +392,9 @@ func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 	if full.ETag != "" {
 		size, etag = full.Size, full.ETag
 	}
+	if w, ok := sendsSmall(t, size); ok {
+		return sendSmall(w, rc, o, full, size, p)
+	}
 	h := sha256.New()
 	cr := &countingReader{r: io.TeeReader(rc, h), p: p}
 	st, err := stage(ctx, t, o.Key, cr, size)

@@ -37,6 +37,7 @@ func (d *dirTarget) stage(ctx context.Context, r io.Reader, size int64) (staged,
 		_ = f.Close()
 		return nil, false, err
 	}
+	startWriteback(f)
 	return unnamedFile{d: d, f: f}, true, nil
 }
 

@@ -91,7 +91,8 @@ func (d *dirTarget) Put(ctx context.Context, p string, r io.Reader, size int64) 
 		return err
 	}
 	// No fsync per file: Finish syncs the file system once, before the
-	// backup is named complete.
+	// backup is named complete; the writing starts now.
+	startWriteback(tmp)
 	if err := tmp.Close(); err != nil {
 		return err
 	}
