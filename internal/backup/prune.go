@@ -87,6 +87,17 @@ func Prune(ctx context.Context, t Target, r Retention) ([]string, error) {
 	if err := t.RemoveAll(ctx, poolTmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return removed, err
 	}
+	inPool, err := t.List(ctx, path.Dir(poolDir))
+	if err != nil {
+		return removed, err
+	}
+	for _, n := range inPool {
+		if strings.HasPrefix(n, poolTmpPrefix) {
+			if err := t.RemoveAll(ctx, join(path.Dir(poolDir), n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return removed, err
+			}
+		}
+	}
 	// The pool: what no kept backup names goes.
 	named := map[string]bool{}
 	for id := range keep {

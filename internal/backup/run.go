@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -31,7 +32,11 @@ const (
 	format1       = "twincms-backup/1"
 	partialSuffix = ".partial"
 	poolDir       = "pool/sha256"
+	// poolTmp is where backups before 2026-12-07 staged objects; Prune
+	// still clears it. Objects are now staged beside it, as
+	// "pool/tmp-…" (see stage).
 	poolTmp       = "pool/tmp"
+	poolTmpPrefix = "tmp-"
 	infoTag       = "twincms-backup.json"
 	objectsTag    = "objects.jsonl"
 	databaseDir   = "data/database"
@@ -200,7 +205,7 @@ func Run(ctx context.Context, src Source, t Target, p *Progress) (Info, error) {
 	p.phase("objects")
 	pace := newPacer(ctx, src.Served, src.BusyShare)
 	defer pace.stop()
-	entries, err := copyObjects(ctx, objects, t, objs, prev.objects, staging, p, src.Nice, pace)
+	entries, err := copyObjects(ctx, objects, t, objs, prev, staging, p, src.Nice, pace)
 	if dbErr := <-dbDone; dbErr != nil {
 		return info, dbErr
 	}
@@ -304,7 +309,7 @@ const copyWorkers = 4
 // copyObjects copies objs into the target's pool and links each into the
 // bag under staging, a few at a time, yielding to requests (pace); the
 // entries come back in objs' order.
-func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev map[string]Object, staging string, p *Progress, nice int, pace *pacer) ([]Object, error) {
+func copyObjects(ctx context.Context, src Objects, t Target, objs []models.ObjectInfo, prev previousBackup, staging string, p *Progress, nice int, pace *pacer) ([]Object, error) {
 	out := make([]Object, len(objs))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -322,7 +327,7 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 				o := objs[i]
 				var e Object
 				err := pace.copy(ctx, func() (err error) {
-					e, err = copyObject(ctx, src, t, o, prev[o.Key], join(staging, objectsDir, o.Key), p)
+					e, err = copyObject(ctx, src, t, o, prev.objects[o.Key], prev.pool, join(staging, objectsDir, o.Key), p)
 					return err
 				})
 				if err != nil {
@@ -348,9 +353,10 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 }
 
 // copyObject puts object o into the target's pool, unless the previous
-// backup holds the same key, size and ETag and its pool copy is there,
-// and names it at dst in the bag.
-func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, dst string, p *Progress) (Object, error) {
+// backup holds the same key, size and ETag and its pool copy is there
+// (in pool when the target's pool was listed, else asked), and names it
+// at dst in the bag.
+func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, pool map[string]bool, dst string, p *Progress) (Object, error) {
 	if prev.SHA256 != "" && prev.ETag != "" && prev.ETag == o.ETag && prev.Size == o.Size {
 		// A directory target links the pool's copy at once (one system
 		// call, where a check first was two); a missing copy is sent again.
@@ -362,7 +368,11 @@ func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Object{}, err
 		}
-		if !linked {
+		if !linked && pool != nil && pool[prev.SHA256] {
+			p.fileDone(false, o.Size)
+			return prev, nil
+		}
+		if !linked && pool == nil {
 			if ok, err := t.Exists(ctx, poolPath(prev.SHA256)); err != nil {
 				return Object{}, err
 			} else if ok {
@@ -393,7 +403,7 @@ func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		size, etag = full.Size, full.ETag
 	}
 	if w, ok := sendsSmall(t, size); ok {
-		return sendSmall(w, rc, o, full, size, p)
+		return sendSmall(ctx, w, rc, o, full, size, p)
 	}
 	h := sha256.New()
 	cr := &countingReader{r: io.TeeReader(rc, h), p: p}
@@ -423,11 +433,21 @@ func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 }
 
 // previousBackup is what a backup reuses of the newest complete backup in
-// its target: its objects by key and its database files by name.
+// its target: its objects by key and its database files by name; and,
+// from a target whose pool is listed (see poolLister), the SHA-256 names
+// in its pool.
 type previousBackup struct {
 	objects   map[string]Object
 	databases map[string]*DatabaseFile
+	pool      map[string]bool // nil: not listed; ask the target
 }
+
+// poolLister is a target whose pool is cheaper to list once than to ask
+// about object by object: an S3 target answered 10,000 HEAD requests in
+// 1.3 s of a 1.5 s incremental backup, where one listing takes a tenth
+// of that. (A directory target links each unchanged object instead, one
+// system call that fails when the pool's copy is missing.)
+type poolLister interface{ listsPool() }
 
 // readPrevious reads objects.jsonl and database.json of the newest
 // complete backup in t (none: empty maps, and everything is sent).
@@ -439,6 +459,16 @@ func readPrevious(ctx context.Context, t Target) previousBackup {
 	}
 	last := ids[len(ids)-1]
 	out.databases = previousDatabases(ctx, t, last)
+	if _, ok := t.(poolLister); ok {
+		// Listed before the objects are copied: nothing leaves the pool
+		// while a backup runs (Prune runs only between backups).
+		if files, err := t.Files(ctx, poolDir); err == nil {
+			out.pool = make(map[string]bool, len(files))
+			for _, f := range files {
+				out.pool[path.Base(f)] = true
+			}
+		}
+	}
 	rc, err := t.Open(ctx, join(last, objectsTag))
 	if err != nil {
 		return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"time"
 )
@@ -34,7 +35,12 @@ func stage(ctx context.Context, t Target, key string, r io.Reader, size int64) (
 			return st, err
 		}
 	}
-	tmp := join(poolTmp, fmt.Sprintf("%d-%s", time.Now().UnixNano(), strings.ReplaceAll(key, "/", "_")))
+	// Directly under pool/, which holds sha256/ once an object is in it:
+	// versitygw removes a directory left empty by a delete, and a worker
+	// putting its temporary object into a shared pool/tmp/ while another
+	// deleted the last one there failed ("Existing Object is a
+	// directory").
+	tmp := join(path.Dir(poolDir), fmt.Sprintf("%s%d-%s", poolTmpPrefix, time.Now().UnixNano(), strings.ReplaceAll(key, "/", "_")))
 	if err := t.Put(ctx, tmp, r, size); err != nil {
 		_ = t.RemoveAll(context.WithoutCancel(ctx), tmp)
 		return nil, err
