@@ -103,7 +103,11 @@ func BenchmarkBackup(b *testing.B) {
 		// it, against the same load on the idle service (before and after):
 		// with the default configuration (the copying yields to requests,
 		// TWINCMS_BACKUP_BUSY_CPU) and, for reference, never yielding.
-		idle := publicRate(s, func() bool { return time.Since(start) < fullTook+3*time.Second })
+		idleFor := func(d time.Duration) float64 {
+			start := time.Now()
+			return publicRate(s, func() bool { return time.Since(start) < d })
+		}
+		idleBefore := idleFor(3 * time.Second)
 		loaded := func(src backup.Source) (time.Duration, float64) {
 			other, err := s.CMS.BackupTarget(filepath.Join(b.TempDir(), "other"))
 			if err != nil {
@@ -126,11 +130,12 @@ func BenchmarkBackup(b *testing.B) {
 			return took, during
 		}
 		loadedTook, during := loaded(s.CMS.BackupSource())
+		idleBetween := idleFor(3 * time.Second)
 		greedy := s.CMS.BackupSource()
 		greedy.Served = nil
 		greedyTook, duringGreedy := loaded(greedy)
-		start = time.Now()
-		idle = (idle + publicRate(s, func() bool { return time.Since(start) < 3*time.Second })) / 2
+		idle := (idleBefore + idleBetween + idleFor(3*time.Second)) / 3
+		b.Logf("public GETs idle: %.0f/s before, %.0f/s between and after the backups under load", idleBefore, idleBetween)
 		// The public rate during `cp -r` of the data dir: what a copy that
 		// takes no care of the service leaves it, for reference.
 		var copying atomic.Bool
