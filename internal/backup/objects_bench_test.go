@@ -34,7 +34,7 @@ func BenchmarkObjectsAgainstCp(b *testing.B) {
 	root := b.TempDir()
 	bucket, dbDir := bucketFixture(b, root, n, kb<<10)
 	syncAll(root)
-	ctx := context.Background()
+	ctx := b.Context()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		if out, err := exec.Command("cp", "-r", filepath.Join(root, "data"), filepath.Join(root, "cp"+strconv.Itoa(i))).CombinedOutput(); err != nil {
