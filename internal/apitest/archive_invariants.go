@@ -53,7 +53,7 @@ func (s *Server) PartnershipID(t testing.TB, token, query string) string {
 // claim; every object, claim and multipart upload belongs to a record.
 func (s *Server) ExpectConsistentStore(t testing.TB) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	in := s.CMS
 	st := s.StoreState(t)
 	if len(st.Incomplete) > 0 {
@@ -67,7 +67,7 @@ func (s *Server) ExpectConsistentStore(t testing.TB) {
 	records := map[string]bool{}
 	for _, d := range docs {
 		records[d.ID] = true
-		if sum := s.objectSHA256(d.File.Key); sum != d.File.SHA256 {
+		if sum := s.objectSHA256(ctx, d.File.Key); sum != d.File.SHA256 {
 			t.Errorf("record %s: object %s has sha256 %q, the record says %s", d.ID, d.File.Key, sum, d.File.SHA256)
 		}
 		events, err := in.Documents.Events(ctx, d.ID)
@@ -104,8 +104,8 @@ func documentOfKey(key string) string {
 }
 
 // objectSHA256 hashes a stored object ("" when it cannot be read).
-func (s *Server) objectSHA256(key string) string {
-	rc, _, err := s.CMS.Objects.Get(context.Background(), key)
+func (s *Server) objectSHA256(ctx context.Context, key string) string {
+	rc, _, err := s.CMS.Objects.Get(ctx, key)
 	if err != nil {
 		return ""
 	}
