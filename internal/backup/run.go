@@ -337,7 +337,20 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 			}
 		}()
 	}
-	for i := range objs {
+	// The new and changed objects first: an unchanged one may wait for
+	// the pool's listing (see poolSet), which goes on meanwhile.
+	order := make([]int, 0, len(objs))
+	for i, o := range objs {
+		if !unchanged(prev.objects[o.Key], o) {
+			order = append(order, i)
+		}
+	}
+	for i, o := range objs {
+		if unchanged(prev.objects[o.Key], o) {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}
@@ -355,8 +368,8 @@ func copyObjects(ctx context.Context, src Objects, t Target, objs []models.Objec
 // backup holds the same key, size and ETag and its pool copy is there
 // (in pool when the target's pool was listed, else asked), and names it
 // at dst in the bag.
-func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, pool map[string]bool, dst string, p *Progress) (Object, error) {
-	if prev.SHA256 != "" && prev.ETag != "" && prev.ETag == o.ETag && prev.Size == o.Size {
+func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo, prev Object, listed *poolSet, dst string, p *Progress) (Object, error) {
+	if unchanged(prev, o) {
 		// A directory target links the pool's copy at once (one system
 		// call, where a check first was two); a missing copy is sent again.
 		linked, err := t.Link(ctx, poolPath(prev.SHA256), dst)
@@ -367,6 +380,7 @@ func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Object{}, err
 		}
+		pool := listed.wait(ctx)
 		if !linked && pool != nil && pool[prev.SHA256] {
 			p.fileDone(false, o.Size)
 			return prev, nil
@@ -385,6 +399,12 @@ func copyObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		_, err = t.Link(ctx, poolPath(e.SHA256), dst)
 	}
 	return e, err
+}
+
+// unchanged reports whether the previous backup's entry prev holds o as
+// it is now: the same size and ETag under its key.
+func unchanged(prev Object, o models.ObjectInfo) bool {
+	return prev.SHA256 != "" && prev.ETag != "" && prev.ETag == o.ETag && prev.Size == o.Size
 }
 
 // sendObject reads object o and puts it into the target's pool under its
@@ -438,7 +458,28 @@ func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 type previousBackup struct {
 	objects   map[string]Object
 	databases map[string]*DatabaseFile
-	pool      map[string]bool // nil: not listed; ask the target
+	pool      *poolSet // nil: not listed; ask the target
+}
+
+// poolSet is the SHA-256 sums in a target's pool, listed in the
+// background: the new objects are copied meanwhile, and only an
+// unchanged object waits for the listing.
+type poolSet struct {
+	done chan struct{}
+	sums map[string]bool // nil: the listing failed; ask the target
+}
+
+// wait returns the sums once listed (nil: not listed, or ctx is done).
+func (p *poolSet) wait(ctx context.Context) map[string]bool {
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return p.sums
+	case <-ctx.Done():
+		return nil
+	}
 }
 
 // poolLister is a target whose pool is cheaper to list once than to ask
@@ -462,11 +503,16 @@ func readPrevious(ctx context.Context, t Target) previousBackup {
 	last := ids[len(ids)-1]
 	out.databases = previousDatabases(ctx, t, last)
 	if l, ok := t.(poolLister); ok {
-		// Listed before the objects are copied: nothing leaves the pool
+		// Listed while the new objects are copied: nothing leaves the pool
 		// while a backup runs (Prune runs only between backups).
-		if pool, err := l.listPool(ctx); err == nil {
-			out.pool = pool
-		}
+		ps := &poolSet{done: make(chan struct{})}
+		out.pool = ps
+		go func() {
+			defer close(ps.done)
+			if sums, err := l.listPool(ctx); err == nil {
+				ps.sums = sums
+			}
+		}()
 	}
 	rc, err := t.Open(ctx, join(last, objectsTag))
 	if err != nil {
