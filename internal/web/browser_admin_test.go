@@ -77,6 +77,10 @@ func TestBrowserAdminSignIn(t *testing.T) {
 		}
 	}
 	u.setValue(`#ui-lang`, "sl")
+	// The switch redraws the screen after its change handler awaits:
+	// clicking before that clicked the English screen's button, which the
+	// redraw then took away (the click waited on it until the deadline).
+	u.waitJS(`document.documentElement.lang === "sl" && document.querySelector("#signin-token-toggle") && document.querySelector("#signin-token-toggle").textContent === "Prijava z žetonom API"`)
 	u.run(chromedp.Click(`#signin-token-toggle`))
 	u.run(chromedp.SendKeys(`#signin-token input`, editor+"\n"))
 	u.waitJS(`document.querySelector("#signin-error").textContent === "Napačen ali preklican žeton"`)

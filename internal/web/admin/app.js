@@ -114,6 +114,10 @@ async function signOut(message) {
     try { await api("/api/v1/auth/logout", { method: "POST" }); } catch (e) { /* the session is gone already */ }
   }
   setCSRF(null);
+  // A screen still loading belongs to the session just ended: when it
+  // finishes (or fails on the revoked token) it must not draw over the
+  // sign-in screen (see route).
+  routeGen++;
   signInScreen(message || (me && me.type === "user" ? t("signedOut") : ""));
 }
 
@@ -141,8 +145,10 @@ export async function route() {
   }
   // A slow screen left behind by a quicker later one: it drew over the
   // later one's screen, which is drawn again (or is still on its way).
+  // One left behind by signing out is dropped; had it drawn over the
+  // sign-in screen, that is drawn again (else what is typed there stays).
   if (gen !== routeGen) {
-    if (routeDone > gen) route();
+    if (session.me ? routeDone > gen : !document.getElementById("signin")) route();
     return;
   }
   routeDone = gen;
