@@ -219,7 +219,7 @@ export function richEditor(obj, key, { label, id, pointer, lang } = {}) {
     if (html) obj[key] = html; else delete obj[key];
     source.value = html;
   };
-  area.addEventListener("input", commit);
+  area.addEventListener("input", () => { saveRange(); commit(); });
   area.addEventListener("focus", () => { document.execCommand("defaultParagraphSeparator", false, "p"); document.execCommand("styleWithCSS", false, false); });
   const saveRange = () => {
     const sel = document.getSelection();
@@ -299,7 +299,11 @@ export function richEditor(obj, key, { label, id, pointer, lang } = {}) {
   }
 
   area.addEventListener("keydown", ev => {
-    if (ev.altKey && ev.key === "F10") { ev.preventDefault(); (tools.find(b => b.tabIndex === 0) || tools[0]).focus(); return; }
+    // The selection is saved now: selectionchange comes as a task of its
+    // own, and a keystroke that follows at once (input runs first) could
+    // leave the toolbar acting on where the caret was before the last
+    // letters typed.
+    if (ev.altKey && ev.key === "F10") { ev.preventDefault(); saveRange(); (tools.find(b => b.tabIndex === 0) || tools[0]).focus(); return; }
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === "k") { ev.preventDefault(); linkDialog(); }
   });
   area.addEventListener("paste", ev => {
