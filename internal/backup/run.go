@@ -422,7 +422,7 @@ func sendObject(ctx context.Context, objs Objects, t Target, o models.ObjectInfo
 		size, etag = full.Size, full.ETag
 	}
 	if w, ok := sendsSmall(t, size); ok {
-		return sendSmall(ctx, w, rc, o, full, size, p)
+		return sendSmall(ctx, w, rc, o.Key, size, etag, full, p)
 	}
 	h := sha256.New()
 	cr := &countingReader{r: io.TeeReader(rc, h), p: p}

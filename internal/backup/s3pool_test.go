@@ -18,24 +18,7 @@ func TestAnS3TargetListsItsPoolOnceAndResendsWhatItLacks(t *testing.T) {
 	const n = 20
 	root := t.TempDir()
 	bucket, dbDir := bucketFixture(t, root, n, 3000)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	keys := S3Keys{AccessKey: "backup-access", SecretKey: "backup-secret-0123456789"}
-	srv, err := embedded.StartS3(t.Context(), embedded.S3Options{Root: filepath.Join(root, "s3"), Addr: addr,
-		AccessKey: keys.AccessKey, SecretKey: keys.SecretKey, Region: "us-east-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	spec := "s3://" + addr + "/backups/site"
-	tg, err := OpenTarget(spec, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, spec, keys := startS3Target(t, root)
 	src := Source{DBDir: dbDir, Objects: noS3{}, ObjectDir: bucket, Version: "test"}
 	first, err := Run(t.Context(), src, tg, nil)
 	if err != nil {
@@ -109,7 +92,7 @@ func TestPruneClearsStagedObjectsLeftInThePool(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets["directory"] = dir
-	targets["s3"] = startS3Target(t, root)
+	targets["s3"], _, _ = startS3Target(t, root)
 	for name, tg := range targets {
 		t.Run(name, func(t *testing.T) {
 			info, err := Run(t.Context(), Source{DBDir: dbDir, Objects: noS3{}, ObjectDir: bucket, Version: "test"}, tg, nil)
@@ -139,8 +122,8 @@ func TestPruneClearsStagedObjectsLeftInThePool(t *testing.T) {
 }
 
 // startS3Target starts an embedded versitygw under root as a backup
-// server and opens a target on it.
-func startS3Target(t *testing.T, root string) Target {
+// server and opens a target on it (spec and keys name it).
+func startS3Target(t *testing.T, root string) (tg Target, spec string, keys S3Keys) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -148,16 +131,16 @@ func startS3Target(t *testing.T, root string) Target {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	keys := S3Keys{AccessKey: "backup-access", SecretKey: "backup-secret-0123456789"}
+	keys = S3Keys{AccessKey: "backup-access", SecretKey: "backup-secret-0123456789"}
 	srv, err := embedded.StartS3(t.Context(), embedded.S3Options{Root: filepath.Join(root, "s3-"+addr[strings.LastIndexByte(addr, ':')+1:]), Addr: addr,
 		AccessKey: keys.AccessKey, SecretKey: keys.SecretKey, Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	tg, err := OpenTarget("s3://"+addr+"/backups/site", keys)
-	if err != nil {
+	spec = "s3://" + addr + "/backups/site"
+	if tg, err = OpenTarget(spec, keys); err != nil {
 		t.Fatal(err)
 	}
-	return tg
+	return tg, spec, keys
 }
