@@ -30,9 +30,7 @@ func (b *Block) Sanitize(r Rules) { r.ImageOrigins.sanitizeLocalized(b.Body) }
 // Validate checks the key and texts.
 func (b *Block) Validate(r Rules) error {
 	var pr Problems
-	if !ValidSlug(b.BlockKey) {
-		pr.Add("key", "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
-	}
+	checkSlug(&pr, "key", b.BlockKey)
 	b.Title.check(&pr, "title", r.Locales, false, maxTitleLen)
 	b.Body.check(&pr, "body", r.Locales, true, maxRichTextLen)
 	r.ImageOrigins.checkRichText(&pr, "body", b.Body)

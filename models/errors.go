@@ -109,6 +109,16 @@ func (p *Problems) Err(kind error) error {
 	return &ValidationError{Kind: kind, Problems: p.list}
 }
 
+// Taken is ErrConflict for a unique value another record holds, named as
+// a field problem (code "taken", pointer to field) so a form can say it
+// beside the field, as it says a 422's problems.
+func Taken(field, value string) error {
+	problem := fmt.Sprintf("%q is already taken", value)
+	return &ValidationError{Kind: ErrConflict, Problems: []FieldProblem{{
+		Field: field, Problem: problem, Pointer: FieldPointer(field), Code: CodeTaken, Detail: problem,
+	}}}
+}
+
 // Hide wraps kind with a detail written for the client and keeps cause for
 // the log only. Use it wherever a parser, driver or io error explains a
 // failure: their text (type names, raw requests, offsets in our code) must

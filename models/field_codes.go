@@ -32,6 +32,7 @@ const (
 	CodeHex           = "hex_format"     // not the expected hex digest or id
 	CodeFileName      = "file_name"      // not a plain file name
 	CodeMissingAlt    = "missing_alt"    // an image shown publicly without alt text in a locale
+	CodeTaken         = "taken"          // a unique value another record holds (409)
 	CodeInvalid       = "invalid"        // any other problem
 )
 

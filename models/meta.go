@@ -128,6 +128,17 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // ValidSlug reports whether s is a lowercase ASCII slug of 1..80 characters.
 func ValidSlug(s string) bool { return len(s) <= 80 && slugPattern.MatchString(s) }
 
+// checkSlug names field's problem when s is no slug: missing when empty
+// (an editor who left it blank is told to fill it, not how to spell it).
+func checkSlug(pr *Problems, field, s string) {
+	switch {
+	case s == "":
+		pr.Add(field, "is required")
+	case !ValidSlug(s):
+		pr.Add(field, "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
+	}
+}
+
 var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // ValidID reports whether s has the form of a server-made id (24 hex).

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -101,4 +102,35 @@ func FuzzSanitizedRichTextHasNoActiveContent(f *testing.F) {
 			t.Fatalf("sanitized %q still has %s", in, why)
 		}
 	})
+}
+
+// An empty slug or key is a missing value (code required), a misspelled
+// one a format problem (code slug_format), for every kind that has one.
+func TestAnEmptySlugIsRequiredAndABadOneMisspelled(t *testing.T) {
+	r := Rules{Locales: DefaultLocales()}
+	for _, c := range []struct {
+		name     string
+		validate func(slug string) error
+		field    string
+	}{
+		{"block", func(s string) error { return (&Block{BlockKey: s}).Validate(r) }, "key"},
+		{"page", func(s string) error { return (&ContentPage{Slug: s}).Validate(r) }, "slug"},
+		{"partnership", func(s string) error { return (&Partnership{Slug: s}).Validate(r) }, "slug"},
+	} {
+		for slug, want := range map[string]string{"": CodeRequired, "Bad Slug": CodeSlug} {
+			var ve *ValidationError
+			if !errors.As(c.validate(slug), &ve) {
+				t.Fatalf("%s %q: no validation error", c.name, slug)
+			}
+			got := ""
+			for _, p := range ve.Problems {
+				if p.Field == c.field {
+					got = p.Code
+				}
+			}
+			if got != want {
+				t.Errorf("%s %q: %s code %q, want %q", c.name, slug, c.field, got, want)
+			}
+		}
+	}
 }

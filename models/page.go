@@ -31,9 +31,7 @@ func (p *ContentPage) Sanitize(Rules) {}
 // Validate checks the slug, title and block keys.
 func (p *ContentPage) Validate(r Rules) error {
 	var pr Problems
-	if !ValidSlug(p.Slug) {
-		pr.Add("slug", "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
-	}
+	checkSlug(&pr, "slug", p.Slug)
 	p.Title.check(&pr, "title", r.Locales, true, maxTitleLen)
 	if len(p.Blocks) > maxListLen {
 		pr.Add("blocks", "at most %d entries", maxListLen)

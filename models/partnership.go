@@ -103,9 +103,7 @@ const (
 func (p *Partnership) Validate(r Rules) error {
 	l := r.Locales
 	var pr Problems
-	if !ValidSlug(p.Slug) {
-		pr.Add("slug", "must be 1 to 80 characters of a-z, 0-9 and single hyphens")
-	}
+	checkSlug(&pr, "slug", p.Slug)
 	if _, ok := FindTerm(Relations, string(p.Relation)); !ok {
 		pr.Add("relation", "must be one of twin, partner, friendship, cross_border")
 	}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/jesenice/twincms/internal/apitest"
@@ -38,5 +39,53 @@ func TestValidationReturnsEveryFieldError(t *testing.T) {
 	after := len(s.Do(t, apitest.Req{Method: "GET", Path: "/api/v1/partnerships?per_page=100", Token: apitest.AdminToken}).Map(t)["items"].([]any))
 	if after != before {
 		t.Fatalf("a refused body stored a partnership: %d → %d", before, after)
+	}
+}
+
+// A unique value another record holds (a slug, a block's key, a user's
+// email) is a 409 that names its field as a field problem: pointer, the
+// code "taken" and the English detail, so a form says it beside the
+// field in its own language. Nothing of the refused request is stored.
+func TestATakenUniqueValueIsNamedAsAFieldProblem(t *testing.T) {
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	cases := []struct {
+		path, pointer string
+		body          func() any
+	}{
+		{"/api/v1/partnerships", "/slug", func() any { return apitest.MinimalPartnership("taken-slug", "Zasedeno") }},
+		{"/api/v1/blocks", "/key", func() any { return map[string]any{"key": "taken-key", "body": map[string]string{"sl": "x"}} }},
+		{"/api/v1/pages", "/slug", func() any { return map[string]any{"slug": "taken-page", "title": map[string]string{"sl": "x"}} }},
+		{"/api/v1/users", "/email", func() any {
+			return map[string]string{"email": "zasedeno@jesenice.si", "name": "Zasedeno", "role": "editor"}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			token := ed
+			if c.path == "/api/v1/users" {
+				token = apitest.AdminToken
+			}
+			apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: c.path, Token: token, Body: c.body()}), 201)
+			count := func() int {
+				return len(apitest.Expect(t, s.Do(t, apitest.Req{Path: c.path + "?per_page=100", Token: apitest.AdminToken}), 200).Map(t)["items"].([]any))
+			}
+			before := count()
+			p := apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "POST", Path: c.path, Token: token, Body: c.body()}), 409, "conflict")
+			errs, _ := p["errors"].([]any)
+			if len(errs) != 1 {
+				t.Fatalf("errors: %v, want one naming %s", p["errors"], c.pointer)
+			}
+			e := errs[0].(map[string]any)
+			if e["pointer"] != c.pointer || e["code"] != "taken" || e["detail"] == "" {
+				t.Errorf("error %v, want pointer %s and code taken with a detail", e, c.pointer)
+			}
+			if d, _ := p["detail"].(string); !strings.Contains(d, "already taken") {
+				t.Errorf("detail %q does not say the value is taken", d)
+			}
+			if after := count(); after != before {
+				t.Errorf("a refused request stored a record: %d → %d", before, after)
+			}
+		})
 	}
 }

@@ -107,9 +107,15 @@ func toProblem(err error) (Problem, bool) {
 			var ve *models.ValidationError
 			if errors.As(err, &ve) {
 				p.Errors = ve.Problems
-				p.Detail = "the request has invalid fields; see errors"
-				if k.status == http.StatusBadRequest {
+				switch k.status {
+				case http.StatusBadRequest:
 					p.Detail = "the request does not have the expected shape; see errors"
+				case http.StatusUnprocessableEntity:
+					p.Detail = "the request has invalid fields; see errors"
+				default: // a conflict names its one field: its detail says it
+					if len(ve.Problems) == 1 {
+						p.Detail = ve.Problems[0].Field + ": " + ve.Problems[0].Detail
+					}
 				}
 			}
 			var dup interface{ DuplicateOf() string }

@@ -324,7 +324,7 @@ func (c *Content[T, P]) missOrStale(ctx context.Context, id string) error {
 // keyConflict words a duplicate-key error for the client.
 func (c *Content[T, P]) keyConflict(err error, item P) error {
 	if errors.Is(err, models.ErrConflict) {
-		return fmt.Errorf("%w: %s %q is already taken", models.ErrConflict, c.spec.KeyField, item.Key())
+		return models.Taken(c.spec.KeyField, item.Key())
 	}
 	return err
 }

@@ -36,7 +36,7 @@ func NewUserID() string { return bson.NewObjectID().Hex() }
 func (u *Users) Insert(ctx context.Context, user *models.User) error {
 	_, err := u.db.collection(usersCollection).InsertOne(ctx, user)
 	if err = translateDB(err); errors.Is(err, models.ErrConflict) {
-		return fmt.Errorf("%w: a user with this email exists", models.ErrConflict)
+		return models.Taken("email", user.Email)
 	}
 	return err
 }
@@ -77,7 +77,7 @@ func (u *Users) Replace(ctx context.Context, user *models.User) error {
 	res, err := u.db.collection(usersCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: user.ID}}, user)
 	if err = translateDB(err); err != nil {
 		if errors.Is(err, models.ErrConflict) {
-			return fmt.Errorf("%w: a user with this email exists", models.ErrConflict)
+			return models.Taken("email", user.Email)
 		}
 		return err
 	}

@@ -302,3 +302,28 @@ func (u *ui) confirm(what string) {
 	u.run(chromedp.Click(`#confirm-yes`))
 	u.waitJS(`!document.querySelector("dialog")`)
 }
+
+// brokenWords lists the words of the cells of the tables matching sel that
+// the layout broke across lines inside the word (a column squeezed to
+// "197/5"); words with a hyphen or slash may break there and are left out.
+func (u *ui) brokenWords(sel string) []string {
+	u.t.Helper()
+	var out []string
+	u.eval(fmt.Sprintf(`(() => {
+	  const out = [];
+	  for (const cell of document.querySelectorAll(%[1]q + " th, " + %[1]q + " td")) {
+	    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+	    for (let n; (n = walk.nextNode());) {
+	      for (const m of n.data.matchAll(/[^\s\-–/]+/g)) {
+	        const r = document.createRange();
+	        r.setStart(n, m.index);
+	        r.setEnd(n, m.index + m[0].length);
+	        const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+	        if (lines.size > 1) out.push(m[0]);
+	      }
+	    }
+	  }
+	  return out;
+	})()`, sel), &out)
+	return out
+}

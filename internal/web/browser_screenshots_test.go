@@ -21,8 +21,9 @@ var adminScreens = []string{"#/dashboard", "#/partnerships", "#/partnerships/new
 	"#/media", "#/blocks", "#/blocks/BLOCK", "#/pages", "#/pages/PAGE", "#/preview/ID", "#/archive", "#/archive/DOC", "#/tokens", "#/users"}
 
 // Every screen of the admin UI and the demo site pass axe-core's WCAG 2.1
-// A/AA rules, and at 375 px nothing is wider than the screen. Screenshots
-// (desktop and 375 px) go to TWINCMS_SCREENSHOTS when set.
+// A/AA rules, at 1280 px no table breaks a word, and at 375 px nothing is
+// wider than the screen. Screenshots (desktop and 375 px) go to
+// TWINCMS_SCREENSHOTS when set.
 func TestBrowserScreenshots(t *testing.T) {
 	s := apitest.Shared(t)
 	dir := os.Getenv("TWINCMS_SCREENSHOTS")
@@ -50,6 +51,9 @@ func TestBrowserScreenshots(t *testing.T) {
 			name := strings.NewReplacer("#/", "", "/", "-", "ID", "record", "DOC", "document", "BLOCK", "block", "PAGE", "page").Replace(s)
 			if width > 600 {
 				u.axe(name)
+				if broken := u.brokenWords("table"); len(broken) > 0 {
+					t.Errorf("%s breaks these words in its tables at %d px: %q", name, width, broken)
+				}
 			} else {
 				var sw int64
 				u.eval(`document.documentElement.scrollWidth`, &sw)

@@ -72,7 +72,7 @@ export async function blockEdit(view, id, s) {
     title: d => d.key || t("newBlock"),
     form: d => {
       d.title ||= {}; d.body ||= {};
-      const key = h("input", { id: "block-key", value: d.key, required: true });
+      const key = h("input", { id: "block-key", value: d.key, required: true, "data-pointer": "/key" });
       key.addEventListener("input", () => { d.key = key.value; });
       const tabs = localeTabs(s.vocab.locales, l => {
         const title = h("input", { value: d.title[l] || "", "data-pointer": "/title/" + l });
@@ -92,7 +92,7 @@ export async function pageEdit(view, id, s) {
     title: d => d.slug || t("newPage"),
     form: d => {
       d.title ||= {};
-      const slug = h("input", { id: "page-slug", value: d.slug, required: true });
+      const slug = h("input", { id: "page-slug", value: d.slug, required: true, "data-pointer": "/slug" });
       slug.addEventListener("input", () => { d.slug = slug.value; });
       const show = h("input", { type: "checkbox", id: "page-partnerships", checked: d.partnerships });
       show.addEventListener("change", () => { d.partnerships = show.checked; });

@@ -21,9 +21,9 @@ function linkBox(box, inv, name) {
 }
 
 export async function users(view, _, s) {
-  const email = h("input", { type: "email", name: "email", required: true, autocomplete: "off", spellcheck: "false" });
-  const name = h("input", { type: "text", name: "name", required: true, maxlength: "100", autocomplete: "off" });
-  const role = select(roles.map(r => [r, t("role_" + r)]), "editor", { name: "role" });
+  const email = h("input", { type: "email", name: "email", required: true, "data-pointer": "/email", autocomplete: "off", spellcheck: "false" });
+  const name = h("input", { type: "text", name: "name", required: true, maxlength: "100", "data-pointer": "/name", autocomplete: "off" });
+  const role = select(roles.map(r => [r, t("role_" + r)]), "editor", { name: "role", "data-pointer": "/role" });
   const linkArea = h("div", { id: "invitation", "aria-live": "polite" });
   const form = h("form", { class: "inline", id: "invite-form" }, field(t("email"), email), field(t("name"), name), field(t("roleLabel"), role),
     h("button", { type: "submit", class: "primary", text: t("invite") }));
