@@ -81,3 +81,36 @@ func TestBrowserAdminFieldErrors(t *testing.T) {
 	u.run(chromedp.Click(`#status-close`))
 	u.waitJS(`document.querySelector("#status-bar").hidden`)
 }
+
+// A slug another partnership holds is said beside "Oznaka (slug)" in
+// Slovenian, as the other field errors are, with what was typed kept;
+// nothing is stored.
+func TestBrowserAdminTakenSlugBesideItsField(t *testing.T) {
+	s := apitest.Shared(t)
+	taken := apitest.Create(t, s, apitest.AdminToken, apitest.MinimalPartnership("zasedena-oznaka", "Zasedena"))["slug"].(string)
+	before := apitest.PartnershipTotal(t, s, apitest.AdminToken)
+	p := newPerson(t, "taken slug", "Peter Urednik", "editor")
+	p.click("link", "Partnerstva", "")
+	p.click("link", "Nova partnerska občina", "")
+	p.waitFor("button", "Shrani", "")
+	p.fill("Ime", "SL", "Druga občina")
+	p.fill("Oznaka (slug)", "", taken)
+	p.fill("Država", "", "Nemčija")
+	p.waitText("Nemčija (DE)")
+	p.click("button", "Shrani", "")
+	p.waitJS(`document.querySelector("[aria-invalid=true]")`)
+	var f struct{ Invalid, Message, Value string }
+	p.eval(`(() => { const e = document.querySelector(`+quote(p.field("Oznaka (slug)", ""))+`);
+	  return { invalid: e.getAttribute("aria-invalid") || "", value: e.value,
+	    message: (e.getAttribute("aria-describedby") || "").split(" ").map(id => document.getElementById(id)).filter(x => x && x.classList.contains("field-error")).map(x => x.innerText).join(" ") }; })()`, &f)
+	if f.Invalid != "true" || !strings.Contains(f.Message, "že uporablja drug zapis") || notSlovene.MatchString(f.Message) || f.Value != taken {
+		t.Errorf("beside the slug: aria-invalid %q, message %q, value %q (typed %q)", f.Invalid, f.Message, f.Value, taken)
+	}
+	if bar := p.visibleText(); strings.Contains(bar, "already taken") {
+		t.Errorf("the screen shows the server's English: %q", bar)
+	}
+	p.finish("taken-slug")
+	if after := apitest.PartnershipTotal(t, s, apitest.AdminToken); after != before {
+		t.Errorf("a refused partnership was stored: %d, was %d", after, before)
+	}
+}
