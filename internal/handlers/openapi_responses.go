@@ -45,8 +45,8 @@ func responses(method, path string, o op) map[string]any {
 	if strings.Contains(path, "{") {
 		problem(http.StatusNotFound)
 	}
-	if slices.ContainsFunc(o.Query, func(q string) bool { return q != "exp" && q != "sig" && q != "v" }) {
-		// A signed link's exp, sig and v are checked as a signature (403),
+	if slices.ContainsFunc(o.Query, func(q string) bool { return q != "exp" && q != "sig" && q != "v" && q != "draft" }) {
+		// A signed link's exp, sig, v and draft are checked as a signature (403),
 		// every other parameter is parsed (400).
 		problem(http.StatusBadRequest)
 	}
@@ -250,6 +250,8 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9]+$", "description": "the link's expiry, Unix seconds"}
 	case "sig":
 		return map[string]any{"type": "string", "description": "the link's signature"}
+	case "draft":
+		return map[string]any{"type": "string", "description": "1 on the links a draft's preview names (signed apart from public links): the document is served while it is active in the store, published or not"}
 	case "v":
 		return map[string]any{"type": "string", "pattern": "^[0-9a-f]{1,64}$", "description": "what a download link is bound to: the original's SHA-256, the partnership's version"}
 	case "against":

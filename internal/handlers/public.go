@@ -22,7 +22,7 @@ type PublicContent interface {
 	Partnerships(ctx context.Context, v models.PublicView) (*models.Rendered, error)
 	Partnership(ctx context.Context, slug string, v models.PublicView) (*models.Rendered, error)
 	Block(ctx context.Context, key string, v models.PublicView) (*models.Rendered, error)
-	File(ctx context.Context, id, rendition, exp, sig string) (*url.URL, error)
+	File(ctx context.Context, id, rendition, exp, sig string, draft bool) (*url.URL, error)
 }
 
 // publicMaxAge is how long browsers and caches may reuse a public

@@ -13,7 +13,7 @@ import (
 func (a *API) publicFile(c *fiber.Ctx) error {
 	// Clones: Fiber reuses request memory; error texts carry the ids.
 	id, rendition := strings.Clone(c.Params("id")), strings.Clone(c.Params("rendition"))
-	u, err := a.d.Published.File(c.UserContext(), id, rendition, c.Query("exp"), c.Query("sig"))
+	u, err := a.d.Published.File(c.UserContext(), id, rendition, c.Query("exp"), c.Query("sig"), c.Query("draft") == "1")
 	if err != nil {
 		return err
 	}

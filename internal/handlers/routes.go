@@ -156,8 +156,8 @@ func (a *API) publicRoutes() {
 	a.handle("GET", "/api/v1/public/pages/:slug", op{Summary: "A published page with its blocks and partnerships", Tag: "public", Response: "PublicPage", Query: loc, Headers: lang, InMemory: true}, a.publicPage)
 	a.handle("GET", "/api/v1/public/partnerships", op{Summary: "Published partnerships in page order", Tag: "public", Response: "PublicPartnershipList", Query: loc, Headers: lang, InMemory: true}, a.publicPartnerships)
 	a.handle("GET", "/api/v1/public/partnerships/:slug", op{Summary: "One published partnership", Tag: "public", Response: "PublicPartnership", Query: loc, Headers: lang, InMemory: true}, a.publicPartnership)
-	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published, then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
-	sig := []string{"exp", "sig"}
+	file := "Follow a public file link (the url of a public document or crest rendition): checks its signature, its expiry and that the document is still published (a draft preview's link, draft=1: still active), then redirects (302) to a 60 s object-store link with the original UTF-8 file name. A twincms URL rather than a presigned one so that withdraw and purge revoke links at once"
+	sig := []string{"exp", "draft", "sig"}
 	a.handle("GET", "/api/v1/public/files/:id", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	a.handle("GET", "/api/v1/public/files/:id/:rendition", op{Summary: file, Tag: "public", Status: 302, Query: sig, Also: []int{403, 410}}, a.publicFile)
 	if a.d.Texts != nil && a.d.PublishedDocument != nil {

@@ -32,22 +32,30 @@ func (p *Publisher) RenderDraft(ctx context.Context, resource models.Resource, i
 		if err := p.loadDocuments(ctx, draft); err != nil {
 			return nil, err
 		}
-		r := p.renderer(draft, idx, v)
+		r := p.draftRenderer(draft, idx, v)
 		return r.done(r.partnership(it))
 	case models.ResourceBlock:
 		it, err := p.src.Blocks.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		r := p.renderer(s, idx, v)
+		r := p.draftRenderer(s, idx, v)
 		return r.done(r.block(it))
 	case models.ResourcePage:
 		it, err := p.src.Pages.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		r := p.renderer(s, idx, v)
+		r := p.draftRenderer(s, idx, v)
 		return r.done(r.page(it))
 	}
 	return nil, fmt.Errorf("%w: %q has no public body", models.ErrMalformed, resource)
+}
+
+// draftRenderer is renderer with draft links: a preview's files are
+// checked against the store, not the published snapshot (see File).
+func (p *Publisher) draftRenderer(s *snapshot, idx int64, v models.PublicView) *renderer {
+	r := p.renderer(s, idx, v)
+	r.ln.draft = true
+	return r
 }

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -22,11 +23,24 @@ const FileRedirectTTL = time.Minute
 // Errors: models.ErrLinkInvalid for a bad signature or an expired link,
 // ErrGone for a withdrawn document, ErrNotFound for one purged, no longer
 // published, or without that rendition.
-func (p *Publisher) File(ctx context.Context, id, rendition, exp, sig string) (*url.URL, error) {
-	if err := p.links.Check(id, rendition, exp, sig, p.now()); err != nil {
+//
+// A draft link (draft: the link carries draft=1, signed apart) is one a
+// draft's preview names: its documents (a crest chosen for the draft) may
+// be in no published content yet, so the document is read from the store,
+// and served while it is active there: a withdrawal or purge stops it at
+// once, as it stops a public link.
+func (p *Publisher) File(ctx context.Context, id, rendition, exp, sig string, draft bool) (*url.URL, error) {
+	if err := p.links.check(draft, id, rendition, exp, sig, p.now()); err != nil {
 		return nil, err
 	}
 	d, ok := p.cur.Load().documents[id]
+	if draft {
+		stored, err := p.src.Documents.Get(ctx, id)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+		d, ok = stored, err == nil
+	}
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("%w: the document is not published", models.ErrNotFound)

@@ -27,7 +27,7 @@ func TestThePollAppliesLoggedChangesWithoutARelist(t *testing.T) {
 	if got := f.slugs(t); !slices.Equal(got, []string{"draft", "one"}) {
 		t.Fatalf("after the poll: %v", got)
 	}
-	if _, err := f.pub.File(ctx, "d3", "", exp(f), sig(f, "d3")); err != nil {
+	if _, err := f.pub.File(ctx, "d3", "", exp(f), sig(f, "d3"), false); err != nil {
 		t.Fatalf("the document of a partnership published elsewhere: %v", err)
 	}
 	if st := f.pub.Stats(); st.Full != 1 || st.Partial != 2 {
@@ -56,7 +56,7 @@ func TestDocumentChangesReachInstancesThatReferToThem(t *testing.T) {
 	if err := other.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.File(ctx, "d3", "", exp(f), sig(f, "d3")); err != nil {
+	if _, err := other.File(ctx, "d3", "", exp(f), sig(f, "d3"), false); err != nil {
 		t.Fatalf("before the withdrawal: %v", err)
 	}
 	seq := f.changes.seq
@@ -72,7 +72,7 @@ func TestDocumentChangesReachInstancesThatReferToThem(t *testing.T) {
 	if err := other.poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.File(ctx, "d3", "", exp(f), sig(f, "d3")); !errors.Is(err, models.ErrGone) {
+	if _, err := other.File(ctx, "d3", "", exp(f), sig(f, "d3"), false); !errors.Is(err, models.ErrGone) {
 		t.Fatalf("a withdrawal logged elsewhere: %v, want gone", err)
 	}
 	if st := other.Stats(); st.Full != 1 || st.Partial != 1 { // other heard of no upload

@@ -53,27 +53,50 @@ func (l Links) Expiry(idx int64) time.Time {
 // Signature is the HMAC-SHA256 over what a link grants: one file until
 // one moment. The fields are separated by NUL, which none may contain.
 func (l Links) Signature(docID, rendition string, exp int64) string {
+	return l.sign(false, docID, rendition, exp)
+}
+
+// sign is Signature for a public link or, draft, for a link in a draft's
+// preview: signed apart, so that neither can stand for the other.
+func (l Links) sign(draft bool, docID, rendition string, exp int64) string {
+	domain := "twincms public file"
+	if draft {
+		domain = "twincms draft file"
+	}
 	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte("twincms public file\x00" + docID + "\x00" + rendition + "\x00" + strconv.FormatInt(exp, 10)))
+	m.Write([]byte(domain + "\x00" + docID + "\x00" + rendition + "\x00" + strconv.FormatInt(exp, 10)))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // URL is the signed public link of a document's original (rendition "")
 // or of one of its renditions, under the mount prefix base.
 func (l Links) URL(base, docID, rendition string, expires time.Time) string {
+	return l.url(false, base, docID, rendition, expires)
+}
+
+// url is URL, or the link of a draft's preview (draft=1): see File.
+func (l Links) url(draft bool, base, docID, rendition string, expires time.Time) string {
 	exp := expires.Unix()
 	u := base + FilesPath + url.PathEscape(docID)
 	if rendition != "" {
 		u += "/" + url.PathEscape(rendition)
 	}
-	return u + "?exp=" + strconv.FormatInt(exp, 10) + "&sig=" + l.Signature(docID, rendition, exp)
+	u += "?exp=" + strconv.FormatInt(exp, 10)
+	if draft {
+		u += "&draft=1"
+	}
+	return u + "&sig=" + l.sign(draft, docID, rendition, exp)
 }
 
 // Check verifies a link's signature and expiry at now. Errors:
 // models.ErrLinkInvalid for a bad signature or an expired link.
 func (l Links) Check(docID, rendition, exp, sig string, now time.Time) error {
+	return l.check(false, docID, rendition, exp, sig, now)
+}
+
+func (l Links) check(draft bool, docID, rendition, exp, sig string, now time.Time) error {
 	at, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || !hmac.Equal([]byte(sig), []byte(l.Signature(docID, rendition, at))) {
+	if err != nil || !hmac.Equal([]byte(sig), []byte(l.sign(draft, docID, rendition, at))) {
 		return fmt.Errorf("%w: the link's signature does not match; take a fresh link from the public page", models.ErrLinkInvalid)
 	}
 	if !now.Before(time.Unix(at, 0)) {
@@ -84,13 +107,15 @@ func (l Links) Check(docID, rendition, exp, sig string, now time.Time) error {
 }
 
 // linker signs the links of one rendering: every link of a body expires
-// at the same moment, the end of its window's lifetime.
+// at the same moment, the end of its window's lifetime. A draft's
+// preview gets draft links (see File).
 type linker struct {
 	links   Links
 	base    string
 	expires time.Time
+	draft   bool
 }
 
 func (l linker) link(docID, rendition string) string {
-	return l.links.URL(l.base, docID, rendition, l.expires)
+	return l.links.url(l.draft, l.base, docID, rendition, l.expires)
 }

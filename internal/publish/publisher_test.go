@@ -232,19 +232,19 @@ func TestChangesAreAppliedWithoutARelist(t *testing.T) {
 	if got := f.slugs(t); !slices.Equal(got, []string{"draft", "two", "one"}) {
 		t.Fatalf("after a publish: %v", got)
 	}
-	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4")); err != nil {
+	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4"), false); err != nil {
 		t.Fatalf("a newly published partnership's document: %v", err)
 	}
 
 	// Withdrawing its document: 410; purging it: 404.
 	f.docs.items["d4"] = document("d4", models.DocumentWithdrawn)
 	f.pub.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: "d4", Action: models.ActionWithdraw})
-	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4")); !errors.Is(err, models.ErrGone) {
+	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4"), false); !errors.Is(err, models.ErrGone) {
 		t.Fatalf("a withdrawn document's link: %v", err)
 	}
 	delete(f.docs.items, "d4")
 	f.pub.Changed(ctx, models.Change{Resource: models.ResourceDocument, ID: "d4", Action: models.ActionPurge})
-	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4")); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.pub.File(ctx, "d4", "", exp(f), sig(f, "d4"), false); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("a purged document's link: %v", err)
 	}
 
@@ -254,7 +254,7 @@ func TestChangesAreAppliedWithoutARelist(t *testing.T) {
 	if got := f.slugs(t); !slices.Equal(got, []string{"draft", "two"}) {
 		t.Fatalf("after an unpublish: %v", got)
 	}
-	if _, err := f.pub.File(ctx, "d1", "", exp(f), sig(f, "d1")); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.pub.File(ctx, "d1", "", exp(f), sig(f, "d1"), false); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("an unpublished partnership's document: %v", err)
 	}
 	// A document nothing published refers to is not even read; a new
