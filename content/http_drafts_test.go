@@ -179,3 +179,53 @@ func TestEditOfPublishedBlockAndPageStaysDraftUntilPublished(t *testing.T) {
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "GET", Path: fpath + "/versions/1/diff?against=published", Token: ed}), 409, "conflict")
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "POST", Path: fpath + "/discard-draft", Token: ed, Headers: apitest.IfMatch(1)}), 409, "conflict")
 }
+
+// unpublished_changes=true lists what waits for publishing: a new draft
+// and a published record with a draft, not a published one without; a
+// bad value is named (400).
+func TestListOfUnpublishedChanges(t *testing.T) {
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	for _, kind := range []struct{ base, key string }{{"/api/v1/partnerships", "slug"}, {"/api/v1/pages", "slug"}, {"/api/v1/blocks", "key"}} {
+		var body map[string]any
+		switch kind.base {
+		case "/api/v1/partnerships":
+			body = apitest.MinimalPartnership("caka-na-objavo", "Čaka")
+		case "/api/v1/pages":
+			body = map[string]any{"slug": "caka-na-objavo", "title": map[string]string{"sl": "Čaka"}}
+		default:
+			body = map[string]any{"key": "caka-na-objavo", "body": map[string]string{"sl": "Čaka"}}
+		}
+		rec := apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: kind.base, Token: ed, Body: body}), 201).Map(t)
+		path := kind.base + "/" + rec["id"].(string)
+		// Other tests count what the shared server publishes.
+		t.Cleanup(func() {
+			cur := apitest.Expect(t, s.Do(t, apitest.Req{Path: path, Token: ed}), 200)
+			apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: path, Token: ed, Headers: map[string]string{"If-Match": cur.Header.Get("ETag")}}), 204)
+		})
+		waiting := func(v string) bool {
+			for _, it := range apitest.Expect(t, s.Do(t, apitest.Req{Path: kind.base + "?per_page=100&unpublished_changes=" + v, Token: ed}), 200).Map(t)["items"].([]any) {
+				if it.(map[string]any)["id"] == rec["id"] {
+					return true
+				}
+			}
+			return false
+		}
+		if !waiting("true") || waiting("false") {
+			t.Errorf("%s: a new draft is not listed as waiting", kind.base)
+		}
+		apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/publish", Token: ed, Headers: apitest.IfMatch(1)}), 200)
+		if waiting("true") || !waiting("false") {
+			t.Errorf("%s: a published record without a draft is listed as waiting", kind.base)
+		}
+		edit := map[string]any{"title": map[string]string{"sl": "Čaka spet"}}
+		if kind.base == "/api/v1/partnerships" {
+			edit = map[string]any{"summary": map[string]string{"sl": "Čaka spet"}}
+		}
+		apitest.PatchTo(t, s, ed, path, 2, edit)
+		if !waiting("true") {
+			t.Errorf("%s: a published record with a draft is not listed as waiting", kind.base)
+		}
+		apitest.ExpectProblem(t, s.Do(t, apitest.Req{Path: kind.base + "?unpublished_changes=maybe", Token: ed}), 400, "malformed-request")
+	}
+}

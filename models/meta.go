@@ -159,14 +159,18 @@ type Version[T any] struct {
 // ListQuery is the paging and filtering common to content lists. Filters
 // that a resource does not have are ignored by its storage.
 type ListQuery struct {
-	Status   Status
-	Relation string
-	Country  string
-	Area     string
-	Q        string
-	Sort     string
-	Page     int
-	PerPage  int
+	Status Status
+	// UnpublishedChanges, when set, keeps the records whose
+	// has_unpublished_changes is that (true: drafts of new records and
+	// published records with a draft).
+	UnpublishedChanges *bool
+	Relation           string
+	Country            string
+	Area               string
+	Q                  string
+	Sort               string
+	Page               int
+	PerPage            int
 }
 
 // List is one page of results as the list endpoints return it.

@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jesenice/twincms/internal/apitest"
+	"github.com/jesenice/twincms/models"
 )
 
 // A body with several bad fields gets one 422 naming every one of them,
@@ -80,6 +82,9 @@ func TestATakenUniqueValueIsNamedAsAFieldProblem(t *testing.T) {
 			if e["pointer"] != c.pointer || e["code"] != "taken" || e["detail"] == "" {
 				t.Errorf("error %v, want pointer %s and code taken with a detail", e, c.pointer)
 			}
+			if p["code"] != "taken" {
+				t.Errorf("the problem's code is %v, want taken", p["code"])
+			}
 			if d, _ := p["detail"].(string); !strings.Contains(d, "already taken") {
 				t.Errorf("detail %q does not say the value is taken", d)
 			}
@@ -87,5 +92,30 @@ func TestATakenUniqueValueIsNamedAsAFieldProblem(t *testing.T) {
 				t.Errorf("a refused request stored a record: %d → %d", before, after)
 			}
 		})
+	}
+}
+
+// A 409 names why with a stable code (the problem's code member) a client
+// says in its own language; the codes are the OpenAPI enum's.
+func TestAConflictNamesItsKind(t *testing.T) {
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	path := apitest.PartnershipPath(apitest.Create(t, s, ed, apitest.MinimalPartnership("spor-brez-osnutka", "Spor")))
+	p := apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/discard-draft", Token: ed, Headers: apitest.IfMatch(1)}), 409, "conflict")
+	if p["code"] != "no_draft" && p["code"] != "never_published" {
+		t.Errorf("discarding a draft never published: code %v (%v)", p["code"], p["detail"])
+	}
+	var spec struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	apitest.Expect(t, s.Do(t, apitest.Req{Path: "/openapi.json"}), 200).JSON(t, &spec)
+	if got := spec.Components.Schemas["Problem"].Properties["code"].Enum; !slices.Equal(got, models.ConflictCodes) {
+		t.Errorf("openapi.json's conflict codes %v, models' %v", got, models.ConflictCodes)
 	}
 }

@@ -250,6 +250,8 @@ func queryParamSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "pattern": "^[0-9]+$", "description": "the link's expiry, Unix seconds"}
 	case "sig":
 		return map[string]any{"type": "string", "description": "the link's signature"}
+	case "unpublished_changes":
+		return map[string]any{"type": "string", "enum": []string{"true", "false"}, "description": "true: only records with unpublished changes (new drafts and published records with a draft); false: only those without"}
 	case "draft":
 		return map[string]any{"type": "string", "description": "1 on the links a draft's preview names (signed apart from public links): the document is served while it is active in the store, published or not"}
 	case "v":

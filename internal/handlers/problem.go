@@ -23,6 +23,9 @@ type Problem struct {
 	Detail   string                `json:"detail,omitempty"`
 	Instance string                `json:"instance,omitempty"`
 	Errors   []models.FieldProblem `json:"errors,omitempty"`
+	// Code, on a 409, names why the request conflicts with the stored
+	// state (models.ConflictCode), for a client to say in its language.
+	Code string `json:"code,omitempty"`
 	// DuplicateOf names the document that already holds uploaded bytes.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// UsedBy names where published content shows a document that cannot
@@ -125,6 +128,16 @@ func toProblem(err error) (Problem, bool) {
 			var inUse interface{ UsedBy() []models.DocumentUse }
 			if errors.As(err, &inUse) {
 				p.UsedBy = inUse.UsedBy()
+			}
+			if k.status == http.StatusConflict {
+				switch {
+				case p.DuplicateOf != "":
+					p.Code = models.ConflictDuplicate
+				case len(p.UsedBy) > 0:
+					p.Code = models.ConflictInUse
+				default:
+					p.Code = models.ConflictCode(p.Detail)
+				}
 			}
 			if k.status == http.StatusServiceUnavailable {
 				p.Detail = k.detail

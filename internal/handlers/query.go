@@ -31,6 +31,14 @@ func parseListQuery(get queryFunc) (models.ListQuery, error) {
 			p.Add("status", "must be draft, published or archived")
 		}
 	}
+	switch s := get("unpublished_changes"); s {
+	case "":
+	case "true", "false":
+		v := s == "true"
+		q.UnpublishedChanges = &v
+	default:
+		p.Add("unpublished_changes", "must be true or false")
+	}
 	if s := get("relation"); s != "" {
 		if _, ok := models.FindTerm(models.Relations, s); !ok {
 			p.Add("relation", "must be twin, partner, friendship or cross_border")

@@ -9,7 +9,7 @@ import (
 var (
 	editors    = []models.Role{models.RoleEditor}
 	admins     = []models.Role{models.RoleAdmin}
-	listParams = []string{"status", "q", "sort", "page", "per_page"}
+	listParams = []string{"status", "unpublished_changes", "q", "sort", "page", "per_page"}
 	// originalTypes are the types an original can have (detected at upload).
 	originalTypes = []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}
 )

@@ -328,6 +328,8 @@ func matches(v bson.RawValue, want any) bool {
 	switch v.Type {
 	case bson.TypeString:
 		return v.StringValue() == w
+	case bson.TypeBoolean:
+		return fmt.Sprint(v.Boolean()) == w
 	case bson.TypeArray:
 		vals, err := v.Array().Values()
 		if err != nil {

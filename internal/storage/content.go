@@ -98,6 +98,15 @@ func (c *Content[T, P]) findOne(ctx context.Context, filter bson.D) (P, error) {
 	return P(&item), nil
 }
 
+// unpublishedFilter keeps the records whose has_unpublished_changes is
+// q's (none when q does not say).
+func unpublishedFilter(q models.ListQuery) bson.D {
+	if q.UnpublishedChanges == nil {
+		return nil
+	}
+	return bson.D{{Key: "has_unpublished_changes", Value: *q.UnpublishedChanges}}
+}
+
 // List filters, sorts and pages (from memory with UseMemory, which
 // applies the same filter and sort: memList).
 func (c *Content[T, P]) List(ctx context.Context, q models.ListQuery) (models.List[P], error) {
@@ -112,6 +121,7 @@ func (c *Content[T, P]) List(ctx context.Context, q models.ListQuery) (models.Li
 	if q.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: q.Status})
 	}
+	filter = append(filter, unpublishedFilter(q)...)
 	if q.Q != "" {
 		filter = append(filter, bson.E{Key: "search", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(models.FoldText(q.Q))}}})
 	}

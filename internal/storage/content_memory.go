@@ -93,9 +93,9 @@ func (c *Content[T, P]) memList(ctx context.Context, q models.ListQuery, sort bs
 	if err := c.db.Ping(ctx); err != nil {
 		return models.List[P]{}, err
 	}
-	var extra bson.D
+	extra := unpublishedFilter(q)
 	if c.spec.Filter != nil {
-		extra = c.spec.Filter(q)
+		extra = append(extra, c.spec.Filter(q)...)
 	}
 	text := models.FoldText(q.Q)
 	from := (q.Page - 1) * q.PerPage

@@ -145,10 +145,10 @@ func taskCreatePartnership(t *testing.T) {
 	p.write("Cooperation in culture and sport.")
 	// The charter with its agreement, picked by title from the document list.
 	p.click("button", "Dodaj sporazum", "")
-	p.choose("Dokument", "Sporazumi 1", charterTitle)
-	p.fill("Naslov", "Sporazumi 1", "Twinning charter")
+	p.choose("Dokument", "Sporazum 1", charterTitle)
+	p.fill("Naslov", "Sporazum 1", "Twinning charter")
 	p.click("tab", "SL", "")
-	p.fill("Naslov", "Sporazumi 1", "Listina o pobratenju")
+	p.fill("Naslov", "Sporazum 1", "Listina o pobratenju")
 	// The crest from the media library's cards, found by typing its title.
 	p.click("button", "Izberi iz knjižnice: Grb", "")
 	p.fill("Iskanje po naslovu, letu, imenu datoteke ali partnerstvu", "", crestTitle)
@@ -436,7 +436,7 @@ func taskBadInput(t *testing.T) {
 		p.fill(label, "", typed[label])
 	}
 	p.click("button", "Dodaj sporazum", "")
-	p.fill("Leto", "Sporazumi 1", "1800")
+	p.fill("Leto", "Sporazum 1", "1800")
 	p.click("button", "Shrani", "")
 	p.waitJS(`document.querySelector("[aria-invalid=true]")`)
 	p.screen("errors beside the fields")
@@ -466,7 +466,7 @@ func taskBadInput(t *testing.T) {
 	check("Država", "", typed["Država"], "Izberite državo s seznama")
 	check("Spletna stran", "", typed["Spletna stran"], "https://")
 	check("Ime", "SL", "", "obvezno")
-	check("Leto", "Sporazumi 1", "1800", fmt.Sprintf("od 1900 do %d", time.Now().Year()))
+	check("Leto", "Sporazum 1", "1800", fmt.Sprintf("od 1900 do %d", time.Now().Year()))
 	// A crest without alt text is said beside the field before publishing is refused.
 	p.fill("Ime", "SL", "Nova Gorica")
 	p.choose("Grb", "", undescribed)

@@ -348,3 +348,38 @@ func TestBrowserAdminArchiveFullText(t *testing.T) {
 	u.press(`#archive-back`)
 	u.waitJS(`(document.querySelector("#archive-search input[name=q]") || {}).value === "Valjevo 1975"`)
 }
+
+// A publication scheduled for version 1, then version 3 published by
+// hand: the schedule says it would put older content back. A published
+// record with a draft waits on the dashboard and reads so in its list.
+func TestBrowserAdminStaleScheduleAndWaitingChanges(t *testing.T) {
+	s := apitest.Shared(t)
+	ed := namedToken(t, "Vesna Urednica", "editor")
+	rec := apitest.Create(t, s, ed, apitest.MinimalPartnership("zastarel-nacrt", "Zastarel načrt"))
+	path := apitest.PartnershipPath(rec)
+	at := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/schedule", Token: ed, Headers: apitest.IfMatch(1),
+		Body: map[string]any{"action": "publish", "at": at, "version": 1}}), 201)
+	apitest.PatchTo(t, s, ed, path, 1, map[string]any{"summary": map[string]string{"sl": "Nova vsebina"}})
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/publish", Token: ed, Headers: apitest.IfMatch(2)}), 200)
+	apitest.PatchTo(t, s, ed, path, 3, map[string]any{"summary": map[string]string{"sl": "Še novejša vsebina"}})
+
+	u := newBrowser(t)
+	u.signIn(ed)
+	u.open("#/partnerships/" + rec["id"].(string))
+	u.waitJS(`document.querySelector("#schedule-list li[data-status=pending]")`)
+	if warn := u.text("#schedule-list .stale-schedule"); !strings.Contains(warn, "objavljena je novejša različica 3") {
+		t.Errorf("the schedule of version 1 says %q", warn)
+	}
+	u.open("#/dashboard")
+	u.waitJS(`document.querySelector("#drafts")`)
+	if d := u.text("#drafts"); !strings.Contains(d, "Zastarel načrt") || !strings.Contains(d, "neobjavljene spremembe") {
+		t.Errorf("the dashboard's waiting drafts: %q", d)
+	}
+	u.open("#/partnerships?q=zastarel")
+	u.waitJS(`document.querySelector("#partnership-list tbody tr, table.list tbody tr")`)
+	if row := u.text("table.list tbody"); !strings.Contains(row, "Objavljeno · neobjavljene spremembe") {
+		t.Errorf("the list's status: %q", row)
+	}
+	u.axe("dashboard with waiting changes")
+}

@@ -32,7 +32,14 @@ export function problemText(e) {
       return t("size413", { size: m ? formatSize(Number(m[1])) : "—" });
     }
     case 415: return t("type415");
-    case 409: if (e.problem.used_by && e.problem.used_by.length) return mw("inUsePublished", { uses: usesText(e.problem.used_by) }); break;
+    case 409:
+      if (e.problem.used_by && e.problem.used_by.length) return mw("inUsePublished", { uses: usesText(e.problem.used_by) });
+      // The server's detail is English: its code is said in the interface language.
+      if (!(e.problem.errors && e.problem.errors.length)) {
+        const key = "conflict_" + (e.problem.code || "conflict"), said = m(key);
+        return said === key ? m("conflict_conflict") : said;
+      }
+      break;
     case 503: return t("unavailable");
   }
   if (e.problem.errors && e.problem.errors.length) {

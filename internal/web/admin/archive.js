@@ -95,7 +95,9 @@ export async function archiveDetail(view, id) {
   const evList = h("ol", { class: "events", id: "events" });
   // Events in words ("Celovitost potrjena", not fixity_ok), by a name, not a token id.
   const drawEvents = evs => evList.replaceChildren(...evs.map(e => h("li", { "data-type": e.type },
-    h("strong", { text: w("ev_" + e.type) !== "ev_" + e.type ? w("ev_" + e.type) : w("ev_other", { type: e.type }) }), " · " + formatTime(e.at) + " · ", h("span", { class: "actor", text: actorName(e.who, e.actor) }), e.detail ? " · " + e.detail : "")));
+    h("strong", { text: w("ev_" + e.type) !== "ev_" + e.type ? w("ev_" + e.type) : w("ev_other", { type: e.type }) }), " · " + formatTime(e.at) + " · ", h("span", { class: "actor", text: actorName(e.who, e.actor) }),
+    // The event's technical record (type, size, checksum, format match) as the server wrote it, in English.
+    e.detail ? [" · ", h("span", { class: "event-detail", lang: "en", text: e.detail })] : "")));
   drawEvents(events);
   const result = h("p", { id: "fixity-result", role: "status" });
   const f = d.file, p = d.provenance || {};

@@ -8,6 +8,7 @@ import { bulkActions, columnHeader, hashParams, takeResult, w } from "./lists.js
 import { editRecord, localeTabs, fallbackFor } from "./content.js";
 import { richEditor } from "./richtext.js";
 import { allItems, blockPicker } from "./pickers.js";
+import { statusBadge } from "./workflow.js";
 
 /**
  * listScreen draws the block or page list: sortable columns (the order in
@@ -45,7 +46,7 @@ async function listScreen(view, kind, heading, newLabel, keyField) {
       h("tbody", {}, items.map(x => h("tr", { "data-key": name(x) }, bulk.cell(x),
         h("th", { scope: "row" }, h("a", { href: route + "/" + x.id, text: name(x) })),
         h("td", { text: (x.title && (x.title[getLang()] || x.title.sl || Object.values(x.title)[0])) || "" }),
-        h("td", {}, h("span", { class: "badge", "data-status": x.status, text: t("status_" + x.status) })),
+        h("td", {}, statusBadge(x)),
         h("td", { text: String(x.version) }), h("td", { text: formatTime(x.updated_at) })))))]
       : h("p", { text: t("noResults") }),
     pager].flat().filter(Boolean));

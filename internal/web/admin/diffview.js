@@ -13,8 +13,10 @@ const names = {
   parties: "parties", document_id: "document", areas: "areas", summary: "summary", body: "body", crest_id: "crest",
   documents: "documents", role: "role", sort: "order", key: "key", blocks: "blocks", partnerships: "partnerships",
 };
+// One item of a list is named in the singular ("Sporazum 1", not "Sporazumi 1").
+const one = { agreements: "agreement", documents: "document" };
 
-/** fieldLabel turns a diff path ("agreements[0].title.en") into words ("Sporazumi 1 · Naslov (EN)"). */
+/** fieldLabel turns a diff path ("agreements[0].title.en") into words ("Sporazum 1 · Naslov (EN)"). */
 export function fieldLabel(path, locales = []) {
   const parts = [];
   for (const seg of path.split(".")) {
@@ -23,7 +25,7 @@ export function fieldLabel(path, locales = []) {
     const [, key, idx] = m;
     const nums = [...idx.matchAll(/\[(\d+)\]/g)].map(x => Number(x[1]) + 1);
     if (locales.includes(key) && parts.length) { parts[parts.length - 1] += " (" + key.toUpperCase() + ")"; continue; }
-    const word = key in names ? (names[key] ? t(names[key]) : "") : (w("field_" + key) !== "field_" + key ? w("field_" + key) : key);
+    const word = nums.length && one[key] ? t(one[key]) : key in names ? (names[key] ? t(names[key]) : "") : (w("field_" + key) !== "field_" + key ? w("field_" + key) : key);
     if (word) parts.push(word + (nums.length ? " " + nums.join(".") : ""));
   }
   return parts.join(" · ") || path;

@@ -46,10 +46,14 @@ export function formatSize(bytes) {
   return (bytes / 1024 / 1024 / 1024).toFixed(2) + " GB";
 }
 
+/** TZ is the editors' time zone: every time on screen is its wall time, whatever the browser's zone. */
+export const TZ = "Europe/Ljubljana";
+
+/** formatTime is an instant as TZ's wall time, in the interface language. */
 export function formatTime(s) {
   if (!s) return "";
   const d = new Date(s);
-  return isNaN(d) ? s : d.toLocaleString(getLang() === "sl" ? "sl-SI" : "en-GB");
+  return isNaN(d) ? s : d.toLocaleString(getLang() === "sl" ? "sl-SI" : "en-GB", { timeZone: TZ });
 }
 
 let clearTimer = 0;

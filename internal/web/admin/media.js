@@ -115,6 +115,9 @@ export async function mediaLibrary(view, session) {
       item.dataset.done = "true";
       state.textContent = t("uploadDone") + ": " + titleOf(doc);
       grid.prepend(card(doc, []));
+      total += 1; // the count beside the grid follows it
+      const count = document.getElementById("media-count");
+      if (count) count.textContent = w("mediaCount", { n: total });
       announce(t("uploadDone") + ": " + file.name);
     } catch (e) {
       // A failure never looks like a success: no full bar, the reason in words.
@@ -160,6 +163,9 @@ export async function mediaLibrary(view, session) {
           try {
             await api("/api/v1/documents/" + d.id, { method: "DELETE", version: d.version });
             el.remove();
+            total -= 1;
+            const count = document.getElementById("media-count");
+            if (count) count.textContent = w("mediaCount", { n: total });
             announce(w("deleted", { title }));
             (grid.querySelector("button") || view.querySelector("h1")).focus();
           } catch (e) { fail(e); }
@@ -199,6 +205,7 @@ export async function mediaLibrary(view, session) {
   }
 
   const grid = h("ul", { class: "media-grid", id: "media-grid" }, list.items.map(d => card(d, used.get(d.id) || [])));
+  let total = list.total;
   const pages = Math.max(1, Math.ceil(list.total / 60));
   const pageLink = n => { const p = new URLSearchParams(params); p.set("page", String(n)); return "#/media?" + p; };
   view.replaceChildren(...[h("h1", { text: w("media"), tabindex: "-1" }),

@@ -14,6 +14,7 @@ import { allItems, docLabel, docOptions, dragHandle, partnershipNames } from "./
 import { fieldDrop } from "./fielddrop.js";
 import { libraryButton } from "./libpicker.js";
 import { mw } from "./media_words.js";
+import { statusBadge } from "./workflow.js";
 
 export function label(term, fallback) {
   return term ? (term.labels[getLang()] || term.labels.sl || term.code) : fallback;
@@ -105,7 +106,7 @@ export async function partnershipList(view, session) {
       head(t("country"), "country"), head(t("year"), null), head(t("order"), "sort"))),
     (tbody.append(...rows.map((p, i) => h("tr", { "data-slug": p.slug, "data-key": ordering ? p.id : null }, bulk.cell(p),
       h("th", { scope: "row" }, h("a", { href: "#/partnerships/" + p.id, text: loc(p.partner.name, "sl") })),
-      h("td", {}, h("span", { class: "badge", "data-status": p.status, text: t("status_" + p.status) })),
+      h("td", {}, statusBadge(p)),
       h("td", { text: label(v.relations.find(r => r.code === p.relation), p.relation) }),
       h("td", { text: p.partner.country ? countryName(p.partner.country) : "" }),
       h("td", { text: p.agreements.map(a => a.year).join(", ") }),
@@ -166,14 +167,14 @@ export async function partnershipEdit(view, id, session) {
       let tabs;
       const drawAgreements = () => {
         agreementsBox.replaceChildren(...d.agreements.map((a, i) => h("fieldset", { class: "agreement" },
-          h("legend", { text: t("agreements") + " " + (i + 1) }),
+          h("legend", { text: t("agreement") + " " + (i + 1) }),
           field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind, { "data-pointer": "/agreements/" + i + "/kind" }); s.onchange = () => { a.kind = s.value; }; return s; })()),
           field(t("year"), bindText(a, "year", { type: "number", "data-pointer": "/agreements/" + i + "/year", min: "1900", max: String(new Date().getFullYear()) })),
           field(t("date"), bindText(a, "date", { type: "date", optional: true, "data-pointer": "/agreements/" + i + "/date" })),
           (() => {
             const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { id: "agreement" + i + "-document", "data-pointer": "/agreements/" + i + "/document_id" });
             s.onchange = () => { if (s.value) a.document_id = s.value; else delete a.document_id; };
-            const lib = libraryButton({ id: "agreement" + i + "-library", field: t("document") + " (" + t("agreements") + " " + (i + 1) + ")", title: mw("libAgreementTitle"), docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn"), names,
+            const lib = libraryButton({ id: "agreement" + i + "-library", field: t("document") + " (" + t("agreement") + " " + (i + 1) + ")", title: mw("libAgreementTitle"), docs: () => docs.filter(x => x.kind !== "crest" && x.status !== "withdrawn"), names,
               picked: doc => { s.value = doc.id; s.dispatchEvent(new Event("change", { bubbles: true })); } });
             return h("div", { class: "field-with-library" }, field(t("document"), s), lib);
           })(),
@@ -225,12 +226,14 @@ export async function partnershipEdit(view, id, session) {
           field(t("officialName"), lt(d.partner.official_name, l, "input", "official", "/partner/official_name")),
           richEditor(d.summary, l, { label: t("summary"), id: l + "-summary", pointer: "/summary/" + l, lang: l }),
           richEditor(d.body, l, { label: t("body"), id: l + "-body", pointer: "/body/" + l, lang: l }),
-          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreements") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title", "/agreements/" + i + "/title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties", "/agreements/" + i + "/parties"))); }));
+          d.agreements.map((a, i) => { a.title ||= {}; a.parties ||= {}; return h("fieldset", {}, h("legend", { text: t("agreement") + " " + (i + 1) }), field(t("title"), lt(a.title, l, "input", "agreement" + i + "-title", "/agreements/" + i + "/title")), field(t("parties"), lt(a.parties, l, "input", "agreement" + i + "-parties", "/agreements/" + i + "/parties"))); }));
       };
       const tabsBox = h("div");
       const redraw = () => {
         drawAgreements();
-        tabs = localeTabs(v.locales, localePanel, l => fallbackFor(d.partner.name, l, v) || fallbackFor(d.summary, l, v));
+        // A locale lacks the name, or a summary written in another locale; a
+        // summary written nowhere yet is nothing to translate.
+        tabs = localeTabs(v.locales, localePanel, l => fallbackFor(d.partner.name, l, v) || [fallbackFor(d.summary, l, v)].find(fb => fb !== "—") || null);
         tabsBox.replaceChildren(tabs.el);
       };
       const crest = select([["", t("none")], ...docOptions(docs.filter(x => x.kind === "crest"), names)], d.crest_id || "", { id: "crest", "data-pointer": "/crest_id" });
@@ -293,7 +296,7 @@ export async function partnershipEdit(view, id, session) {
           field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
           field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
           field(t("crest"), crest, m("crestHelp")), crestLib, crestDrop, areas),
-        h("section", { "aria-label": t("contentLocale") }, h("h2", { text: t("contentLocale") }), tabsBox),
+        h("section", { "aria-label": t("contentLocale"), class: "wide" }, h("h2", { text: t("contentLocale") }), tabsBox),
         h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,
           h("button", { type: "button", id: "add-agreement", text: t("addAgreement"), onclick: () => { d.agreements.push({ kind: v.agreement_kinds[0].code, title: {}, year: new Date().getFullYear() }); redraw(); } })),
         h("section", { "aria-label": t("documents") }, h("h2", { text: t("documents") }), docsBox, docsDrop));

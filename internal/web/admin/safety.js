@@ -71,7 +71,8 @@ const words = (b, ...names) => names.some(n => b.textContent.trim().toLowerCase(
 
 /** rules: which buttons ask first, and what they ask. */
 const rules = [
-  { match: b => b.matches("button[data-revoke]"), ask: b => m("confirmRevoke", { name: (b.closest("tr") && b.closest("tr").querySelector("th") || {}).textContent || "" }) },
+  // The token this screen is signed in with: revoking it signs the person out.
+  { match: b => b.matches("button[data-revoke]"), ask: b => m(b.dataset.own === "true" ? "confirmRevokeOwn" : "confirmRevoke", { name: (b.closest("tr") && b.closest("tr").querySelector("th") || {}).textContent || "" }) },
   { match: b => b.matches("#restore-version"), ask: b => m("confirmRestore", { n: ((b.closest(".version-diff") || document).querySelector("h3") || { textContent: "" }).textContent.replace(/\D+/g, "") }) },
   { match: b => b.matches("#doc-toggle") && words(b, "umakni", "withdraw"), ask: () => m("confirmWithdraw", { name: heading() }) },
   { match: b => b.matches("#doc-toggle"), ask: () => m("confirmRestoreDoc", { name: heading() }) },

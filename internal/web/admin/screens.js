@@ -9,8 +9,8 @@ import { archiveSearch, archiveDetail, auditPanel } from "./archive.js";
 import { blockList, blockEdit, pageList, pageEdit } from "./blocks.js";
 import { preview as previewScreen } from "./preview.js";
 import { mediaLibrary } from "./media.js";
-import { fail } from "./app.js";
-import { actorName } from "./workflow.js";
+import { fail, session } from "./app.js";
+import { actorName, statusBadge, statusText } from "./workflow.js";
 export { users } from "./users.js";
 export { profile } from "./profile.js";
 
@@ -26,17 +26,18 @@ export async function dashboard(view, _, s) {
   const role = s.me.role, editor = role !== "archivist", archivist = role !== "editor";
   const parts = [h("h1", { text: t("dashboard") })];
   if (editor) {
-    const [p, b, g, recent] = await Promise.all(["partnerships", "blocks", "pages"].map(k => api("/api/v1/" + k + "?status=draft&per_page=20"))
+    // Waiting: new drafts and published records with unpublished changes.
+    const [p, b, g, recent] = await Promise.all(["partnerships", "blocks", "pages"].map(k => api("/api/v1/" + k + "?unpublished_changes=true&per_page=20"))
       .concat(api("/api/v1/partnerships?sort=-updated_at&per_page=5")));
-    const drafts = [...p.items.map(x => ["partnerships", x.id, (x.partner.name.sl || x.slug)]), ...b.items.map(x => ["blocks", x.id, x.key]), ...g.items.map(x => ["pages", x.id, x.slug])];
+    const drafts = [...p.items.map(x => ["partnerships", x, (x.partner.name.sl || x.slug)]), ...b.items.map(x => ["blocks", x, x.key]), ...g.items.map(x => ["pages", x, x.slug])];
     parts.push(h("section", { class: "panel", "aria-labelledby": "drafts-h", id: "drafts" }, h("h2", { id: "drafts-h", text: t("draftsWaiting") + " (" + (p.total + b.total + g.total) + ")" }),
-      drafts.length ? h("ul", {}, drafts.map(([k, id, name]) => h("li", {}, h("a", { href: "#/" + k + "/" + id, text: name }), " · " + t(k)))) : h("p", { text: t("noResults") })));
+      drafts.length ? h("ul", {}, drafts.map(([k, x, name]) => h("li", {}, h("a", { href: "#/" + k + "/" + x.id, text: name }), " · " + t(k) + " · ", statusBadge(x)))) : h("p", { text: t("noResults") })));
     // Who made each last change, by name (the history's newest entry).
     const who = await Promise.all(recent.items.map(x => api("/api/v1/partnerships/" + x.id + "/versions")
       .then(v => v.items.length ? actorName(v.items[0].actor, v.items[0].by) : "", () => "")));
     parts.push(h("section", { class: "panel", "aria-labelledby": "recent-h", id: "recent" }, h("h2", { id: "recent-h", text: t("recentChanges") }),
       h("ul", {}, recent.items.map((x, i) => h("li", {}, h("a", { href: "#/partnerships/" + x.id, text: x.partner.name.sl || x.slug }),
-        " · " + t("status_" + x.status) + " · " + t("version", { n: x.version }) + " · " + formatTime(x.updated_at) + (who[i] ? " · " + who[i] : ""))))));
+        " · " + statusText(x) + " · " + formatTime(x.updated_at) + (who[i] ? " · " + who[i] : ""))))));
   }
   if (archivist) parts.push(await auditPanel());
   if (role === "admin") parts.push(await backupPanel());
@@ -57,11 +58,12 @@ async function backupPanel() {
       : p ? t("backupRunning", { done: formatSize(p.bytes_done), total: formatSize(p.bytes_total), files: p.files_done, of: p.files_total, eta: Math.round(p.eta_seconds) })
       : st.last ? t(st.last.status === "succeeded" ? "backupLastOk" : "backupLastFailed", { at: formatTime(st.last.finished_at), size: formatSize(st.last.progress.bytes_total), err: st.last.error || "" })
       : t("backupNone");
-    text.append(h("br"), t("backupKept", { n: st.kept.length, target: st.target || "—" }));
+    if (st.target) text.append(h("br"), t("backupKept", { n: st.kept.length, target: st.target }));
     return st;
   };
-  await draw();
-  const button = h("button", { type: "button", id: "run-backup", text: t("backupNow"), onclick: async () => {
+  const first = await draw();
+  // Without a target there is nothing to back up into: the button says so by being off.
+  const button = h("button", { type: "button", id: "run-backup", text: t("backupNow"), disabled: !first.target, "aria-describedby": "backup-state", onclick: async () => {
     try {
       await api("/api/v1/backups", { method: "POST" });
       for (let st = await draw(); st.running; st = await draw()) await new Promise(r => setTimeout(r, 1000));
@@ -98,7 +100,7 @@ export async function tokens(view) {
       h("thead", {}, h("tr", {}, [t("tokenName"), t("roleLabel"), t("prefix"), t("created"), t("actions")].map(c => h("th", { scope: "col", text: c })))),
       h("tbody", {}, items.map(x => h("tr", { "data-id": x.id }, h("th", { scope: "row", text: x.name }), h("td", { text: t("role_" + x.role) }),
         h("td", {}, h("code", { text: x.prefix + "…" })), h("td", { text: formatTime(x.created_at) }),
-        h("td", {}, h("button", { type: "button", "data-revoke": x.id, "aria-label": t("revokeToken") + ": " + x.name, text: t("revokeToken"), onclick: async () => {
+        h("td", {}, h("button", { type: "button", "data-revoke": x.id, "data-own": session.me && session.me.type === "token" && session.me.id === x.id ? "true" : null, "aria-label": t("revokeToken") + ": " + x.name, text: t("revokeToken"), onclick: async () => {
           try {
             await api("/api/v1/tokens/" + x.id, { method: "DELETE" });
             // A revoked token's secret is worthless: it leaves the screen.

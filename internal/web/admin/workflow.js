@@ -7,13 +7,13 @@
 // data-confirm rule.
 import { api, editable } from "./api.js";
 import { t, getLang } from "./i18n.js";
-import { h, field, select, announce } from "./dom.js";
+import { h, field, select, announce, TZ } from "./dom.js";
 import { diff } from "./diff.js";
 import { diffTable } from "./diffview.js";
 import { w } from "./workflow_words.js";
 import { fail } from "./app.js";
 
-export const TZ = "Europe/Ljubljana";
+export { TZ };
 const resourceOf = { partnerships: "partnership", blocks: "block", pages: "page" };
 
 /** statusText is the editor's status line: "Objavljeno · neobjavljene spremembe" for a published record with a draft. */
@@ -21,6 +21,13 @@ export function statusText(rec) {
   const s = t("status_" + rec.status);
   if (rec.has_unpublished_changes && rec.status === "published") return s + " · " + w("unpublishedChanges") + " · " + t("version", { n: rec.version });
   return s + " · " + t("version", { n: rec.version });
+}
+
+/** statusBadge is a list's status cell: "Objavljeno · neobjavljene spremembe" for a published record with a draft. */
+export function statusBadge(rec) {
+  const changed = rec.status === "published" && rec.has_unpublished_changes;
+  return h("span", { class: "badge", "data-status": rec.status, "data-draft": changed ? "true" : null,
+    text: t("status_" + rec.status) + (changed ? " · " + w("unpublishedChanges") : "") });
 }
 
 /** offsetAt is the zone's offset from UTC in minutes at the instant ms. */
@@ -98,6 +105,8 @@ export function workflow(box, ed) {
       h("span", { class: "badge", "data-status": s.status, text: w("sched_" + s.status) + (s.late ? " (" + w("late") + ")" : "") }),
       s.scheduled_by && s.scheduled_by.name ? " · " + w("by", { name: s.scheduled_by.name }) : "",
       s.error ? h("span", { class: "error", text: " " + s.error }) : null,
+      // Published by hand since: this schedule would put older content back.
+      s.status === "pending" && s.action === "publish" && rec.published_version > s.version ? h("span", { class: "warning stale-schedule", text: " " + w("schedOlder", { n: rec.published_version }) }) : null,
       s.status === "pending" ? [" ", h("button", { type: "button", "data-cancel-schedule": s.id, "data-confirm": w("confirmCancelSchedule", { what: what(s) + ", " + zoned(s.at) }),
         "aria-label": w("cancelSchedule") + ": " + what(s) + ", " + zoned(s.at), text: w("cancelSchedule"), onclick: async () => {
           try {
