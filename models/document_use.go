@@ -3,20 +3,22 @@ package models
 import "strings"
 
 // DocumentUse is one place where published content shows a document: a
-// published partnership's crest, an entry of its document list, or the
-// accessible alternative of a document it shows.
+// published partnership's crest, an agreement's text, an entry of its
+// document list, or the accessible alternative of a document it shows.
 type DocumentUse struct {
 	Resource Resource  `json:"resource"`
 	ID       string    `json:"id"`
 	Slug     string    `json:"slug"`
 	Name     Localized `json:"name"`
-	// Role is how the document is used there: crest, document, alternative.
+	// Role is how the document is used there: crest, agreement, document,
+	// alternative.
 	Role string `json:"role"`
 }
 
 // Use roles.
 const (
 	UseCrest       = "crest"
+	UseAgreement   = "agreement"
 	UseDocument    = "document"
 	UseAlternative = "alternative"
 )

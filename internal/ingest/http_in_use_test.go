@@ -10,10 +10,11 @@ import (
 )
 
 // A document published content shows — a published partnership's crest,
-// an entry of its document list, the accessible alternative of one — is
-// neither withdrawn nor purged: 409 with used_by naming each use, and
-// nothing written. A link only a draft or an agreement makes does not
+// an agreement's text, an entry of its document list, the accessible
+// alternative of one — is neither withdrawn nor purged: 409 with used_by
+// naming each use, and nothing written. A link only a draft makes does not
 // hold it, and once the published version no longer shows it, it goes.
+// The agreement's text is public: its link downloads it.
 func TestDocumentsPublishedContentShowsAreNotWithdrawnOrPurged(t *testing.T) {
 	s := apitest.Shared(t)
 	ed := s.NewToken(t, "editor")
@@ -46,7 +47,7 @@ func TestDocumentsPublishedContentShowsAreNotWithdrawnOrPurged(t *testing.T) {
 		doc     map[string]any
 		version int
 		role    string
-	}{{shown, 2, "document"}, {crest, 1, "crest"}, {alt, 1, "alternative"}} {
+	}{{shown, 2, "document"}, {crest, 1, "crest"}, {alt, 1, "alternative"}, {agreement, 1, "agreement"}} {
 		docPath := "/api/v1/documents/" + id(c.doc)
 		for _, r := range []apitest.Resp{
 			s.Do(t, apitest.Req{Method: "DELETE", Path: docPath, Token: ed, Headers: apitest.IfMatch(c.version)}),
@@ -70,10 +71,19 @@ func TestDocumentsPublishedContentShowsAreNotWithdrawnOrPurged(t *testing.T) {
 		}
 	}
 
-	// An agreement's link is not shown publicly, a draft is not published.
-	for _, d := range []map[string]any{agreement, drafted} {
-		apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id(d), Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	// The public partnership links the agreement's text.
+	pub := apitest.Expect(t, s.Do(t, apitest.Req{Path: "/api/v1/public/partnerships/v-uporabi?locale=sl"}), 200).Map(t)
+	ag := pub["agreements"].([]any)[0].(map[string]any)
+	doc, _ := ag["document"].(map[string]any)
+	if doc == nil || doc["id"] != id(agreement) || doc["role"] != "agreement" || doc["title"] != "Listina samo v dogovoru" {
+		t.Fatalf("the public agreement %v does not link its text", ag)
 	}
+	if r := s.FollowLink(t, doc["url"].(string)); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF") {
+		t.Fatalf("the agreement's link answered %d", r.Status)
+	}
+
+	// A draft is not published.
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id(drafted), Token: ed, Headers: apitest.IfMatch(1)}), 200)
 
 	// A draft that drops the document does not free it; its publish does,
 	// and with it the alternative of the document no longer shown.
@@ -86,4 +96,5 @@ func TestDocumentsPublishedContentShowsAreNotWithdrawnOrPurged(t *testing.T) {
 	apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id(crest), Token: ed, Headers: apitest.IfMatch(1)}), 409, "conflict")
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: path + "/unpublish", Token: ed, Headers: apitest.IfMatch(4)}), 200)
 	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id(crest), Token: ed, Headers: apitest.IfMatch(1)}), 200)
+	apitest.Expect(t, s.Do(t, apitest.Req{Method: "DELETE", Path: "/api/v1/documents/" + id(agreement), Token: ed, Headers: apitest.IfMatch(1)}), 200)
 }

@@ -90,11 +90,17 @@ func (s *snapshot) putPage(id string, p *models.ContentPage) {
 }
 
 // linkedDocuments are the documents a partnership's public view links to
-// (see renderer.partnership): its crest and its document list.
+// (see renderer.partnership): its crest, its agreements' texts and its
+// document list.
 func linkedDocuments(p *models.Partnership) []string {
-	ids := make([]string, 0, len(p.Documents)+1)
+	ids := make([]string, 0, len(p.Documents)+len(p.Agreements)+1)
 	if p.CrestID != "" {
 		ids = append(ids, p.CrestID)
+	}
+	for _, a := range p.Agreements {
+		if a.DocumentID != "" {
+			ids = append(ids, a.DocumentID)
+		}
 	}
 	for _, ref := range p.Documents {
 		ids = append(ids, ref.DocumentID)

@@ -10,8 +10,7 @@ import (
 // partnerships whose crest or document list names it, and those showing a
 // document whose accessible alternative it is. It reads this instance's
 // snapshot, which holds every write made here and another instance's
-// within Staleness. Agreements' document links are not listed: the
-// public API does not show them.
+// within Staleness.
 func (p *Publisher) Uses(id string) []models.DocumentUse {
 	s := p.cur.Load()
 	var out []models.DocumentUse
@@ -24,14 +23,22 @@ func (p *Publisher) Uses(id string) []models.DocumentUse {
 		if pt.CrestID == id {
 			add(pt, models.UseCrest)
 		}
-		for _, ref := range pt.Documents {
-			if ref.DocumentID == id {
-				add(pt, models.UseDocument)
+		shown := func(docID, role string) {
+			if docID == id {
+				add(pt, role)
 			}
-			if d, ok := s.documents[ref.DocumentID]; ok && d.Status == models.DocumentActive && d.ID != id &&
+			if d, ok := s.documents[docID]; ok && d.Status == models.DocumentActive && d.ID != id &&
 				d.Alternative != nil && d.Alternative.DocumentID == id {
 				add(pt, models.UseAlternative)
 			}
+		}
+		for _, a := range pt.Agreements {
+			if a.DocumentID != "" {
+				shown(a.DocumentID, models.UseAgreement)
+			}
+		}
+		for _, ref := range pt.Documents {
+			shown(ref.DocumentID, models.UseDocument)
 		}
 	}
 	return out

@@ -64,6 +64,9 @@ type PublicAgreement struct {
 	Year    int        `json:"year"`
 	Date    string     `json:"date,omitempty"`
 	Parties string     `json:"parties,omitempty"`
+	// Document is the agreement's text when the editor linked one and it
+	// is active (role "agreement"); null otherwise.
+	Document *PublicDocument `json:"document"`
 }
 
 // PublicPartnership is a published partnership in one locale.
@@ -100,6 +103,10 @@ func (r *renderer) partnership(p *models.Partnership) PublicPartnership {
 		f := fieldIndex("agreements", i)
 		v.Agreements[i] = PublicAgreement{Kind: z.term(models.AgreementKinds, string(a.Kind)),
 			Title: z.text(f+".title", a.Title), Year: a.Year, Date: a.Date, Parties: z.text(f+".parties", a.Parties)}
+		if d := r.s.activeDocument(a.DocumentID); d != nil {
+			doc := r.document(z, f+".document", d, string(models.RoleAgreementDoc))
+			v.Agreements[i].Document = &doc
+		}
 	}
 	for i, code := range p.Areas {
 		v.Areas[i] = z.term(models.Areas, code)

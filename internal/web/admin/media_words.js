@@ -7,7 +7,7 @@ import { getLang } from "./i18n.js";
 
 const words = {
   sl: {
-    useRole_crest: "grb", useRole_document: "dokument", useRole_alternative: "dostopna različica",
+    useRole_crest: "grb", useRole_agreement: "sporazum", useRole_document: "dokument", useRole_alternative: "dostopna različica",
     inUsePublished: "Dokument uporablja objavljena vsebina: {uses}. Najprej umaknite objavo ali izberite drug dokument.",
     mediaYear: "Leto", mediaPartnership: "Partnerstvo", mediaStatus: "Stanje",
     allYears: "Vsa leta", allPartnerships: "Vsa partnerstva", statusActive: "Aktivni", statusWithdrawn: "Umaknjeni", statusAll: "Vsi",
@@ -37,7 +37,7 @@ const words = {
     libClose: "Zapri", libCount: "Zadetki: {n}", libCountMore: "Zadetki: {n} (prikazanih prvih {shown}; iskanje jih zoži)",
   },
   en: {
-    useRole_crest: "crest", useRole_document: "document", useRole_alternative: "accessible alternative",
+    useRole_crest: "crest", useRole_agreement: "agreement", useRole_document: "document", useRole_alternative: "accessible alternative",
     inUsePublished: "Published content uses this document: {uses}. Unpublish it there or pick another document first.",
     mediaYear: "Year", mediaPartnership: "Partnership", mediaStatus: "Status",
     allYears: "All years", allPartnerships: "All partnerships", statusActive: "Active", statusWithdrawn: "Withdrawn", statusAll: "All",
