@@ -38,13 +38,26 @@ type Schedule struct {
 	// the allowed delay after At (the service was down at At).
 	RanAt *time.Time `json:"ran_at" bson:"ran_at,omitempty"`
 	Late  bool       `json:"late" bson:"late"`
-	// Error says why it failed, in words for the editor.
-	Error       string    `json:"error,omitempty" bson:"error,omitempty"`
-	ScheduledBy Actor     `json:"scheduled_by" bson:"scheduled_by"`
-	CreatedAt   time.Time `json:"created_at" bson:"created_at"`
+	// Error says why it failed, in words for the editor; ErrorCode names
+	// the reason for a UI that says it in its own language.
+	Error       string            `json:"error,omitempty" bson:"error,omitempty"`
+	ErrorCode   ScheduleErrorCode `json:"error_code,omitempty" bson:"error_code,omitempty"`
+	ScheduledBy Actor             `json:"scheduled_by" bson:"scheduled_by"`
+	CreatedAt   time.Time         `json:"created_at" bson:"created_at"`
 	// CancelledAt is set when it was cancelled.
 	CancelledAt *time.Time `json:"cancelled_at,omitempty" bson:"cancelled_at,omitempty"`
 }
+
+// ScheduleErrorCode is why a schedule failed.
+type ScheduleErrorCode string
+
+// Why a schedule failed: the record or its version is gone, the version
+// breaks a rule now (a linked document withdrawn), or anything else.
+const (
+	ScheduleErrGone    ScheduleErrorCode = "gone"
+	ScheduleErrInvalid ScheduleErrorCode = "invalid"
+	ScheduleErrOther   ScheduleErrorCode = "failed"
+)
 
 // ScheduleInput is the body of POST …/{id}/schedule.
 type ScheduleInput struct {

@@ -19,6 +19,7 @@ type ScheduleView struct {
 	RanAt       *time.Time `json:"ran_at"`
 	Late        bool       `json:"late"`
 	Error       string     `json:"error"`
+	ErrorCode   string     `json:"error_code"`
 	ScheduledBy struct {
 		TokenID string `json:"token_id"`
 		Name    string `json:"name"`

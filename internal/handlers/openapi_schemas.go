@@ -146,6 +146,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[models.TextStatus]():        {"queued", "running", "done", "none", "failed", "unavailable"},
 	reflect.TypeFor[models.Action]():            {"create", "update", "publish", "unpublish", "archive", "restore"},
 	reflect.TypeFor[models.ScheduleStatus]():    {"pending", "done", "failed", "cancelled"},
+	reflect.TypeFor[models.ScheduleErrorCode](): {"gone", "invalid", "failed"},
 	reflect.TypeFor[models.DeliveryStatus]():    {"pending", "succeeded", "failed"},
 	reflect.TypeFor[models.Relation]():          terms(models.Relations),
 	reflect.TypeFor[models.AgreementKind]():     terms(models.AgreementKinds),

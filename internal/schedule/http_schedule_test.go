@@ -192,7 +192,8 @@ func TestScheduleRefusals(t *testing.T) {
 }
 
 // A version that can no longer be published (it links a document purged
-// since) ends failed, with a reason for the editor, and publishes nothing.
+// since) ends failed, with a reason for the editor (and its code, invalid,
+// for a UI in another language), and publishes nothing.
 func TestScheduleOfUnpublishableVersionFails(t *testing.T) {
 	s := apitest.Shared(t)
 	ed := s.NewToken(t, "editor")
@@ -207,7 +208,7 @@ func TestScheduleOfUnpublishableVersionFails(t *testing.T) {
 
 	sc := s.Schedule(t, ed, path, 2, map[string]any{"action": "publish", "at": apitest.RFC3339(time.Now().Add(2 * time.Second)), "version": 1})
 	done := s.WaitSchedule(t, ed, sc.ID)
-	if done.Status != "failed" || done.Error == "" || done.RanAt == nil {
+	if done.Status != "failed" || done.Error == "" || done.ErrorCode != "invalid" || done.RanAt == nil {
 		t.Fatalf("schedule of an unpublishable version: %+v", done)
 	}
 	if cur := apitest.Expect(t, s.Do(t, apitest.Req{Method: "GET", Path: path, Token: ed}), 200).Map(t); cur["status"] != "draft" || cur["version"].(float64) != 2 {

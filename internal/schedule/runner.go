@@ -64,7 +64,7 @@ func (s *Service) run(ctx context.Context, sc models.Schedule) {
 		return
 	default:
 		outcome = OutcomeFailed
-		sc.Error = failure(err)
+		sc.ErrorCode, sc.Error = failure(err)
 	}
 	ranAt := s.now().Truncate(time.Millisecond)
 	sc.Status, sc.RanAt, sc.Late = models.ScheduleStatus(outcome), &ranAt, ranAt.Sub(sc.At) > s.LateAfter
@@ -98,14 +98,14 @@ func (s *Service) apply(ctx context.Context, sc models.Schedule) error {
 
 // failure says why a schedule failed, in words for the editor (never a
 // driver's text).
-func failure(err error) string {
+func failure(err error) (models.ScheduleErrorCode, string) {
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		return "the record or its version no longer exists"
+		return models.ScheduleErrGone, "the record or its version no longer exists"
 	case errors.Is(err, models.ErrInvalid):
-		return "the version can no longer be published: it breaks a rule (a linked document may be gone)"
+		return models.ScheduleErrInvalid, "the version can no longer be published: it breaks a rule (a linked document may be gone)"
 	}
-	return "the action failed"
+	return models.ScheduleErrOther, "the action failed"
 }
 
 func (s *Service) count(outcome string) {

@@ -104,7 +104,7 @@ export function workflow(box, ed) {
       h("strong", { text: what(s) }), " · " + zoned(s.at) + " · ",
       h("span", { class: "badge", "data-status": s.status, text: w("sched_" + s.status) + (s.late ? " (" + w("late") + ")" : "") }),
       s.scheduled_by && s.scheduled_by.name ? " · " + w("by", { name: s.scheduled_by.name }) : "",
-      s.error ? h("span", { class: "error", text: " " + s.error }) : null,
+      s.error || s.error_code ? h("span", { class: "error", text: " " + w("schedErr_" + (s.error_code || "failed")) }) : null,
       // Published by hand since: this schedule would put older content back.
       s.status === "pending" && s.action === "publish" && rec.published_version > s.version ? h("span", { class: "warning stale-schedule", text: " " + w("schedOlder", { n: rec.published_version }) }) : null,
       s.status === "pending" ? [" ", h("button", { type: "button", "data-cancel-schedule": s.id, "data-confirm": w("confirmCancelSchedule", { what: what(s) + ", " + zoned(s.at) }),
