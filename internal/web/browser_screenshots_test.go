@@ -60,6 +60,16 @@ func TestBrowserScreenshots(t *testing.T) {
 				if sw > width {
 					t.Errorf("%s is %d px wide at %d px", name, sw, width)
 				}
+				// The header leaves the screen to the work: three short
+				// rows (it took 347 px when the menu wrapped), every link
+				// of the menu still there to tap.
+				var head struct{ Height, Links, Shown int64 }
+				u.eval(`(() => { const links = [...document.querySelectorAll("#nav a")];
+					return {Height: Math.round(document.querySelector("header.top").getBoundingClientRect().height), Links: links.length,
+						Shown: links.filter(a => a.getBoundingClientRect().height > 0).length}; })()`, &head)
+				if head.Height > 140 || head.Links < 8 || head.Shown != head.Links {
+					t.Errorf("%s: the header at %d px is %+v", name, width, head)
+				}
 			}
 			u.screenshot(dir, name+"-"+suffix)
 		}

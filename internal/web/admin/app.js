@@ -81,6 +81,10 @@ function chrome() {
   nav.replaceChildren(h("ul", {}, menus[session.me.role].map(k =>
     h("li", {}, h("a", { href: "#/" + k, text: t(navLabels[k]), "aria-current": k === current ? "page" : null })))));
   nav.hidden = false;
+  // On a phone the menu is one row that scrolls sideways: the current
+  // screen's link is brought into it.
+  const ul = nav.firstElementChild, cur = ul.querySelector("[aria-current]");
+  if (cur && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = cur.offsetLeft - ul.offsetLeft - (ul.clientWidth - cur.offsetWidth) / 2;
   const label = session.me.name + " · " + t("role_" + session.me.role);
   if (session.me.type === "user") who.replaceChildren(h("a", { href: "#/profile", id: "profile-link", title: t("profile"), "aria-current": current === "profile" ? "page" : null, text: label }));
   else who.textContent = label;
