@@ -155,15 +155,20 @@ func (u *ui) eval(js string, out any) {
 	u.run(chromedp.Evaluate(js, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
 }
 
-// waitJS polls a JavaScript condition until it holds (at most 60 s).
+// waitJS polls a JavaScript condition until it holds (at most 60 s). A
+// poll that meets a page being replaced (a link just clicked) counts as
+// "not yet": the condition is asked again of the new page.
 func (u *ui) waitJS(cond string) {
 	u.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var ok bool
-		u.eval("!!("+cond+")", &ok)
-		if ok {
+		err := chromedp.Run(u.ctx, chromedp.Evaluate("!!("+cond+")", &ok))
+		switch {
+		case err == nil && ok:
 			return
+		case err != nil && !navigating(err):
+			u.t.Fatalf("browser: %v", err)
 		}
 		if time.Now().After(deadline) {
 			var body string
@@ -172,6 +177,14 @@ func (u *ui) waitJS(cond string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// navigating tells an evaluation that met a navigation (the page or its
+// JavaScript context replaced under it) from a real failure.
+func navigating(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "Inspected target navigated or closed") || strings.Contains(m, "Execution context was destroyed") ||
+		strings.Contains(m, "Cannot find context with specified id")
 }
 
 // text is the text of the first element matching sel ("" when none).
