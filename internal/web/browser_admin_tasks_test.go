@@ -58,6 +58,16 @@ func newPerson(t *testing.T, task, name, role string) *person {
 		p.task += " (375 px)"
 	}
 	p.size(p.phone)
+	// A failed task says what the person last saw (the browser is still
+	// open: this cleanup runs before newBrowser's).
+	t.Cleanup(func() {
+		if t.Failed() {
+			var seen string
+			if err := chromedp.Run(p.ctx, chromedp.Evaluate(`location.hash + "\n" + document.body.innerText.slice(0, 1500)`, &seen)); err == nil {
+				t.Logf("%s: the screen at the end shows %s", p.task, seen)
+			}
+		}
+	})
 	p.openAdmin(email, pw)
 	return p
 }

@@ -144,7 +144,17 @@ func (p *person) clickAt(sel string) {
 		X, Y  float64
 		Cover string
 	}
-	p.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.scrollIntoView({block: "center", inline: "nearest"});
+	// A person aims at a control that has stopped moving: the place is
+	// taken once the control's box is the same two frames running (an
+	// image or a message arriving above it moves it down).
+	p.eval(fmt.Sprintf(`(async () => { const e = document.querySelector(%q); e.scrollIntoView({block: "center", inline: "nearest"});
+	  const box = () => JSON.stringify(e.getBoundingClientRect());
+	  for (let i = 0, last = ""; i < 60; i++) {
+	    await new Promise(done => requestAnimationFrame(() => done()));
+	    const now = box();
+	    if (now === last) break;
+	    last = now;
+	  }
 	  const r = e.getBoundingClientRect(), x = r.left + (/^date/.test(e.type) ? 12 : Math.min(r.width / 2, 40)), y = r.top + r.height / 2;
 	  const top = document.elementFromPoint(x, y);
 	  const ok = top && (e === top || e.contains(top) || (e.labels && [...e.labels].some(l => l.contains(top))));
