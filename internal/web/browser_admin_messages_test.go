@@ -114,3 +114,26 @@ func TestBrowserAdminTakenSlugBesideItsField(t *testing.T) {
 		t.Errorf("a refused partnership was stored: %d, was %d", after, before)
 	}
 }
+
+// An information leaves by itself a few seconds after it came, and the
+// page does not move when it goes: the Save button an editor is about to
+// click at the foot of the page stays where it was drawn (at 1280 px, and
+// at 375 px where the save bar sits on the message bar).
+func TestBrowserAdminMessageLeavesWithoutMovingThePage(t *testing.T) {
+	s := apitest.Shared(t)
+	u := newBrowser(t)
+	u.signIn(s.NewToken(t, "editor"))
+	for _, width := range []int64{1280, 375} {
+		u.viewport(width, 700, width < 600)
+		u.open("#/partnerships/new")
+		u.eval(`import("./dom.js").then(d => d.announce("Shranjeno."))`, nil)
+		var before float64
+		u.eval(`(() => { window.scrollTo(0, document.documentElement.scrollHeight); return document.querySelector("#save").getBoundingClientRect().top; })()`, &before)
+		u.waitJS(`document.querySelector("#status-bar").hidden`)
+		var after float64
+		u.eval(`document.querySelector("#save").getBoundingClientRect().top`, &after)
+		if after != before {
+			t.Errorf("at %d px the Save button moved from y=%.0f to y=%.0f when the message left", width, before, after)
+		}
+	}
+}

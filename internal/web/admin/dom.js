@@ -64,7 +64,10 @@ let clearTimer = 0;
  * the last controls: the page scrolls past it), an information leaves by
  * itself after a few seconds, an error stays until the next action or its
  * close button. A message that is not an error also clears the screen's
- * field errors: the save they were about has succeeded.
+ * field errors: the save they were about has succeeded. An information
+ * that leaves by itself leaves its room behind (a spacer as tall as the
+ * bar, the phone's save bar where it was): nothing on the page moves under
+ * a pointer on its way to a button.
  */
 export function announce(msg, kind = "info") {
   const s = document.getElementById("status");
@@ -83,6 +86,14 @@ export function announce(msg, kind = "info") {
   const close = document.getElementById("status-close");
   close.setAttribute("aria-label", m("dismiss"));
   clearTimeout(clearTimer);
+  let spacer = document.getElementById("status-spacer");
+  if (!spacer) {
+    spacer = document.createElement("div");
+    spacer.id = "status-spacer";
+    spacer.setAttribute("aria-hidden", "true");
+    bar.before(spacer);
+  }
+  spacer.style.height = "0px";
   s.textContent = msg;
   s.dataset.kind = kind;
   bar.dataset.kind = kind;
@@ -92,6 +103,11 @@ export function announce(msg, kind = "info") {
   if (msg) saveAnnounced(kind);
   if (msg && kind !== "error") {
     document.querySelectorAll("#view form").forEach(clearFieldErrors);
-    clearTimer = setTimeout(() => { if (s.textContent === msg) announce(""); }, 6000);
+    clearTimer = setTimeout(() => {
+      if (s.textContent !== msg) return;
+      spacer.style.height = bar.offsetHeight + "px";
+      s.textContent = "";
+      bar.hidden = true;
+    }, 6000);
   }
 }
