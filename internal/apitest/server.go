@@ -51,15 +51,34 @@ type Server struct {
 // isShared tells whether s is the server every test of the package uses.
 func (s *Server) isShared() bool { return s.shared }
 
-// FreeAddr finds a free loopback port for the embedded S3, which must be
-// told its address before it starts.
+// handedOut are the ports FreeAddr has given in this process.
+var handedOut = struct {
+	sync.Mutex
+	ports map[string]bool
+}{ports: map[string]bool{}}
+
+// FreeAddr finds a free loopback port for a server that must be told its
+// address before it starts (the embedded S3, a child process). The kernel
+// may give a port it just freed to the next ask, so two calls in a row
+// could name one port for two servers (CI saw a host and its S3 both on
+// 127.0.0.1:39365); a port once handed out is never handed out again in
+// this process.
 func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		addr := l.Addr().String()
+		_ = l.Close()
+		if !handedOut.ports[addr] {
+			handedOut.ports[addr] = true
+			return addr, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return "", errors.New("apitest: no loopback port left that was not handed out before")
 }
 
 // Logger discards logs unless TWINCMS_TEST_LOG is set.

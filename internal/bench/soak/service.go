@@ -44,14 +44,11 @@ func startService(ctx context.Context) (*service, error) {
 	if err := build.Run(); err != nil {
 		return nil, s.fail(fmt.Errorf("build: %w", err))
 	}
-	addr, err := freeAddr()
+	addrs, err := freeAddrs(2)
 	if err != nil {
 		return nil, s.fail(err)
 	}
-	s3, err := freeAddr()
-	if err != nil {
-		return nil, s.fail(err)
-	}
+	addr, s3 := addrs[0], addrs[1]
 	logf, err := os.Create(filepath.Join(dir, "twincms.log"))
 	if err != nil {
 		return nil, s.fail(err)
@@ -130,13 +127,20 @@ func moduleRoot(ctx context.Context) (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// freeAddrs are n distinct free loopback addresses: every port is held
+// until all are chosen, since the kernel may give a port it just freed to
+// the next ask (two servers told one port).
+func freeAddrs(n int) ([]string, error) {
+	out := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		out = append(out, l.Addr().String())
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return out, nil
 }
 
 func randomHex(n int) string {
