@@ -7,7 +7,8 @@ import (
 )
 
 // applyPatch merges patch into the editable fields of cur and decodes the
-// result strictly, keeping cur's server-owned fields.
+// result strictly, keeping cur's server-owned fields. On a PartlyDecoded
+// error next holds what fitted, for the rules to be checked too.
 func applyPatch[T any, P Item[T]](cur P, patch map[string]json.RawMessage) (P, error) {
 	var base map[string]any
 	b, err := json.Marshal(cur)
@@ -27,9 +28,7 @@ func applyPatch[T any, P Item[T]](cur P, patch map[string]json.RawMessage) (P, e
 	}
 	merged, _ := json.Marshal(models.MergePatch(base, pm))
 	next := P(new(T))
-	if err := models.DecodeStrict(merged, next); err != nil {
-		return nil, err
-	}
+	err = models.DecodeStrict(merged, next)
 	*next.GetMeta() = *cur.GetMeta()
-	return next, nil
+	return next, err
 }

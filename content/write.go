@@ -31,6 +31,9 @@ func (s *Service[T, P]) Patch(ctx context.Context, id string, expected int64, pa
 		return nil, err
 	}
 	next, err := applyPatch[T, P](cur, patch)
+	if models.PartlyDecoded(err) {
+		return nil, models.MergeProblems(err, s.prepare(ctx, next))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,6 +79,46 @@ type ValidationError struct {
 	// Kind is ErrInvalid (422) or ErrMalformed (400).
 	Kind     error
 	Problems []FieldProblem
+	// partial: the body's misfits are named and the decoded value holds
+	// what fitted (DecodeStrict), so rule problems may be added to these.
+	partial bool
+}
+
+// PartlyDecoded tells whether err names a body's misfits (wrong JSON
+// types, unknown fields) while the value it was decoded into holds what
+// fitted: the rules can still be checked on it (MergeProblems).
+func PartlyDecoded(err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve) && ve.partial
+}
+
+// MergeProblems adds to a PartlyDecoded error the field problems that
+// the rules (ruleErr) found elsewhere: a field already named, or one inside
+// or around it ("partner" sent as a string, then partner.name missing),
+// is left as the body named it. The status stays the body's (400).
+func MergeProblems(bodyErr, ruleErr error) error {
+	var body, rules *ValidationError
+	if !errors.As(bodyErr, &body) || !body.partial || !errors.As(ruleErr, &rules) {
+		return bodyErr
+	}
+	merged := &ValidationError{Kind: body.Kind, Problems: slices.Clone(body.Problems)}
+	for _, rp := range rules.Problems {
+		if !nearAny(rp.Pointer, body.Problems) {
+			merged.Problems = append(merged.Problems, rp)
+		}
+	}
+	return merged
+}
+
+// nearAny: pointer is one of the problems' pointers, inside one or around one.
+func nearAny(pointer string, problems []FieldProblem) bool {
+	for _, p := range problems {
+		a, b := pointer, p.Pointer
+		if a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/") || a == "" || b == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *ValidationError) Error() string {

@@ -12,8 +12,17 @@ import (
 )
 
 // DecodeStrict decodes data into dst, refusing unknown fields and type
-// mismatches with a field-level problem.
+// mismatches with a field-level problem each, all of them at once. When
+// it refuses them, dst still holds every value that fit (PartlyDecoded),
+// so the caller can add what its rules say of those (MergeProblems) and
+// an editor sees every error of the form in one answer.
 func DecodeStrict(data []byte, dst any) error {
+	if t := reflect.TypeOf(dst); t != nil {
+		if p := fitProblems(data, t); len(p.list) > 0 {
+			_ = json.Unmarshal(data, dst) // what fits: unknown fields are ignored, misfits left zero
+			return &ValidationError{Kind: ErrMalformed, Problems: p.list, partial: true}
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

@@ -23,6 +23,7 @@ type item[T any] interface {
 // ErrStale, ErrInvalid, ErrUnavailable.
 type ContentService[T any, P item[T]] interface {
 	Create(ctx context.Context, it P) (P, error)
+	Check(ctx context.Context, it P) error
 	Get(ctx context.Context, id string) (P, error)
 	List(ctx context.Context, q models.ListQuery) (models.List[P], error)
 	All(ctx context.Context, status models.Status) ([]P, error)
@@ -92,6 +93,10 @@ func pathID(c *fiber.Ctx) (string, error) {
 func (h *contentHandlers[T, P]) create(c *fiber.Ctx) error {
 	it := P(new(T))
 	if err := decodeStrict(c, h.api.d.MaxJSONBytes, it); err != nil {
+		if models.PartlyDecoded(err) {
+			// Every error of the form at once: the rules speak of what fitted.
+			err = models.MergeProblems(err, h.service.Check(c.UserContext(), it))
+		}
 		return err
 	}
 	it, err := h.service.Create(c.UserContext(), it)

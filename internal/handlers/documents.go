@@ -83,6 +83,10 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 		return fmt.Errorf("%w: the metadata part is unreadable or over %d bytes", models.ErrMalformed, a.d.MaxJSONBytes)
 	}
 	in, err := decodeDocumentInput(raw, nil)
+	if models.PartlyDecoded(err) {
+		// Every error of the description at once: the rules speak of what fitted.
+		return models.MergeProblems(err, a.d.Ingest.CheckInput(c.UserContext(), in))
+	}
 	if err != nil {
 		return err
 	}
@@ -175,7 +179,11 @@ func (a *API) patchDocument(c *fiber.Ctx) error {
 		return err
 	}
 	saved, err := a.d.Ingest.Describe(c.UserContext(), id, expected, func(cur models.DocumentInput) (models.DocumentInput, error) {
-		return decodeDocumentInput(raw, &cur)
+		in, err := decodeDocumentInput(raw, &cur)
+		if models.PartlyDecoded(err) {
+			err = models.MergeProblems(err, a.d.Ingest.CheckInput(c.UserContext(), in))
+		}
+		return in, err
 	})
 	if err != nil {
 		return err

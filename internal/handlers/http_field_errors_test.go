@@ -119,3 +119,86 @@ func TestAConflictNamesItsKind(t *testing.T) {
 		t.Errorf("openapi.json's conflict codes %v, models' %v", got, models.ConflictCodes)
 	}
 }
+
+// A value of the wrong JSON type ("19x5" or 1975.5 for a year, a string
+// for a list) and a field the record does not have are named at their
+// exact place (/agreements/1/year, not /agreements/year), all of them,
+// together with what the rules say of the values that fitted: an editor
+// fixes the whole form in one round trip. The answer stays a 400, on
+// create and on a merge patch alike, and nothing is stored.
+func TestWrongTypesAreNamedWithEveryOtherFieldError(t *testing.T) {
+	s := apitest.Shared(t)
+	ed := s.NewToken(t, "editor")
+	codes := func(p map[string]any) map[string]string {
+		got := map[string]string{}
+		for _, e := range p["errors"].([]any) {
+			m := e.(map[string]any)
+			got[m["pointer"].(string)] = m["code"].(string)
+			if d, _ := m["detail"].(string); d == "" || strings.Contains(d, "Go ") || strings.Contains(d, "int64") {
+				t.Errorf("error %v: detail %q", m, d)
+			}
+		}
+		return got
+	}
+	expect := func(t *testing.T, got, want map[string]string) {
+		t.Helper()
+		for ptr, code := range want {
+			if got[ptr] != code {
+				t.Errorf("pointer %s: code %q, want %q (all: %v)", ptr, got[ptr], code, got)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("errors %v, want exactly %v", got, want)
+		}
+	}
+	count := func() float64 {
+		return apitest.Expect(t, s.Do(t, apitest.Req{Path: "/api/v1/partnerships?per_page=1", Token: ed}), 200).Map(t)["total"].(float64)
+	}
+	before := count()
+	t.Run("create", func(t *testing.T) {
+		title := map[string]string{"sl": "Listina"}
+		p := apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: ed, Body: map[string]any{
+			"slug": "Bad Slug", "relation": "twin", "sort": 1.5,
+			"partner": map[string]any{"name": map[string]string{"en": "Only English"}, "country": "SI", "nickname": "x"},
+			"agreements": []any{
+				map[string]any{"kind": "charter", "year": 1800, "title": title},
+				map[string]any{"kind": "charter", "year": "19x5", "title": title},
+				map[string]any{"kind": "charter", "year": 1975.5, "title": title},
+			},
+			"areas": "culture",
+		}}), 400, "malformed-request")
+		expect(t, codes(p), map[string]string{
+			"/sort": "wrong_type", "/agreements/1/year": "wrong_type", "/agreements/2/year": "wrong_type",
+			"/areas": "wrong_type", "/partner/nickname": "unknown_field",
+			"/slug": "slug_format", "/partner/name/sl": "required", "/agreements/0/year": "out_of_range",
+		})
+	})
+	t.Run("merge patch", func(t *testing.T) {
+		made := apitest.Expect(t, s.Do(t, apitest.Req{Method: "POST", Path: "/api/v1/partnerships", Token: ed,
+			Body: apitest.MinimalPartnership("wrong-types-patch", "Napačne vrste")}), 201).Map(t)
+		path := "/api/v1/partnerships/" + made["id"].(string)
+		defer s.Do(t, apitest.Req{Method: "DELETE", Path: path, Token: apitest.AdminToken, Headers: map[string]string{"If-Match": `"1"`}})
+		p := apitest.ExpectProblem(t, s.Do(t, apitest.Req{Method: "PATCH", Path: path, Token: ed,
+			Headers: map[string]string{"If-Match": `"1"`, "Content-Type": "application/merge-patch+json"},
+			Body:    map[string]any{"slug": "Bad Slug", "sort": "deseti"}}), 400, "malformed-request")
+		expect(t, codes(p), map[string]string{"/sort": "wrong_type", "/slug": "slug_format"})
+		if got := apitest.Expect(t, s.Do(t, apitest.Req{Path: path, Token: ed}), 200).Map(t); got["version"].(float64) != 1 || got["slug"] != "wrong-types-patch" {
+			t.Errorf("a refused patch changed the record: version %v, slug %v", got["version"], got["slug"])
+		}
+	})
+	t.Run("document description", func(t *testing.T) {
+		docs := func() float64 {
+			return apitest.Expect(t, s.Do(t, apitest.Req{Path: "/api/v1/documents?per_page=1", Token: ed}), 200).Map(t)["total"].(float64)
+		}
+		had := docs()
+		p := apitest.ExpectProblem(t, s.Upload(t, ed, map[string]any{"kind": "nope", "title": map[string]string{"sl": "Listina"},
+			"decorative": "yes", "provenance": map[string]any{}}, "listina.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n")), 400, "malformed-request")
+		expect(t, codes(p), map[string]string{"/decorative": "wrong_type", "/kind": "not_allowed"})
+		if now := docs(); now != had {
+			t.Errorf("a refused upload stored a document: %v → %v", had, now)
+		}
+	})
+	if after := count(); after != before {
+		t.Errorf("a refused body stored a partnership: %v → %v", before, after)
+	}
+}

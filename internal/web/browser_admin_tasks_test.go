@@ -447,6 +447,7 @@ func taskBadInput(t *testing.T) {
 	}
 	p.click("button", "Dodaj sporazum", "")
 	p.fill("Leto", "Sporazum 1", "1800")
+	p.fill("Vrstni red na strani", "", "deseti")
 	p.click("button", "Shrani", "")
 	p.waitJS(`document.querySelector("[aria-invalid=true]")`)
 	p.screen("errors beside the fields")
@@ -477,6 +478,8 @@ func taskBadInput(t *testing.T) {
 	check("Spletna stran", "", typed["Spletna stran"], "https://")
 	check("Ime", "SL", "", "obvezno")
 	check("Leto", "Sporazum 1", "1800", fmt.Sprintf("od 1900 do %d", time.Now().Year()))
+	// Letters in a number field stay as typed and are named with the rest.
+	check("Vrstni red na strani", "", "deseti", "celo število")
 	// A crest without alt text is said beside the field before publishing is refused.
 	p.fill("Ime", "SL", "Nova Gorica")
 	p.choose("Grb", "", undescribed)

@@ -73,9 +73,11 @@ let uid = 0;
  * messageFor says a field error in the interface language; a range the
  * server names ("must be between 1900 and 2026") is said with its bounds.
  */
-function messageFor(e) {
+function messageFor(e, control) {
   const range = e.code === "out_of_range" && /between (-?[\d.]+) and (-?[\d.]+)/.exec(e.detail || e.problem || "");
   if (range) return m("code_out_of_range_between", { min: range[1], max: range[2] });
+  // A whole-number box holds what was typed ("19x5"): say what belongs there.
+  if (e.code === "wrong_type" && control && control.dataset.whole) return m("code_wrong_type_whole");
   return m("code_" + (e.code || "invalid"));
 }
 
@@ -101,8 +103,8 @@ export function showFieldErrors(form, problem) {
   const others = [];
   for (const e of errors) {
     const pointer = e.pointer ?? "";
-    const text = messageFor(e);
     const control = pointer ? controlFor(form, pointer) : null;
+    const text = messageFor(e, control);
     if (!control) { others.push(text + (e.field ? " (" + e.field + ")" : "")); continue; }
     if (!control.id) control.id = "fe" + ++uid;
     const id = control.id + "-error";

@@ -141,12 +141,22 @@ async function nextSort() {
   return Math.max(0, ...first.items.map(p => p.sort || 0), ...last.items.map(p => p.sort || 0)) + 10;
 }
 
-/** bindText is an input bound to obj[key]. */
+/**
+ * bindText is an input bound to obj[key]. A whole-number field
+ * (attrs.whole) is a text box with a numeric keyboard, not type=number:
+ * Chromium's number box drops letters as they are typed and reports ""
+ * for "19x5", so the editor would neither see what was typed nor be told
+ * why. Whatever is not a whole number goes to the server as typed and
+ * comes back as a wrong_type error beside the field.
+ */
 function bindText(obj, key, attrs = {}, tag = "input") {
-  const e = h(tag, { ...attrs, value: obj[key] ?? "" });
+  const { whole, optional, ...rest } = attrs;
+  const e = h(tag, whole ? { ...rest, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", "data-whole": "true", value: obj[key] ?? "" }
+    : { ...rest, value: obj[key] ?? "" });
   e.addEventListener("input", () => {
-    if (attrs.type === "number") obj[key] = e.value === "" ? 0 : Number(e.value);
-    else if (e.value === "" && attrs.optional) delete obj[key];
+    const v = e.value.trim();
+    if (whole) obj[key] = v === "" ? 0 : /^[+-]?\d+$/.test(v) ? Number(v) : e.value;
+    else if (e.value === "" && optional) delete obj[key];
     else obj[key] = e.value;
   });
   return e;
@@ -169,7 +179,7 @@ export async function partnershipEdit(view, id, session) {
         agreementsBox.replaceChildren(...d.agreements.map((a, i) => h("fieldset", { class: "agreement" },
           h("legend", { text: t("agreement") + " " + (i + 1) }),
           field(t("agreementKind"), (() => { const s = select(v.agreement_kinds.map(k => [k.code, label(k)]), a.kind, { "data-pointer": "/agreements/" + i + "/kind" }); s.onchange = () => { a.kind = s.value; }; return s; })()),
-          field(t("year"), bindText(a, "year", { type: "number", "data-pointer": "/agreements/" + i + "/year", min: "1900", max: String(new Date().getFullYear()) })),
+          field(t("year"), bindText(a, "year", { whole: true, "data-pointer": "/agreements/" + i + "/year" })),
           field(t("date"), bindText(a, "date", { type: "date", optional: true, "data-pointer": "/agreements/" + i + "/date" })),
           (() => {
             const s = select([["", t("none")], ...docOptions(docs.filter(x => x.kind !== "crest"), names)], a.document_id || "", { id: "agreement" + i + "-document", "data-pointer": "/agreements/" + i + "/document_id" });
@@ -294,7 +304,7 @@ export async function partnershipEdit(view, id, session) {
           field(t("relation"), rel),
           field(t("country"), countryPicker(d.partner, "country", { id: "country", "data-pointer": "/partner/country" }), m("countryHelp")),
           field(t("website"), bindText(d.partner, "website", { type: "url", id: "website", optional: true, "data-pointer": "/partner/website" })),
-          field(t("order"), bindText(d, "sort", { type: "number", id: "sort", "data-pointer": "/sort" })),
+          field(t("order"), bindText(d, "sort", { whole: true, id: "sort", "data-pointer": "/sort" })),
           field(t("crest"), crest, m("crestHelp")), crestLib, crestDrop, areas),
         h("section", { "aria-label": t("contentLocale"), class: "wide" }, h("h2", { text: t("contentLocale") }), tabsBox),
         h("section", { "aria-label": t("agreements") }, h("h2", { text: t("agreements") }), agreementsBox,
