@@ -144,7 +144,7 @@ func actor(c *fiber.Ctx) string { return models.ActorFrom(c.UserContext()).Ref()
 func (a *API) createToken(c *fiber.Ctx) error {
 	var in models.TokenInput
 	if err := decodeStrict(c, a.d.MaxJSONBytes, &in); err != nil {
-		return err
+		return models.MergeProblems(err, in.Validate())
 	}
 	if err := in.Validate(); err != nil {
 		return err
