@@ -480,6 +480,13 @@ func taskBadInput(t *testing.T) {
 	check("Leto", "Sporazum 1", "1800", fmt.Sprintf("od 1900 do %d", time.Now().Year()))
 	// Letters in a number field stay as typed and are named with the rest.
 	check("Vrstni red na strani", "", "deseti", "celo število")
+	// The summary reads in the form's order, whatever order the server named them in.
+	var inOrder bool
+	p.eval(`(() => { const c = [...document.querySelectorAll(".error-summary a")].map(a => document.getElementById(a.dataset.for));
+	  return c.length > 3 && c.every((e, i) => i === 0 || (c[i-1].compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)); })()`, &inOrder)
+	if !inOrder {
+		t.Error("the error summary does not list the fields in the form's order")
+	}
 	// A crest without alt text is said beside the field before publishing is refused.
 	p.fill("Ime", "SL", "Nova Gorica")
 	p.choose("Grb", "", undescribed)

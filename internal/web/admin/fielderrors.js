@@ -130,6 +130,8 @@ export function showFieldErrors(form, problem) {
   const n = items.length + others.length;
   count.textContent = n === 1 ? m("errorSummary1") : m("errorSummary", { n });
   const list = document.createElement("ul");
+  // The summary reads in the form's order, not the server's.
+  items.sort(([a], [b]) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   for (const [control, text] of items) {
     const a = document.createElement("a");
     a.href = "#" + control.id;
