@@ -282,12 +282,13 @@ func TestBrowserAdminArchiveInWords(t *testing.T) {
 	u.press(`#check-fixity`)
 	u.waitJS(`[...document.querySelectorAll("#events li[data-type='fixity_ok'] .actor")].some(a => a.textContent.includes("Mojca Arhivarka"))`)
 	events := u.text("#events")
-	for _, want := range []string{"Prevzet v hrambo", "Celovitost potrjena", "žeton »Mojca Arhivarka«"} {
+	// Their details too: the type, size and checksum in words, not the record's English line.
+	for _, want := range []string{"Prevzet v hrambo", "Celovitost potrjena", "žeton »Mojca Arhivarka«", ", iz datoteke »", "se ujema z zapisanim: "} {
 		if !strings.Contains(events, want) {
 			t.Errorf("the events lack %q: %s", want, events)
 		}
 	}
-	for _, raw := range []string{"fixity_ok", "ingested", "token:", "fixity-audit"} {
+	for _, raw := range []string{"fixity_ok", "ingested", "token:", "fixity-audit", " bytes", "sha256 ", "from \"", "changed:", "identified"} {
 		if strings.Contains(events, raw) {
 			t.Errorf("the events show %q: %s", raw, events)
 		}

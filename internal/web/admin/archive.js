@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { t, getLang } from "./i18n.js";
 import { h, field, select, announce, formatSize, formatTime } from "./dom.js";
+import { eventDetail } from "./event_words.js";
 import { download, originalLink, bagLink, dw } from "./downloads.js";
 import { fail } from "./app.js";
 import { actorName } from "./workflow.js";
@@ -96,8 +97,8 @@ export async function archiveDetail(view, id) {
   // Events in words ("Celovitost potrjena", not fixity_ok), by a name, not a token id.
   const drawEvents = evs => evList.replaceChildren(...evs.map(e => h("li", { "data-type": e.type },
     h("strong", { text: w("ev_" + e.type) !== "ev_" + e.type ? w("ev_" + e.type) : w("ev_other", { type: e.type }) }), " · " + formatTime(e.at) + " · ", h("span", { class: "actor", text: actorName(e.who, e.actor) }),
-    // The event's technical record (type, size, checksum, format match) as the server wrote it, in English.
-    e.detail ? [" · ", h("span", { class: "event-detail", lang: "en", text: e.detail })] : "")));
+    // The event's record (type, size, checksum, format) in the interface language (event_words.js).
+    e.detail ? [" · ", ...eventDetail(e)] : "")));
   drawEvents(events);
   const result = h("p", { id: "fixity-result", role: "status" });
   const f = d.file, p = d.provenance || {};
