@@ -15,6 +15,9 @@ type Resp struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// serverLog is the answering test server's last warnings and errors
+	// (Server.Do), said when the status is not the one expected.
+	serverLog *logRing
 }
 
 // JSON decodes the body into v, failing the test when it cannot.
@@ -112,12 +115,20 @@ func do(t testing.TB, client *http.Client, base string, r Req) Resp {
 }
 
 // Do sends r to s.
-func (s *Server) Do(t testing.TB, r Req) Resp { t.Helper(); return Do(t, s.Base, r) }
+func (s *Server) Do(t testing.TB, r Req) Resp {
+	t.Helper()
+	res := Do(t, s.Base, r)
+	res.serverLog = s.logs
+	return res
+}
 
 // Expect fails the test unless the response has status.
 func Expect(t testing.TB, r Resp, status int) Resp {
 	t.Helper()
 	if r.Status != status {
+		if logged := r.serverLog.String(); logged != "" {
+			t.Logf("the server's last warnings and errors:\n%s", logged)
+		}
 		t.Fatalf("status %d, want %d; body: %s", r.Status, status, r.Body)
 	}
 	return r

@@ -46,6 +46,7 @@ type Server struct {
 	bgDone     chan struct{}
 	closed     bool
 	shared     bool // the package's shared server (Main, Shared): tests clean up after themselves on it
+	logs       *logRing
 }
 
 // isShared tells whether s is the server every test of the package uses.
@@ -147,7 +148,8 @@ func WithLogger(l *slog.Logger) Option {
 func StartWithConfig(cfg config.Config, opts ...Option) (*Server, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	o := app.Options{Logger: Logger()}
+	logs := &logRing{}
+	o := app.Options{Logger: logs.logger()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -165,7 +167,7 @@ func StartWithConfig(cfg config.Config, opts ...Option) (*Server, error) {
 	}
 	go func() { _ = app.Listener(ln) }()
 	bg, stop := context.WithCancel(context.Background())
-	s := &Server{CMS: cms, Cfg: cfg, Base: "http://" + ln.Addr().String(), app: app, stopBG: stop, bgDone: make(chan struct{})}
+	s := &Server{CMS: cms, Cfg: cfg, Base: "http://" + ln.Addr().String(), app: app, stopBG: stop, bgDone: make(chan struct{}), logs: logs}
 	if s.metricsApp = cms.MetricsHandler(); s.metricsApp != nil {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
