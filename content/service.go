@@ -84,13 +84,13 @@ func (s *Service[T, P]) Version(ctx context.Context, id string, n int64) (models
 	return s.store.Version(ctx, id, n)
 }
 
-// prepare is models.Prepare plus the reference check: the one path every
-// stored content takes.
 // Check says what the rules find wrong with it, storing nothing: a body
 // refused for values of the wrong type is checked for the rest too, so
 // the editor hears every problem at once.
 func (s *Service[T, P]) Check(ctx context.Context, it P) error { return s.prepare(ctx, it) }
 
+// prepare is models.Prepare plus the reference check: the one path every
+// stored content takes.
 func (s *Service[T, P]) prepare(ctx context.Context, it P) error {
 	if err := s.rules.Prepare(it); err != nil {
 		return err
